@@ -1,0 +1,127 @@
+"""Server-side SVG chart: data-plane CPU against request rate, one line per mode.
+
+No JavaScript and no chart library: the chart is a string the template inserts as is.
+All text is XML-escaped here, so the caller may mark the result safe.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+from xml.sax.saxutils import escape, quoteattr
+
+from lessons.calculator import MODE_LABELS, MODES, MeshInputs, dataplane_cpu_at
+from lessons.calculator_reading import format_value
+
+WIDTH, HEIGHT = 640, 360
+LEFT, RIGHT, TOP, BOTTOM = 64, 180, 24, 48  # margins; the legend sits on the right
+PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+# Modes differ by dash pattern as well as colour, so the chart reads without colour.
+STYLES = {
+    "sidecar": ("#c2410c", ""),
+    "ambient": ("#047857", "6 4"),
+    "ambient_waypoint": ("#1d4ed8", "2 3"),
+}
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest 1, 2 or 5 × 10^k that is at least `value` (value > 0)."""
+    exponent = math.floor(math.log10(value))
+    for step in (1, 2, 5, 10):
+        candidate = step * 10**exponent
+        if candidate >= value * (1 - 1e-12):
+            return float(candidate)
+    return float(10 ** (exponent + 1))
+
+
+def _x(rps: float, x_max: float) -> float:
+    return LEFT + PLOT_W * rps / x_max
+
+
+def _y(cpu: float, y_max: float) -> float:
+    return TOP + PLOT_H * (1 - cpu / y_max)
+
+
+def _text(x: float, y: float, content: str, **attrs: str) -> str:
+    extra = "".join(f" {k.rstrip('_').replace('_', '-')}={quoteattr(v)}" for k, v in attrs.items())
+    return f'<text x="{x:.1f}" y="{y:.1f}"{extra}>{escape(content)}</text>'
+
+
+def dataplane_cpu_chart(inputs: MeshInputs, id_prefix: str = "calc-chart") -> str:
+    """An accessible SVG of vCPU (y) against mesh-wide requests/s (x), current input marked."""
+    x_max = nice_ceiling(max(inputs.rps * 2, 1000.0))
+    lines = {mode: dataplane_cpu_at(replace(inputs, mode=mode), x_max) for mode in MODES}
+    y_max = nice_ceiling(max(lines.values()))
+    current = dataplane_cpu_at(inputs, inputs.rps)
+
+    title = "Data-plane CPU against mesh-wide request rate"
+    at_input = {m: dataplane_cpu_at(replace(inputs, mode=m), inputs.rps) for m in MODES}
+    summary = "; ".join(f"{MODE_LABELS[m]}: {format_value(at_input[m], 'vCPU')}" for m in MODES)
+    desc = (
+        f"Straight lines for the three data-plane modes using Istio {inputs.figures} figures, "
+        f"from 0 to {format_value(x_max, 'requests/s')}. At your "
+        f"{format_value(inputs.rps, 'requests/s')}: {summary}. The marker shows "
+        f"{MODE_LABELS[inputs.mode]}."
+    )
+    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+        f'role="img" class="calc-chart" aria-labelledby="{title_id} {desc_id}">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(desc)}</desc>',
+    ]
+
+    # grid and tick labels: five steps on each axis
+    for i in range(6):
+        gx, gy = LEFT + PLOT_W * i / 5, TOP + PLOT_H * i / 5
+        parts.append(
+            f'<line class="calc-chart-grid" x1="{gx:.1f}" y1="{TOP}" x2="{gx:.1f}" '
+            f'y2="{TOP + PLOT_H}" stroke="#d4d4d8" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<line class="calc-chart-grid" x1="{LEFT}" y1="{gy:.1f}" x2="{LEFT + PLOT_W}" '
+            f'y2="{gy:.1f}" stroke="#d4d4d8" stroke-width="1"/>'
+        )
+        parts.append(
+            _text(gx, TOP + PLOT_H + 18, format_value(x_max * i / 5), text_anchor="middle")
+        )
+        parts.append(_text(LEFT - 8, gy + 4, format_value(y_max * (5 - i) / 5), text_anchor="end"))
+    parts.append(_text(LEFT + PLOT_W / 2, HEIGHT - 8, "mesh-wide requests/s", text_anchor="middle"))
+    parts.append(
+        _text(
+            16,
+            TOP + PLOT_H / 2,
+            "data-plane vCPU",
+            text_anchor="middle",
+            transform=f"rotate(-90 16 {TOP + PLOT_H / 2:.1f})",
+        )
+    )
+
+    for index, mode in enumerate(MODES):
+        colour, dash = STYLES[mode]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(
+            f'<line class="calc-chart-line calc-chart-{mode}" x1="{_x(0, x_max):.1f}" '
+            f'y1="{_y(0, y_max):.1f}" x2="{_x(x_max, x_max):.1f}" '
+            f'y2="{_y(lines[mode], y_max):.1f}" stroke="{colour}" stroke-width="3"{dash_attr}/>'
+        )
+        ly = TOP + 12 + index * 22
+        lx = LEFT + PLOT_W + 12
+        parts.append(
+            f'<line class="calc-chart-{mode}" x1="{lx}" y1="{ly}" x2="{lx + 24}" y2="{ly}" '
+            f'stroke="{colour}" stroke-width="3"{dash_attr}/>'
+        )
+        parts.append(_text(lx + 30, ly + 4, MODE_LABELS[mode].split(" (")[0]))
+
+    mx, my = _x(inputs.rps, x_max), _y(current, y_max)
+    label = f"you: {format_value(current, 'vCPU')}"
+    anchor = "end" if mx > LEFT + PLOT_W * 0.7 else "start"
+    offset = -10 if anchor == "end" else 10
+    parts.append(
+        f'<circle class="calc-chart-marker" data-testid="calc-chart-marker" cx="{mx:.1f}" '
+        f'cy="{my:.1f}" r="6" fill="#18181b" stroke="#ffffff" stroke-width="2">'
+        f"<title>{escape(label)}</title></circle>"
+    )
+    parts.append(_text(mx + offset, my - 10, label, text_anchor=anchor, class_="calc-chart-label"))
+    parts.append("</svg>")
+    return "\n".join(parts)

@@ -1,0 +1,93 @@
+"""Plain-language reading of a calculator result, and number formatting. No Django."""
+
+from __future__ import annotations
+
+from lessons.calculator import MODE_LABELS, MeshEstimate, RubricItem
+
+
+def format_value(value: float, unit: str = "") -> str:
+    """A number as a person reads it: 12%, 0.4 vCPU, 10,000 requests/s, 3.74 GB."""
+    if unit == "MB" and abs(value) >= 1000:
+        value, unit = value / 1000, "GB"
+    magnitude = abs(value)
+    if magnitude >= 100:
+        text = f"{value:,.0f}"
+    elif magnitude >= 10 or (unit == "%" and magnitude >= 1):
+        text = f"{value:.1f}"
+    elif magnitude >= 1:
+        text = f"{value:.2f}"
+    elif magnitude == 0:
+        text = "0"
+    else:
+        text = f"{value:.2g}"
+    if "." in text and "e" not in text:
+        text = text.rstrip("0").rstrip(".")
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def _short_mode(mode: str) -> str:
+    """The label without its parenthesis, e.g. Ambient L4."""
+    return MODE_LABELS[mode].split(" (")[0]
+
+
+def _next_step(items: tuple[RubricItem, ...]) -> RubricItem | None:
+    missing = [item for item in items if not item.met]
+    return max(missing, key=lambda i: i.max_points - i.points) if missing else None
+
+
+def read_estimate(result: MeshEstimate, other: MeshEstimate | None = None) -> list[str]:
+    """A few sentences a platform engineer can paste into a design doc.
+
+    `other` is the same inputs in another mode; when given, the reading compares the two.
+    """
+    inputs, out = result.inputs, result.outputs
+    mode = _short_mode(inputs.mode).lower().replace("l4", "L4")
+    sentences = [
+        f"In {mode} mode with Istio {inputs.figures} figures, the mesh costs about "
+        f"{format_value(out['overhead_cpu_pct'].value, '%')} of your application's CPU and "
+        f"{format_value(out['overhead_memory_pct'].value, '%')} of its memory "
+        f"(data plane plus istiod).",
+        f"Each user request makes {inputs.hops} "
+        f"{'call' if inputs.hops == 1 else 'calls'} through the mesh and gains about "
+        f"{format_value(out['latency_p90_ms'].value, 'ms')} at p90 and "
+        f"{format_value(out['latency_p99_ms'].value, 'ms')} at p99.",
+        f"At {format_value(inputs.rps, 'requests/s')} the data plane needs "
+        f"{format_value(out['dataplane_cpu_total'].value, 'vCPU')}; a budget of "
+        f"{format_value(inputs.cpu_budget, 'vCPU')} carries about "
+        f"{format_value(out['rps_capacity'].value, 'requests/s')} mesh-wide "
+        f"({format_value(out['rps_capacity'].value / inputs.hops, 'user requests/s')}).",
+    ]
+    if not inputs.scoping and inputs.namespaces > 1 and inputs.mode != "ambient":
+        sentences.append(
+            f"Proxy memory ({format_value(out['dataplane_memory_total'].value, 'MB')}) follows "
+            "the configuration each proxy holds, not the traffic: configuration scoping "
+            "would shrink it."
+        )
+    if other is not None:
+        other_mode = _short_mode(other.inputs.mode)
+        sentences.append(
+            f"{other_mode} would need {format_value(other['dataplane_cpu_total'].value, 'vCPU')} "
+            f"instead of {format_value(out['dataplane_cpu_total'].value, 'vCPU')} for the same "
+            f"traffic, and add {format_value(other['latency_p90_ms'].value, 'ms')} at p90."
+        )
+    for name, items in (
+        ("Security", result.security_rubric),
+        ("Observability", result.observability_rubric),
+    ):
+        step = _next_step(items)
+        score = format_value(out[f"{name.lower()}_score"].value)
+        if step is None:
+            sentences.append(f"{name} scores {score} of 100 on the rubric.")
+        else:
+            gain = format_value(step.max_points - step.points)
+            sentences.append(
+                f"{name} scores {score} of 100; the biggest next step is "
+                f"\u201c{step.label}\u201d (+{gain})."
+            )
+    count = int(out["mesh_policies"].value)
+    sentences.append(
+        f"Your team would manage {count} mesh {'resource' if count == 1 else 'resources'}."
+    )
+    return sentences
