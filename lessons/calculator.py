@@ -180,6 +180,11 @@ INPUT_SPECS: tuple[InputSpec, ...] = (
 SPECS_BY_NAME: dict[str, InputSpec] = {spec.name: spec for spec in INPUT_SPECS}
 
 
+def _plain(number: float) -> str:
+    """1000000 -> "1,000,000"; 0.01 -> "0.01" (never scientific notation)."""
+    return f"{number:,.0f}" if float(number).is_integer() else f"{number:g}"
+
+
 def bounds_problems(values: dict[str, object]) -> dict[str, str]:
     """Per-field messages for values outside INPUT_SPECS; empty when all are acceptable."""
     problems: dict[str, str] = {}
@@ -200,9 +205,8 @@ def bounds_problems(values: dict[str, object]) -> dict[str, str]:
             elif not math.isfinite(value):
                 problems[spec.name] = "Must be a finite number."
             elif not spec.minimum <= value <= spec.maximum:
-                problems[spec.name] = (
-                    f"Must be between {spec.minimum:g} and {spec.maximum:g} {spec.unit}."
-                )
+                low, high = _plain(spec.minimum), _plain(spec.maximum)
+                problems[spec.name] = f"Must be between {low} and {high} {spec.unit}."
     return problems
 
 
@@ -306,6 +310,13 @@ class MeshEstimate:
 
     def __getitem__(self, name: str) -> Output:
         return self.outputs[name]
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON answer: inputs as given, outputs with value, unit, formula, source."""
+        return {
+            "inputs": self.inputs.as_dict(),
+            "outputs": {name: output.as_dict() for name, output in self.outputs.items()},
+        }
 
 
 # --- figures for one mode -------------------------------------------------------------
@@ -840,3 +851,28 @@ def dataplane_cpu_at(inputs: MeshInputs, rps: float) -> float:
     """Data-plane vCPU for `inputs` at another request rate (used by the chart)."""
     per_1000, _, _ = _cpu_per_1000(inputs)
     return per_1000 * rps / 1000
+
+
+def parameters_table() -> str:
+    """INPUT_SPECS as a Markdown table (the README's "Calculator parameters" section)."""
+    rows = [
+        "| Parameter | What it is | Unit | Default | Allowed |",
+        "|---|---|---|---|---|",
+    ]
+    for spec in INPUT_SPECS:
+        if spec.kind == "choice":
+            allowed = ", ".join(f"`{value}`" for value, _ in spec.choices)
+        elif spec.kind == "bool":
+            allowed = "`on`, `off`"
+        else:
+            allowed = f"{_plain(spec.minimum)} to {_plain(spec.maximum)}"
+            allowed += " (whole number)" if spec.kind == "int" else ""
+        default = spec.default
+        if isinstance(default, bool):
+            default = "on" if default else "off"
+        elif isinstance(default, float):
+            default = f"{default:g}"
+        rows.append(
+            f"| `{spec.name}` | {spec.label} | {spec.unit or '-'} | `{default}` | {allowed} |"
+        )
+    return "\n".join(rows)

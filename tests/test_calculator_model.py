@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import replace
 
@@ -14,6 +15,7 @@ from lessons.calculator import (
     compare_modes,
     estimate,
     mesh_policies,
+    parameters_table,
 )
 from lessons.calculator_figures import FIGURE_SETS, find_figure
 from lessons.calculator_reading import format_value, read_estimate
@@ -314,3 +316,18 @@ def test_reading_quotes_the_outputs():
 )
 def test_format_value(value, unit, text):
     assert format_value(value, unit) == text
+
+
+def test_estimate_as_dict_is_json_ready():
+    data = json.loads(json.dumps(estimate(MeshInputs(services=7)).as_dict()))
+    assert set(data) == {"inputs", "outputs"}
+    assert data["inputs"]["services"] == 7 and data["inputs"]["jwt"] is False
+    assert data["outputs"]["dataplane_cpu_total"]["unit"] == "vCPU"
+
+
+def test_parameters_table_has_one_row_per_spec():
+    rows = parameters_table().splitlines()
+    assert len(rows) == len(INPUT_SPECS) + 2
+    for spec, row in zip(INPUT_SPECS, rows[2:], strict=True):
+        assert row.startswith(f"| `{spec.name}` | {spec.label} |")
+    assert "| `rps` | Mesh-wide requests/s | requests/s | `1000` | 0 to 1,000,000 |" in rows
