@@ -1,0 +1,3 @@
+"""The overhead calculator's URLs (mounted at the site root by meshlearn/urls.py)."""
+
+urlpatterns: list = []

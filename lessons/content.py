@@ -1,0 +1,340 @@
+"""Course files ⇄ database: load (validated, atomic, idempotent upsert by slug) and dump.
+
+Loading never half-applies: the whole file is read and checked first, then written in one
+transaction. Rows whose content did not change are not saved again, so a second load of the
+same file reports no change and learners' progress on unchanged sections stays attached.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from quizzes.models import Choice, Question, Quiz
+
+from .course_schema import CourseData, LessonData, QuizData, read_course
+from .examples import check_example
+from .models import ConfigExample, Course, Lesson, Section
+from .yamlfile import ContentError
+
+
+@dataclass
+class LoadReport:
+    course: Course | None = None
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    deleted: Counter = field(default_factory=Counter)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deleted)
+
+    def summary(self) -> str:
+        if not self.changed:
+            return f"No changes: course '{self.course.slug}' is already up to date."
+        parts = []
+        for verb, counter in (
+            ("created", self.created),
+            ("updated", self.updated),
+            ("deleted", self.deleted),
+        ):
+            if counter:
+                items = ", ".join(f"{n} {name}" for name, n in sorted(counter.items()))
+                parts.append(f"{verb} {items}")
+        return f"Course '{self.course.slug}': " + "; ".join(parts) + "."
+
+
+def load_course_file(path: Path) -> LoadReport:
+    """Validate and load a course folder or file. Raises ContentError; writes nothing then."""
+    data = read_course(path)
+    check_course_examples(data)
+    return load_course(data)
+
+
+def check_course_examples(data: CourseData) -> None:
+    """Every example must pass the Istio checker unless it is flagged deliberately broken."""
+    for lesson in data.lessons:
+        for section in lesson.sections:
+            for example in section.examples:
+                errors = [p for p in check_example(example.yaml) if p["severity"] == "error"]
+                if errors and not example.broken:
+                    first = errors[0]
+                    raise ContentError(
+                        lesson.file or "course",
+                        f"example '{example.slug}' has {len(errors)} error(s), first at line "
+                        f"{first['line']}: {first['message']} (set `broken: true` if the "
+                        "mistake is deliberate)",
+                        path=("sections", section.slug, "examples", example.slug),
+                    )
+
+
+def _apply(obj, values: dict) -> bool:
+    """Set values on obj; True if it is new or anything differs."""
+    changed = obj.pk is None
+    for name, value in values.items():
+        field = obj._meta.get_field(name)
+        if field.is_relation:  # compare ids: reading an unset relation would raise
+            if getattr(obj, field.attname) != (value.pk if value is not None else None):
+                setattr(obj, name, value)
+                changed = True
+            continue
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed = True
+    return changed
+
+
+def _save(report: LoadReport, obj, values: dict, label: str) -> None:
+    is_new = obj.pk is None
+    if _apply(obj, values):
+        obj.save()
+        (report.created if is_new else report.updated)[label] += 1
+
+
+def _delete_rest(report: LoadReport, leftovers, label: str) -> None:
+    for obj in leftovers:
+        obj.delete()
+        report.deleted[label] += 1
+
+
+@transaction.atomic
+def load_course(data: CourseData) -> LoadReport:
+    report = LoadReport()
+    course = Course.objects.select_for_update().filter(slug=data.slug).first() or Course(
+        slug=data.slug
+    )
+    _save(
+        report,
+        course,
+        {"title": data.title, "summary": data.summary, "published": data.published},
+        "course",
+    )
+    report.course = course
+
+    existing = {lesson.slug: lesson for lesson in course.lessons.all()}
+    lessons_by_slug = {}
+    for index, lesson_data in enumerate(data.lessons):
+        lesson = existing.pop(lesson_data.slug, None) or Lesson(
+            course=course, slug=lesson_data.slug
+        )
+        _save(
+            report,
+            lesson,
+            {
+                "order": (index + 1) * 10,
+                "title": lesson_data.title,
+                "summary": lesson_data.summary,
+                "published": lesson_data.published,
+            },
+            "lessons",
+        )
+        _load_sections(report, lesson, lesson_data)
+        lesson.refresh_reading_minutes()
+        lessons_by_slug[lesson.slug] = lesson
+    _delete_rest(report, existing.values(), "lessons")
+
+    quizzes = {quiz.slug: quiz for quiz in Quiz.objects.filter(course=course)}
+    wanted = [
+        (lesson_data.quiz, lessons_by_slug[lesson_data.slug])
+        for lesson_data in data.lessons
+        if lesson_data.quiz
+    ]
+    wanted += [(quiz_data, None) for quiz_data in data.quizzes]
+    for index, (quiz_data, lesson) in enumerate(wanted):
+        quiz = quizzes.pop(quiz_data.slug, None)
+        if quiz is None:
+            if Quiz.objects.filter(slug=quiz_data.slug).exists():
+                raise ContentError(
+                    "course", f"quiz slug '{quiz_data.slug}' is already used by another course"
+                )
+            quiz = Quiz(slug=quiz_data.slug)
+        _load_quiz(report, quiz, quiz_data, course, lesson, (index + 1) * 10)
+    _delete_rest(report, quizzes.values(), "quizzes")
+    return report
+
+
+def _load_sections(report: LoadReport, lesson: Lesson, lesson_data: LessonData) -> None:
+    existing = {section.slug: section for section in lesson.sections.all()}
+    for index, section_data in enumerate(lesson_data.sections):
+        section = existing.pop(section_data.slug, None) or Section(
+            lesson=lesson, slug=section_data.slug
+        )
+        sources = [{"title": s.title, "url": s.url} for s in section_data.sources]
+        _save(
+            report,
+            section,
+            {
+                "order": (index + 1) * 10,
+                "title": section_data.title,
+                "kind": section_data.kind,
+                "body_markdown": section_data.body,
+                "sources": sources,
+            },
+            "sections",
+        )
+        examples = {example.slug: example for example in section.examples.all()}
+        for position, example_data in enumerate(section_data.examples):
+            example = examples.pop(example_data.slug, None) or ConfigExample(
+                section=section, slug=example_data.slug
+            )
+            _save(
+                report,
+                example,
+                {
+                    "order": (position + 1) * 10,
+                    "title": example_data.title,
+                    "yaml_text": example_data.yaml,
+                    "explanation": example_data.explanation,
+                    "broken": example_data.broken,
+                },
+                "examples",
+            )
+        _delete_rest(report, examples.values(), "examples")
+    _delete_rest(report, existing.values(), "sections")
+
+
+def _load_quiz(report, quiz: Quiz, data: QuizData, course, lesson, order: int) -> None:
+    _save(
+        report,
+        quiz,
+        {
+            "title": data.title,
+            "course": course,
+            "lesson": lesson,
+            "order": order,
+            "pass_percent": data.pass_percent,
+        },
+        "quizzes",
+    )
+    # Questions have no slug: they are matched by position, so an unchanged question keeps
+    # its id and the learners' responses that point at it.
+    questions = list(quiz.questions.prefetch_related("choices"))
+    for index, question_data in enumerate(data.questions):
+        question = questions[index] if index < len(questions) else Question(quiz=quiz)
+        _save(
+            report,
+            question,
+            {
+                "order": (index + 1) * 10,
+                "prompt": question_data.prompt,
+                "kind": question_data.kind,
+                "explanation": question_data.explanation,
+            },
+            "questions",
+        )
+        choices = list(question.choices.all()) if question.pk else []
+        for position, choice_data in enumerate(question_data.choices):
+            choice = choices[position] if position < len(choices) else Choice(question=question)
+            _save(
+                report,
+                choice,
+                {
+                    "order": (position + 1) * 10,
+                    "text": choice_data.text,
+                    "is_correct": choice_data.correct,
+                    "why": choice_data.why,
+                },
+                "choices",
+            )
+        _delete_rest(report, choices[len(question_data.choices) :], "choices")
+    _delete_rest(report, questions[len(data.questions) :], "questions")
+
+
+# --- dump -------------------------------------------------------------------------------------
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """Multi-line text as `|` blocks, so a dumped course reads like a hand-written one."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_BlockDumper.add_representer(str, _represent_str)
+
+
+def course_to_dict(course: Course) -> dict:
+    lessons = course.lessons.prefetch_related("sections__examples", "quizzes__questions__choices")
+    out = {
+        "slug": course.slug,
+        "title": course.title,
+        "summary": course.summary,
+        "published": course.published,
+        "lessons": [],
+    }
+    for lesson in lessons:
+        item = {
+            "slug": lesson.slug,
+            "title": lesson.title,
+            "summary": lesson.summary,
+            "published": lesson.published,
+            "sections": [],
+        }
+        for section in lesson.sections.all():
+            entry = {
+                "slug": section.slug,
+                "title": section.title,
+                "kind": section.kind,
+                "body": section.body_markdown,
+            }
+            if section.sources:
+                entry["sources"] = [{"title": s["title"], "url": s["url"]} for s in section.sources]
+            examples = [
+                {
+                    "slug": e.slug,
+                    "title": e.title,
+                    "explanation": e.explanation,
+                    "broken": e.broken,
+                    "yaml": e.yaml_text,
+                }
+                for e in section.examples.all()
+            ]
+            if examples:
+                entry["examples"] = examples
+            item["sections"].append(entry)
+        lesson_quizzes = list(lesson.quizzes.all())
+        if lesson_quizzes:
+            item["quiz"] = _quiz_to_dict(lesson_quizzes[0])
+        out["lessons"].append(item)
+    finals = course.quizzes.filter(lesson__isnull=True).prefetch_related("questions__choices")
+    if finals:
+        out["quizzes"] = [_quiz_to_dict(quiz) for quiz in finals]
+    return out
+
+
+def _quiz_to_dict(quiz: Quiz) -> dict:
+    questions = []
+    for question in quiz.questions.all():
+        choices = []
+        for choice in question.choices.all():
+            entry = {"text": choice.text, "correct": choice.is_correct}
+            if choice.why:
+                entry["why"] = choice.why
+            choices.append(entry)
+        questions.append(
+            {
+                "prompt": question.prompt,
+                "kind": question.kind,
+                "explanation": question.explanation,
+                "choices": choices,
+            }
+        )
+    return {
+        "slug": quiz.slug,
+        "title": quiz.title,
+        "pass_percent": quiz.pass_percent,
+        "questions": questions,
+    }
+
+
+def dump_yaml(data: dict) -> str:
+    return yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def dump_course(course: Course) -> str:
+    """The whole course as one YAML file (lessons inline); `loadcourse` reads it back."""
+    return dump_yaml(course_to_dict(course))

@@ -1,0 +1,342 @@
+"""The course file format, checked field by field. Pure Python: no Django, no database.
+
+`read_course(path)` turns a course folder (course.yaml + one file per lesson) or a single
+course file into plain dataclasses, or raises ContentError naming the file, line and key.
+The format is documented in content/README.md.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .yamlfile import ContentError, Path_, YamlDocument, read_yaml
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+SECTION_KINDS = ("text", "examples", "calculator", "lab", "quiz")
+QUESTION_KINDS = ("single", "multiple")
+
+
+@dataclass
+class ChoiceData:
+    text: str
+    correct: bool
+    why: str = ""
+
+
+@dataclass
+class QuestionData:
+    prompt: str
+    kind: str
+    explanation: str
+    choices: list[ChoiceData]
+
+
+@dataclass
+class QuizData:
+    slug: str
+    title: str
+    pass_percent: int
+    questions: list[QuestionData]
+
+
+@dataclass
+class ExampleData:
+    slug: str
+    title: str
+    yaml: str
+    explanation: str = ""
+    broken: bool = False
+
+
+@dataclass
+class SourceData:
+    title: str
+    url: str
+
+
+@dataclass
+class SectionData:
+    slug: str
+    title: str
+    kind: str
+    body: str
+    sources: list[SourceData] = field(default_factory=list)
+    examples: list[ExampleData] = field(default_factory=list)
+
+
+@dataclass
+class LessonData:
+    slug: str
+    title: str
+    summary: str
+    published: bool
+    sections: list[SectionData]
+    quiz: QuizData | None = None
+    file: str = ""  # where it was read from, for messages
+
+
+@dataclass
+class CourseData:
+    slug: str
+    title: str
+    summary: str
+    published: bool
+    lessons: list[LessonData]
+    quizzes: list[QuizData] = field(default_factory=list)
+
+    def all_quizzes(self) -> list[QuizData]:
+        return [lesson.quiz for lesson in self.lessons if lesson.quiz] + self.quizzes
+
+
+class _Reader:
+    """Typed access to one YAML document's values, with located errors."""
+
+    def __init__(self, doc: YamlDocument):
+        self.doc = doc
+
+    def mapping(self, value, path: Path_, allowed: set[str], required: set[str]) -> dict:
+        if not isinstance(value, dict):
+            raise self.doc.error(path, f"expected a mapping, found {_type_name(value)}")
+        for key in value:
+            if key not in allowed:
+                known = ", ".join(sorted(allowed))
+                raise self.doc.error((*path, key), f"unknown key '{key}' (known keys: {known})")
+        for key in sorted(required):
+            if key not in value or value[key] in (None, ""):
+                raise self.doc.error(path, f"missing required key '{key}'")
+        return value
+
+    def text(self, value, path: Path_, *, max_length: int | None = None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise self.doc.error(path, f"expected text, found {_type_name(value)}")
+        text = str(value)
+        if max_length and len(text) > max_length:
+            raise self.doc.error(path, f"is longer than {max_length} characters")
+        return text
+
+    def slug(self, value, path: Path_) -> str:
+        text = self.text(value, path, max_length=50)
+        if not SLUG.match(text):
+            raise self.doc.error(path, f"'{text}' is not a slug (lowercase letters, digits, '-')")
+        return text
+
+    def boolean(self, value, path: Path_, default: bool) -> bool:
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise self.doc.error(path, f"expected true or false, found {value!r}")
+        return value
+
+    def choice(self, value, path: Path_, options: tuple[str, ...], default: str) -> str:
+        if value is None:
+            return default
+        if value not in options:
+            raise self.doc.error(path, f"'{value}' is not one of {', '.join(options)}")
+        return value
+
+    def sequence(self, value, path: Path_) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.doc.error(path, f"expected a list, found {_type_name(value)}")
+        return value
+
+
+def _type_name(value) -> str:
+    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _unique(reader: _Reader, items: list, path: Path_, what: str) -> None:
+    seen: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if item.slug in seen:
+            raise reader.doc.error(
+                (*path, index, "slug"),
+                f"duplicate {what} slug '{item.slug}' (also at position {seen[item.slug] + 1})",
+            )
+        seen[item.slug] = index
+
+
+def read_course(path: Path) -> CourseData:
+    """Read a course folder (its course.yaml) or a course file, with its lesson files."""
+    course_file = path / "course.yaml" if path.is_dir() else path
+    doc = read_yaml(course_file)
+    reader = _Reader(doc)
+    raw = reader.mapping(
+        doc.data,
+        (),
+        {"slug", "title", "summary", "published", "lessons", "quizzes"},
+        {"slug", "title", "lessons"},
+    )
+    lessons = []
+    for index, entry in enumerate(reader.sequence(raw["lessons"], ("lessons",))):
+        if isinstance(entry, str):  # a lesson file beside the course file
+            lesson_path = (course_file.parent / entry).resolve()
+            if course_file.parent.resolve() not in lesson_path.parents:
+                raise doc.error(("lessons", index), f"'{entry}' is outside the course folder")
+            if not lesson_path.is_file():
+                raise doc.error(("lessons", index), f"lesson file '{entry}' does not exist")
+            lesson_doc = read_yaml(lesson_path)
+            lessons.append(_read_lesson(_Reader(lesson_doc), lesson_doc.data, ()))
+        else:
+            lessons.append(_read_lesson(reader, entry, ("lessons", index)))
+    if not lessons:
+        raise doc.error(("lessons",), "a course needs at least one lesson")
+    _unique(reader, lessons, ("lessons",), "lesson")
+    quizzes = [
+        _read_quiz(reader, item, ("quizzes", index))
+        for index, item in enumerate(reader.sequence(raw.get("quizzes"), ("quizzes",)))
+    ]
+    course = CourseData(
+        slug=reader.slug(raw["slug"], ("slug",)),
+        title=reader.text(raw["title"], ("title",), max_length=200),
+        summary=reader.text(raw.get("summary"), ("summary",)),
+        published=reader.boolean(raw.get("published"), ("published",), default=True),
+        lessons=lessons,
+        quizzes=quizzes,
+    )
+    seen_quiz: set[str] = set()
+    for quiz in course.all_quizzes():
+        if quiz.slug in seen_quiz:
+            raise ContentError(str(course_file), f"duplicate quiz slug '{quiz.slug}'")
+        seen_quiz.add(quiz.slug)
+    return course
+
+
+def _read_lesson(reader: _Reader, value, path: Path_) -> LessonData:
+    raw = reader.mapping(
+        value,
+        path,
+        {"slug", "title", "summary", "published", "sections", "quiz"},
+        {"slug", "title", "sections"},
+    )
+    sections = [
+        _read_section(reader, item, (*path, "sections", index))
+        for index, item in enumerate(reader.sequence(raw["sections"], (*path, "sections")))
+    ]
+    if not sections:
+        raise reader.doc.error((*path, "sections"), "a lesson needs at least one section")
+    _unique(reader, sections, (*path, "sections"), "section")
+    examples = [example for section in sections for example in section.examples]
+    _unique(reader, examples, (*path, "sections"), "example")
+    quiz = raw.get("quiz")
+    return LessonData(
+        slug=reader.slug(raw["slug"], (*path, "slug")),
+        title=reader.text(raw["title"], (*path, "title"), max_length=200),
+        summary=reader.text(raw.get("summary"), (*path, "summary")),
+        published=reader.boolean(raw.get("published"), (*path, "published"), default=True),
+        sections=sections,
+        quiz=_read_quiz(reader, quiz, (*path, "quiz")) if quiz is not None else None,
+        file=reader.doc.file,
+    )
+
+
+def _read_section(reader: _Reader, value, path: Path_) -> SectionData:
+    raw = reader.mapping(
+        value, path, {"slug", "title", "kind", "body", "sources", "examples"}, {"slug", "title"}
+    )
+    sources = []
+    for index, item in enumerate(reader.sequence(raw.get("sources"), (*path, "sources"))):
+        spath = (*path, "sources", index)
+        source = reader.mapping(item, spath, {"title", "url"}, {"title", "url"})
+        url = reader.text(source["url"], (*spath, "url"), max_length=500)
+        if not url.startswith("https://"):
+            raise reader.doc.error((*spath, "url"), f"'{url}' is not an absolute https:// URL")
+        sources.append(SourceData(reader.text(source["title"], (*spath, "title")), url))
+    examples = [
+        _read_example(reader, item, (*path, "examples", index))
+        for index, item in enumerate(reader.sequence(raw.get("examples"), (*path, "examples")))
+    ]
+    return SectionData(
+        slug=reader.slug(raw["slug"], (*path, "slug")),
+        title=reader.text(raw["title"], (*path, "title"), max_length=200),
+        kind=reader.choice(raw.get("kind"), (*path, "kind"), SECTION_KINDS, "text"),
+        body=reader.text(raw.get("body"), (*path, "body")),
+        sources=sources,
+        examples=examples,
+    )
+
+
+def _read_example(reader: _Reader, value, path: Path_) -> ExampleData:
+    raw = reader.mapping(
+        value,
+        path,
+        {"slug", "title", "yaml", "explanation", "broken"},
+        {"slug", "title", "yaml"},
+    )
+    return ExampleData(
+        slug=reader.slug(raw["slug"], (*path, "slug")),
+        title=reader.text(raw["title"], (*path, "title"), max_length=200),
+        yaml=reader.text(raw["yaml"], (*path, "yaml")),
+        explanation=reader.text(raw.get("explanation"), (*path, "explanation")),
+        broken=reader.boolean(raw.get("broken"), (*path, "broken"), default=False),
+    )
+
+
+def _read_quiz(reader: _Reader, value, path: Path_) -> QuizData:
+    raw = reader.mapping(
+        value,
+        path,
+        {"slug", "title", "pass_percent", "questions"},
+        {"slug", "title", "questions"},
+    )
+    pass_percent = raw.get("pass_percent", 70)
+    if isinstance(pass_percent, bool) or not isinstance(pass_percent, int):
+        raise reader.doc.error((*path, "pass_percent"), "expected a whole number of percent")
+    if not 1 <= pass_percent <= 100:
+        raise reader.doc.error((*path, "pass_percent"), "must be between 1 and 100")
+    questions = [
+        _read_question(reader, item, (*path, "questions", index))
+        for index, item in enumerate(reader.sequence(raw["questions"], (*path, "questions")))
+    ]
+    if not questions:
+        raise reader.doc.error((*path, "questions"), "a quiz needs at least one question")
+    return QuizData(
+        slug=reader.slug(raw["slug"], (*path, "slug")),
+        title=reader.text(raw["title"], (*path, "title"), max_length=200),
+        pass_percent=pass_percent,
+        questions=questions,
+    )
+
+
+def _read_question(reader: _Reader, value, path: Path_) -> QuestionData:
+    raw = reader.mapping(
+        value,
+        path,
+        {"prompt", "kind", "explanation", "choices"},
+        {"prompt", "explanation", "choices"},
+    )
+    kind = reader.choice(raw.get("kind"), (*path, "kind"), QUESTION_KINDS, "single")
+    choices = []
+    for index, item in enumerate(reader.sequence(raw["choices"], (*path, "choices"))):
+        cpath = (*path, "choices", index)
+        choice = reader.mapping(item, cpath, {"text", "correct", "why"}, {"text"})
+        choices.append(
+            ChoiceData(
+                text=reader.text(choice["text"], (*cpath, "text"), max_length=500),
+                correct=reader.boolean(choice.get("correct"), (*cpath, "correct"), default=False),
+                why=reader.text(choice.get("why"), (*cpath, "why")),
+            )
+        )
+    if len(choices) < 2:
+        raise reader.doc.error((*path, "choices"), "a question needs at least two choices")
+    correct = sum(choice.correct for choice in choices)
+    if kind == "single" and correct != 1:
+        raise reader.doc.error(
+            (*path, "choices"),
+            f"a single-choice question needs exactly one correct choice, has {correct}",
+        )
+    if kind == "multiple" and correct < 1:
+        raise reader.doc.error(
+            (*path, "choices"), "a multiple-choice question needs a correct choice"
+        )
+    return QuestionData(
+        prompt=reader.text(raw["prompt"], (*path, "prompt")),
+        kind=kind,
+        explanation=reader.text(raw["explanation"], (*path, "explanation")),
+        choices=choices,
+    )

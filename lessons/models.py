@@ -1,0 +1,187 @@
+"""Courses, lessons, sections and config examples, plus each learner's reading marks.
+
+Markdown and Pygments run once, on save, and their HTML is stored: lesson pages only read it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from .rendering import highlight_yaml, markdown_to_html, reading_minutes
+
+
+class CourseQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+
+class Course(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(
+        blank=True, help_text="One or two plain sentences for the catalogue."
+    )
+    published = models.BooleanField(default=False, help_text="Learners see published courses only.")
+    order = models.PositiveIntegerField(default=0, help_text="Position in the catalogue.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CourseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("course", args=[self.slug])
+
+
+class LessonQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True, course__published=True)
+
+
+class Lesson(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
+    slug = models.SlugField()
+    order = models.PositiveIntegerField(default=0, help_text="Lessons are listed by this number.")
+    title = models.CharField(max_length=200)
+    summary = models.TextField(blank=True)
+    published = models.BooleanField(
+        default=False, help_text="Drafts are visible to staff only (use 'View on site' to preview)."
+    )
+    reading_minutes = models.PositiveIntegerField(
+        default=1, editable=False, help_text="Derived from the text of its sections."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["course", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "slug"], name="lesson_slug_unique_in_course")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("lesson", args=[self.course.slug, self.slug])
+
+    def refresh_reading_minutes(self) -> None:
+        texts = []
+        for section in self.sections.all():
+            texts.append(section.body_markdown)
+            for example in section.examples.all():
+                texts.append(example.explanation)
+                texts.append(example.yaml_text)
+        minutes = reading_minutes("\n".join(texts))
+        Lesson.objects.filter(pk=self.pk).update(reading_minutes=minutes)
+        self.reading_minutes = minutes
+
+
+class Section(models.Model):
+    class Kind(models.TextChoices):
+        TEXT = "text", "Text"
+        EXAMPLES = "examples", "Text and config examples"
+        CALCULATOR = "calculator", "Text and the overhead calculator"
+        LAB = "lab", "Text and a link into the config lab"
+        QUIZ = "quiz", "Text and the quiz"
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="sections")
+    slug = models.SlugField()
+    order = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TEXT)
+    body_markdown = models.TextField(
+        "body",
+        blank=True,
+        help_text=(
+            "Markdown: **bold**, *italic*, `code`, [links](https://istio.io/…), lists, tables, "
+            "```yaml fenced code```. Raw HTML is stripped."
+        ),
+    )
+    body_html = models.TextField(editable=False, blank=True)
+    sources = models.JSONField(
+        default=list,
+        blank=True,
+        help_text='List of {"title": …, "url": "https://…"}: where the facts come from.',
+    )
+
+    class Meta:
+        ordering = ["lesson", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "slug"], name="section_slug_unique_in_lesson")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = markdown_to_html(self.body_markdown)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"{self.lesson.get_absolute_url()}#{self.slug}"
+
+
+class ConfigExample(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="examples")
+    slug = models.SlugField()
+    order = models.PositiveIntegerField(default=0)
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=60, blank=True, editable=False, help_text="From `kind:`.")
+    yaml_text = models.TextField("YAML")
+    explanation = models.TextField(blank=True, help_text="Markdown shown under the example.")
+    explanation_html = models.TextField(editable=False, blank=True)
+    highlighted_html = models.TextField(editable=False, blank=True)
+    broken = models.BooleanField(
+        "deliberately broken",
+        default=False,
+        help_text="Teaches a mistake: the checker's problems are shown to learners beside it.",
+    )
+    problems = models.JSONField(default=list, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["section", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "slug"], name="example_slug_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.kind = _kind_of(self.yaml_text)
+        self.explanation_html = markdown_to_html(self.explanation)
+        self.highlighted_html = highlight_yaml(self.yaml_text)
+        super().save(*args, **kwargs)
+
+
+def _kind_of(yaml_text: str) -> str:
+    """The first `kind:` line, read textually so a broken example still gets a label."""
+    kinds = []
+    for line in yaml_text.splitlines():
+        if line.startswith("kind:"):
+            kinds.append(line.partition(":")[2].strip().strip("\"'"))
+    return ", ".join(dict.fromkeys(kinds))[:60]
+
+
+class SectionProgress(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="section_progress"
+    )
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="progress")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["read_at"]
+        verbose_name_plural = "section progress"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "section"], name="one_read_mark_per_section")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.section}"

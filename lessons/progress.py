@@ -1,0 +1,190 @@
+"""Reading progress: who read which section, and what that means for lessons and courses.
+
+A signed-in learner's read marks are rows (SectionProgress); a visitor's live in their session
+until they sign up or log in, when `merge_session_read_marks` moves them to the account.
+Lesson status is derived from the marks, never stored, so it cannot drift from them: when an
+instructor adds a section, a completed lesson becomes "in progress" again (with the new section
+unread); when a section is removed, its marks go with it and the lesson is judged on the rest.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import Lesson, Section, SectionProgress
+
+SESSION_KEY = "read_sections"  # {section_id (str): ISO time read}
+MAX_SESSION_MARKS = 2000  # a visitor cannot grow their session without bound
+
+
+class Status:
+    NOT_STARTED = "not-started"
+    IN_PROGRESS = "in-progress"
+    COMPLETED = "completed"
+
+    LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLETED: "Completed"}
+
+
+@dataclass(frozen=True)
+class LessonProgress:
+    lesson_id: int
+    read: int
+    total: int
+    completed_at: datetime | None
+
+    @property
+    def status(self) -> str:
+        if self.total and self.read >= self.total:
+            return Status.COMPLETED
+        return Status.IN_PROGRESS if self.read else Status.NOT_STARTED
+
+    @property
+    def status_label(self) -> str:
+        return Status.LABELS[self.status]
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.read / self.total) if self.total else 0
+
+
+def read_marks(request, section_ids=None) -> dict[int, datetime]:
+    """section id → when it was read, for the current learner (one query, or none)."""
+    if request.user.is_authenticated:
+        rows = SectionProgress.objects.filter(user=request.user)
+        if section_ids is not None:
+            rows = rows.filter(section_id__in=section_ids)
+        return dict(rows.values_list("section_id", "read_at"))
+    marks = {}
+    for key, when in request.session.get(SESSION_KEY, {}).items():
+        try:
+            marks[int(key)] = datetime.fromisoformat(when)
+        except (TypeError, ValueError):
+            continue  # a damaged session entry is ignored, not fatal
+    return marks
+
+
+def lesson_progress(lesson_sections: dict[int, list[int]], marks: dict[int, datetime]):
+    """lesson id → LessonProgress, from each lesson's section ids and the learner's marks."""
+    result = {}
+    for lesson_id, section_ids in lesson_sections.items():
+        times = [marks[sid] for sid in section_ids if sid in marks]
+        done = bool(section_ids) and len(times) == len(section_ids)
+        result[lesson_id] = LessonProgress(
+            lesson_id, len(times), len(section_ids), max(times) if done else None
+        )
+    return result
+
+
+def sections_by_lesson(lessons) -> dict[int, list[int]]:
+    """lesson id → its section ids in order (one query for any number of lessons)."""
+    out: dict[int, list[int]] = {lesson.id: [] for lesson in lessons}
+    rows = Section.objects.filter(lesson__in=out.keys()).order_by("lesson_id", "order", "id")
+    for lesson_id, section_id in rows.values_list("lesson_id", "id"):
+        out[lesson_id].append(section_id)
+    return out
+
+
+def mark_section_read(request, section: Section) -> bool:
+    """Record that the learner read `section`. False when it was already marked (a no-op)."""
+    if request.user.is_authenticated:
+        return _mark_for_user(request.user, section.id, timezone.now())
+    marks = request.session.get(SESSION_KEY, {})
+    key = str(section.id)
+    if key in marks or len(marks) >= MAX_SESSION_MARKS:
+        return False
+    marks[key] = timezone.now().isoformat()
+    request.session[SESSION_KEY] = marks
+    return True
+
+
+def _mark_for_user(user, section_id: int, when: datetime) -> bool:
+    try:
+        with transaction.atomic():  # a savepoint, so a race loser can carry on
+            _, created = SectionProgress.objects.get_or_create(
+                user=user, section_id=section_id, defaults={"read_at": when}
+            )
+    except IntegrityError:  # the same mark arrived twice at once: the other one won
+        return False
+    return created
+
+
+def merge_session_read_marks(*, user, session) -> int:
+    """Move a visitor's read marks into their account. Existing marks win; returns how many."""
+    marks = session.get(SESSION_KEY) or {}
+    if not marks:
+        return 0
+    ids = [int(key) for key in marks if str(key).isdigit()]
+    # Only sections that still exist and are published can be carried over.
+    valid = set(
+        Section.objects.filter(id__in=ids, lesson__in=Lesson.objects.published()).values_list(
+            "id", flat=True
+        )
+    )
+    merged = 0
+    for key, when in marks.items():
+        if not str(key).isdigit() or int(key) not in valid:
+            continue
+        try:
+            read_at = datetime.fromisoformat(when)
+        except (TypeError, ValueError):
+            read_at = timezone.now()
+        merged += _mark_for_user(user, int(key), read_at)
+    session.pop(SESSION_KEY, None)
+    return merged
+
+
+@dataclass
+class CourseProgress:
+    course: object
+    lessons: list  # of (Lesson, LessonProgress), in order
+    read: int
+    total: int
+    continue_url: str | None  # the first unread section, None when all are read
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.read / self.total) if self.total else 0
+
+    @property
+    def started(self) -> bool:
+        return self.read > 0
+
+
+def course_progress(request, courses) -> list[CourseProgress]:
+    """Progress through each course's published lessons: four queries for any number of courses."""
+    courses = list(courses)
+    lessons = list(
+        Lesson.objects.published()
+        .filter(course__in=courses)
+        .select_related("course")
+        .order_by("course_id", "order", "id")
+    )
+    sections = sections_by_lesson(lessons)
+    marks = read_marks(request, [sid for ids in sections.values() for sid in ids])
+    progress = lesson_progress(sections, marks)
+    slugs = dict(
+        Section.objects.filter(lesson__in=lessons).values_list("id", "slug")
+    )  # for "continue" anchors
+    out = []
+    for course in courses:
+        rows = [
+            (lesson, progress[lesson.id]) for lesson in lessons if lesson.course_id == course.id
+        ]
+        continue_url = None
+        for lesson, _ in rows:
+            unread = [sid for sid in sections[lesson.id] if sid not in marks]
+            if unread:
+                continue_url = f"{lesson.get_absolute_url()}#{slugs[unread[0]]}"
+                break
+        out.append(
+            CourseProgress(
+                course=course,
+                lessons=rows,
+                read=sum(p.read for _, p in rows),
+                total=sum(p.total for _, p in rows),
+                continue_url=continue_url,
+            )
+        )
+    return out

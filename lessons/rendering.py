@@ -1,0 +1,120 @@
+"""Author text → safe HTML. Pure functions, called once when content is saved, never per request.
+
+Markdown comes from instructors, so the HTML it produces is sanitised with nh3 (an allow-list)
+before it is stored: a `<script>` or an `onclick` in a lesson never reaches a learner.
+"""
+
+import math
+import re
+
+import nh3
+from markdown_it import MarkdownIt
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+WORDS_PER_MINUTE = 200  # a common figure for technical prose; code reads slower, so it counts too
+
+_ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "dd",
+    "del",
+    "details",
+    "div",
+    "dl",
+    "dt",
+    "em",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "kbd",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "span",
+    "strong",
+    "sub",
+    "summary",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
+}
+_ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "span": {"class"},
+    "div": {"class"},
+    "pre": {"class"},
+    "code": {"class"},
+    "th": {"align"},
+    "td": {"align"},
+}
+_FORMATTER = HtmlFormatter(nowrap=True)
+
+
+def _highlight(code: str, lang: str) -> str:
+    try:
+        lexer = get_lexer_by_name(lang or "text")
+    except ClassNotFound:
+        lexer = get_lexer_by_name("text")
+    # Starts with "<pre" so markdown-it uses it as it is instead of wrapping it again.
+    return f'<pre class="code"><code>{highlight(code, lexer, _FORMATTER)}</code></pre>'
+
+
+def _highlight_fence(code: str, lang: str, _attrs: str) -> str:
+    return _highlight(code, lang)
+
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False, "highlight": _highlight_fence}).enable(
+    ["table", "strikethrough"]
+)
+
+
+def sanitise_html(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=_ALLOWED_TAGS,
+        attributes=_ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def markdown_to_html(text: str) -> str:
+    """Render author Markdown (raw HTML disabled) and sanitise the result."""
+    if not text.strip():
+        return ""
+    return sanitise_html(_MARKDOWN.render(text))
+
+
+def highlight_yaml(text: str) -> str:
+    """Pygments-highlighted YAML, classes only (colours come from site.css custom properties)."""
+    return sanitise_html(_highlight(text, "yaml"))
+
+
+_WORD = re.compile(r"[\w'’.-]+")
+
+
+def count_words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def reading_minutes(text: str, words_per_minute: int = WORDS_PER_MINUTE) -> int:
+    """Whole minutes, at least one: what a learner can plan around."""
+    return max(1, math.ceil(count_words(text) / words_per_minute))

@@ -1,0 +1,113 @@
+"""Read a YAML file safely and remember where every value came from.
+
+Course files are written by hand, so a mistake must be reported by file and line. PyYAML's safe
+loader builds the data; a walk over the same node tree records each path's line and catches
+duplicate keys, which the loader alone would silently let the last one win. No Django here.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+Path_ = tuple[str | int, ...]
+
+
+class ContentError(Exception):
+    """A problem in a content file, located by file, line and key path."""
+
+    def __init__(self, file: str, message: str, line: int | None = None, path: Path_ = ()):
+        self.file, self.message, self.line, self.path = file, message, line, path
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.file + (f":{self.line}" if self.line else "")
+        key = format_path(self.path)
+        return f"{where}: {key + ': ' if key else ''}{self.message}"
+
+
+def format_path(path: Path_) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+@dataclass
+class YamlDocument:
+    file: str
+    data: object
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line(self, path: Path_) -> int | None:
+        """The line of `path`, or of its nearest parent that has one."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get(())
+
+    def error(self, path: Path_, message: str) -> ContentError:
+        return ContentError(self.file, message, self.line(path), path)
+
+
+def read_yaml(path: Path, display_name: str | None = None) -> YamlDocument:
+    name = display_name or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ContentError(name, f"cannot read the file ({exc.strerror or exc})") from exc
+    if len(raw) > MAX_FILE_BYTES:
+        raise ContentError(name, f"the file is larger than {MAX_FILE_BYTES // 1024} KB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(name, "the file is not UTF-8 text") from exc
+    return parse_yaml(text, name)
+
+
+def parse_yaml(text: str, name: str) -> YamlDocument:
+    try:
+        loader = yaml.SafeLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = " ".join(filter(None, [exc.context, exc.problem]))
+        raise ContentError(name, f"invalid YAML: {problem}", line) from exc
+    except yaml.YAMLError as exc:
+        raise ContentError(name, f"invalid YAML: {exc}") from exc
+    document = YamlDocument(name, data)
+    if node is not None:
+        _record_lines(node, (), document, set())
+    return document
+
+
+def _record_lines(node: yaml.Node, path: Path_, doc: YamlDocument, seen: set[int]) -> None:
+    doc.lines.setdefault(path, node.start_mark.line + 1)
+    if id(node) in seen:  # an alias: its lines were recorded where it was defined
+        return
+    seen.add(id(node))
+    if isinstance(node, yaml.MappingNode):
+        keys: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in keys:
+                raise ContentError(
+                    doc.file,
+                    f"the key '{key}' appears twice",
+                    key_node.start_mark.line + 1,
+                    path,
+                )
+            keys.add(key)
+            doc.lines[(*path, key)] = key_node.start_mark.line + 1
+            _record_lines(value_node, (*path, key), doc, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _record_lines(item, (*path, index), doc, seen)

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("me/", views.me, name="me"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("quizzes/", include("quizzes.urls")),
+    path("", include("lessons.calculator_urls")),
+    path("", include("lessons.lab_urls")),
+    path("", include("lessons.urls")),
+]

@@ -1,0 +1,56 @@
+"""Site-wide pages: the catalogue, the learner's dashboard, sign-up and the health check."""
+
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import UserCreationForm
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from lessons.models import Course
+from lessons.progress import course_progress
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    courses = course_progress(request, Course.objects.published())
+    return render(request, "meshlearn/home.html", {"courses": courses})
+
+
+@login_required
+@require_GET
+def me(request: HttpRequest) -> HttpResponse:
+    courses = course_progress(request, Course.objects.published())
+    context = {"courses": courses}
+    # Other apps add their own parts of the dashboard here (quiz history, saved scenarios).
+    return render(request, "meshlearn/me.html", context)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = ""
+    if request.user.is_authenticated:
+        return redirect(next_url or "home")
+    form = UserCreationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        # login() fires user_logged_in, which carries a visitor's progress into the account.
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        return redirect(next_url or "me")
+    return render(request, "registration/signup.html", {"form": form, "next": next_url})

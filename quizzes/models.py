@@ -1,0 +1,162 @@
+"""Quizzes, their questions and choices, and learners' attempts and responses.
+
+Integrity lives in the database, not only in Python: one open attempt per learner and quiz,
+one response per (attempt, question).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from lessons.models import Course, Lesson
+from lessons.rendering import markdown_to_html
+
+
+class QuizQuerySet(models.QuerySet):
+    def published(self):
+        """Quizzes a learner may take: their course is published, and their lesson if any."""
+        return self.filter(course__published=True).filter(
+            Q(lesson__isnull=True) | Q(lesson__published=True)
+        )
+
+
+class Quiz(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=200)
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quizzes")
+    lesson = models.ForeignKey(
+        Lesson,
+        on_delete=models.CASCADE,
+        related_name="quizzes",
+        null=True,
+        blank=True,
+        help_text="Empty for a course-level quiz (the final quiz).",
+    )
+    order = models.PositiveIntegerField(default=0)
+    pass_percent = models.PositiveSmallIntegerField(
+        default=70, help_text="Score needed to pass, in percent of the questions."
+    )
+
+    objects = QuizQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["course", "order", "id"]
+        verbose_name_plural = "quizzes"
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quiz", args=[self.slug])
+
+    @property
+    def is_final(self) -> bool:
+        return self.lesson_id is None
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", "Single choice"
+        MULTIPLE = "multiple", "Multiple choice (all correct and no wrong one to score)"
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveIntegerField(default=0)
+    prompt = models.TextField(help_text="Plain text or short Markdown.")
+    prompt_html = models.TextField(editable=False, blank=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SINGLE)
+    explanation = models.TextField(help_text="Markdown, shown only after the learner answers.")
+    explanation_html = models.TextField(editable=False, blank=True)
+
+    class Meta:
+        ordering = ["quiz", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.prompt[:80]
+
+    def save(self, *args, **kwargs):
+        self.prompt_html = markdown_to_html(self.prompt)
+        self.explanation_html = markdown_to_html(self.explanation)
+        super().save(*args, **kwargs)
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    order = models.PositiveIntegerField(default=0)
+    text = models.CharField(max_length=500)
+    is_correct = models.BooleanField(default=False)
+    why = models.TextField(
+        blank=True, help_text="Why this choice is wrong (shown after answering)."
+    )
+
+    class Meta:
+        ordering = ["question", "order", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class Attempt(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="quiz_attempts",
+        null=True,
+        blank=True,
+    )
+    # A visitor's attempt is tied to a random id kept in their session (not the session key,
+    # which Django rotates at login) and moved to their account when they sign in.
+    anon_id = models.CharField(max_length=64, blank=True, db_index=True)
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    score = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "quiz"],
+                condition=Q(finished_at__isnull=True, user__isnull=False),
+                name="one_open_attempt_per_user_and_quiz",
+            ),
+            models.UniqueConstraint(
+                fields=["anon_id", "quiz"],
+                condition=Q(finished_at__isnull=True, user__isnull=True) & ~Q(anon_id=""),
+                name="one_open_attempt_per_visitor_and_quiz",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(anon_id=""), name="attempt_has_an_owner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz} — {self.user or 'visitor'} ({self.score}/{self.total})"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.score / self.total) if self.total else 0
+
+    @property
+    def passed(self) -> bool:
+        return self.finished_at is not None and self.percent >= self.quiz.pass_percent
+
+
+class Response(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="responses")
+    choices = models.ManyToManyField(Choice, related_name="responses")
+    is_correct = models.BooleanField()
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["answered_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="one_response_per_question"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}: {self.question_id} ({'right' if self.is_correct else 'wrong'})"

@@ -1,0 +1,36 @@
+from pathlib import Path
+
+import pytest
+
+from lessons.content import load_course_file
+
+ROOT = Path(__file__).resolve().parent.parent
+MINI_COURSE = ROOT / "tests" / "fixtures" / "mini-course"
+SHIPPED_COURSE = ROOT / "content" / "istio-service-mesh"
+
+
+@pytest.fixture
+def mini_course(db):
+    """A small course of two lessons (4 sections, 1 example) and two quizzes."""
+    return load_course_file(MINI_COURSE).course
+
+
+@pytest.fixture
+def shipped_course(db):
+    return load_course_file(SHIPPED_COURSE).course
+
+
+@pytest.fixture
+def learner(django_user_model):
+    return django_user_model.objects.create_user("ada", "ada@example.com", "correct-horse-9")
+
+
+@pytest.fixture
+def other_learner(django_user_model):
+    return django_user_model.objects.create_user("bob", "bob@example.com", "correct-horse-9")
+
+
+@pytest.fixture
+def learner_client(client, learner):
+    client.force_login(learner)
+    return client
