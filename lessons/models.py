@@ -6,7 +6,9 @@ Markdown and Pygments run once, on save, and their HTML is stored: lesson pages 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.http import urlencode
 
+from .examples import check_example
 from .rendering import highlight_yaml, markdown_to_html, reading_minutes
 
 
@@ -157,6 +159,8 @@ class ConfigExample(models.Model):
         self.kind = _kind_of(self.yaml_text)
         self.explanation_html = markdown_to_html(self.explanation)
         self.highlighted_html = highlight_yaml(self.yaml_text)
+        # Checked once here and stored: learners see a deliberately broken example's problems.
+        self.problems = check_example(self.yaml_text)
         super().save(*args, **kwargs)
 
 
@@ -185,3 +189,28 @@ class SectionProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} read {self.section}"
+
+
+class SavedScenario(models.Model):
+    """A learner's named set of overhead-calculator inputs, reopened from /me/."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calculator_scenarios"
+    )
+    name = models.CharField(max_length=80)
+    params = models.JSONField(
+        help_text="Calculator inputs as query-string values, validated when saved."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="scenario_name_unique_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('calculator')}?{urlencode(self.params)}"
