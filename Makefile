@@ -23,7 +23,8 @@ run: $(STAMP)
 
 # Every test: the suite (on DATABASE_URL, SQLite by default), then the browser journeys.
 test: $(STAMP)
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-browser
 
 test-fast: $(STAMP)
 	$(BIN)/pytest -m "not browser" -x $(PYTEST_ARGS)
