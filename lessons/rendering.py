@@ -109,10 +109,11 @@ def highlight_yaml(text: str) -> str:
 
 
 _WORD = re.compile(r"[\w'’.-]+")
+_URL = re.compile(r"https?://\S+?(?=[)\s>]|$)")  # a link's address is not read aloud
 
 
 def count_words(text: str) -> int:
-    return len(_WORD.findall(text))
+    return len(_WORD.findall(_URL.sub("", text)))
 
 
 def reading_minutes(text: str, words_per_minute: int = WORDS_PER_MINUTE) -> int:

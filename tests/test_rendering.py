@@ -82,3 +82,10 @@ def test_section_renders_html_on_save_not_on_read(mini_course, django_assert_num
     section.body_markdown = "Now **changed**."
     section.save()
     assert Section.objects.get(pk=section.pk).body_html == "<p>Now <strong>changed</strong>.</p>\n"
+
+
+def test_link_addresses_do_not_count_as_words():
+    from lessons.rendering import count_words
+
+    text = "See [the architecture](https://istio.io/latest/docs/ops/deployment/architecture/) page."
+    assert count_words(text) == 4  # See, the, architecture, page
