@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from lessons.models import Course
+from lessons.models import Course, SavedScenario
 from lessons.progress import course_progress
 
 
@@ -26,6 +26,7 @@ def me(request: HttpRequest) -> HttpResponse:
     courses = course_progress(request, Course.objects.published())
     context = {"courses": courses}
     # Other apps add their own parts of the dashboard here (quiz history, saved scenarios).
+    context["scenarios"] = SavedScenario.objects.filter(user=request.user)
     return render(request, "meshlearn/me.html", context)
 
 

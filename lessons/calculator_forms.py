@@ -1,0 +1,92 @@
+"""The calculator's form, generated from INPUT_SPECS so the model stays the one truth."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django import forms
+
+from lessons.calculator import INPUT_SPECS, InputSpec, MeshInputs
+
+ON_OFF = (("on", "On"), ("off", "Off"))
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+FIELD_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Mesh", ("mode", "figures", "services", "replicas", "namespaces", "nodes")),
+    ("Traffic", ("rps", "hops", "cpu_budget")),
+    ("Your application", ("app_cpu", "app_memory")),
+    ("Security", ("mtls", "authz_policies", "egress_lockdown", "jwt")),
+    ("Observability", ("metrics", "tracing_pct", "access_logs")),
+    ("Configuration", ("scoping",)),
+)
+EMBED_FIELDS = ("mode", "figures", "services", "replicas", "namespaces", "nodes", "rps", "hops")
+
+DEFAULTS: dict[str, str] = {spec.name: _as_text(spec.default) for spec in INPUT_SPECS}
+
+
+def _field(spec: InputSpec) -> forms.Field:
+    common = {"label": spec.label, "help_text": spec.help}
+    if spec.kind == "choice":
+        return forms.ChoiceField(choices=spec.choices, **common)
+    if spec.kind == "bool":
+        # A select, not a checkbox: an absent parameter then means "default", and a
+        # shared link may leave out anything it does not change.
+        return forms.TypedChoiceField(choices=ON_OFF, coerce=lambda v: v == "on", **common)
+    bounds = {"min_value": spec.minimum, "max_value": spec.maximum}
+    if spec.kind == "int":
+        return forms.IntegerField(**bounds, **common)
+    field = forms.FloatField(**bounds, **common)
+    field.widget.attrs["step"] = "any"
+    return field
+
+
+class CalculatorForm(forms.Form):
+    """All calculator inputs; a missing parameter takes its default, an empty one is an error."""
+
+    def __init__(self, params: Mapping[str, str] | None = None, **kwargs) -> None:
+        data = None
+        if params is not None:
+            data = dict(DEFAULTS)
+            data.update({name: params[name] for name in DEFAULTS if name in params})
+        super().__init__(data, initial=DEFAULTS, **kwargs)
+        for spec in INPUT_SPECS:
+            field = _field(spec)
+            # Help and error slots sit next to the field, ids derived from the field's id
+            # so two forms on one page (lesson embeds) never share an id.
+            field_id = self.auto_id % spec.name if self.auto_id else spec.name
+            field.widget.attrs["aria-describedby"] = f"{field_id}-help {field_id}-error"
+            self.fields[spec.name] = field
+        self.specs = {spec.name: spec for spec in INPUT_SPECS}
+
+    def groups(self) -> list[tuple[str, list[tuple[forms.BoundField, InputSpec]]]]:
+        """Fields grouped for display, each with its spec (for the unit)."""
+        return [
+            (legend, [(self[name], self.specs[name]) for name in names])
+            for legend, names in FIELD_GROUPS
+        ]
+
+    def mesh_inputs(self) -> MeshInputs:
+        """The validated inputs; call only after is_valid()."""
+        return MeshInputs(**self.cleaned_data)
+
+    def errors_by_field(self) -> dict[str, list[str]]:
+        return {name: [str(message) for message in errors] for name, errors in self.errors.items()}
+
+
+class ScenarioForm(forms.Form):
+    """The name a learner gives the scenario on screen; the inputs come with it."""
+
+    name = forms.CharField(
+        max_length=80,
+        strip=True,
+        label="Scenario name",
+        help_text="For example “payments, ambient”. Names are yours alone.",
+    )

@@ -1,0 +1,307 @@
+"""The calculator pages: full page, htmx partials, JSON, bad input, scenarios, embed."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from django.urls import reverse
+
+from lessons.calculator import INPUT_SPECS, MeshInputs, compare_modes, estimate
+from lessons.calculator_forms import FIELD_GROUPS
+from lessons.calculator_reading import format_value
+from lessons.models import SavedScenario, Section
+
+URL = "/calculator/"
+JSON_URL = "/calculator.json"
+
+
+def _text(response) -> str:
+    return html.unescape(response.content.decode())
+
+
+def _error_slot(page: str, name: str) -> str:
+    """The contents of the error slot that sits next to field `name`."""
+    match = re.search(rf'<div class="field-errors" id="id_{name}-error"[^>]*>(.*?)</div>', page)
+    assert match, f"no error slot for {name}"
+    return match.group(1)
+
+
+# --- the page ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_page_shows_form_results_chart_and_rubric(client):
+    response = client.get(URL)
+    assert response.status_code == 200
+    page = _text(response)
+    assert 'hx-trigger="input changed delay:300ms, submit"' in page
+    assert 'hx-push-url="true"' in page and 'method="get"' in page
+    assert ">Calculate</button>" in page
+    assert 'data-testid="calc-chart-marker"' in page and "<title id=" in page
+    assert "mTLS STRICT mesh-wide" in page and "Access logs on" in page
+    for label in ("Sidecar (Envoy in every pod)", "Ambient L4 (ztunnel per node)"):
+        assert label in page
+
+
+@pytest.mark.django_db
+def test_every_output_shows_its_formula_and_source(client):
+    page = _text(client.get(URL))
+    result = estimate(MeshInputs())
+    for name, output in result.outputs.items():
+        row = re.search(rf'<tr id="output-{name}">(.*?)</tr>', page, re.S)
+        assert row, name
+        assert output.formula in row.group(1), name
+        assert f"source-{output.source.kind}" in row.group(1), name
+        if output.source.url:
+            assert output.source.url in row.group(1), name
+
+
+@pytest.mark.django_db
+def test_side_by_side_matches_the_model_for_each_mode(client):
+    inputs = MeshInputs(services=40, nodes=8, rps=5000)
+    page = _text(client.get(URL, {"services": 40, "nodes": 8, "rps": 5000}))
+    for mode, result in compare_modes(inputs).items():
+        cpu = format_value(result["dataplane_cpu_total"].value, "vCPU")
+        assert cpu in page, mode
+
+
+def test_field_groups_cover_every_input_once():
+    grouped = [name for _, names in FIELD_GROUPS for name in names]
+    assert sorted(grouped) == sorted(spec.name for spec in INPUT_SPECS)
+
+
+# --- htmx -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_htmx_request_gets_the_result_partial_and_error_slots(client):
+    response = client.get(URL, {"rps": 2000}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    page = _text(response)
+    assert "<html" not in page and 'id="calc-live"' in page
+    assert page.count('hx-swap-oob="true"') == len(INPUT_SPECS)
+    expected = estimate(MeshInputs(rps=2000))["dataplane_cpu_total"]
+    assert format_value(expected.value, "vCPU") in page
+    assert response["Vary"] and "HX-Request" in response["Vary"]
+
+
+@pytest.mark.django_db
+def test_htmx_bad_input_swaps_the_error_next_to_the_field(client):
+    response = client.get(URL, {"services": "-3"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200  # htmx only swaps 2xx answers
+    page = _text(response)
+    assert "greater than or equal to 1" in _error_slot(page, "services")
+    assert _error_slot(page, "rps").strip() == ""  # other slots are cleared
+
+
+@pytest.mark.django_db
+def test_compact_partial_for_the_lesson_embed(client):
+    response = client.get(URL, {"view": "compact", "mode": "ambient"}, HTTP_HX_REQUEST="true")
+    page = _text(response)
+    assert response.status_code == 200 and "<html" not in page
+    assert "Open these inputs in the full calculator" in page
+    ambient = estimate(MeshInputs(mode="ambient"))
+    assert format_value(ambient["dataplane_memory_total"].value, "MB") in page
+
+
+# --- shareable query string -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_query_string_reproduces_the_result(client):
+    params = {"mode": "ambient_waypoint", "services": "120", "rps": "25000", "jwt": "on"}
+    page = _text(client.get(URL, params))
+    link = re.search(r'<a href="\?([^"]+)" id="calc-share-link"', page).group(1)
+    shared = dict(parse_qsl(link))
+    assert shared["mode"] == "ambient_waypoint" and shared["services"] == "120"
+    assert set(shared) == {spec.name for spec in INPUT_SPECS}
+    again = client.get(URL, shared)
+    first, second = client.get(JSON_URL, params).json(), client.get(JSON_URL, shared).json()
+    assert again.status_code == 200 and first == second
+
+
+@pytest.mark.django_db
+def test_missing_parameters_take_their_defaults(client):
+    data = client.get(JSON_URL, {"services": 7}).json()
+    assert data["inputs"] == {**MeshInputs().as_dict(), "services": 7}
+
+
+# --- JSON -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_json_answer_has_inputs_and_sourced_outputs(client):
+    response = client.get(JSON_URL, {"mode": "ambient", "rps": 1000, "hops": 1})
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    data = response.json()
+    assert data == estimate(MeshInputs(mode="ambient", rps=1000, hops=1)).as_dict()
+    cpu = data["outputs"]["dataplane_cpu_total"]
+    assert cpu["value"] == pytest.approx(2 * 0.06) and cpu["unit"] == "vCPU"
+    assert cpu["source"]["url"].startswith("https://istio.io/") and cpu["source"]["version"]
+    assert set(cpu) == {"value", "unit", "formula", "source"}
+
+
+BAD_INPUTS = [
+    ("services", "", "required"),
+    ("services", "-4", "greater than or equal to 1"),
+    ("services", "twelve", "whole number"),
+    ("services", "2.5", "whole number"),
+    ("services", "99999999999999999999999", "less than or equal to 5000"),
+    ("rps", "1e309", "number"),
+    ("rps", "nan", "number"),
+    ("rps", "inf", "number"),
+    ("rps", "5000001", "less than or equal to 1000000"),
+    ("app_cpu", "0", "greater than or equal to 0.01"),
+    ("mode", "mesh-of-dreams", "valid choice"),
+    ("figures", "0.8", "valid choice"),
+    ("jwt", "maybe", "valid choice"),
+    ("tracing_pct", "101", "less than or equal to 100"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "value", "message"), BAD_INPUTS)
+def test_bad_input_is_a_field_error_never_a_500(client, name, value, message):
+    response = client.get(URL, {name: value})
+    assert response.status_code == 400
+    page = _text(response)
+    assert message in _error_slot(page, name)
+    assert 'class="field field-invalid"' in page
+
+    answer = client.get(JSON_URL, {name: value})
+    assert answer.status_code == 400
+    errors = answer.json()["errors"]
+    assert list(errors) == [name] and message in errors[name][0]
+
+
+@pytest.mark.django_db
+def test_calculator_refuses_other_methods(client):
+    assert client.post(URL).status_code == 405
+    assert client.post(JSON_URL).status_code == 405
+
+
+# --- saved scenarios --------------------------------------------------------------------
+
+SAVE_URL = "/calculator/scenarios/"
+
+
+def _save(client, name, **params):
+    return client.post(SAVE_URL, {"name": name, **MeshInputs().as_query(), **params})
+
+
+@pytest.mark.django_db
+def test_visitor_cannot_save_and_is_sent_to_log_in(client):
+    response = _save(client, "mine")
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert not SavedScenario.objects.exists()
+
+
+@pytest.mark.django_db
+def test_learner_saves_a_named_scenario_and_reopens_it(learner_client, learner):
+    response = _save(learner_client, "payments, ambient", mode="ambient", services="80")
+    assert response.status_code == 302
+    scenario = SavedScenario.objects.get(user=learner)
+    assert scenario.name == "payments, ambient"
+    assert scenario.params["mode"] == "ambient" and scenario.params["services"] == "80"
+    assert dict(parse_qsl(urlsplit(response["Location"]).query)) == scenario.params
+    reopened = learner_client.get(scenario.get_absolute_url())
+    assert reopened.status_code == 200
+    expected = estimate(MeshInputs(mode="ambient", services=80))["dataplane_memory_total"]
+    assert format_value(expected.value, "MB") in _text(reopened)
+
+
+@pytest.mark.django_db
+def test_scenario_names_are_unique_per_learner(learner_client, learner, other_learner, client):
+    assert _save(learner_client, "baseline").status_code == 302
+    duplicate = _save(learner_client, "baseline", services="9")
+    assert duplicate.status_code == 400
+    assert "already have a scenario with this name" in _text(duplicate)
+    client.force_login(other_learner)
+    assert _save(client, "baseline").status_code == 302  # another learner may reuse it
+    assert SavedScenario.objects.filter(name="baseline").count() == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "params"), [("", {}), ("x" * 81, {}), ("ok", {"services": "-1"})])
+def test_invalid_scenarios_are_refused(learner_client, name, params):
+    response = _save(learner_client, name, **params)
+    assert response.status_code == 400
+    assert not SavedScenario.objects.exists()
+
+
+@pytest.mark.django_db
+def test_learners_see_only_their_own_scenarios(learner_client, learner, other_learner):
+    SavedScenario.objects.create(user=learner, name="mine-1", params={"services": "5"})
+    theirs = SavedScenario.objects.create(user=other_learner, name="theirs-1", params={})
+    me_page = _text(learner_client.get("/me/"))
+    calc_page = _text(learner_client.get(URL))
+    for page in (me_page, calc_page):
+        assert "mine-1" in page and "theirs-1" not in page
+    assert "/calculator/?services=5" in me_page
+    # deleting someone else's scenario is a 404 and leaves it alone
+    delete = learner_client.post(f"/calculator/scenarios/{theirs.pk}/delete/")
+    assert delete.status_code == 404
+    assert SavedScenario.objects.filter(pk=theirs.pk).exists()
+
+
+@pytest.mark.django_db
+def test_learner_deletes_own_scenario(learner_client, learner):
+    scenario = SavedScenario.objects.create(user=learner, name="old", params={})
+    response = learner_client.post(f"/calculator/scenarios/{scenario.pk}/delete/", {"next": "/me/"})
+    assert response.status_code == 302 and response["Location"] == "/me/"
+    assert not SavedScenario.objects.exists()
+    unsafe = SavedScenario.objects.create(user=learner, name="again", params={})
+    response = learner_client.post(
+        f"/calculator/scenarios/{unsafe.pk}/delete/", {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/me/"
+
+
+@pytest.mark.django_db
+def test_scenario_posts_need_a_csrf_token(client, learner):
+    client.handler.enforce_csrf_checks = True
+    client.force_login(learner)
+    assert _save(client, "no-token").status_code == 403
+    page = _text(client.get(URL))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = client.post(
+        SAVE_URL, {"name": "with-token", "csrfmiddlewaretoken": token, **MeshInputs().as_query()}
+    )
+    assert response.status_code == 302
+    assert list(SavedScenario.objects.values_list("name", flat=True)) == ["with-token"]
+
+
+# --- query budget -----------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_query_budget(client, learner, django_assert_max_num_queries):
+    with django_assert_max_num_queries(0):
+        assert client.get(URL).status_code == 200
+    with django_assert_max_num_queries(0):
+        assert client.get(JSON_URL).status_code == 200
+    client.force_login(learner)
+    SavedScenario.objects.create(user=learner, name="a", params={})
+    SavedScenario.objects.create(user=learner, name="b", params={})
+    with django_assert_max_num_queries(3):  # session, user, scenarios
+        assert client.get(URL).status_code == 200
+
+
+# --- the lesson embed -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_lesson_embeds_a_compact_calculator(client, mini_course):
+    lesson = mini_course.lessons.filter(published=True).first()
+    section = Section.objects.create(
+        lesson=lesson, slug="what-it-costs", title="What it costs", kind="calculator", order=99
+    )
+    page = _text(client.get(lesson.get_absolute_url()))
+    assert f'id="calc-embed-{section.slug}"' in page
+    assert 'action="/calculator/"' in page and ">Calculate</button>" in page
+    assert f'id="calc-{section.slug}-services"' in page  # ids unique to this section
+    default = estimate(MeshInputs())  # without JavaScript the embed shows the defaults
+    assert format_value(default["dataplane_cpu_total"].value, "vCPU") in page
