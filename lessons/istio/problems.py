@@ -1,0 +1,57 @@
+"""What the checker reports: one `Problem` per finding, JSON-ready through `dataclasses.asdict`.
+
+Codes starting with IST mirror the `istioctl analyze` message of the same number
+(https://istio.io/latest/docs/reference/config/analysis/); codes starting with ML are MeshLearn's
+own, for things istioctl has no message for (YAML syntax, size limits, deprecations, weights).
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+
+SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
+
+# istioctl analyze messages we mirror.
+REFERENCED_RESOURCE_NOT_FOUND = "IST0101"
+SCHEMA_VALIDATION_ERROR = "IST0106"
+CONFLICTING_MESH_GATEWAY_HOSTS = "IST0109"
+UNREACHABLE_RULE = "IST0130"
+INEFFECTIVE_MATCH = "IST0131"
+HOST_NOT_IN_GATEWAY = "IST0132"
+CONFLICTING_GATEWAYS = "IST0145"
+
+# MeshLearn's own.
+INPUT_TOO_LARGE = "ML0001"
+YAML_SYNTAX = "ML0002"
+YAML_TAG_REFUSED = "ML0003"
+YAML_TOO_COMPLEX = "ML0004"
+NOTHING_TO_CHECK = "ML0005"
+DUPLICATE_KEY = "ML0006"
+NOT_A_RESOURCE = "ML0010"
+UNKNOWN_KIND = "ML0011"
+UNKNOWN_API_VERSION = "ML0012"
+OLD_API_VERSION = "ML0013"
+DEPRECATED_FIELD = "ML0020"
+WEIGHTS_NOT_100 = "ML0021"
+NO_DEFAULT_ROUTE = "ML0022"
+DELEGATE_VIRTUAL_SERVICE = "ML0023"
+REGEX_NOT_RE2 = "ML0024"
+SEMANTIC = "ML0025"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding. `line`/`column` are 1-based; `path` is dotted from the document root."""
+
+    severity: Severity
+    code: str
+    path: str
+    line: int
+    column: int
+    message: str
+    hint: str = ""
+
+
+def sort_key(problem: Problem) -> tuple:
+    return (problem.line, problem.column, SEVERITY_RANK[problem.severity], problem.code)

@@ -1,0 +1,282 @@
+"""From YAML documents to Kubernetes resources: apiVersion, kind and metadata checked, the
+Istio schema of the kind looked up. Both the checker and the routing trace start here.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from . import problems as codes
+from .problems import Problem
+from .schema import KINDS, OBJECT_META, OTHER_ISTIO_KINDS, KindSchema, old_version_severity
+from .structure import check_tree
+from .yamlsource import Node, parse_documents, too_large_problem
+
+_TOP_LEVEL = ("apiVersion", "kind", "metadata", "spec", "status")
+
+
+@dataclass
+class Resource:
+    """One Istio resource we have a schema for."""
+
+    root: Node
+    kind: str
+    group: str
+    version: str
+    name: str
+    namespace: str
+    schema: KindSchema
+
+    @property
+    def spec(self) -> Node | None:
+        spec = self.root.get("spec")
+        return spec if spec is not None and spec.is_map else None
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} {self.name}" if self.name else self.kind
+
+    def plain_spec(self) -> dict:
+        spec = self.spec
+        return spec.plain() if spec is not None else {}
+
+
+@dataclass
+class Loaded:
+    resources: list[Resource] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def coerce_text(text: object) -> str:
+    """Whatever arrives (bytes, None, numbers) becomes text we can parse."""
+    if isinstance(text, str):
+        return text
+    if isinstance(text, bytes | bytearray):
+        return bytes(text).decode("utf-8", errors="replace")
+    return "" if text is None else str(text)
+
+
+def load_resources(text: object) -> Loaded:
+    loaded = Loaded()
+    text = coerce_text(text)
+    if len(text) > 4 * 1024 * 1024:  # do not even encode a huge paste to measure it
+        loaded.problems.append(too_large_problem())
+        return loaded
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        loaded.problems.append(
+            Problem("info", codes.NOTHING_TO_CHECK, "", 1, 1, "There is no YAML to check yet.")
+        )
+        return loaded
+    parsed = parse_documents(text)
+    loaded.problems.extend(parsed.problems)
+    for document in parsed.documents:
+        root = document.root
+        if root is None or (root.is_scalar and root.value is None):
+            continue  # an empty document, e.g. only comments after `---`
+        if root.is_map and root.get("kind") is not None and root.get("kind").text() == "List":
+            for item in (root.get("items") or Node("seq", root.line, 1, [])).items():
+                _load_one(item, loaded)
+        else:
+            _load_one(root, loaded)
+    if not loaded.resources and not loaded.problems:
+        loaded.problems.append(
+            Problem("info", codes.NOTHING_TO_CHECK, "", 1, 1, "The text holds no YAML document.")
+        )
+    return loaded
+
+
+def _load_one(root: Node, loaded: Loaded) -> None:
+    out = loaded.problems
+    if not root.is_map:
+        hint = "Separate resources with a line `---`, not a list." if root.is_seq else ""
+        out.append(
+            Problem(
+                "error",
+                codes.NOT_A_RESOURCE,
+                "",
+                root.line,
+                root.column,
+                "A document should be one Kubernetes resource: a map with apiVersion, kind, "
+                "metadata and spec.",
+                hint,
+            )
+        )
+        return
+    kind = _text(root.get("kind"))
+    api_version = _text(root.get("apiVersion"))
+    if kind is None or api_version is None:
+        missing = " and ".join(
+            name for name, value in (("apiVersion", api_version), ("kind", kind)) if value is None
+        )
+        out.append(
+            Problem(
+                "error",
+                codes.NOT_A_RESOURCE,
+                "",
+                root.line,
+                root.column,
+                f"This document has no {missing}, so it is not a Kubernetes resource.",
+                "Start each resource with e.g. `apiVersion: networking.istio.io/v1` and "
+                "`kind: VirtualService`.",
+            )
+        )
+        return
+    group, _, version = api_version.rpartition("/")
+    schema = KINDS.get(kind)
+    kind_node = root.get("kind")
+    if schema is None:
+        out.append(_unknown_kind(kind, group, kind_node))
+        return
+    version_node = root.get("apiVersion")
+    if group != schema.group:
+        out.append(
+            Problem(
+                "error",
+                codes.UNKNOWN_API_VERSION,
+                "apiVersion",
+                version_node.line,
+                version_node.column,
+                f"{kind} belongs to the API group {schema.group}, not `{group or api_version}`.",
+                f"Write `apiVersion: {schema.group}/v1`. See {schema.doc}",
+            )
+        )
+        return
+    if version not in schema.versions:
+        out.append(
+            Problem(
+                "error",
+                codes.UNKNOWN_API_VERSION,
+                "apiVersion",
+                version_node.line,
+                version_node.column,
+                f"Istio does not serve {kind} as `{api_version}`.",
+                f"Served versions: {', '.join(schema.group + '/' + v for v in schema.versions)}.",
+            )
+        )
+        return
+    if schema.versions[version]:
+        out.append(
+            Problem(
+                old_version_severity(version),
+                codes.OLD_API_VERSION,
+                "apiVersion",
+                version_node.line,
+                version_node.column,
+                f"`{api_version}` is an older version of the {kind} API.",
+                f"{schema.versions[version]} Prefer `{schema.group}/v1`. "
+                "See https://istio.io/latest/blog/2024/v1-apis/",
+            )
+        )
+    _check_envelope(root, kind, out)
+    metadata = root.get("metadata")
+    loaded.resources.append(
+        Resource(
+            root=root,
+            kind=kind,
+            group=group,
+            version=version,
+            name=_text(metadata.get("name")) or "" if metadata else "",
+            namespace=_text(metadata.get("namespace")) or "" if metadata else "",
+            schema=schema,
+        )
+    )
+
+
+def _check_envelope(root: Node, kind: str, out: list[Problem]) -> None:
+    for key, key_node, _ in root.entries():
+        if key not in _TOP_LEVEL:
+            close = difflib.get_close_matches(key, _TOP_LEVEL, n=1)
+            hint = (
+                f"Did you mean `{close[0]}`?"
+                if close
+                else f"{kind} settings go under `spec:`; the top level holds only "
+                "apiVersion, kind, metadata and spec."
+            )
+            out.append(
+                Problem(
+                    "error",
+                    codes.SCHEMA_VALIDATION_ERROR,
+                    key,
+                    key_node.line,
+                    key_node.column,
+                    f"`{key}` is not a top-level field of a Kubernetes resource.",
+                    hint,
+                )
+            )
+    metadata = root.get("metadata")
+    if metadata is None or (
+        metadata.is_map and metadata.get("name") is None and metadata.get("generateName") is None
+    ):
+        where = metadata or root
+        out.append(
+            Problem(
+                "error",
+                codes.SCHEMA_VALIDATION_ERROR,
+                "metadata.name",
+                where.line,
+                where.column,
+                f"This {kind} has no `metadata.name`; Kubernetes needs one.",
+            )
+        )
+    if metadata is not None:
+        check_tree(metadata, OBJECT_META, "metadata", out)
+    spec = root.get("spec")
+    missing = spec is None or (spec.is_scalar and spec.value is None)
+    # An empty security policy still means something (e.g. mesh-wide defaults, allow-nothing).
+    if missing and kind not in (
+        "PeerAuthentication",
+        "AuthorizationPolicy",
+        "RequestAuthentication",
+    ):
+        out.append(
+            Problem(
+                "error",
+                codes.SCHEMA_VALIDATION_ERROR,
+                "spec",
+                root.line,
+                root.column,
+                f"This {kind} has no `spec`, so it configures nothing.",
+            )
+        )
+
+
+def _unknown_kind(kind: str, group: str, kind_node: Node) -> Problem:
+    line, column = kind_node.line, kind_node.column
+    if kind in OTHER_ISTIO_KINDS:
+        return Problem(
+            "info",
+            codes.UNKNOWN_KIND,
+            "kind",
+            line,
+            column,
+            f"{kind} is an Istio resource the lab does not check field by field.",
+        )
+    close = {name.lower(): name for name in KINDS}.get(kind.lower()) or next(
+        iter(difflib.get_close_matches(kind, list(KINDS), n=1, cutoff=0.75)), None
+    )
+    if close or group.endswith("istio.io"):
+        return Problem(
+            "error",
+            codes.UNKNOWN_KIND,
+            "kind",
+            line,
+            column,
+            f"`{kind}` is not an Istio kind.",
+            f"Did you mean `{close}`? Kinds are case-sensitive."
+            if close
+            else f"Known kinds: {', '.join(KINDS)}.",
+        )
+    return Problem(
+        "info",
+        codes.UNKNOWN_KIND,
+        "kind",
+        line,
+        column,
+        f"{kind} is not an Istio resource; the lab skips it.",
+    )
+
+
+def _text(node: Node | None) -> str | None:
+    return node.text() if node is not None else None

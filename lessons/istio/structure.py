@@ -1,0 +1,453 @@
+"""Walk one resource's YAML tree against its schema: unknown fields, wrong types, bad enums,
+missing required fields, durations that are not durations, deprecated fields.
+
+Schema findings carry IST0106 (istioctl's SchemaValidationError); deprecations carry ML0020.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from . import problems as codes
+from .durations import duration_hint, parse_duration
+from .matchers import check_regex
+from .problems import Problem
+from .schema import (
+    Anything,
+    Boolean,
+    Duration,
+    Enum,
+    FieldType,
+    Integer,
+    ListOf,
+    MapOf,
+    Number,
+    Obj,
+    Regex,
+    Text,
+)
+from .yamlsource import Node
+
+DR_CIRCUIT_BREAKING = "https://istio.io/latest/docs/tasks/traffic-management/circuit-breaking/"
+
+# Fields people write that Istio has never had (or has removed), with what to write instead.
+# Keyed by (message name or "*", field name).
+_KNOWN_MISTAKES: dict[tuple[str, str], str] = {
+    ("TrafficPolicy", "circuitBreaker"): (
+        "Istio has no `circuitBreaker` field (it belonged to the pre-2018 DestinationPolicy "
+        "API). Circuit breaking is `connectionPool` (limits on connections and pending "
+        "requests) plus `outlierDetection` (ejecting hosts that keep failing); see "
+        + DR_CIRCUIT_BREAKING
+    ),
+    ("HTTPRouteDestination", "subset"): "`subset` goes inside `destination`, next to `host`.",
+    ("HTTPRouteDestination", "host"): "`host` goes inside `destination`.",
+    ("Destination", "weight"): (
+        "`weight` belongs to the route entry, beside `destination` (same indentation), "
+        "not inside it."
+    ),
+    ("Destination", "name"): "The service is named by `host` (the v1alpha1 `name` is gone).",
+    ("HTTPRetry", "timeout"): "The per-attempt timeout is `perTryTimeout`; the overall one is "
+    "`timeout` on the HTTP route.",
+    ("HTTPRoute", "websocketUpgrade"): "Removed: WebSocket upgrades work without configuration.",
+    ("HTTPRoute", "appendHeaders"): "Removed: use `headers.request.set` or `headers.request.add`.",
+    ("HTTPRoute", "appendRequestHeaders"): "Removed: use `headers.request.add`.",
+    ("HTTPRoute", "removeRequestHeaders"): "Removed: use `headers.request.remove`.",
+    ("HTTPRoute", "appendResponseHeaders"): "Removed: use `headers.response.add`.",
+    ("HTTPRoute", "removeResponseHeaders"): "Removed: use `headers.response.remove`.",
+    (
+        "HTTPRoute",
+        "destination",
+    ): "Put destinations in a `route:` list: `route: [{destination: …}]`.",
+    ("HTTPRoute", "uri"): "`uri` is a match condition: put it under `match:`.",
+    ("HTTPRoute", "headers_match"): "Header conditions go under `match:`.",
+    (
+        "HTTPRoute",
+        "precedence",
+    ): "Rules are tried top to bottom; the v1alpha1 `precedence` is gone.",
+    ("HTTPRoute", "weight"): "`weight` goes on each entry of `route:`, beside `destination`.",
+    ("HTTPRoute", "subset"): "`subset` goes inside `route[].destination`.",
+    (
+        "VirtualService",
+        "subsets",
+    ): "Subsets are defined in a DestinationRule, not a VirtualService.",
+    ("VirtualService", "host"): "A VirtualService takes a list: `hosts: [reviews]`.",
+    ("VirtualService", "route"): "Routes go inside a rule: `http: [{route: […]}]`.",
+    ("VirtualService", "match"): "Matches go inside a rule: `http: [{match: […], route: […]}]`.",
+    ("DestinationRule", "hosts"): "A DestinationRule takes one `host` (a string), not a list.",
+    ("DestinationRule", "loadBalancer"): "Put it under `trafficPolicy:`.",
+    ("DestinationRule", "connectionPool"): "Put it under `trafficPolicy:`.",
+    ("DestinationRule", "outlierDetection"): "Put it under `trafficPolicy:`.",
+    ("DestinationRule", "tls"): "Put it under `trafficPolicy:`.",
+    ("DestinationRule", "circuitBreaker"): (
+        "Istio has no `circuitBreaker`; write `trafficPolicy.connectionPool` and "
+        "`trafficPolicy.outlierDetection` instead (" + DR_CIRCUIT_BREAKING + ")."
+    ),
+    ("Subset", "version"): "Subsets select pods by `labels:`, e.g. `labels: {version: v1}`.",
+    ("OutlierDetection", "consecutive5xx"): "The field is `consecutive5xxErrors`.",
+    ("PeerAuthentication", "mode"): "Write `mtls: {mode: STRICT}`.",
+    ("AuthorizationPolicy", "from"): "`from`, `to` and `when` go inside an entry of `rules:`.",
+    ("AuthorizationPolicy", "to"): "`from`, `to` and `when` go inside an entry of `rules:`.",
+    ("Rule", "source"): "Write `from: [{source: {…}}]`.",
+    ("Rule", "operation"): "Write `to: [{operation: {…}}]`.",
+}
+
+
+def check_tree(node: Node, field_type: FieldType, path: str, out: list[Problem]) -> None:
+    """Append the problems of `node` against `field_type`; `path` names `node` in messages."""
+    if node.is_scalar and node.value is None and not isinstance(field_type, Anything):
+        return  # `field:` with nothing after it: Kubernetes treats null as unset
+    if isinstance(field_type, Obj):
+        _check_object(node, field_type, path, out)
+    elif isinstance(field_type, ListOf):
+        if not node.is_seq:
+            out.append(_wrong_type(node, path, "a list", _list_hint(node)))
+            return
+        for index, item in enumerate(node.items()):
+            check_tree(item, field_type.item, f"{path}[{index}]", out)
+    elif isinstance(field_type, MapOf):
+        if not node.is_map:
+            out.append(_wrong_type(node, path, "a map of names to values", _map_hint(node)))
+            return
+        for key, _, value in node.entries():
+            check_tree(value, field_type.value, f"{path}.{key}" if path else key, out)
+    elif not isinstance(field_type, Anything):
+        _check_scalar(node, field_type, path, out)
+
+
+def _check_object(node: Node, schema: Obj, path: str, out: list[Problem]) -> None:
+    if not node.is_map:
+        out.append(_wrong_type(node, path, f"a map of {schema.name} fields", _map_hint(node)))
+        return
+    for key, key_node, value in node.entries():
+        child_path = f"{path}.{key}" if path else key
+        field = schema.fields.get(key)
+        if field is None:
+            out.append(_unknown_field(key, key_node, value, schema, child_path))
+            continue
+        if field.deprecated:
+            out.append(
+                Problem(
+                    "warning",
+                    codes.DEPRECATED_FIELD,
+                    child_path,
+                    key_node.line,
+                    key_node.column,
+                    f"`{key}` is deprecated.",
+                    f"{field.deprecated} ({schema.doc})",
+                )
+            )
+        check_tree(value, field.type, child_path, out)
+    for key, field in schema.fields.items():
+        present = node.get(key)
+        if field.required and (present is None or (present.is_scalar and present.value is None)):
+            out.append(
+                Problem(
+                    "error",
+                    codes.SCHEMA_VALIDATION_ERROR,
+                    f"{path}.{key}" if path else key,
+                    node.line,
+                    node.column,
+                    f"{schema.name} needs `{key}`, and it is missing here.",
+                    f"See {schema.doc}",
+                )
+            )
+    for group in schema.at_most_one + schema.exactly_one:
+        present = [key for key in group if node.get(key) is not None]
+        if len(present) > 1:
+            out.append(
+                Problem(
+                    "error",
+                    codes.SCHEMA_VALIDATION_ERROR,
+                    path,
+                    node.line,
+                    node.column,
+                    f"Only one of {_or(group)} may be set here; found {_and(present)}.",
+                    f"See {schema.doc}",
+                )
+            )
+    for group in schema.exactly_one:
+        if not any(node.get(key) is not None for key in group):
+            out.append(
+                Problem(
+                    "error",
+                    codes.SCHEMA_VALIDATION_ERROR,
+                    path,
+                    node.line,
+                    node.column,
+                    f"{schema.name} needs one of {_or(group)}.",
+                    f"See {schema.doc}",
+                )
+            )
+
+
+def _unknown_field(key: str, key_node: Node, value: Node, schema: Obj, path: str) -> Problem:
+    known = sorted(schema.fields)
+    hint = _KNOWN_MISTAKES.get((schema.name, key), "")
+    if key == "circuitBreaker" and value.get("consecutiveErrors") is not None:
+        hint += (
+            " Its `consecutiveErrors` becomes `outlierDetection.consecutive5xxErrors`"
+            " (consecutiveErrors is deprecated since Istio 1.5)."
+        )
+    if not hint:
+        camel = re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), key)
+        same_case = {name.lower(): name for name in known}
+        if camel != key and camel in schema.fields:
+            hint = f"Did you mean `{camel}`? Istio fields are written in camelCase."
+        elif key.lower() in same_case:
+            hint = f"Did you mean `{same_case[key.lower()]}`? Field names are case-sensitive."
+        else:
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            if close:
+                hint = f"Did you mean `{close[0]}`?"
+    fields = ", ".join(known) if len(known) <= 16 else ", ".join(known[:16]) + ", …"
+    hint = (hint + " " if hint else "") + f"{schema.name} fields: {fields}. See {schema.doc}"
+    return Problem(
+        "error",
+        codes.SCHEMA_VALIDATION_ERROR,
+        path,
+        key_node.line,
+        key_node.column,
+        f"`{key}` is not a field of {schema.name}.",
+        hint,
+    )
+
+
+def _check_scalar(node: Node, field_type: FieldType, path: str, out: list[Problem]) -> None:
+    if not node.is_scalar:
+        wanted = _describe(field_type)
+        hint = _scalar_hint(node)
+        out.append(_wrong_type(node, path, wanted, hint))
+        return
+    value = node.value
+    if isinstance(field_type, Text | Regex):
+        if not isinstance(value, str):
+            out.append(
+                _wrong_type(
+                    node, path, "text", f'Quote it: "{node.raw}" (YAML reads it as {_kind(value)}).'
+                )
+            )
+        elif isinstance(field_type, Regex):
+            check = check_regex(value)
+            if check.error:
+                out.append(
+                    Problem(
+                        "error",
+                        codes.REGEX_NOT_RE2,
+                        path,
+                        node.line,
+                        node.column,
+                        f"`{value}` is not a regular expression Envoy accepts: {check.error}.",
+                        "Envoy uses RE2 syntax: https://github.com/google/re2/wiki/Syntax",
+                    )
+                )
+    elif isinstance(field_type, Boolean):
+        if not isinstance(value, bool):
+            out.append(
+                _wrong_type(node, path, "true or false", "Write true or false without quotes.")
+            )
+    elif isinstance(field_type, Integer):
+        _check_number(node, path, field_type.minimum, field_type.maximum, True, out)
+    elif isinstance(field_type, Number):
+        _check_number(node, path, field_type.minimum, field_type.maximum, False, out)
+    elif isinstance(field_type, Enum):
+        _check_enum(node, field_type, path, out)
+    elif isinstance(field_type, Duration):
+        _check_duration(node, field_type, path, out)
+
+
+def _check_number(
+    node: Node, path: str, low: float | None, high: float | None, whole: bool, out: list[Problem]
+) -> None:
+    value = node.value
+    wanted = "a whole number" if whole else "a number"
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or (whole and isinstance(value, float))
+    ):
+        hint = "Remove the quotes." if isinstance(value, str) and _looks_numeric(value) else ""
+        out.append(_wrong_type(node, path, wanted, hint))
+        return
+    if (low is not None and value < low) or (high is not None and value > high):
+        bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
+        out.append(
+            Problem(
+                "error",
+                codes.SCHEMA_VALIDATION_ERROR,
+                path,
+                node.line,
+                node.column,
+                f"{_last(path)} must be {bounds}; it is {value}.",
+            )
+        )
+
+
+def _check_enum(node: Node, enum: Enum, path: str, out: list[Problem]) -> None:
+    value = node.text()
+    values = enum.values
+    matched = None
+    if value is not None:
+        if enum.case_insensitive:
+            matched = next((v for v in values if v.lower() == value.lower()), None)
+        elif value in values:
+            matched = value
+    if matched is None:
+        upper = (value or "").upper().replace("-", "_")
+        close = [v for v in values if v == upper] or difflib.get_close_matches(upper, values, n=1)
+        hint = f"Did you mean `{close[0]}`? " if close else ""
+        out.append(
+            Problem(
+                enum.unknown_severity,
+                codes.SCHEMA_VALIDATION_ERROR,
+                path,
+                node.line,
+                node.column,
+                f"`{node.raw}` is not a valid {_last(path)}"
+                + (
+                    "; Istio will treat the port as plain TCP."
+                    if enum.unknown_severity == "warning"
+                    else "."
+                ),
+                f"{hint}Valid values: {', '.join(values)}.",
+            )
+        )
+    elif matched in enum.deprecated:
+        out.append(
+            Problem(
+                "warning",
+                codes.DEPRECATED_FIELD,
+                path,
+                node.line,
+                node.column,
+                f"`{matched}` is deprecated.",
+                enum.deprecated[matched],
+            )
+        )
+
+
+def _check_duration(node: Node, duration: Duration, path: str, out: list[Problem]) -> None:
+    value = node.value
+    if not isinstance(value, str):
+        out.append(
+            Problem(
+                "error",
+                codes.SCHEMA_VALIDATION_ERROR,
+                path,
+                node.line,
+                node.column,
+                f'{_last(path)} must be a duration such as "10s"; `{node.raw}` has no unit.',
+                duration_hint(node.raw),
+            )
+        )
+        return
+    seconds = parse_duration(value)
+    if seconds is None:
+        out.append(
+            Problem(
+                "error",
+                codes.SCHEMA_VALIDATION_ERROR,
+                path,
+                node.line,
+                node.column,
+                f"`{value}` is not a duration.",
+                duration_hint(value),
+            )
+        )
+    elif seconds < duration.minimum_seconds:
+        out.append(
+            Problem(
+                "error",
+                codes.SCHEMA_VALIDATION_ERROR,
+                path,
+                node.line,
+                node.column,
+                f"{_last(path)} must be at least 1ms; it is `{value}`.",
+            )
+        )
+
+
+def _wrong_type(node: Node, path: str, wanted: str, hint: str = "") -> Problem:
+    return Problem(
+        "error",
+        codes.SCHEMA_VALIDATION_ERROR,
+        path,
+        node.line,
+        node.column,
+        f"{_last(path) or 'This'} should be {wanted}, but here it is {_node_kind(node)}.",
+        hint,
+    )
+
+
+def _list_hint(node: Node) -> str:
+    if node.is_map:
+        return "Start each item of a list with `- `."
+    return "Write a list: one `- item` per line, or [a, b]."
+
+
+def _map_hint(node: Node) -> str:
+    if node.is_seq:
+        return "Remove the leading `- `: this field holds one map, not a list of them."
+    return "Write `name: value` pairs, indented under this field."
+
+
+def _scalar_hint(node: Node) -> str:
+    if node.is_seq:
+        return "This field holds a single value, not a list."
+    return (
+        "This field holds a single value, not a map. Check the indentation of the lines below it."
+    )
+
+
+def _describe(field_type: FieldType) -> str:
+    if isinstance(field_type, Text | Regex):
+        return "text"
+    if isinstance(field_type, Boolean):
+        return "true or false"
+    if isinstance(field_type, Integer):
+        return "a whole number"
+    if isinstance(field_type, Number):
+        return "a number"
+    if isinstance(field_type, Enum):
+        return "one of " + ", ".join(field_type.values)
+    if isinstance(field_type, Duration):
+        return 'a duration such as "10s"'
+    return "a value"
+
+
+def _node_kind(node: Node) -> str:
+    if node.is_map:
+        return "a map"
+    if node.is_seq:
+        return "a list"
+    return _kind(node.value)
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "a number"
+    if isinstance(value, float):
+        return "a number"
+    if value is None:
+        return "empty"
+    return "text"
+
+
+def _looks_numeric(text: str) -> bool:
+    return bool(re.fullmatch(r"-?\d+(\.\d+)?", text.strip()))
+
+
+def _last(path: str) -> str:
+    return path.rsplit(".", 1)[-1] if path else ""
+
+
+def _or(keys) -> str:
+    names = [f"`{key}`" for key in keys]
+    return ", ".join(names[:-1]) + " or " + names[-1] if len(names) > 1 else names[0]
+
+
+def _and(keys) -> str:
+    names = [f"`{key}`" for key in keys]
+    return ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
