@@ -7,7 +7,7 @@ COURSE := content/istio-service-mesh
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast test-browser lint format bench serve migrations-check
+.PHONY: run test test-fast test-browser lint format bench serve secret-key migrations-check
 
 $(STAMP): requirements.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -37,6 +37,38 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check lessons quizzes meshlearn tests
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Production settings under gunicorn, with WhiteNoise serving hashed, compressed static files.
+# The secret comes from DJANGO_SECRET_KEY; without one, a throwaway key is generated into the
+# untracked file .secret_key (fine on this machine, never for a real deployment). The deploy
+# check runs on the settings as configured (TLS at a proxy in front). Behind such a proxy run
+# `make serve BEHIND_TLS=1`; the default is a plain-HTTP trial on loopback, which turns off only
+# the three TLS-only switches (HTTPS redirect, HSTS, Secure cookies) for gunicorn, and says so.
+SECRET_FILE := .secret_key
+WORKERS ?= 2
+BEHIND_TLS ?= 0
+PROD_ENV = DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET_FILE))}" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}"
+PLAIN_HTTP_ENV = DJANGO_SSL_REDIRECT=0 DJANGO_HSTS_SECONDS=0 DJANGO_SECURE_COOKIES=0
+
+secret-key:
+	@if [ -z "$$DJANGO_SECRET_KEY" ] && [ ! -s $(SECRET_FILE) ]; then \
+		echo "DJANGO_SECRET_KEY is not set: generating a throwaway key into $(SECRET_FILE) (untracked; for local runs only)"; \
+		umask 077; $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(64))" > $(SECRET_FILE); \
+	fi
+
+serve: $(STAMP) secret-key
+	$(PROD_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(PROD_ENV) $(BIN)/python manage.py collectstatic --no-input -v 0
+	$(PROD_ENV) $(BIN)/python manage.py migrate --no-input
+	$(PROD_ENV) $(BIN)/python manage.py loadcourse $(COURSE)
+	@if [ "$(BEHIND_TLS)" = "1" ]; then \
+		echo "Serving production settings on http://$(HOST):$(PORT) for a TLS proxy in front"; \
+		$(PROD_ENV) exec $(BIN)/gunicorn meshlearn.wsgi -w $(WORKERS) -b $(HOST):$(PORT) --access-logfile -; \
+	else \
+		echo "Plain-HTTP trial on http://$(HOST):$(PORT): HTTPS redirect, HSTS and Secure cookies are OFF (use BEHIND_TLS=1 behind a TLS proxy)"; \
+		$(PROD_ENV) $(PLAIN_HTTP_ENV) exec $(BIN)/gunicorn meshlearn.wsgi -w $(WORKERS) -b $(HOST):$(PORT) --access-logfile -; \
+	fi
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

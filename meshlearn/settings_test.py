@@ -9,3 +9,4 @@ from .settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, tests only
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic run before tests
+SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP; production redirects to HTTPS

@@ -1,0 +1,116 @@
+"""Served like production: the deploy check, TLS switches, a CSP that allows no inline script."""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from django.urls import reverse
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.django_db
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "a-long-random-production-like-key-" + "k3Y9" * 12,
+    "DJANGO_ALLOWED_HOSTS": "learn.example.org",
+}
+
+
+def _run(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MESHLEARN_"))}
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_with_production_settings():
+    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_tls_switches_default_on_and_can_be_turned_off_for_plain_http():
+    show = (
+        "import meshlearn.settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS,"
+        " s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    )
+    on = _run(["-c", show], PRODUCTION).stdout.split()
+    assert on == ["True", str(365 * 24 * 3600), "True", "True"]
+    plain = {
+        **PRODUCTION,
+        "DJANGO_SSL_REDIRECT": "0",
+        "DJANGO_HSTS_SECONDS": "0",
+        "DJANGO_SECURE_COOKIES": "0",
+    }
+    assert _run(["-c", show], plain).stdout.split() == ["False", "0", "False", "False"]
+
+
+def test_sessions_are_never_kept_in_a_process():
+    show = "import meshlearn.settings as s; print(s.SESSION_ENGINE, s.CACHES['default']['BACKEND'])"
+    plain = _run(["-c", show], PRODUCTION).stdout.split()
+    assert plain == [
+        "django.contrib.sessions.backends.db",
+        "django.core.cache.backends.locmem.LocMemCache",
+    ]
+    redis = _run(["-c", show], {**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:6379/0"}).stdout
+    assert redis.split() == [
+        "django.contrib.sessions.backends.cached_db",
+        "django.core.cache.backends.redis.RedisCache",
+    ]
+
+
+def test_https_requests_get_hsts(client):
+    response = client.get("/healthz/", secure=True)
+    assert "max-age=31536000" in response["Strict-Transport-Security"]
+
+
+def _policy(response) -> dict[str, list[str]]:
+    header = response["Content-Security-Policy"]
+    directives = [part.split() for part in header.split(";") if part.strip()]
+    return {name: values for name, *values in directives}
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "/courses/mini-mesh/first/", "/accounts/login/", "/admin/login/", "/no-such-page/"],
+)
+def test_every_page_sends_a_csp_without_inline_script(client, mini_course, url):
+    response = client.get(url)
+    policy = _policy(response)
+    assert policy["script-src"] == ["'self'"]
+    assert policy["style-src"] == ["'self'"]
+    assert policy["object-src"] == ["'none'"]
+    assert policy["frame-ancestors"] == ["'none'"]
+    header = response["Content-Security-Policy"]
+    assert "unsafe-inline" not in header and "unsafe-eval" not in header and "*" not in header
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/courses/mini-mesh/first/", "/accounts/login/", "/accounts/signup/"]
+)
+def test_pages_have_no_inline_script_or_style_for_the_csp_to_block(client, mini_course, url):
+    html = client.get(url).content.decode()
+    scripts = re.findall(r"<script\b([^>]*)>", html)
+    assert scripts and all("src=" in attrs for attrs in scripts)
+    assert not re.search(r"<style\b", html)
+    assert not re.search(r"\sstyle=", html)
+    assert not re.search(r"\son[a-z]+=", html)  # no inline event handlers either
+
+
+def test_htmx_is_told_not_to_inject_its_indicator_style(client):
+    html = client.get("/").content.decode()
+    assert """<meta name="htmx-config" content='{"includeIndicatorStyles": false}'>""" in html
+    assert "django_htmx/htmx-2.min.js" in html
+
+
+def test_admin_login_has_no_inline_script(client):
+    html = client.get(reverse("admin:login")).content.decode()
+    assert all("src=" in attrs for attrs in re.findall(r"<script\b([^>]*)>", html))
