@@ -9,6 +9,8 @@ def format_value(value: float, unit: str = "") -> str:
     """A number as a person reads it: 12%, 0.4 vCPU, 10,000 requests/s, 3.74 GB."""
     if unit == "MB" and abs(value) >= 1000:
         value, unit = value / 1000, "GB"
+    if unit == "resources" and value == 1:
+        unit = "resource"
     magnitude = abs(value)
     if magnitude >= 100:
         text = f"{value:,.0f}"

@@ -312,6 +312,8 @@ def test_reading_quotes_the_outputs():
         (3741.6, "MB", "3.74 GB"),
         (0.0, "ms", "0 ms"),
         (0.684, "ms", "0.68 ms"),
+        (1, "resources", "1 resource"),
+        (2, "resources", "2 resources"),
     ],
 )
 def test_format_value(value, unit, text):
