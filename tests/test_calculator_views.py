@@ -8,6 +8,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lessons.calculator import INPUT_SPECS, MeshInputs, compare_modes, estimate
 from lessons.calculator_forms import FIELD_GROUPS
@@ -305,3 +307,26 @@ def test_lesson_embeds_a_compact_calculator(client, mini_course):
     assert f'id="calc-{section.slug}-services"' in page  # ids unique to this section
     default = estimate(MeshInputs())  # without JavaScript the embed shows the defaults
     assert format_value(default["dataplane_cpu_total"].value, "vCPU") in page
+
+
+@pytest.mark.django_db
+@settings(max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    params=st.dictionaries(
+        st.sampled_from([spec.name for spec in INPUT_SPECS] + ["view", "name"]),
+        st.text(max_size=40),
+        max_size=5,
+    )
+)
+def test_whatever_is_sent_the_answer_is_200_or_400(client, params):
+    for url in (URL, JSON_URL):
+        assert client.get(url, params).status_code in (200, 400)
+    htmx = client.get(URL, {**params, "view": "compact"}, headers={"HX-Request": "true"})
+    assert htmx.status_code == 200
+
+
+@pytest.mark.django_db
+def test_compact_partial_lists_errors(client):
+    response = client.get(URL, {"view": "compact", "nodes": "0"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert "Nodes: Ensure this value is greater than or equal to 1." in _text(response)
