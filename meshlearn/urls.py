@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("quizzes/", include("quizzes.urls")),
+    path("teams/", include("teams.urls")),
     path("", include("lessons.calculator_urls")),
     path("", include("lessons.lab_urls")),
     path("", include("lessons.urls")),

@@ -12,12 +12,14 @@ from django.views.decorators.http import require_GET
 
 from lessons.models import Course, SavedScenario
 from lessons.progress import course_progress
+from teams.home import teams_on_home
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     courses = course_progress(request, Course.objects.published())
-    return render(request, "meshlearn/home.html", {"courses": courses})
+    teams = teams_on_home(request.user, courses)
+    return render(request, "meshlearn/home.html", {"courses": courses, "teams": teams})
 
 
 @login_required

@@ -1,0 +1,82 @@
+"""Teams in the admin: instructors see and edit only the teams they run.
+
+Members join through the invite link; the admin lets an instructor change roles or remove
+someone, and a superuser add anyone directly.
+"""
+
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.utils.html import format_html
+
+from .access import managed_teams
+from .models import Membership, Team
+from .services import team_regenerate_invite
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("user", "role", "joined_at")
+    readonly_fields = ("joined_at",)
+    raw_id_fields = ("user",)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Picking users needs the right to browse accounts, which instructors do not have.
+        if request.user.is_superuser:
+            return self.readonly_fields
+        return (*self.readonly_fields, "user")
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_add_permission(request, obj)
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "member_count", "created_at", "dashboard_link")
+    search_fields = ("name", "slug", "memberships__user__username")
+    list_filter = ("courses",)
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("courses",)
+    readonly_fields = ("invite_link", "created_at")
+    fields = ("name", "slug", "courses", "invite_link", "created_at")
+    inlines = [MembershipInline]
+    actions = ["regenerate_invites"]
+
+    def get_queryset(self, request):
+        return (
+            managed_teams(request.user)
+            .annotate(members=Count("memberships", distinct=True))
+            .order_by("name")
+        )
+
+    @admin.display(description="members", ordering="members")
+    def member_count(self, team: Team) -> int:
+        return team.members
+
+    @admin.display(description="dashboard")
+    def dashboard_link(self, team: Team) -> str:
+        return format_html('<a href="{}">Open dashboard</a>', team.get_absolute_url())
+
+    @admin.display(description="invite link")
+    def invite_link(self, team: Team) -> str:
+        if not team.pk:
+            return "Made when the team is saved."
+        return format_html(
+            "<code>{}</code><br>Share it with the team. To revoke it, select the team in the "
+            "list and run “Make new invite links”.",
+            team.get_invite_url(),
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:  # whoever creates a team runs it, so it stays visible to them
+            Membership.objects.get_or_create(
+                team=obj, user=request.user, defaults={"role": Membership.Role.INSTRUCTOR}
+            )
+
+    @admin.action(description="Make new invite links (the old ones stop working)")
+    def regenerate_invites(self, request, queryset):
+        teams = list(queryset)
+        for team in teams:
+            team_regenerate_invite(team=team)
+        self.message_user(request, f"New invite links for {len(teams)} team(s).", messages.SUCCESS)

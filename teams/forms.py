@@ -1,0 +1,44 @@
+from django import forms
+from django.utils.text import slugify
+
+from lessons.models import Course
+
+from .models import RESERVED_SLUGS, Team
+
+
+class TeamForm(forms.ModelForm):
+    courses = forms.ModelMultipleChoiceField(
+        queryset=Course.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="The team's dashboard reports on these courses. Drafts can be assigned early; "
+        "learners see a course once it is published.",
+    )
+
+    class Meta:
+        model = Team
+        fields = ["name", "slug", "courses"]
+        help_texts = {"slug": "Leave empty to make one from the name."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+        self.fields["courses"].label_from_instance = lambda course: (
+            course.title if course.published else f"{course.title} (draft)"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("slug") and cleaned.get("name") and "slug" not in self.errors:
+            cleaned["slug"] = self._free_slug(slugify(cleaned["name"])[:45] or "team")
+            self.instance.slug = cleaned["slug"]
+        return cleaned
+
+    @staticmethod
+    def _free_slug(base: str) -> str:
+        taken = set(Team.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        taken |= RESERVED_SLUGS
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        return slug

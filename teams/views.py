@@ -1,0 +1,139 @@
+"""Team pages: the list, a new team, joining by invite link, the dashboard, a member, the CSV.
+
+Thin: look up through teams/access.py (a 404 for anyone who may not see the team), build the
+report in teams/reporting.py, render. Sorting is a plain query parameter, so the dashboard
+works without JavaScript; htmx only swaps the table in place.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from .access import managed_team_or_404, managed_teams, role_in
+from .csvsafe import csv_text
+from .export import report_rows
+from .forms import TeamForm
+from .instructors import is_instructor
+from .models import Membership, Team
+from .reporting import DEFAULT_SORT, SORT_KEYS, member_detail, sort_rows, team_report
+from .services import membership_join, team_create, team_regenerate_invite
+
+
+def _sort_param(request: HttpRequest) -> str:
+    sort = request.GET.get("sort", DEFAULT_SORT)
+    return sort if sort in SORT_KEYS else DEFAULT_SORT
+
+
+@login_required
+@require_GET
+def team_list(request: HttpRequest) -> HttpResponse:
+    managed = list(managed_teams(request.user).order_by("name"))
+    managed_ids = {team.id for team in managed}
+    joined = [
+        m.team
+        for m in Membership.objects.filter(user=request.user).select_related("team")
+        if m.team_id not in managed_ids
+    ]
+    context = {
+        "managed": managed,
+        "joined": joined,
+        "can_create": is_instructor(request.user),
+    }
+    return render(request, "teams/index.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_new(request: HttpRequest) -> HttpResponse:
+    if not is_instructor(request.user):
+        raise PermissionDenied("Only instructors create teams.")
+    form = TeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        team = team_create(
+            name=form.cleaned_data["name"],
+            slug=form.cleaned_data["slug"],
+            courses=form.cleaned_data["courses"],
+            creator=request.user,
+        )
+        messages.success(request, f"Team “{team.name}” created. Share its invite link below.")
+        return redirect(team)
+    return render(request, "teams/new.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def join(request: HttpRequest, token: str) -> HttpResponse:
+    team = Team.objects.filter(invite_token=token).first()
+    if team is None:
+        return render(request, "teams/join_invalid.html", status=404)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.method == "POST":
+        membership, created = membership_join(team=team, user=request.user)
+        if created:
+            messages.success(request, f"You joined {team.name}. Its courses are listed below.")
+        else:
+            messages.info(request, f"You are already in {team.name}.")
+        return redirect("home")
+    context = {
+        "team": team,
+        "courses": team.courses.filter(published=True),
+        "role": role_in(team, request.user),
+    }
+    return render(request, "teams/join.html", context)
+
+
+@login_required
+@require_GET
+@vary_on_headers("HX-Request")
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    team = managed_team_or_404(request.user, slug)
+    sort = _sort_param(request)
+    report = team_report(team)
+    context = {
+        "team": team,
+        "report": report,
+        "rows": sort_rows(report.rows, sort),
+        "sort": sort,
+        "invite_url": request.build_absolute_uri(team.get_invite_url()),
+    }
+    template = "teams/dashboard.html#member-table" if request.htmx else "teams/dashboard.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def member(request: HttpRequest, slug: str, username: str) -> HttpResponse:
+    team = managed_team_or_404(request.user, slug)
+    membership = team.memberships.filter(user__username=username).select_related("user").first()
+    if membership is None:
+        raise Http404("No such member.")
+    detail = member_detail(team, membership)
+    return render(request, "teams/member.html", {"team": team, "detail": detail})
+
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    team = managed_team_or_404(request.user, slug)
+    report = team_report(team)
+    rows = sort_rows(report.rows, _sort_param(request))
+    response = HttpResponse(
+        csv_text(report_rows(report, rows)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{team.slug}-progress.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def regenerate_invite(request: HttpRequest, slug: str) -> HttpResponse:
+    team = managed_team_or_404(request.user, slug)
+    team_regenerate_invite(team=team)
+    messages.success(request, "A new invite link was made; the old one no longer works.")
+    return redirect(team)

