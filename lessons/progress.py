@@ -142,10 +142,20 @@ class CourseProgress:
     read: int
     total: int
     continue_url: str | None  # the first unread section, None when all are read
+    final_quiz_url: str | None = None  # a course-level quiz still to pass, None when none is
 
     @property
     def percent(self) -> int:
         return round(100 * self.read / self.total) if self.total else 0
+
+    @property
+    def final_quiz_passed(self) -> bool:
+        return self.final_quiz_url is None
+
+    @property
+    def completed(self) -> bool:
+        """Every section read and the final quiz (if the course has one) passed."""
+        return bool(self.total) and self.read >= self.total and self.final_quiz_passed
 
     @property
     def started(self) -> bool:
@@ -153,8 +163,12 @@ class CourseProgress:
 
 
 def course_progress(request, courses) -> list[CourseProgress]:
-    """Progress through each course's published lessons: four queries for any number of courses."""
+    """Progress through each course's published lessons: five queries for any number of courses."""
+    from quizzes.learners import owned_attempts  # late: quizzes' models import this app's
+    from quizzes.results import final_quizzes_to_pass
+
     courses = list(courses)
+    to_pass = final_quizzes_to_pass(owned_attempts(request), [course.id for course in courses])
     lessons = list(
         Lesson.objects.published()
         .filter(course__in=courses)
@@ -185,6 +199,9 @@ def course_progress(request, courses) -> list[CourseProgress]:
                 read=sum(p.read for _, p in rows),
                 total=sum(p.total for _, p in rows),
                 continue_url=continue_url,
+                final_quiz_url=(
+                    to_pass[course.id].get_absolute_url() if course.id in to_pass else None
+                ),
             )
         )
     return out

@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET
 
 from lessons.models import Course, SavedScenario
 from lessons.progress import course_progress
+from quizzes.learners import owned_attempts
+from quizzes.results import quiz_history
 from teams.home import teams_on_home
 
 
@@ -29,6 +31,7 @@ def me(request: HttpRequest) -> HttpResponse:
     context = {"courses": courses}
     # Other apps add their own parts of the dashboard here (quiz history, saved scenarios).
     context["scenarios"] = SavedScenario.objects.filter(user=request.user)
+    context["quiz_history"] = quiz_history(owned_attempts(request))
     return render(request, "meshlearn/me.html", context)
 
 

@@ -12,6 +12,8 @@ from django.urls import reverse
 from lessons.models import Course, Lesson
 from lessons.rendering import markdown_to_html
 
+from . import scoring
+
 
 class QuizQuerySet(models.QuerySet):
     def published(self):
@@ -69,7 +71,7 @@ class Question(models.Model):
     explanation_html = models.TextField(editable=False, blank=True)
 
     class Meta:
-        ordering = ["quiz", "order", "id"]
+        ordering = ["quiz_id", "order", "id"]
 
     def __str__(self) -> str:
         return self.prompt[:80]
@@ -78,6 +80,15 @@ class Question(models.Model):
         self.prompt_html = markdown_to_html(self.prompt)
         self.explanation_html = markdown_to_html(self.explanation)
         super().save(*args, **kwargs)
+
+    @property
+    def prompt_inline_html(self) -> str:
+        """The prompt without its paragraph, to sit in a <legend> (phrasing content only);
+        '' when the prompt is more than one paragraph."""
+        html = self.prompt_html.strip()
+        if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            return html[3:-4]
+        return ""
 
 
 class Choice(models.Model):
@@ -90,7 +101,7 @@ class Choice(models.Model):
     )
 
     class Meta:
-        ordering = ["question", "order", "id"]
+        ordering = ["question_id", "order", "id"]
 
     def __str__(self) -> str:
         return self.text[:80]
@@ -136,11 +147,13 @@ class Attempt(models.Model):
 
     @property
     def percent(self) -> int:
-        return round(100 * self.score / self.total) if self.total else 0
+        return scoring.percent(self.score, self.total)
 
     @property
     def passed(self) -> bool:
-        return self.finished_at is not None and self.percent >= self.quiz.pass_percent
+        return self.finished_at is not None and scoring.passed(
+            self.score, self.total, self.quiz.pass_percent
+        )
 
 
 class Response(models.Model):

@@ -120,3 +120,26 @@ def test_scoring_imports_nothing_from_django():
             modules.add(node.module or "")
     assert modules, "expected the parser to find the module's imports"
     assert not any(name.split(".")[0] == "django" for name in modules)
+
+
+@pytest.mark.parametrize(
+    ("kind", "choices", "correct", "fragment"),
+    [
+        (SINGLE, 1, 1, "at least two choices"),
+        (MULTIPLE, 0, 0, "at least two choices"),
+        (SINGLE, 3, 0, "none is marked correct"),
+        (SINGLE, 3, 2, "2 are marked correct"),
+        (MULTIPLE, 3, 0, "at least one correct choice"),
+    ],
+)
+def test_authoring_problems_explain_what_to_fix(kind, choices, correct, fragment):
+    problems = scoring.authoring_problems(kind, choices, correct)
+    assert any(fragment in p for p in problems), problems
+
+
+@pytest.mark.parametrize(
+    ("kind", "choices", "correct"),
+    [(SINGLE, 2, 1), (SINGLE, 5, 1), (MULTIPLE, 4, 4), (MULTIPLE, 3, 1)],
+)
+def test_well_formed_questions_have_no_authoring_problems(kind, choices, correct):
+    assert scoring.authoring_problems(kind, choices, correct) == []
