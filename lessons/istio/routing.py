@@ -333,7 +333,7 @@ def _apply(
     decision: RouteDecision,
     depth: int,
 ) -> None:
-    where = f"rule [{index}]" + (f" ({text(rule.get('name'))})" if text(rule.get("name")) else "")
+    where = f"Rule [{index}]" + (f" ({text(rule.get('name'))})" if text(rule.get("name")) else "")
     if rule.get("delegate") is not None and depth == 0:
         _delegate(rule, where, vs, sample, resources, decision)
         return
