@@ -1,0 +1,43 @@
+// Config lab niceties; the lab works without them (the Check button posts the form).
+(function () {
+  "use strict";
+
+  function editor() { return document.querySelector("textarea.lab-textarea"); }
+
+  // Grow the textarea with its text so it never scrolls on its own and stays level with the
+  // line-number gutter; add the numbers of new lines until the next check redraws the gutter.
+  function fit(textarea) {
+    var lines = textarea.value.split("\n").length;
+    textarea.rows = Math.max(18, lines + 1);
+    var gutter = document.getElementById("lab-gutter");
+    if (!gutter || gutter.children.length === 0 || lines > 3000) return;
+    while (gutter.children.length < lines) {
+      var item = document.createElement("li");
+      item.textContent = String(gutter.children.length + 1);
+      gutter.appendChild(item);
+    }
+  }
+
+  // A problem's "line N" link puts the cursor on that line instead of just scrolling.
+  function goToLine(textarea, line, column) {
+    var lines = textarea.value.split("\n");
+    var offset = 0;
+    for (var i = 0; i < line - 1 && i < lines.length; i++) offset += lines[i].length + 1;
+    var lineText = lines[Math.min(line, lines.length) - 1] || "";
+    var start = offset + Math.min(Math.max(column - 1, 0), lineText.length);
+    textarea.focus();
+    textarea.setSelectionRange(start, offset + lineText.length);
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("textarea.lab-textarea")) fit(event.target);
+  });
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-line]");
+    var textarea = editor();
+    if (!link || !textarea) return;
+    event.preventDefault();
+    goToLine(textarea, parseInt(link.dataset.line, 10) || 1, parseInt(link.dataset.column, 10) || 1);
+  });
+})();

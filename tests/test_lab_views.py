@@ -1,0 +1,247 @@
+"""The config lab: the page with and without JavaScript, the htmx partial, the JSON endpoint,
+its limits, and opening a lesson's example in the lab."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from lessons.istio.yamlsource import MAX_TEXT_BYTES
+from lessons.models import ConfigExample, Course, Lesson
+
+CORPUS = Path(__file__).parent / "istio_corpus"
+SEED_DR = (CORPUS / "30-seed-destination-rule.yaml").read_text()
+JASON = (CORPUS / "02-reviews-jason-v2.yaml").read_text()
+LAB = "/lab/"
+JSON_URL = "/lab/check.json"
+
+
+def test_urls_are_named():
+    assert reverse("lab") == LAB and reverse("lab-check-json") == JSON_URL
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+def test_page_opens_with_a_checked_sample_and_a_trace(client):
+    response = client.get(LAB)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="config"' in html and "kind: VirtualService" in html
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert ">Check</button>" in html
+    assert 'hx-trigger="keyup changed delay:500ms' in html and 'hx-post="/lab/"' in html
+    assert "No problems found." in html
+    assert "Rule [0] (jason-sees-v2) matches" in html  # the sample request is traced
+    assert "css/lab.css" in html and "js/lab.js" in html
+
+
+def test_gutter_numbers_every_line_of_the_sample(client):
+    html = client.get(LAB).content.decode()
+    gutter = re.search(r'<ol id="lab-gutter"[^>]*>(.*?)</ol>', html, re.S).group(1)
+    editor = re.search(r"<textarea[^>]*lab-textarea[^>]*>\n?(.*?)</textarea>", html, re.S)
+    textarea = editor.group(1)
+    assert gutter.count("<li") == textarea.count("\n") + 1
+
+
+def test_without_javascript_check_posts_the_form_and_returns_the_full_page():
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(LAB)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    response = browser.post(LAB, {"csrfmiddlewaretoken": token, "config": SEED_DR, "host": ""})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.startswith("<!doctype html>")
+    assert "1 error, 1 warning, 0 notes." in html
+    assert "`circuitBreaker` is not a field of TrafficPolicy." in html
+    assert "outlierDetection" in html  # the hint
+    assert 'class="mark mark-error" title="error: `circuitBreaker`' in html  # gutter marker
+    assert "Enter a host" in html  # no host, so no trace
+    assert "kind: DestinationRule" in html  # the learner's text comes back in the editor
+
+
+def test_the_page_post_needs_a_csrf_token():
+    browser = Client(enforce_csrf_checks=True)
+    assert browser.post(LAB, {"config": SEED_DR}).status_code == 403
+
+
+def test_htmx_gets_the_results_partial_and_the_gutter_out_of_band(client):
+    response = client.post(LAB, {"config": SEED_DR, "host": "reviews"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html and "<textarea" not in html  # the editor itself is never swapped
+    assert html.lstrip().startswith('<div id="lab-results"')
+    assert '<ol id="lab-gutter" class="lab-gutter" aria-hidden="true" hx-swap-oob="true">' in html
+    assert "circuitBreaker" in html
+    assert response["Vary"] and "HX-Request" in response["Vary"]
+
+
+def test_trace_through_the_page_shows_conditions_and_404(client):
+    no_default = (CORPUS / "31-seed-virtual-service.yaml").read_text()
+    html = client.post(LAB, {"config": no_default, "host": "reviews", "path": "/"}).content.decode()
+    assert "404 NR" in html
+    assert "headers.end-user" in html and "absent" in html
+
+
+def test_invalid_request_fields_are_shown_and_the_yaml_is_still_checked(client):
+    response = client.post(LAB, {"config": SEED_DR, "host": "bad host!", "method": "GET"})
+    html = response.content.decode()
+    assert "A host is a name such as reviews" in html
+    assert "circuitBreaker" in html
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        "",
+        "{{{{",
+        "\t\t- : :",
+        '!!python/object/apply:os.system ["true"]',
+        (CORPUS / "59-alias-bomb.yaml").read_text(),
+        "x" * (MAX_TEXT_BYTES + 10),
+        "\x00\x01binary",
+    ],
+)
+def test_garbage_in_the_page_gives_problems_not_errors(client, config):
+    for extra in ({}, {"HTTP_HX_REQUEST": "true"}):
+        response = client.post(LAB, {"config": config, "host": "reviews"}, **extra)
+        assert response.status_code == 200
+
+
+def test_oversize_body_is_refused_without_a_server_error(client):
+    response = client.post(LAB, {"config": "a" * (700 * 1024)})
+    assert response.status_code in (400, 413)
+
+
+def test_odd_query_strings_do_not_break_the_page(client):
+    assert client.get(LAB, {"host": "x" * 5000, "junk": "\x00"}).status_code == 200
+    assert client.put(LAB).status_code == 405
+
+
+# --- opening an example ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def example(db, mini_course):
+    return ConfigExample.objects.select_related("section__lesson").first()
+
+
+def test_open_in_lab_loads_the_example_and_suggests_its_host(client, example):
+    html = client.get(LAB, {"example": example.pk}).content.decode()
+    assert f"Loaded “{example.title}”" in html
+    first_line = example.yaml_text.splitlines()[0]
+    assert first_line.replace('"', "&quot;") in html
+    assert 'name="host" value="' in html
+
+
+def test_lesson_page_links_to_the_lab_for_each_example(client, example):
+    lesson = example.section.lesson
+    html = client.get(lesson.get_absolute_url()).content.decode()
+    assert f'href="/lab/?example={example.pk}"' in html
+    assert client.get(f"/lab/?example={example.pk}").status_code == 200
+
+
+def test_examples_of_unpublished_lessons_are_not_opened(client, example):
+    Lesson.objects.filter(pk=example.section.lesson_id).update(published=False)
+    assert client.get(LAB, {"example": example.pk}).status_code == 404
+
+
+def test_examples_of_unpublished_courses_are_not_opened(client, example):
+    Course.objects.update(published=False)
+    assert client.get(LAB, {"example": example.pk}).status_code == 404
+
+
+def test_staff_may_open_a_draft_example(client, example, django_user_model):
+    Lesson.objects.filter(pk=example.section.lesson_id).update(published=False)
+    staff = django_user_model.objects.create_user("editor", password="pw-123456789", is_staff=True)
+    client.force_login(staff)
+    assert client.get(LAB, {"example": example.pk}).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", ["abc", "-1", "99999", "1e3", ""])
+def test_unknown_examples_are_404(client, value):
+    assert client.get(LAB, {"example": value}).status_code == 404
+
+
+# --- the JSON endpoint ---------------------------------------------------------------------------
+
+
+def test_json_lists_problems_with_the_documented_keys(client):
+    response = client.post(JSON_URL, {"config": SEED_DR})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["trace"] is None
+    assert [p["code"] for p in data["problems"]] == ["ML0013", "IST0106"]
+    for problem in data["problems"]:
+        assert set(problem) == {"severity", "code", "path", "line", "column", "message", "hint"}
+        assert problem["severity"] in {"error", "warning", "info"}
+    breaker = data["problems"][1]
+    assert (breaker["path"], breaker["line"], breaker["column"]) == (
+        "spec.trafficPolicy.circuitBreaker",
+        13,
+        5,
+    )
+
+
+def test_json_traces_when_a_host_is_given(client):
+    data = client.post(
+        JSON_URL,
+        {
+            "config": JASON,
+            "host": "reviews",
+            "path": "/reviews/1",
+            "method": "get",
+            "headers": "End-User: jason\nx-other: 1",
+        },
+    ).json()
+    trace = data["trace"]
+    assert trace["outcome"] == "route" and trace["matched_rule"] == 0
+    assert trace["shares"][0]["subset"] == "v2" and trace["shares"][0]["percent"] == 100.0
+    other = client.post(JSON_URL, {"config": JASON, "host": "reviews"}).json()["trace"]
+    assert other["matched_rule"] == 1
+
+
+def test_json_needs_no_csrf_token():
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post(JSON_URL, {"config": JASON}).status_code == 200
+
+
+def test_json_missing_config_is_400(client):
+    response = client.post(JSON_URL, {"host": "reviews"})
+    assert response.status_code == 400 and "config" in response.json()["error"]
+    not_a_form = client.post(JSON_URL, data='{"config": "a"}', content_type="application/json")
+    assert not_a_form.status_code == 400 and "error" in not_a_form.json()
+
+
+def test_json_invalid_request_field_is_400(client):
+    response = client.post(JSON_URL, {"config": JASON, "host": "reviews", "method": "G E T"})
+    assert response.status_code == 400
+    assert "method" in response.json()["fields"]
+
+
+def test_json_oversize_config_is_413(client):
+    response = client.post(JSON_URL, {"config": "a" * (MAX_TEXT_BYTES + 1)})
+    assert response.status_code == 413 and "256 KB" in response.json()["error"]
+
+
+def test_json_oversize_body_is_413_before_it_is_read(client):
+    response = client.post(JSON_URL, {"config": "a" * (2 * 1024 * 1024)})
+    assert response.status_code == 413 and response["Content-Type"] == "application/json"
+
+
+def test_json_refuses_get(client):
+    assert client.get(JSON_URL).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "config",
+    ["", "::", "- a\n- b", "&a [*a]", "kind: VirtualService", "!!python/name:os.system", "\ufeff"],
+)
+def test_json_garbage_gives_200_with_problems(client, config):
+    response = client.post(JSON_URL, {"config": config, "host": "reviews"})
+    assert response.status_code == 200
+    data = response.json()
+    assert isinstance(data["problems"], list) and "trace" in data
