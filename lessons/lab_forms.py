@@ -50,13 +50,13 @@ class LabForm(forms.Form):
         required=False,
         max_length=8192,
         strip=False,
-        help_text="One `Name: value` per line.",
+        help_text="One “Name: value” per line.",
         widget=forms.Textarea(attrs={"rows": 3, "spellcheck": "false", "autocapitalize": "off"}),
     )
     gateway = forms.CharField(
         required=False,
         max_length=253,
-        help_text="Leave empty to let the VirtualService's `gateways` decide.",
+        help_text="Leave empty to let the VirtualService's gateways list decide.",
         widget=forms.TextInput(attrs={"autocapitalize": "off", "spellcheck": "false"}),
     )
 

@@ -27,7 +27,8 @@ MAX_BODY_BYTES = MAX_TEXT_BYTES + 64 * 1024
 MIN_EDITOR_ROWS = 18
 
 SAMPLE_CONFIG = """\
-# Try it: remove the last rule, or send the request without the end-user header.
+# Try it: delete the last rule (everyone-else),
+# or trace the request without the end-user header.
 apiVersion: networking.istio.io/v1
 kind: VirtualService
 metadata:
