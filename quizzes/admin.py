@@ -1,15 +1,45 @@
-"""Instructor authoring of quizzes: quiz with questions inline, question with choices inline."""
+"""Instructor authoring of quizzes: quiz with questions inline, question with choices inline.
+
+A question is checked with its choices as one unit (the choice formset's clean), so a
+single-choice question without exactly one correct choice, or any question with fewer than two
+choices, cannot be saved: learners would meet a question nobody can answer right.
+"""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 
-from .models import Attempt, Choice, Question, Quiz
+from . import scoring
+from .models import Attempt, Choice, Question, Quiz, Response
+
+
+class QuestionFormSet(BaseInlineFormSet):
+    """On the quiz page: an existing question's kind may only change if its choices still fit."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        problems = []
+        for form in self.forms:
+            question = form.instance
+            if not form.has_changed() or "kind" not in form.changed_data or question.pk is None:
+                continue
+            if form.cleaned_data.get("DELETE"):
+                continue
+            flags = list(question.choices.values_list("is_correct", flat=True))
+            for problem in scoring.authoring_problems(question.kind, len(flags), sum(flags)):
+                problems.append(f"Question {question.order} (“{question}”): {problem}")
+        if problems:
+            raise ValidationError(problems)
 
 
 class QuestionInline(admin.StackedInline):
     model = Question
+    formset = QuestionFormSet
     extra = 0
     fields = ("order", "prompt", "kind", "explanation")
-    show_change_link = True
+    show_change_link = True  # choices are edited on the question's own page
 
 
 @admin.register(Quiz)
@@ -22,8 +52,23 @@ class QuizAdmin(admin.ModelAdmin):
     inlines = [QuestionInline]
 
 
+class ChoiceFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return  # fix the fields first; counting half-valid rows would mislead
+        # An untouched blank row has empty cleaned_data: it is not a choice.
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        correct = sum(bool(form.cleaned_data.get("is_correct")) for form in kept)
+        # The question form was validated first, so instance.kind is the kind being saved.
+        problems = scoring.authoring_problems(self.instance.kind, len(kept), correct)
+        if problems:
+            raise ValidationError(problems)
+
+
 class ChoiceInline(admin.TabularInline):
     model = Choice
+    formset = ChoiceFormSet
     extra = 0
     fields = ("order", "text", "is_correct", "why")
 
@@ -37,6 +82,19 @@ class QuestionAdmin(admin.ModelAdmin):
     inlines = [ChoiceInline]
 
 
+class ResponseInline(admin.TabularInline):
+    """What the learner answered, read-only: a stored answer is never edited by hand."""
+
+    model = Response
+    extra = 0
+    fields = ("question", "is_correct", "answered_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
     list_display = ("quiz", "user", "started_at", "finished_at", "score", "total")
@@ -44,3 +102,7 @@ class AttemptAdmin(admin.ModelAdmin):
     list_select_related = ("quiz", "user")
     search_fields = ("user__username",)
     readonly_fields = ("user", "anon_id", "quiz", "started_at", "finished_at", "score", "total")
+    inlines = [ResponseInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # attempts are made by learners taking quizzes
