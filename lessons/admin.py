@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from .admin_transfer import CourseTransferMixin
+from .lesson_admin_form import LessonAdminForm
 from .models import ConfigExample, Course, Lesson, Section, SectionProgress
 
 
@@ -13,8 +15,8 @@ class LessonInline(admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
-    list_display = ("title", "slug", "published", "order", "updated_at")
+class CourseAdmin(CourseTransferMixin, admin.ModelAdmin):
+    list_display = ("title", "slug", "published", "order", "updated_at", "export_link")
     list_editable = ("published", "order")
     list_filter = ("published",)
     search_fields = ("title", "slug", "summary")
@@ -31,6 +33,7 @@ class SectionInline(admin.StackedInline):
 
 @admin.register(Lesson)
 class LessonAdmin(admin.ModelAdmin):
+    form = LessonAdminForm
     list_display = ("title", "course", "order", "published", "reading_minutes", "updated_at")
     list_editable = ("order", "published")
     list_filter = ("published", "course")

@@ -1,0 +1,310 @@
+"""Importing and exporting a course file in the admin: same format and checks as the commands.
+
+A file with any mistake changes nothing, and the page says which file, line and key to fix.
+Also pinned here: what happens to learners' quiz attempts when an import changes the questions.
+"""
+
+import re
+
+import pytest
+import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from lessons.content import dump_course
+from lessons.models import ConfigExample, Course, Lesson, Section, SectionProgress
+from lessons.yamlfile import MAX_FILE_BYTES
+from quizzes.models import Attempt, Choice, Question, Quiz, Response
+
+pytestmark = pytest.mark.django_db
+
+IMPORT_URL = "/admin/lessons/course/import/"
+
+
+@pytest.fixture
+def instructor_client(monkeypatch, django_user_model):
+    monkeypatch.setenv("DJANGO_INSTRUCTOR_PASSWORD", "a-long-instructor-passphrase")
+    call_command("createinstructor", "ines", "--no-input")
+    client = Client()
+    client.force_login(django_user_model.objects.get(username="ines"))
+    return client
+
+
+def upload(client, text: str | bytes, name: str = "course.yaml"):
+    data = text.encode() if isinstance(text, str) else text
+    return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, data)})
+
+
+def snapshot() -> dict:
+    """Everything an import could touch, as comparable values."""
+    return {
+        "courses": [dump_course(course) for course in Course.objects.order_by("slug")],
+        "ids": {
+            model.__name__: sorted(model.objects.values_list("id", flat=True))
+            for model in (Course, Lesson, Section, ConfigExample, Quiz, Question, Choice)
+        },
+    }
+
+
+def course_data(course: Course) -> dict:
+    return yaml.safe_load(dump_course(course))
+
+
+# --- export ---
+
+
+def test_changelist_links_import_and_export(instructor_client, mini_course):
+    html = instructor_client.get(reverse("admin:lessons_course_changelist")).content.decode()
+    assert f'href="{IMPORT_URL}"' in html
+    assert f'href="/admin/lessons/course/{mini_course.pk}/export/" download' in html
+    change = instructor_client.get(reverse("admin:lessons_course_change", args=[mini_course.pk]))
+    assert f'href="/admin/lessons/course/{mini_course.pk}/export/"' in change.content.decode()
+
+
+def test_export_downloads_the_dumpcourse_text(instructor_client, mini_course):
+    response = instructor_client.get(f"/admin/lessons/course/{mini_course.pk}/export/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/yaml; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="mini-mesh.yaml"'
+    assert response.content.decode() == dump_course(mini_course)
+
+
+def test_export_of_an_unknown_course_is_404(instructor_client, mini_course):
+    assert instructor_client.get("/admin/lessons/course/99999/export/").status_code == 404
+
+
+def test_exported_file_imports_back_unchanged(instructor_client, mini_course):
+    exported = instructor_client.get(f"/admin/lessons/course/{mini_course.pk}/export/").content
+    before = snapshot()
+    response = upload(instructor_client, exported, "mini-mesh.yaml")
+    assert response.status_code == 302
+    assert snapshot() == before
+    page = instructor_client.get(response["Location"]).content.decode()
+    assert "No changes: course" in page
+
+
+# --- import ---
+
+
+def test_import_creates_a_new_course_and_reports_it(instructor_client, mini_course):
+    data = course_data(mini_course)
+    data["slug"], data["title"] = "copied-mesh", "A copied course"
+    for quiz in [lesson.get("quiz") for lesson in data["lessons"]] + data.get("quizzes", []):
+        if quiz:
+            quiz["slug"] = "copied-" + quiz["slug"]
+    response = upload(instructor_client, yaml.safe_dump(data, sort_keys=False))
+    copied = Course.objects.get(slug="copied-mesh")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:lessons_course_change", args=[copied.pk])
+    assert copied.lessons.count() == 2
+    assert Section.objects.filter(lesson__course=copied).count() == 4
+    assert Quiz.objects.filter(course=copied).count() == 2
+    page = instructor_client.get(response["Location"]).content.decode()
+    assert "Course &#x27;copied-mesh&#x27;: created" in page
+
+
+def test_import_updates_in_place_and_keeps_progress_on_unchanged_sections(
+    instructor_client, mini_course, learner
+):
+    intro = Section.objects.get(slug="intro")
+    SectionProgress.objects.create(user=learner, section=intro, read_at=timezone.now())
+    data = course_data(mini_course)
+    data["lessons"][0]["sections"][1]["title"] = "Routing, renamed"
+    response = upload(instructor_client, yaml.safe_dump(data, sort_keys=False))
+    assert response.status_code == 302
+    assert Section.objects.get(slug="routing").title == "Routing, renamed"
+    assert Section.objects.get(slug="intro").pk == intro.pk
+    assert SectionProgress.objects.filter(user=learner, section=intro).exists()
+
+
+BROKEN_EXAMPLE = """\
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+spec:
+  hosts:
+  - reviews
+  http:
+  - route:
+    - destination:
+        host: reviews
+    timeout: 5 seconds
+"""
+
+
+def _with_bad_example(data: dict) -> dict:
+    data["lessons"][0]["sections"][1]["examples"][0]["yaml"] = BROKEN_EXAMPLE
+    return data
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("syntax", r"mini-mesh\.yaml, line 3</code>: invalid YAML"),
+        (
+            "unknown-key",
+            r"mini-mesh\.yaml, line 3</code> at <code>colour</code>: "
+            r"unknown key &#x27;colour&#x27;",
+        ),
+        (
+            "bad-slug",
+            r"yaml, line \d+</code> at <code>lessons\[1\]\.slug</code>: "
+            r"&#x27;Second Lesson&#x27; is not a slug",
+        ),
+        ("single-choice", r"a single-choice question needs exactly one correct choice, has 2"),
+        ("broken-example", r"example &#x27;all-v1&#x27; has 1 error\(s\), first at line \d+"),
+        (
+            "lesson-file",
+            r"lesson file &#x27;first\.yaml&#x27; does not exist\. Upload one YAML file",
+        ),
+        ("not-utf8", r"not UTF-8"),
+        ("too-big", r"larger than"),
+        ("empty-mapping", r"expected a mapping"),
+    ],
+)
+def test_import_errors_name_file_and_line_and_leave_the_database_untouched(
+    instructor_client, mini_course, learner, case, expected
+):
+    SectionProgress.objects.create(
+        user=learner, section=Section.objects.get(slug="intro"), read_at=timezone.now()
+    )
+    good = dump_course(mini_course)
+    data = course_data(mini_course)
+    # Every bad file also changes something valid first, which must not be applied either.
+    data["title"] = "Changed before the mistake"
+    data["lessons"][0]["sections"].pop()  # would delete a section
+    if case == "syntax":
+        text = good.replace("title: A small mesh course", "title: [unclosed")
+    elif case == "unknown-key":
+        data = {"slug": data["slug"], "title": data["title"], "colour": "blue", **data}
+        text = yaml.safe_dump(data, sort_keys=False)
+    elif case == "bad-slug":
+        data["lessons"][1]["slug"] = "Second Lesson"
+        text = yaml.safe_dump(data, sort_keys=False)
+    elif case == "single-choice":
+        data["quizzes"][0]["questions"][0]["choices"][1]["correct"] = True
+        text = yaml.safe_dump(data, sort_keys=False)
+    elif case == "broken-example":
+        text = yaml.safe_dump(_with_bad_example(data), sort_keys=False)
+    elif case == "lesson-file":
+        data["lessons"][0] = "first.yaml"
+        text = yaml.safe_dump(data, sort_keys=False)
+    elif case == "not-utf8":
+        text = good.replace("A small mesh course", "Caf\xe9").encode("latin-1")
+    elif case == "too-big":
+        text = good + "#" * MAX_FILE_BYTES
+    else:
+        text = "- just\n- a list\n"
+    before = snapshot()
+    response = upload(instructor_client, text, "mini-mesh.yaml")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nothing was imported." in html
+    assert re.search(expected, html, re.S), html[html.find("errornote") :][:600]
+    assert "course-upload-" not in html  # the temporary path is never shown
+    assert snapshot() == before
+    assert SectionProgress.objects.count() == 1
+
+
+def test_deliberately_broken_example_imports(instructor_client, mini_course):
+    data = _with_bad_example(course_data(mini_course))
+    data["lessons"][0]["sections"][1]["examples"][0]["broken"] = True
+    response = upload(instructor_client, yaml.safe_dump(data, sort_keys=False))
+    assert response.status_code == 302
+    assert ConfigExample.objects.get(slug="all-v1").broken
+
+
+def test_quiz_slug_of_another_course_is_refused_without_changes(instructor_client, mini_course):
+    data = course_data(mini_course)
+    data["slug"] = "thief"
+    data["lessons"][0].pop("quiz")  # keeps only mini-final, which belongs to mini-mesh
+    before = snapshot()
+    response = upload(instructor_client, yaml.safe_dump(data, sort_keys=False))
+    assert "quiz slug &#x27;mini-final&#x27; is already used by another course" in (
+        response.content.decode()
+    )
+    assert snapshot() == before
+
+
+def test_import_needs_a_file(instructor_client):
+    response = instructor_client.post(IMPORT_URL, {})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+
+
+def test_import_refuses_a_post_without_csrf(django_user_model, mini_course):
+    root = django_user_model.objects.create_superuser("root", "r@example.com", "x-long-pass-1")
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(root)
+    before = snapshot()
+    response = strict.post(IMPORT_URL, {"file": SimpleUploadedFile("c.yaml", b"slug: x\n")})
+    assert response.status_code == 403
+    assert snapshot() == before
+
+
+def test_import_needs_authoring_permissions(client, django_user_model, mini_course):
+    assert client.get(IMPORT_URL).status_code == 302  # to the admin login
+    staff = django_user_model.objects.create_user("staffer", password="x-long-pass-1")
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+    assert client.get(IMPORT_URL).status_code == 403
+    changelist = client.get(reverse("admin:lessons_course_changelist"))
+    assert changelist.status_code == 403
+    assert client.get(f"/admin/lessons/course/{mini_course.pk}/export/").status_code == 403
+
+
+def test_import_page_opens_for_instructors(instructor_client):
+    html = instructor_client.get(IMPORT_URL).content.decode()
+    assert 'enctype="multipart/form-data"' in html and 'type="file"' in html
+
+
+# --- what an import does to quiz attempts ---
+
+
+def test_changing_questions_keeps_finished_attempts_as_they_were_scored(
+    instructor_client, mini_course, learner
+):
+    """Finished attempts are a record: score and total stay as they were when the learner
+    finished. Answers to a question that no longer exists go with it; the score does not."""
+    quiz = Quiz.objects.get(slug="first-check")
+    question = quiz.questions.get()
+    attempt = Attempt.objects.create(user=learner, quiz=quiz)
+    answer = Response.objects.create(attempt=attempt, question=question, is_correct=True)
+    answer.choices.set(question.choices.filter(is_correct=True))
+    Attempt.objects.filter(pk=attempt.pk).update(finished_at=timezone.now(), score=1, total=1)
+
+    data = course_data(mini_course)
+    first_quiz = data["lessons"][0]["quiz"]
+    edited = dict(first_quiz["questions"][0], prompt="Which concerns move to the mesh?")
+    added = {
+        "prompt": "What runs beside each workload in sidecar mode?",
+        "explanation": "An Envoy proxy.",
+        "choices": [{"text": "Envoy", "correct": True}, {"text": "Nothing"}],
+    }
+    first_quiz["questions"] = [edited, added]
+    assert upload(instructor_client, yaml.safe_dump(data, sort_keys=False)).status_code == 302
+
+    attempt.refresh_from_db()
+    assert (attempt.score, attempt.total) == (1, 1)
+    assert attempt.percent == 100
+    assert quiz.questions.count() == 2
+    # An edited question keeps its id, so the learner's answer stays attached to it.
+    assert Response.objects.get(pk=answer.pk).question.prompt == "Which concerns move to the mesh?"
+
+    # A second attempt answers the new question; then the question is removed.
+    second = Attempt.objects.create(user=learner, quiz=quiz)
+    new_question = quiz.questions.get(prompt=added["prompt"])
+    Response.objects.create(attempt=second, question=new_question, is_correct=True)
+    Attempt.objects.filter(pk=second.pk).update(finished_at=timezone.now(), score=1, total=2)
+    first_quiz["questions"] = [edited]
+    assert upload(instructor_client, yaml.safe_dump(data, sort_keys=False)).status_code == 302
+    second.refresh_from_db()
+    assert (second.score, second.total) == (1, 2)  # the record is unchanged
+    assert not Question.objects.filter(pk=new_question.pk).exists()
+    assert not second.responses.exists()  # its answers went with the question
+    assert Response.objects.filter(pk=answer.pk).exists()
