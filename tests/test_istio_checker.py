@@ -316,3 +316,76 @@ def test_problems_are_capped():
 def test_problems_come_in_reading_order():
     problems = validate((CORPUS / "31-seed-virtual-service.yaml").read_text())
     assert [p.line for p in problems] == sorted(p.line for p in problems)
+
+
+# --- the package stays free of Django, and the lab's one-parse service -------------------------
+
+
+def test_the_istio_package_imports_nothing_from_django():
+    import ast
+
+    package = Path(__file__).parent.parent / "lessons" / "istio"
+    for source in package.glob("*.py"):
+        tree = ast.parse(source.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            assert not any(name.split(".")[0] == "django" for name in names), source.name
+
+
+def test_lab_service_checks_traces_and_marks_the_gutter():
+    from lessons.istio import Request
+    from lessons.istio.lab import check_config, gutter
+
+    text = (CORPUS / "32-seed-pair-missing-subset.yaml").read_text()
+    result = check_config(text, Request(host="reviews", headers={"end-user": "jason"}))
+    assert result.counts == {"error": 1, "warning": 0, "info": 0}
+    assert result.decision.shares[0].subset == "v2"
+    data = result.as_dict()
+    assert data["problems"][0]["code"] == "IST0101" and data["trace"]["outcome"] == "route"
+    lines = gutter(text, result.problems)
+    assert len(lines) == text.count("\n") + 1
+    marked = [line for line in lines if line.severity]
+    assert [(line.number, line.severity) for line in marked] == [(18, "error")]
+    assert check_config(text, Request(host="  ")).decision is None  # no host, no trace
+
+
+def test_gutter_keeps_the_worst_problem_of_a_line_and_gives_up_on_huge_texts():
+    from lessons.istio.lab import MAX_GUTTER_LINES, gutter
+    from lessons.istio.problems import Problem
+
+    problems = [
+        Problem("info", "X", "", 2, 1, "note"),
+        Problem("error", "Y", "", 2, 3, "bad"),
+        Problem("warning", "Z", "", 2, 5, "meh"),
+        Problem("error", "W", "", 99, 1, "beyond the text"),
+    ]
+    lines = gutter("a\nb\nc", problems)
+    assert [line.severity for line in lines] == ["", "error", ""]
+    assert len(lines[1].messages) == 3
+    assert gutter("\n" * MAX_GUTTER_LINES, []) == []
+
+
+def test_lab_service_survives_a_checker_failure(monkeypatch):
+    from lessons.istio import lab
+
+    def explode(_text):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(lab, "load_resources", explode)
+    result = lab.check_config("a: b")
+    assert result.decision is None
+    assert [p.severity for p in result.problems] == ["error"]
+
+
+def test_suggested_host_prefers_a_concrete_host():
+    from lessons.istio.lab import suggested_host
+
+    assert suggested_host((CORPUS / "02-reviews-jason-v2.yaml").read_text()) == "reviews"
+    gateway_bound = (CORPUS / "06-bookinfo-gateway-no-default.yaml").read_text()
+    assert suggested_host(gateway_bound) == "productpage"  # hosts is "*": take a destination
+    assert suggested_host((CORPUS / "07-circuit-breaking-done-right.yaml").read_text()) == ""
+    assert suggested_host("{{{") == ""
