@@ -302,6 +302,22 @@ def test_passing_the_shipped_final_quiz(client, learner, shipped_course):
     assert "Score: 5/6" in result and "Passed" in result
 
 
+def test_the_shipped_final_quiz_is_six_well_formed_questions():
+    """3–5 choices each, an explanation, and a "why" for every wrong choice (read, not loaded)."""
+    from lessons.course_schema import read_course
+
+    from .conftest import SHIPPED_COURSE
+
+    (final,) = [q for q in read_course(SHIPPED_COURSE).quizzes if q.slug == "istio-final-quiz"]
+    assert len(final.questions) == 6
+    assert final.questions[0].prompt == "What is the primary purpose of a service mesh like Istio?"
+    for question in final.questions:
+        assert 3 <= len(question.choices) <= 5, question.prompt
+        assert question.explanation.strip(), question.prompt
+        for choice in question.choices:
+            assert choice.correct or choice.why.strip(), (question.prompt, choice.text)
+
+
 # --- htmx -----------------------------------------------------------------------------------
 
 
