@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from .admin_example_form import ConfigExampleAdminForm
 from .admin_transfer import CourseTransferMixin
 from .lesson_admin_form import LessonAdminForm
 from .models import ConfigExample, Course, Lesson, Section, SectionProgress
@@ -50,6 +51,7 @@ class LessonAdmin(admin.ModelAdmin):
 
 class ConfigExampleInline(admin.StackedInline):
     model = ConfigExample
+    form = ConfigExampleAdminForm  # the Istio checker refuses errors unless "broken"
     extra = 0
     fields = ("order", "title", "slug", "yaml_text", "explanation", "broken")
 
@@ -70,6 +72,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 @admin.register(ConfigExample)
 class ConfigExampleAdmin(admin.ModelAdmin):
+    form = ConfigExampleAdminForm
     list_display = ("title", "kind", "section", "broken")
     list_filter = ("broken", "kind")
     search_fields = ("title", "slug", "yaml_text")
