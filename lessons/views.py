@@ -1,22 +1,13 @@
 """Course and lesson pages, and the "mark as read" action. Thin: look up, call, render."""
 
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
-from quizzes.models import Quiz
-
+from .lesson_page import lesson_body
 from .models import Course, Lesson, Section
 from .progress import course_progress, lesson_progress, mark_section_read, read_marks
-
-
-def _visible_lessons(request: HttpRequest):
-    """Learners see published lessons; staff also see drafts, to preview them as learners will."""
-    if request.user.is_staff:
-        return Lesson.objects.all()
-    return Lesson.objects.published()
 
 
 @require_GET
@@ -28,36 +19,34 @@ def course_detail(request: HttpRequest, course: str) -> HttpResponse:
 
 @require_GET
 def lesson_detail(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
-    lesson_obj = get_object_or_404(
-        _visible_lessons(request).select_related("course"), course__slug=course, slug=lesson
+    # One query for the lesson, its course and its siblings (for the pager); the sections'
+    # HTML comes from the content-version cache (lesson_page.py), so per request only the
+    # learner's parts are rendered.
+    in_course = list(
+        Lesson.objects.filter(course__slug=course).select_related("course").order_by("order", "id")
     )
-    sections = list(lesson_obj.sections.prefetch_related("examples"))
-    siblings = list(
-        Lesson.objects.published().filter(course=lesson_obj.course).only("slug", "title", "course")
-    )
-    position = next((i for i, item in enumerate(siblings) if item.id == lesson_obj.id), None)
-    previous_lesson = siblings[position - 1] if position else None
+    published = [item for item in in_course if item.published and item.course.published]
+    # Learners see published lessons; staff also see drafts, to preview them as learners will.
+    visible = in_course if request.user.is_staff else published
+    lesson_obj = next((item for item in visible if item.slug == lesson), None)
+    if lesson_obj is None:
+        raise Http404("No such lesson.")
+    body = lesson_body(lesson_obj)
+    position = next((i for i, item in enumerate(published) if item.id == lesson_obj.id), None)
+    previous_lesson = published[position - 1] if position else None
     next_lesson = (
-        siblings[position + 1] if position is not None and position + 1 < len(siblings) else None
+        published[position + 1] if position is not None and position + 1 < len(published) else None
     )
-    marks = read_marks(request, [s.id for s in sections])
-    quizzes = list(
-        Quiz.objects.filter(course=lesson_obj.course)
-        .filter(Q(lesson=lesson_obj) | Q(lesson__isnull=True))
-        .annotate(question_count=Count("questions"))
-    )
+    marks = read_marks(request, body.section_ids)
     context = {
         "lesson": lesson_obj,
         "course": lesson_obj.course,
-        "sections": sections,
+        "sections": body.sections,
         "read_ids": set(marks),
-        "progress": lesson_progress({lesson_obj.id: [s.id for s in sections]}, marks)[
-            lesson_obj.id
-        ],
+        "progress": lesson_progress({lesson_obj.id: body.section_ids}, marks)[lesson_obj.id],
         "previous_lesson": previous_lesson,
         "next_lesson": next_lesson,
-        "lesson_quiz": next((q for q in quizzes if q.lesson_id == lesson_obj.id), None),
-        "final_quiz": next((q for q in quizzes if q.lesson_id is None), None),
+        "lesson_quiz": body.lesson_quiz,
     }
     return render(request, "lessons/lesson.html", context)
 
@@ -81,14 +70,15 @@ def mark_read(request: HttpRequest, course: str, lesson: str, section: str) -> H
     lesson_obj = section_obj.lesson
     if not request.htmx:
         return redirect(f"{lesson_obj.get_absolute_url()}#{section_obj.slug}")
-    section_ids = list(lesson_obj.sections.values_list("id", flat=True))
-    marks = read_marks(request, section_ids)
+    body = lesson_body(lesson_obj)
+    marks = read_marks(request, body.section_ids)
     context = {
         "lesson": lesson_obj,
         "course": lesson_obj.course,
-        "section": section_obj,
+        "sections": body.sections,  # the panel's table of contents stays after the swap
+        "section": next(entry for entry in body.sections if entry.id == section_obj.id),
         "read_ids": set(marks),
-        "progress": lesson_progress({lesson_obj.id: section_ids}, marks)[lesson_obj.id],
+        "progress": lesson_progress({lesson_obj.id: body.section_ids}, marks)[lesson_obj.id],
         "oob": True,
     }
     # The progress panel is the target; the section's button and the screen-reader
