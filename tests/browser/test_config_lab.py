@@ -1,0 +1,65 @@
+"""The config lab in a real browser: live checking while typing (htmx), the Check button
+without JavaScript, jumping to a problem's line, and accessibility in both themes."""
+
+from pathlib import Path
+
+import pytest
+
+from lessons.models import ConfigExample
+
+from .conftest import DESKTOP, PHONE, assert_accessible, screenshot
+
+CORPUS = Path(__file__).parent.parent / "istio_corpus"
+SEED_PAIR = (CORPUS / "32-seed-pair-missing-subset.yaml").read_text()
+
+
+def test_typing_checks_live_and_marks_the_line(live_server, page):
+    page.goto(f"{live_server.url}/lab/")
+    assert "No problems found." in page.inner_text("#lab-summary")
+    editor = page.locator("textarea.lab-textarea")
+    editor.fill(SEED_PAIR)
+    editor.press("End")
+    editor.type(" ")  # a real keyup, which is what the live check listens for
+    page.wait_for_function("document.querySelector('#lab-summary').textContent.includes('1 error')")
+    marked = page.locator("#lab-gutter li.mark-error")
+    assert marked.count() == 1 and marked.inner_text().strip().endswith("18")
+    assert page.locator("#lab-results").get_by_text("IST0101").count() == 1
+    page.locator("a[data-line='18']").click()
+    cursor_line = page.evaluate(
+        "() => { const t = document.querySelector('textarea.lab-textarea');"
+        " return t.value.slice(0, t.selectionStart).split('\\n').length; }"
+    )
+    assert cursor_line == 18
+    screenshot(page, "lab-live-check")
+    assert_accessible(page, "lab after a live check")
+
+
+def test_check_button_works_without_javascript(live_server, nojs_page):
+    page = nojs_page
+    page.goto(f"{live_server.url}/lab/")
+    page.fill("textarea.lab-textarea", SEED_PAIR)
+    page.fill("#id_host", "reviews")
+    page.fill("#id_headers", "end-user: jason")
+    page.click("button[type=submit]:has-text('Check')")
+    page.wait_for_load_state()
+    assert "1 error" in page.inner_text("#lab-summary")
+    assert "503 (response flag NC)" in page.inner_text(".lab-shares")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_lab_is_accessible_and_photographed(live_server, new_page, scheme):
+    page = new_page(scheme=scheme, viewport=PHONE if scheme == "dark" else DESKTOP)
+    page.goto(f"{live_server.url}/lab/")
+    screenshot(page, f"lab-{scheme}")
+    assert_accessible(page, f"lab ({scheme})")
+
+
+def test_open_in_lab_from_a_lesson(live_server, course, page):
+    example = ConfigExample.objects.filter(
+        section__lesson__course=course, broken=True, yaml_text__contains="circuitBreaker"
+    ).first()
+    page.goto(f"{live_server.url}{example.section.lesson.get_absolute_url()}")
+    page.locator(f"a[href='/lab/?example={example.pk}']").click()
+    page.wait_for_url(f"**/lab/?example={example.pk}")
+    assert "circuitBreaker" in page.inner_text(".lab-problems")
+    assert page.locator("textarea.lab-textarea").input_value() == example.yaml_text
