@@ -389,3 +389,18 @@ def test_suggested_host_prefers_a_concrete_host():
     assert suggested_host(gateway_bound) == "productpage"  # hosts is "*": take a destination
     assert suggested_host((CORPUS / "07-circuit-breaking-done-right.yaml").read_text()) == ""
     assert suggested_host("{{{") == ""
+
+
+def test_huge_keys_and_values_do_not_make_huge_messages():
+    key = "k" * 1000  # YAML caps plain keys near 1024 characters
+    text = (
+        "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata: {name: r}\n"
+        f"spec:\n  host: r\n  {key}: 1\n"
+        f"  trafficPolicy: {{loadBalancer: {{simple: {'X' * 50_000}}}}}\n"
+    )
+    problems = validate(text)
+    assert len(problems) == 2
+    for problem in problems:
+        assert len(problem.path) <= 300 and len(problem.message) <= 600
+        assert len(problem.hint) <= 1200
+    assert problems[0].path.startswith("spec.kkkk") and problems[0].path.endswith("…")

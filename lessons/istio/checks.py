@@ -7,6 +7,8 @@ against each other (crossrefs).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from . import problems as codes
 from .crossrefs import check_references
 from .problems import Problem, sort_key
@@ -15,6 +17,8 @@ from .rules import check_rules
 from .structure import check_tree
 
 MAX_PROBLEMS = 200  # a paste with thousands of mistakes is better fixed from the top
+# Messages quote the learner's own keys and values; a 100 KB key must not make a 100 KB message.
+MAX_CHARS = {"path": 300, "message": 600, "hint": 1200}
 
 
 def validate(text: object) -> list[Problem]:
@@ -30,7 +34,7 @@ def validate_loaded(loaded: Loaded) -> list[Problem]:
             check_tree(spec, resource.schema.spec, "spec", found)
         found.extend(check_rules(resource))
     found.extend(check_references(loaded.resources))
-    found = sorted(set(found), key=sort_key)
+    found = sorted({_clipped(problem) for problem in found}, key=sort_key)
     if len(found) > MAX_PROBLEMS:
         rest = len(found) - MAX_PROBLEMS
         found = found[:MAX_PROBLEMS] + [
@@ -44,3 +48,12 @@ def validate_loaded(loaded: Loaded) -> list[Problem]:
             )
         ]
     return found
+
+
+def _clipped(problem: Problem) -> Problem:
+    long = {
+        name: getattr(problem, name)[: limit - 1] + "…"
+        for name, limit in MAX_CHARS.items()
+        if len(getattr(problem, name)) > limit
+    }
+    return replace(problem, **long) if long else problem
