@@ -82,6 +82,8 @@ def lab_page(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         html = render_to_string(f"{PAGE}#results", context, request)
         html += render_to_string(f"{PAGE}#gutter", {**context, "oob": True}, request)
+        summary = render_to_string(f"{PAGE}#summary", context, request)
+        html += f'<span hx-swap-oob="innerHTML:#lab-summary">{summary}</span>'
         return HttpResponse(html)
     return render(request, PAGE, context)
 
@@ -137,10 +139,19 @@ def _requested_example(request: HttpRequest) -> ConfigExample | None:
 
 def _starting_data(example: ConfigExample | None) -> dict[str, str]:
     if example is None:
-        return {"config": SAMPLE_CONFIG, "host": "reviews", "path": "/", "method": "GET",
-                "headers": "end-user: jason"}
-    return {"config": example.yaml_text, "host": suggested_host(example.yaml_text), "path": "/",
-            "method": "GET"}
+        return {
+            "config": SAMPLE_CONFIG,
+            "host": "reviews",
+            "path": "/",
+            "method": "GET",
+            "headers": "end-user: jason",
+        }
+    return {
+        "config": example.yaml_text,
+        "host": suggested_host(example.yaml_text),
+        "path": "/",
+        "method": "GET",
+    }
 
 
 def _declared_length(request: HttpRequest) -> int:

@@ -75,6 +75,12 @@ def test_htmx_gets_the_results_partial_and_the_gutter_out_of_band(client):
     assert html.lstrip().startswith('<div id="lab-results"')
     assert '<ol id="lab-gutter" class="lab-gutter" aria-hidden="true" hx-swap-oob="true">' in html
     assert "circuitBreaker" in html
+    # the live region keeps its place in the page and gets the new count out of band
+    summary = re.search(
+        r'<span hx-swap-oob="innerHTML:#lab-summary">(.*?)</span></span>', html, re.S
+    )
+    assert summary and "1 error, 1 warning, 0 notes." in summary.group(1)
+    assert 'id="lab-summary"' not in html
     assert response["Vary"] and "HX-Request" in response["Vary"]
 
 
