@@ -127,7 +127,7 @@ def _requested_example(request: HttpRequest) -> ConfigExample | None:
     raw = request.GET.get("example")
     if raw is None:
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         raise Http404("No such example.")
     examples = ConfigExample.objects.select_related("section__lesson__course")
     if not request.user.is_staff:

@@ -167,7 +167,7 @@ def test_staff_may_open_a_draft_example(client, example, django_user_model):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("value", ["abc", "-1", "99999", "1e3", ""])
+@pytest.mark.parametrize("value", ["abc", "-1", "99999", "1e3", "", "9" * 30, "١٢"])
 def test_unknown_examples_are_404(client, value):
     assert client.get(LAB, {"example": value}).status_code == 404
 
