@@ -756,3 +756,94 @@ def test_home_query_count_with_teams_is_constant(
         html = client.get("/").content.decode()
     assert "Extra 3" in html
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+# --- end to end ---
+
+
+def test_instructor_and_learner_journeys_end_to_end(
+    monkeypatch, mini_course, learner, django_user_model
+):
+    from django.core.management import call_command
+
+    from .test_instructors import _lesson_form
+
+    # An instructor is made with the command and authors a lesson in the admin.
+    monkeypatch.setenv("DJANGO_INSTRUCTOR_PASSWORD", "a-long-instructor-passphrase")
+    call_command("createinstructor", "ines", "--email", "ines@example.com", "--no-input")
+    ines = client_for(django_user_model.objects.get(username="ines"))
+    form = _lesson_form(
+        ines,
+        course=mini_course.pk,
+        slug="third",
+        title="Third lesson",
+        order="30",
+        published="on",
+    )
+    sections = [("one", "Part one", "Sidecars carry the mesh."), ("two", "Part two", "The end.")]
+    form["sections-TOTAL_FORMS"] = str(len(sections))
+    for index, (slug, title, body) in enumerate(sections):
+        form |= {
+            f"sections-{index}-order": str(index),
+            f"sections-{index}-title": title,
+            f"sections-{index}-slug": slug,
+            f"sections-{index}-kind": "text",
+            f"sections-{index}-body_markdown": body,
+            f"sections-{index}-sources": "[]",
+        }
+    response = ines.post(reverse("admin:lessons_lesson_add"), form)
+    assert response.status_code == 302, re.findall(r"errorlist.*?</ul>", response.content.decode())
+    lesson = Lesson.objects.get(course=mini_course, slug="third")
+    assert list(lesson.sections.values_list("slug", flat=True)) == ["one", "two"]
+
+    # The instructor creates a team for the course and copies its invite link.
+    response = ines.post(reverse("team-new"), {"name": "Mesh pilots", "courses": [mini_course.pk]})
+    dashboard_url = response["Location"]
+    page = ines.get(dashboard_url).content.decode()
+    invite = re.search(r'id="invite-url" type="text" value="http://testserver([^"]+)"', page)
+    assert invite and "No learner has joined yet" in page
+
+    # A learner opens the link, confirms, and finds the team's course on the home page.
+    ada = client_for(learner)
+    assert "Join the team as ada" in ada.get(invite.group(1)).content.decode()
+    assert ada.post(invite.group(1)).status_code == 302
+    home = ada.get("/").content.decode()
+    assert "Mesh pilots" in home and "A small mesh course" in home
+
+    # They read the new lesson and take the first lesson's quiz through the quiz pages.
+    for slug in ("one", "two"):
+        ada.post(reverse("mark-read", args=[mini_course.slug, "third", slug]))
+    quiz = Quiz.objects.get(slug="first-check")
+    ada.post(reverse("quiz-start", args=[quiz.slug]))
+    attempt = Attempt.objects.get(user=learner, quiz=quiz)
+    question = quiz.questions.get()
+    ada.post(
+        reverse("quiz-answer", args=[quiz.slug]),
+        {
+            "attempt": attempt.pk,
+            "question": question.pk,
+            "choice": list(question.choices.filter(is_correct=True).values_list("pk", flat=True)),
+        },
+    )
+    attempt.refresh_from_db()
+    assert attempt.finished_at is not None and attempt.percent == 100
+
+    # The dashboard shows it: the third lesson completed, the quiz at 100 % in one attempt.
+    html = ines.get(dashboard_url).content.decode()
+    row = matrix_row(html, "ada")
+    assert "Third lesson" in html
+    assert row.count("cell-completed") == 1 and "cell-not-started" in row
+    assert '100% <span class="meta">(1)</span>' in row
+    assert attempt.finished_at.strftime("%-d %b %Y, %H:%M") in row
+    assert "33%" in row  # 2 of 6 sections
+    # And so does the CSV.
+    rows = parse_csv(ines.get(dashboard_url + "export.csv"))
+    ada_row = dict(zip(rows[0], next(r for r in rows if r[0] == "ada"), strict=True))
+    assert ada_row["A small mesh course / Third lesson"] == "Completed"
+    assert ada_row["A small mesh course / First lesson"] == "Not started"
+    assert ada_row["Check the first lesson: best %"] == "100"
+    assert ada_row["Check the first lesson: attempts"] == "1"
+    assert ada_row["Sections read"] == "2" and ada_row["Sections total"] == "6"
+    # The learner cannot see any of it.
+    assert ada.get(dashboard_url).status_code == 404
+    assert ada.get(dashboard_url + "export.csv").status_code == 404
