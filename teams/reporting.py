@@ -6,6 +6,7 @@ read marks by `lessons.progress.lesson_progress`, the same rule the learner's ow
 adding a section reopens a completed lesson here too.
 """
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -59,13 +60,13 @@ class MemberRow:
 
     @property
     def score(self) -> int | None:
-        """Mean best score over the team's quizzes, a quiz not yet passed through counting 0.
+        """Mean best score over the team's quizzes (rounded down), a quiz not taken counting 0.
 
         None until the member finishes any attempt, so "not tried" sorts apart from "0 %".
         """
         if not any(q.attempts for q in self.quizzes):
             return None
-        return round(sum(q.best_percent or 0 for q in self.quizzes) / len(self.quizzes))
+        return sum(q.best_percent or 0 for q in self.quizzes) // len(self.quizzes)
 
     @property
     def attempts(self) -> int:
@@ -212,7 +213,8 @@ def _quiz_scores(team, user_ids, quiz_ids):
         best = row["best"]
         scores[(row["user_id"], row["quiz_id"])] = QuizScore(
             row["quiz_id"],
-            round(best) if best is not None else (0 if row["finished_count"] else None),
+            # Rounded down, as quizzes.scoring.percent does: never more than was scored.
+            math.floor(best) if best is not None else (0 if row["finished_count"] else None),
             row["finished_count"],
         )
         times = [t for t in (row["last_started"], row["last_finished"]) if t]

@@ -493,6 +493,16 @@ def test_adding_a_section_reopens_a_lesson_on_the_dashboard_and_removing_one_clo
     assert row.count("cell-completed") == 1
 
 
+def test_quiz_percentages_round_down_as_the_quiz_pages_do(team, learner, instructor):
+    finish_attempt(learner, "first-check", 2, 3)
+    finish_attempt(learner, "first-check", 1, 3)
+    expected = Attempt.objects.filter(user=learner).order_by("-score").first().percent
+    assert expected == 66  # 2 of 3, never shown as 67
+    row = matrix_row(dashboard(client_for(instructor), team).content.decode(), "ada")
+    assert '66% <span class="meta">(2)</span>' in row
+    assert "33%" in row  # the mean over two quizzes, one not taken: 66 / 2
+
+
 def test_draft_lessons_and_unassigned_courses_are_not_columns(team, instructor):
     Lesson.objects.filter(slug="second").update(published=False)
     Course.objects.create(slug="other", title="Unassigned course", published=True)
