@@ -35,7 +35,7 @@ test-browser: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check lessons quizzes meshlearn tests
+	$(BIN)/ruff format --check lessons quizzes teams meshlearn tests
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 # Production settings under gunicorn, with WhiteNoise serving hashed, compressed static files.
@@ -72,4 +72,4 @@ serve: $(STAMP) secret-key
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
-	$(BIN)/ruff format lessons quizzes meshlearn tests
+	$(BIN)/ruff format lessons quizzes teams meshlearn tests
