@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from lessons.models import Course, Lesson, Section, SectionProgress
 from quizzes.models import Attempt, Quiz
+from teams.csvsafe import csv_text, safe_cell
 from teams.instructors import GROUP_NAME
 from teams.models import Membership, Team
 from teams.services import membership_join, team_create
@@ -670,6 +671,43 @@ def test_export_is_safe_against_formula_injection(team, instructor, django_user_
     for cells in rows:
         for cell in cells:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cells
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("=1+2", "'=1+2"),
+        ("+44 20", "'+44 20"),
+        ("-x", "'-x"),
+        ("@me", "'@me"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("plain", "plain"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (None, ""),
+        (42, 42),
+        (0, 0),
+    ],
+)
+def test_safe_cell(value, expected):
+    assert safe_cell(value) == expected
+
+
+def test_csv_text_quotes_newlines_and_adds_a_bom():
+    text = csv_text([["name", "note"], ["=x", "two\nlines"]])
+    assert text.startswith("\ufeff")
+    assert list(csv.reader(io.StringIO(text[1:]))) == [["name", "note"], ["'=x", "two\nlines"]]
+
+
+def test_team_without_courses_has_an_empty_but_working_dashboard_and_export(instructor, learner):
+    team = team_create(name="Fresh", slug="fresh", courses=[], creator=instructor)
+    membership_join(team=team, user=learner)
+    client = client_for(instructor)
+    html = dashboard(client, team).content.decode()
+    assert "no course assigned yet" in html and _order(html) == ["ada", "ines"]
+    header, *rows = parse_csv(export(client, team))
+    assert len(header) == 10 and [row[0] for row in rows] == ["ada", "ines"]
 
 
 def test_export_keeps_non_ascii_names(team, instructor, django_user_model):
