@@ -70,6 +70,12 @@ serve: $(STAMP) secret-key
 		$(PROD_ENV) $(PLAIN_HTTP_ENV) exec $(BIN)/gunicorn meshlearn.wsgi -w $(WORKERS) -b $(HOST):$(PORT) --access-logfile -; \
 	fi
 
+# Throughput and latency under gunicorn + wrk (Debian's package), SQLite then PostgreSQL, and the
+# lesson page's compressed weight; loopback only. Not a test: it prints figures and PASS/MISS.
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { echo "wrk not found: installing Debian's package"; apt-get update -q && apt-get install -y -q wrk; }
+	$(BIN)/python bench/run.py
+
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format lessons quizzes teams meshlearn tests

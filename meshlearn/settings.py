@@ -73,6 +73,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "meshlearn.urls"
+# `make bench` adds a bare view (the throughput ceiling) through its own URLconf.
+if env_bool("MESHLEARN_BENCH"):
+    ROOT_URLCONF = "meshlearn.bench_urls"
 WSGI_APPLICATION = "meshlearn.wsgi.application"
 
 TEMPLATES = [

@@ -114,3 +114,14 @@ def test_htmx_is_told_not_to_inject_its_indicator_style(client):
 def test_admin_login_has_no_inline_script(client):
     html = client.get(reverse("admin:login")).content.decode()
     assert all("src=" in attrs for attrs in re.findall(r"<script\b([^>]*)>", html))
+
+
+def test_the_bench_view_exists_only_when_the_bench_asks_for_it(client, settings):
+    assert client.get("/bench/bare/").status_code == 404
+    show = "import meshlearn.settings as s; print(s.ROOT_URLCONF)"
+    assert _run(["-c", show], PRODUCTION).stdout.strip() == "meshlearn.urls"
+    bench = _run(["-c", show], {**PRODUCTION, "MESHLEARN_BENCH": "1"}).stdout.strip()
+    assert bench == "meshlearn.bench_urls"
+    settings.ROOT_URLCONF = bench
+    assert client.get("/bench/bare/").content == b"ok\n"
+    assert client.get("/healthz/").status_code == 200  # the site's URLs are all still there

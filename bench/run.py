@@ -1,0 +1,582 @@
+"""`make bench`: MeshLearn under gunicorn and wrk, on SQLite and on PostgreSQL, in one run.
+
+For each database: a fresh bench database is seeded (bench/seed.py), gunicorn serves the site
+with production settings on a loopback port, and wrk loads each page in turn: a short warm-up,
+then a measured run at 16 connections. Every page is first fetched once and checked (status 200
+and the content that proves it is the page meant, not a login redirect or an error page), so a
+fast wrong answer cannot pass for a fast page. Printed: requests/s, p50, p99, each page's ratio
+to the bare view (the same middleware, no work: the ceiling), the targets as PASS/MISS, and the
+compressed weight of the lesson page with all its assets.
+
+Traffic goes to 127.0.0.1 only; every run is bounded in time and stops its servers.
+The machine may be shared, so the pages are measured in ROUNDS interleaved rounds (bare, lesson,
+…, bare, lesson, …) and each figure is the median of its rounds: a burst of load from elsewhere
+then moves one round of every page, not every round of one page. The load average is printed.
+
+The quiz answer POST measures the real write path: bench/seed.py gives every bench learner an
+open attempt at every quiz, and each POST answers a question not answered before (a different
+learner's attempt from one POST to the next). The report says how many POSTs stored a fresh
+answer; if the run outlasted the prepared answers, the rest got the "already answered" reply.
+
+Environment: BENCH_SECONDS per round (4), BENCH_ROUNDS (3), BENCH_WARMUP (2),
+BENCH_CONNECTIONS (16), BENCH_WORKERS (2), BENCH_LEARNERS (150),
+BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/meshlearn_bench), BENCH_DATABASES
+(sqlite,postgres), REDIS_URL (passed to the servers when set).
+"""
+
+from __future__ import annotations
+
+import gzip
+import http.client
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+HOST = "127.0.0.1"
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))  # per round
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "2"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+POSTGRES_URL = os.environ.get(
+    "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/meshlearn_bench"
+)
+DATABASES = os.environ.get("BENCH_DATABASES", "sqlite,postgres").split(",")
+
+# Targets from the issue: throughput as a share of the bare view's, and latency spread.
+RATIO_TARGETS = {"lesson": 0.5, "calculator": 0.6, "quiz": 0.3}
+P99_OVER_P50 = 3.0
+WEIGHT_TARGET = 60 * 1024
+
+
+@dataclass
+class Target:
+    key: str
+    label: str
+    method: str
+    path: str
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str = ""
+    expect: str = ""  # text the checked response must contain
+    reject: str = ""  # text it must not contain (the whole page when a partial is meant)
+    script: str = ""  # a wrk Lua script, for requests that differ one from the next
+    offset: int = 0  # where the script's next run starts, so no run repeats an earlier request
+
+
+@dataclass
+class Result:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    requests: int
+    bad: int  # socket errors plus non-2xx/3xx answers
+    rounds: list[float] = field(default_factory=list)  # requests/s of each round
+    note: str = ""
+
+    @property
+    def spread(self) -> float:
+        return self.p99_ms / self.p50_ms if self.p50_ms else float("inf")
+
+
+# --- servers -----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def server_env(database_url: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MESHLEARN_"))}
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": SECRET,
+            "DJANGO_ALLOWED_HOSTS": HOST,
+            # Plain HTTP on loopback: the TLS-only switches off, as `make serve` does.
+            "DJANGO_SSL_REDIRECT": "0",
+            "DJANGO_HSTS_SECONDS": "0",
+            "DJANGO_SECURE_COOKIES": "0",
+            "MESHLEARN_BENCH": "1",
+        }
+    )
+    return env
+
+
+SECRET = secrets.token_urlsafe(50)
+
+
+def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
+    command = [
+        GUNICORN,
+        "meshlearn.wsgi",
+        "--workers",
+        str(WORKERS),
+        "--bind",
+        f"{HOST}:{port}",
+        "--no-control-socket",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if fetch(port, "GET", "/healthz/")[0] == 200:
+                return server
+        except OSError:
+            pass
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn exited during start-up")
+        time.sleep(0.2)
+    stop(server)
+    raise RuntimeError("gunicorn did not answer /healthz/ within 30 s")
+
+
+def stop(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def fetch(port: int, method: str, path: str, headers=None, body: str = ""):
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        connection.request(method, path, body=body or None, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, dict(response.getheaders()), response.read()
+    finally:
+        connection.close()
+
+
+# --- databases -----------------------------------------------------------------------------
+
+
+def fresh_postgres(url: str) -> bool:
+    """Drop and create the bench database, so every run starts from the same state."""
+    try:
+        import psycopg
+    except ImportError:
+        return False
+    parts = urllib.parse.urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as error:
+        print(f"  PostgreSQL not available ({error.__class__.__name__}: {error})".strip())
+        return False
+    return True
+
+
+def seed(env: dict[str, str]) -> dict:
+    out = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "seed.py")],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+# --- wrk -----------------------------------------------------------------------------------
+
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
+
+
+def parse_duration(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * UNITS[unit]
+
+
+def run_wrk(url: str, target: Target, seconds: int, script_dir: Path) -> Result:
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "--timeout", "10s"]
+    for name, value in target.headers.items():
+        command += ["-H", f"{name}: {value}"]
+    if target.script:
+        script = script_dir / f"{target.key}.lua"
+        script.write_text(target.script)
+        command += ["-s", str(script)]
+    command.append(url + target.path)
+    if target.script:
+        command += ["--", str(target.offset)]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p50 = parse_duration(re.search(r"\n\s+50%\s+(\S+)", out).group(1))
+    p99 = parse_duration(re.search(r"\n\s+99%\s+(\S+)", out).group(1))
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    bad += int(non2xx.group(1)) if non2xx else 0
+    # Requests still in flight when wrk stopped may have reached the server too: skip past them.
+    target.offset += requests + CONNECTIONS
+    return Result(rps, p50, p99, requests, bad)
+
+
+def lua_post(body: str, headers: dict[str, str]) -> str:
+    lines = ['wrk.method = "POST"', f"wrk.body = {lua_string(body)}"]
+    lines += [f"wrk.headers[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items()]
+    return "\n".join(lines) + "\n"
+
+
+def lua_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+# --- what is measured ------------------------------------------------------------------------
+
+
+def targets_for(data: dict, port: int) -> tuple[list[Target], dict[str, str]]:
+    csrf = data["learners"][0]["csrf"]  # one CSRF secret for all: each learner has its cookie
+    cookies = [
+        f"{data['session_cookie']}={learner['session']}; {data['csrf_cookie']}={csrf}"
+        for learner in data["learners"]
+    ]
+    signed_in = {"Cookie": cookies[0]}
+    targets = [
+        Target("bare", "bare view (ceiling)", "GET", "/bench/bare/", signed_in, expect="ok"),
+        Target(
+            "lesson",
+            f"lesson page ({data['lesson_title'][:28]}…)",
+            "GET",
+            data["lesson_url"],
+            signed_in,
+            expect=f"of {data['sections']} sections read",
+        ),
+        Target(
+            "calculator",
+            "calculator partial (htmx)",
+            "GET",
+            "/calculator/?services=40&replicas=3&rps=800",
+            {**signed_in, "HX-Request": "true"},
+            expect="<",
+            reject="<html",
+        ),
+        quiz_target(data, cookies),
+        Target("me", "/me/ dashboard", "GET", "/me/", signed_in, expect="sections"),
+    ]
+    unavailable = {}
+    for target in targets:
+        reason = check(port, target)
+        if reason:
+            unavailable[target.key] = reason
+    return targets, unavailable
+
+
+def quiz_target(data: dict, cookies: list[str]) -> Target:
+    answers = data["answers"]
+    if not answers:
+        return Target("quiz", "quiz answer POST (htmx, fresh answers)", "GET", "/no-quiz/")
+    csrf = data["learners"][0]["csrf"]
+
+    def body(row: list) -> str:
+        _, _, attempt, question, choice = row
+        fields = {"attempt": attempt, "question": question, "choice": choice}
+        return urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": csrf})
+
+    # The last prepared answer is the one `check` sends; wrk starts from the first.
+    probe = answers[-1]
+    rows = ",\n".join(
+        f"  {{{lua_string(cookies[row[0]])}, {lua_string(f'/quizzes/{row[1]}/answer/')},"
+        f" {lua_string(body(row))}}}"
+        for row in answers[:-1]
+    )
+    script = f"""-- Each request answers a question not answered before (prepared by bench/seed.py).
+local answers = {{
+{rows}
+}}
+local next_answer = 0
+init = function(args)
+  next_answer = tonumber(args[1] or "0")  -- this run starts after the previous runs' answers
+end
+request = function()
+  next_answer = next_answer + 1
+  local row = answers[((next_answer - 1) % #answers) + 1]
+  return wrk.format("POST", row[2], {{
+    ["Cookie"] = row[1],
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+    ["HX-Request"] = "true",
+  }}, row[3])
+end
+"""
+    return Target(
+        "quiz",
+        "quiz answer POST (htmx, fresh answers)",
+        "POST",
+        f"/quizzes/{probe[1]}/answer/",
+        {"Cookie": cookies[probe[0]], "HX-Request": "true"},
+        body=body(probe),
+        expect="feedback-verdict",
+        reject="quiz-notice",
+        script=script,
+    )
+
+
+def check(port: int, target: Target) -> str:
+    """Empty when the target answers as the page it stands for; else why it cannot be measured."""
+    headers = dict(target.headers)
+    if target.method == "POST":
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        status, _, body = fetch(port, target.method, target.path, headers, target.body)
+    except OSError as error:
+        return f"no answer ({error})"
+    text = body.decode("utf-8", "replace")
+    if status != 200:
+        return f"HTTP {status} from {target.method} {target.path}"
+    if target.expect and target.expect not in text:
+        return f"the answer lacks {target.expect!r}"
+    if target.reject and target.reject in text:
+        return f"the answer contains {target.reject!r}"
+    return ""
+
+
+def bench_database(label: str, database_url: str, script_dir: Path) -> dict | None:
+    print(f"\n== {label}: seeding a fresh database", flush=True)
+    env = server_env(database_url)
+    data = seed(env)
+    port = free_port()
+    server = start_gunicorn(env, port)
+    load_before = os.getloadavg()
+    try:
+        targets, unavailable = targets_for(data, port)
+        base = f"http://{HOST}:{port}"
+        measured = [t for t in targets if t.key not in unavailable]
+        for target in targets:
+            if target.key in unavailable:
+                print(f"  {target.label}: not available ({unavailable[target.key]})", flush=True)
+        answers_before = count_responses(env)
+        rounds: dict[str, list[Result]] = {t.key: [] for t in measured}
+        for target in measured:
+            run_wrk(base, target, WARMUP, script_dir)
+        for number in range(1, ROUNDS + 1):
+            for target in measured:
+                rounds[target.key].append(run_wrk(base, target, SECONDS, script_dir))
+            print(f"  round {number} of {ROUNDS} done", flush=True)
+        results: dict[str, Result | str] = dict(unavailable)
+        for target in measured:
+            results[target.key] = combine(rounds[target.key])
+        quiz = results.get("quiz")
+        if isinstance(quiz, Result):
+            stored = count_responses(env) - answers_before
+            quiz.note = (
+                f"{stored} fresh answers stored by the warm-up and {quiz.requests} measured "
+                f"POSTs ({len(data['answers'])} prepared)"
+            )
+        weight = page_weight(port, data["lesson_url"], targets[0].headers)
+    finally:
+        stop(server)
+    load = (load_before[0], os.getloadavg()[0])
+    return {"label": label, "targets": targets, "results": results, "weight": weight, "load": load}
+
+
+def combine(rounds: list[Result]) -> Result:
+    """The median round of each figure; requests and failures add up."""
+
+    def median(values: list[float]) -> float:
+        ordered = sorted(values)
+        middle = len(ordered) // 2
+        return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+    return Result(
+        rps=median([r.rps for r in rounds]),
+        p50_ms=median([r.p50_ms for r in rounds]),
+        p99_ms=median([r.p99_ms for r in rounds]),
+        requests=sum(r.requests for r in rounds),
+        bad=sum(r.bad for r in rounds),
+        rounds=[r.rps for r in rounds],
+    )
+
+
+def count_responses(env: dict[str, str]) -> int:
+    out = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "seed.py"), "count-responses"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+# --- page weight ---------------------------------------------------------------------------
+
+
+class AssetLinks(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        attrs = dict(attrs)
+        if tag == "script" and attrs.get("src"):
+            self.urls.append(attrs["src"])
+        elif tag == "link" and attrs.get("href") and attrs.get("rel") in ("stylesheet", "icon"):
+            self.urls.append(attrs["href"])
+        elif tag == "img" and attrs.get("src") and not attrs["src"].startswith("data:"):
+            self.urls.append(attrs["src"])
+
+
+def page_weight(port: int, lesson_url: str, headers: dict[str, str]) -> dict:
+    accept = {"Accept-Encoding": "br, gzip"}
+    status, response_headers, html = fetch(port, "GET", lesson_url, {**headers, **accept})
+    assert status == 200, status
+    page = {"url": lesson_url, "raw": len(html)}
+    if response_headers.get("Content-Encoding"):
+        page.update(sent=len(html), how=response_headers["Content-Encoding"] + " by the server")
+        html = gzip.decompress(html) if "gzip" in page["how"] else html
+    else:
+        # Django leaves HTML uncompressed (no GZipMiddleware: BREACH); the proxy in front
+        # compresses it. gzip level 6 is what nginx and most proxies use.
+        page.update(sent=len(gzip.compress(html, compresslevel=6)), how="gzip -6 (the proxy)")
+    links = AssetLinks()
+    links.feed(html.decode())
+    assets, seen = [], set()
+    queue = [urllib.parse.urljoin(lesson_url, url) for url in links.urls]
+    while queue:
+        url = queue.pop(0)
+        if url in seen or not url.startswith("/"):
+            continue
+        seen.add(url)
+        plain_status, _, plain = fetch(port, "GET", url)
+        status, asset_headers, sent = fetch(port, "GET", url, accept)
+        encoding = asset_headers.get("Content-Encoding", "identity")
+        assets.append({"url": url, "raw": len(plain), "sent": len(sent), "how": encoding})
+        if plain_status == 200 and url.endswith(".css"):
+            for ref in re.findall(rb"url\(\s*['\"]?([^'\")]+)", plain):
+                ref = ref.decode()
+                if not ref.startswith(("data:", "#")):
+                    queue.append(urllib.parse.urljoin(url, ref))
+    total = page["sent"] + sum(asset["sent"] for asset in assets)
+    return {"page": page, "assets": assets, "total": total}
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "MISS"
+
+
+def report(runs: list[dict]) -> None:
+    print("\n" + "=" * 96)
+    redis = "set" if os.environ.get("REDIS_URL") else "unset"
+    print(
+        f"MeshLearn bench: gunicorn {WORKERS} sync workers, wrk 1 thread, {CONNECTIONS} "
+        f"connections; each page {ROUNDS} rounds x {SECONDS} s (interleaved, median shown) after "
+        f"{WARMUP} s warm-up; signed-in learner; REDIS_URL {redis}; {os.cpu_count()} cores"
+    )
+    for run in runs:
+        results = run["results"]
+        bare = results.get("bare")
+        load = run.get("load")
+        load_text = f" (load average {load[0]:.2f} at start, {load[1]:.2f} at end)" if load else ""
+        print(f"\n{run['label']}{load_text}")
+        print(
+            f"  {'page':<44}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'p99/p50':>9}{'x bare':>8}"
+            "  rounds req/s"
+        )
+        for target in run["targets"]:
+            result = results[target.key]
+            if isinstance(result, str):
+                print(f"  {target.label:<44}{'not available':>44}")
+                continue
+            ratio = result.rps / bare.rps if isinstance(bare, Result) else float("nan")
+            bad = f"  ({result.bad} failed of {result.requests})" if result.bad else ""
+            spread = "/".join(f"{rps:.0f}" for rps in result.rounds)
+            print(
+                f"  {target.label:<44}{result.rps:>9.1f}{result.p50_ms:>9.2f}"
+                f"{result.p99_ms:>9.2f}{result.spread:>9.2f}{ratio:>8.2f}  {spread}{bad}"
+            )
+            if result.note:
+                print(f"    {result.note}")
+        print("  targets:")
+        for key, share in RATIO_TARGETS.items():
+            result = results.get(key)
+            if not isinstance(result, Result) or not isinstance(bare, Result):
+                print(f"    {key:<11} >= {share:.1f}x bare: not available")
+                continue
+            ratio = result.rps / bare.rps
+            ok = ratio >= share and not result.bad
+            print(f"    {key:<11} >= {share:.1f}x bare: {ratio:.2f}x  {verdict(ok)}")
+        for target in run["targets"]:
+            result = results[target.key]
+            if isinstance(result, Result):
+                ok = result.spread <= P99_OVER_P50
+                print(
+                    f"    {target.key:<11} p99 <= {P99_OVER_P50:.0f}x p50 at {CONNECTIONS} conn: "
+                    f"{result.spread:.2f}x  {verdict(ok)}"
+                )
+    weight = next((run["weight"] for run in runs if run.get("weight")), None)
+    if weight:
+        page = weight["page"]
+        print(f"\nLesson page weight, compressed as sent ({page['url']})")
+        print(f"  {'what':<60}{'raw B':>10}{'sent B':>10}  how")
+        print(f"  {'the page HTML':<60}{page['raw']:>10}{page['sent']:>10}  {page['how']}")
+        for asset in weight["assets"]:
+            print(f"  {asset['url'][:58]:<60}{asset['raw']:>10}{asset['sent']:>10}  {asset['how']}")
+        total = weight["total"]
+        print(
+            f"  total {total / 1024:.1f} KB <= {WEIGHT_TARGET // 1024} KB: "
+            f"{verdict(total <= WEIGHT_TARGET)}"
+        )
+
+
+def main() -> int:
+    if not shutil.which("wrk"):
+        print("make bench needs wrk (Debian: apt-get install wrk)", file=sys.stderr)
+        return 2
+    collect = subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=server_env("sqlite://:memory:"),
+        check=False,
+    )
+    if collect.returncode:
+        return collect.returncode
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="meshlearn-bench-") as tmp:
+        tmp_path = Path(tmp)
+        if "sqlite" in DATABASES:
+            sqlite_url = f"sqlite:///{tmp_path / 'bench.sqlite3'}"
+            runs.append(bench_database("SQLite", sqlite_url, tmp_path))
+        if "postgres" in DATABASES:
+            if fresh_postgres(POSTGRES_URL):
+                runs.append(bench_database("PostgreSQL", POSTGRES_URL, tmp_path))
+            else:
+                runs.append({"label": "PostgreSQL: not available", "targets": [], "results": {}})
+    report(runs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
