@@ -6,12 +6,14 @@ X-Forwarded-For; with DJANGO_TRUSTED_PROXY_COUNT=N the learner is the Nth entry 
 Entries further left were written by the client and could be forged, so they are never used.
 """
 
+import ipaddress
+
 from django.conf import settings
 from django.http import HttpRequest
 
 
-def client_ip(request: HttpRequest) -> str:
-    remote = request.META.get("REMOTE_ADDR", "") or "unknown"
+def client_ip(request: HttpRequest) -> str | None:
+    remote = _valid(request.META.get("REMOTE_ADDR", ""))
     proxies = settings.MESHLEARN_TRUSTED_PROXY_COUNT
     if proxies <= 0:
         return remote
@@ -19,4 +21,12 @@ def client_ip(request: HttpRequest) -> str:
     hops = [hop for hop in hops if hop]
     if len(hops) < proxies:
         return remote  # the request did not come through every proxy: trust only the socket
-    return hops[-proxies]
+    return _valid(hops[-proxies]) or remote
+
+
+def _valid(address: str) -> str | None:
+    """The address, or None: axes stores it in an inet column, where junk would be an error."""
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None

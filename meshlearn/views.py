@@ -4,7 +4,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -47,16 +47,21 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+def _to_next(next_url: str, fallback: str) -> HttpResponse:
+    # A checked `next` is a URL, never a view name: redirect("0") would try to reverse it.
+    return HttpResponseRedirect(next_url) if next_url else redirect(fallback)
+
+
 def signup(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = ""
     if request.user.is_authenticated:
-        return redirect(next_url or "home")
+        return _to_next(next_url, "home")
     form = UserCreationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         # login() fires user_logged_in, which carries a visitor's progress into the account.
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect(next_url or "me")
+        return _to_next(next_url, "me")
     return render(request, "registration/signup.html", {"form": form, "next": next_url})

@@ -104,3 +104,13 @@ def test_client_address_behind_one_proxy_is_the_last_forwarded_hop(rf):
     request = rf.get("/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR=forged_then_real)
     assert client_ip(request) == "198.51.100.4"
     assert client_ip(rf.get("/", REMOTE_ADDR="192.0.2.1")) == "192.0.2.1"
+
+
+@override_settings(MESHLEARN_TRUSTED_PROXY_COUNT=1)
+def test_a_malformed_address_is_never_passed_on(rf):
+    assert client_ip(rf.get("/", REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR="not-an-ip")) == (
+        "192.0.2.1"
+    )
+    request = rf.get("/")
+    del request.META["REMOTE_ADDR"]
+    assert client_ip(request) is None  # e.g. force_login's request: axes stores no address
