@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -179,4 +179,5 @@ def scenario_delete(request: HttpRequest, pk: int) -> HttpResponse:
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = reverse("me")
-    return redirect(next_url)
+    # A URL, never a view name: redirect("0") would try to reverse "0" and fail with a 500.
+    return HttpResponseRedirect(next_url)

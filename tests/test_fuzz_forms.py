@@ -15,9 +15,11 @@ import re
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lessons.models import SavedScenario
 from quizzes.models import Quiz
 from quizzes.services import attempt_start
 
@@ -74,10 +76,11 @@ _fields_seen: dict[str, list[str]] = {}
 
 @pytest.fixture
 def world(mini_course, learner, other_learner):
-    """The mini course, two learners, an open quiz attempt each: something for URLs to hit."""
+    """The mini course, two learners, open quiz attempts, a saved scenario: things to hit."""
     for quiz in Quiz.objects.all():
         attempt_start(quiz=quiz, user=learner)
         attempt_start(quiz=quiz, user=other_learner)
+    SavedScenario.objects.create(user=learner, name="mine", params={"services": "3"})
     return learner
 
 
@@ -162,3 +165,13 @@ def test_signup_next_that_looks_like_a_view_name_is_a_redirect_not_a_500(learner
 def test_force_login_without_an_address_works_on_every_database(client, learner):
     client.force_login(learner)  # axes logs the login with no address rather than "unknown"
     assert client.get("/me/").status_code == 200
+
+
+def test_deleting_a_scenario_with_a_next_that_looks_like_a_view_name_is_not_a_500(
+    learner_client, learner
+):
+    scenario = SavedScenario.objects.create(user=learner, name="s", params={})
+    response = learner_client.post(
+        reverse("calculator-scenario-delete", args=[scenario.pk]), {"next": "0"}
+    )
+    assert response.status_code == 302 and not SavedScenario.objects.filter(pk=scenario.pk).exists()
