@@ -60,6 +60,7 @@ def _context(browser, *, javascript=True, scheme="light", viewport=DESKTOP):
         bypass_csp=True,  # lets axe-core be injected; the app's own scripts are files anyway
     )
     context.set_default_timeout(10_000)
+    context.meshlearn_javascript = javascript  # read by assert_accessible
     return context
 
 
@@ -99,6 +100,10 @@ _axe = Axe()
 
 def assert_accessible(page, label: str) -> None:
     """axe-core on the current page: no serious or critical violation."""
+    # axe-core is JavaScript: in a page without it, page.evaluate would wait forever.
+    assert getattr(page.context, "meshlearn_javascript", True), (
+        f"{label}: axe-core needs JavaScript; check the same markup in a JS-enabled page"
+    )
     results = _axe.run(page)
     bad = [
         f"{v['id']} ({v['impact']}): {v['help']} — e.g. {v['nodes'][0]['target']}"

@@ -1,12 +1,19 @@
-"""The learner's journey in a real browser, with JavaScript and without it."""
+"""The learner's journey in a real browser, as one test, with JavaScript and without it.
+
+Sign up, open the course, read and mark sections, use the calculator, break an example in the
+lab, take the final quiz to the end, find it all on /me/, log out and in, and find it again.
+"""
 
 import re
 
 import pytest
 
+from lessons.models import ConfigExample
+
 from .conftest import PHONE, assert_accessible, log_in, screenshot, sign_up
 
 LESSON = "/courses/istio-service-mesh/traffic-management/"
+FINAL_QUIZ = "/quizzes/istio-final-quiz/"
 
 
 def read_two_sections(page, base: str, *, javascript: bool) -> None:
@@ -24,37 +31,132 @@ def read_two_sections(page, base: str, *, javascript: bool) -> None:
         else:  # a plain POST, then the redirect back to the lesson
             page.wait_for_load_state()
         assert f"{expected} of {total} sections read" in page.inner_text("#lesson-progress")
-    progress = page.locator("#lesson-progress progress")
-    assert progress.get_attribute("value") == "2"
+    assert page.locator("#lesson-progress progress").get_attribute("value") == "2"
     if javascript:
         assert page.evaluate("window.__sameDocument") is True
-        assert "sections read" in page.inner_text("#progress-live")  # announced to screen readers
+        assert "sections read" in page.inner_text("#progress-live")  # announced
+
+
+def use_the_calculator(page, base: str, *, javascript: bool) -> None:
+    page.goto(base + "/calculator/")
+    capacity = page.locator("#output-dataplane_cpu_total .calc-value")
+    before = capacity.inner_text()
+    page.fill("#id_rps", "5000")
+    if javascript:  # outputs follow the input, no button needed
+        page.wait_for_function(
+            "old => document.querySelector('#output-dataplane_cpu_total .calc-value')"
+            ".innerText !== old",
+            arg=before,
+        )
+        assert "rps=5000" in page.url  # the shareable query string follows
+    else:
+        page.click("button:has-text('Calculate')")
+        page.wait_for_load_state()
+    assert capacity.inner_text() != before
+    page.fill("#id_name", "Our mesh at 5k rps")
+    page.click("button:has-text('Save scenario')")
+    page.wait_for_load_state()
+
+
+def break_an_example_in_the_lab(page, base: str, *, javascript: bool) -> None:
+    example = ConfigExample.objects.filter(
+        section__lesson__slug="traffic-management", broken=False, kind="VirtualService"
+    ).first()
+    page.goto(base + LESSON)
+    page.locator(f"a[href='/lab/?example={example.pk}']").click()
+    page.wait_for_url(f"**/lab/?example={example.pk}")
+    editor = page.locator("textarea.lab-textarea")
+    assert editor.input_value() == example.yaml_text
+    lines = example.yaml_text.splitlines()
+    spec_line = lines.index("spec:") + 1
+    broken = "\n".join([*lines[:spec_line], "  colour: blue", *lines[spec_line:]]) + "\n"
+    editor.fill(broken)
+    if javascript:
+        editor.press("End")
+        editor.type(" ")  # a real keyup: the live check listens for it
+        page.wait_for_function(
+            "document.querySelector('#lab-summary').textContent.includes('1 error')"
+        )
+    else:
+        page.click("button[type=submit]:has-text('Check')")
+        page.wait_for_load_state()
+        assert "1 error" in page.inner_text("#lab-summary")
+    marked = page.locator("#lab-gutter li.mark-error")
+    assert marked.count() == 1
+    assert marked.inner_text().strip().endswith(str(spec_line + 1))  # the line we added
+    assert "colour" in page.inner_text("#lab-results")
+
+
+def take_the_final_quiz(page, base: str, *, javascript: bool) -> int:
+    page.goto(base + FINAL_QUIZ)
+    page.click("button:has-text('Start the quiz')")
+    page.wait_for_load_state()
+    count = int(re.search(r"Question 1 of (\d+)", page.inner_text("main"))[1])
+    for number in range(1, count + 1):
+        assert f"Question {number} of {count}" in page.inner_text(".quiz-status")
+        assert page.locator(".quiz-explanation").count() == 0  # nothing before answering
+        page.locator(".choice-list input").first.check()
+        page.click("button:has-text('Check answer')")
+        page.wait_for_selector(".quiz-feedback")
+        feedback = page.inner_text(".quiz-feedback")
+        assert ("Correct" in feedback) or ("Not quite" in feedback)
+        assert "Why" in feedback
+        if javascript:
+            assert page.inner_text("#quiz-live").strip()  # the verdict is announced
+        next_link = "See your result" if number == count else "Next question"
+        page.click(f"a:has-text('{next_link}')")
+        page.wait_for_load_state()
+        if javascript and number < count:
+            page.wait_for_selector(".choice-list")
+    result = page.inner_text("main")
+    score = int(re.search(r"(\d+)\s*/\s*" + str(count), result)[1])
+    assert "Retake" in result
+    return score
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
-def test_reading_journey(live_server, course, new_page, javascript):
+def test_learner_journey(live_server, course, new_page, javascript):
     page = new_page(javascript=javascript)
     base = live_server.url
-    sign_up(page, base, f"reader{int(javascript)}")
+    username = f"learner-{'js' if javascript else 'nojs'}"
+    sign_up(page, base, username)
     page.goto(base + "/")
     page.click("text=Start the course")
     assert "/courses/istio-service-mesh/what-is-istio/#" in page.url  # its first section
+
     read_two_sections(page, base, javascript=javascript)
-    page.goto(base + "/me/")
-    assert "In progress" in page.inner_text("main")
-    # Log out and back in: everything is still there.
+    use_the_calculator(page, base, javascript=javascript)
+    break_an_example_in_the_lab(page, base, javascript=javascript)
+    score = take_the_final_quiz(page, base, javascript=javascript)
+
+    def dashboard_shows_everything():
+        page.goto(base + "/me/")
+        me = page.inner_text("main")
+        assert "In progress" in me  # the lesson
+        assert "Our mesh at 5k rps" in me  # the scenario
+        assert "Istio knowledge quiz" in me or "istio-final-quiz" in page.content()
+        assert f"{score}/6" in me.replace(" ", "") or f"{score} / 6" in me
+
+    dashboard_shows_everything()
+    if javascript:
+        screenshot(page, "me-light-desktop")
+        assert_accessible(page, "/me/")
     page.click("button:has-text('Log out')")
-    log_in(page, base, f"reader{int(javascript)}")
+    log_in(page, base, username)
+    dashboard_shows_everything()
     page.goto(base + LESSON)
     assert "2 of" in page.inner_text("#lesson-progress")
 
 
-def test_visitor_progress_is_kept_at_sign_up(live_server, course, page):
+def test_visitor_progress_and_quiz_are_kept_at_sign_up(live_server, course, page):
     base = live_server.url
     read_two_sections(page, base, javascript=True)
+    score = take_the_final_quiz(page, base, javascript=True)
     sign_up(page, base, "visitor")
     page.goto(base + LESSON)
     assert "2 of" in page.inner_text("#lesson-progress")
+    me = page.inner_text("main") if page.goto(base + "/me/") else ""
+    assert f"{score}/6" in me.replace(" ", "")
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -65,19 +167,45 @@ def test_main_pages_are_accessible_and_photographed(live_server, course, new_pag
         options["viewport"] = PHONE
     page = new_page(**options)
     base = live_server.url
-    for name, path in [("home", "/"), ("course", "/courses/istio-service-mesh/"),
-                       ("lesson", LESSON), ("signup", "/accounts/signup/")]:  # fmt: skip
+    pages = [
+        ("home", "/"),
+        ("course", "/courses/istio-service-mesh/"),
+        ("lesson", LESSON),
+        ("calculator", "/calculator/"),
+        ("quiz", FINAL_QUIZ),
+        ("signup", "/accounts/signup/"),
+    ]
+    for name, path in pages:
         page.goto(base + path)
         assert_accessible(page, f"{path} ({scheme}, {width})")
         screenshot(page, f"{name}-{scheme}-{width}")
 
 
-def test_keyboard_reaches_and_marks_a_section(live_server, course, page):
+def test_quiz_with_the_keyboard_alone(live_server, course, page):
     base = live_server.url
-    page.goto(base + LESSON)
+    page.goto(base + FINAL_QUIZ)
+    start = page.locator("button:has-text('Start the quiz')")
+    start.focus()
+    assert start.evaluate("el => getComputedStyle(el).outlineStyle") != "none"  # visible focus
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".choice-list")
+    first = page.locator(".choice-list input").first
+    first.focus()
+    page.keyboard.press("Space")  # choose
+    assert first.is_checked()
+    page.keyboard.press("Tab")
+    if page.evaluate("document.activeElement.type") == "radio":  # radios share one tab stop
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Check answer"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".quiz-feedback")
+    assert "Question 1 of 6" in page.inner_text(".quiz-status")
+
+
+def test_keyboard_reaches_and_marks_a_section(live_server, course, page):
+    page.goto(live_server.url + LESSON)
     button = page.locator(".read-control button").first
     button.focus()
-    outline = button.evaluate("el => getComputedStyle(el).outlineStyle")
-    assert outline != "none"  # focus is visible
+    assert button.evaluate("el => getComputedStyle(el).outlineStyle") != "none"
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('#lesson-progress').innerText.includes('1 of')")
