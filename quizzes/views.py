@@ -188,7 +188,7 @@ def _refused(
 ) -> HttpResponse:
     """Say why the answer was not taken, and show where the learner really is."""
     quiz = attempt.quiz
-    if refused.code == "answered":
+    if refused.code == "answered" and question is not None:
         target = reverse("quiz-feedback", args=[quiz.slug, attempt.id, question.id])
     elif refused.code == "finished":
         target = _result_url(attempt)
@@ -197,7 +197,7 @@ def _refused(
     if not request.htmx:
         messages.warning(request, refused.message)
         return _see_other(target)
-    if refused.code == "answered":
+    if refused.code == "answered" and refused.response is not None:
         return _render_feedback(
             request, attempt, question, refused.response, notice=refused.message
         )
@@ -214,7 +214,9 @@ def _refused(
 
 
 @require_GET
-def quiz_feedback(request: HttpRequest, slug: str, attempt_id: int, question_id: int):
+def quiz_feedback(
+    request: HttpRequest, slug: str, attempt_id: int, question_id: int
+) -> HttpResponse:
     """The feedback on one answered question, as a full page (the no-JavaScript path)."""
     quiz = _published_quiz(slug)
     attempt = get_object_or_404(owned_attempts(request).filter(quiz=quiz), pk=attempt_id)

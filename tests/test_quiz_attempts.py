@@ -517,6 +517,22 @@ def test_answers_need_a_csrf_token(learner, quiz):
     assert not Response.objects.exists()
 
 
+def test_an_attempt_whose_last_open_question_was_deleted_is_finished_on_resume(
+    client, learner, quiz
+):
+    client.force_login(learner)
+    attempt = start(client, quiz)
+    q1, q2, q3 = questions_of(quiz)
+    answer(client, quiz, attempt, q1, right(q1))
+    answer(client, quiz, attempt, q2, wrong(q2))
+    q3.delete()  # an instructor removed the question the learner had still to answer
+    response = client.get(quiz.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"] == reverse("quiz-result", args=[quiz.slug, attempt.id])
+    attempt.refresh_from_db()
+    assert (attempt.score, attempt.total) == (1, 2) and attempt.finished_at is not None
+
+
 # --- isolation ------------------------------------------------------------------------------
 
 
