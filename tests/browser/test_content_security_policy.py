@@ -70,3 +70,18 @@ def test_calculator_and_lab_work_under_the_policy(live_server, course, enforced_
     editor.type(" ")
     expect(page.locator("#lab-summary")).not_to_contain_text("No problems found.")
     assert violations(page) == []
+
+
+def test_admin_works_under_the_policy(live_server, course, admin_user, enforced_page):
+    page = enforced_page
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", "password")  # pytest-django's admin_user
+    page.click("input[type=submit]")
+    expect(page.locator("#content h1")).to_contain_text("Site administration")
+    page.goto(f"{live_server.url}/admin/lessons/lesson/add/")
+    rows = page.locator(".dynamic-sections, .dynamic-section_set, tr.form-row, div.inline-related")
+    before = rows.count()
+    page.locator(".add-row a").first.click()  # the inline's JavaScript adds a form
+    expect(rows).to_have_count(before + 1)
+    assert violations(page) == []
