@@ -71,12 +71,15 @@ def mark_read(request: HttpRequest, course: str, lesson: str, section: str) -> H
     if not request.htmx:
         return redirect(f"{lesson_obj.get_absolute_url()}#{section_obj.slug}")
     body = lesson_body(lesson_obj)
+    entry = next((entry for entry in body.sections if entry.id == section_obj.id), None)
+    if entry is None:  # the section was removed while this request ran: show the whole page
+        return redirect(f"{lesson_obj.get_absolute_url()}#{section_obj.slug}")
     marks = read_marks(request, body.section_ids)
     context = {
         "lesson": lesson_obj,
         "course": lesson_obj.course,
         "sections": body.sections,  # the panel's table of contents stays after the swap
-        "section": next(entry for entry in body.sections if entry.id == section_obj.id),
+        "section": entry,
         "read_ids": set(marks),
         "progress": lesson_progress({lesson_obj.id: body.section_ids}, marks)[lesson_obj.id],
         "oob": True,
