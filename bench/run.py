@@ -263,6 +263,14 @@ def targets_for(data: dict, port: int) -> tuple[list[Target], dict[str, str]]:
     targets = [
         Target("bare", "bare view (ceiling)", "GET", "/bench/bare/", signed_in, expect="ok"),
         Target(
+            "bare-user",
+            "bare view + session and user lookup",
+            "GET",
+            "/bench/bare-signed-in/",
+            signed_in,
+            expect="ok user",
+        ),
+        Target(
             "lesson",
             f"lesson page ({data['lesson_title'][:28]}…)",
             "GET",

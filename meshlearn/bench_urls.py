@@ -15,4 +15,14 @@ def bare(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok\n", content_type="text/plain")
 
 
-urlpatterns = [path("bench/bare/", bare, name="bench-bare"), *site_urlpatterns]
+def bare_signed_in(request: HttpRequest) -> HttpResponse:
+    """The bare view plus what every signed-in page pays first: the session and user lookups."""
+    who = "user" if request.user.is_authenticated else "anonymous"
+    return HttpResponse(f"ok {who}\n", content_type="text/plain")
+
+
+urlpatterns = [
+    path("bench/bare/", bare, name="bench-bare"),
+    path("bench/bare-signed-in/", bare_signed_in, name="bench-bare-signed-in"),
+    *site_urlpatterns,
+]

@@ -116,7 +116,7 @@ def test_admin_login_has_no_inline_script(client):
     assert all("src=" in attrs for attrs in re.findall(r"<script\b([^>]*)>", html))
 
 
-def test_the_bench_view_exists_only_when_the_bench_asks_for_it(client, settings):
+def test_the_bench_view_exists_only_when_the_bench_asks_for_it(client, settings, learner):
     assert client.get("/bench/bare/").status_code == 404
     show = "import meshlearn.settings as s; print(s.ROOT_URLCONF)"
     assert _run(["-c", show], PRODUCTION).stdout.strip() == "meshlearn.urls"
@@ -124,4 +124,7 @@ def test_the_bench_view_exists_only_when_the_bench_asks_for_it(client, settings)
     assert bench == "meshlearn.bench_urls"
     settings.ROOT_URLCONF = bench
     assert client.get("/bench/bare/").content == b"ok\n"
+    assert client.get("/bench/bare-signed-in/").content == b"ok anonymous\n"
+    client.force_login(learner)
+    assert client.get("/bench/bare-signed-in/").content == b"ok user\n"
     assert client.get("/healthz/").status_code == 200  # the site's URLs are all still there
