@@ -17,6 +17,7 @@ Content must change through `save()`/`delete()` (the admin and `loadcourse` do):
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -29,6 +30,8 @@ from django.utils.safestring import SafeString, mark_safe
 from quizzes.models import Quiz
 
 from .models import Course, Lesson
+
+logger = logging.getLogger(__name__)
 
 TEMPLATE = "lessons/lesson.html"
 CACHE_SECONDS = 24 * 3600  # unused versions age out; a current one is rebuilt at most daily
@@ -69,10 +72,17 @@ class LessonBody:
 def lesson_body(lesson: Lesson) -> LessonBody:
     """The lesson's shared part, from the cache or rendered now (`lesson.course` must be loaded)."""
     key = _cache_key(lesson)
-    body = cache.get(key)
+    try:
+        body = cache.get(key)
+    except Exception:  # a cache outage (Redis down) slows lesson pages; it must not break them
+        logger.exception("Lesson cache unavailable; rendering lesson %s", lesson.id)
+        return _render_body(lesson)
     if body is None:
         body = _render_body(lesson)
-        cache.set(key, body, CACHE_SECONDS)
+        try:
+            cache.set(key, body, CACHE_SECONDS)
+        except Exception:
+            logger.exception("Lesson cache unavailable; lesson %s not stored", lesson.id)
     return body
 
 

@@ -126,3 +126,15 @@ def test_the_table_of_contents_survives_an_htmx_mark(learner_client, mini_course
     html = response.content.decode()
     assert 'class="toc"' in html
     assert html.index("Introduction") < html.index("Routing") < html.index("Wrap-up")
+
+
+def test_a_cache_outage_slows_the_page_but_does_not_break_it(client, mini_course, monkeypatch):
+    from lessons import lesson_page
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(lesson_page.cache, "get", down)
+    monkeypatch.setattr(lesson_page.cache, "set", down)
+    html = page(client)
+    assert "moves networking concerns" in html and "0 of 3 sections read" in html
