@@ -45,6 +45,18 @@ class LoadReport:
                 parts.append(f"{verb} {items}")
         return f"Course '{self.course.slug}': " + "; ".join(parts) + "."
 
+    def reading_times(self) -> str:
+        """One line per lesson with its derived reading time, and the course total."""
+        lessons = list(self.course.lessons.all())
+        width = max((len(lesson.title) for lesson in lessons), default=0)
+        lines = [
+            f"  {lesson.title:<{width}}  {lesson.reading_minutes:>3} min" for lesson in lessons
+        ]
+        total = sum(lesson.reading_minutes for lesson in lessons)
+        return "\n".join(
+            ["Reading time per lesson:", *lines, f"  {'Total':<{width}}  {total:>3} min"]
+        )
+
 
 def load_course_file(path: Path) -> LoadReport:
     """Validate and load a course folder or file. Raises ContentError; writes nothing then."""
@@ -205,6 +217,7 @@ def _load_quiz(report, quiz: Quiz, data: QuizData, course, lesson, order: int) -
             "lesson": lesson,
             "order": order,
             "pass_percent": data.pass_percent,
+            "draw_per_lesson": data.draw_per_lesson,
         },
         "quizzes",
     )
@@ -323,12 +336,12 @@ def _quiz_to_dict(quiz: Quiz) -> dict:
                 "choices": choices,
             }
         )
-    return {
-        "slug": quiz.slug,
-        "title": quiz.title,
-        "pass_percent": quiz.pass_percent,
-        "questions": questions,
-    }
+    out = {"slug": quiz.slug, "title": quiz.title, "pass_percent": quiz.pass_percent}
+    if quiz.draw_per_lesson:
+        out["draw_per_lesson"] = quiz.draw_per_lesson
+    if questions:
+        out["questions"] = questions
+    return out
 
 
 def dump_yaml(data: dict) -> str:

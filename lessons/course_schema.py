@@ -37,6 +37,7 @@ class QuizData:
     title: str
     pass_percent: int
     questions: list[QuestionData]
+    draw_per_lesson: int = 0  # a course exam drawn from the lesson quizzes, per attempt
 
 
 @dataclass
@@ -188,7 +189,7 @@ def read_course(path: Path) -> CourseData:
         raise doc.error(("lessons",), "a course needs at least one lesson")
     _unique(reader, lessons, ("lessons",), "lesson")
     quizzes = [
-        _read_quiz(reader, item, ("quizzes", index))
+        _read_quiz(reader, item, ("quizzes", index), course_level=True)
         for index, item in enumerate(reader.sequence(raw.get("quizzes"), ("quizzes",)))
     ]
     course = CourseData(
@@ -277,30 +278,40 @@ def _read_example(reader: _Reader, value, path: Path_) -> ExampleData:
     )
 
 
-def _read_quiz(reader: _Reader, value, path: Path_) -> QuizData:
-    raw = reader.mapping(
-        value,
-        path,
-        {"slug", "title", "pass_percent", "questions"},
-        {"slug", "title", "questions"},
-    )
-    pass_percent = raw.get("pass_percent", 70)
-    if isinstance(pass_percent, bool) or not isinstance(pass_percent, int):
-        raise reader.doc.error((*path, "pass_percent"), "expected a whole number of percent")
+def _read_quiz(reader: _Reader, value, path: Path_, *, course_level: bool = False) -> QuizData:
+    keys = {"slug", "title", "pass_percent", "questions"}
+    if course_level:  # only a course exam can draw from the lesson quizzes
+        keys.add("draw_per_lesson")
+    raw = reader.mapping(value, path, keys, {"slug", "title"})
+    pass_percent = _whole_number(reader, raw.get("pass_percent", 70), (*path, "pass_percent"))
     if not 1 <= pass_percent <= 100:
         raise reader.doc.error((*path, "pass_percent"), "must be between 1 and 100")
+    draw = _whole_number(reader, raw.get("draw_per_lesson", 0), (*path, "draw_per_lesson"))
+    if not 0 <= draw <= 20:
+        raise reader.doc.error((*path, "draw_per_lesson"), "must be between 0 and 20")
     questions = [
         _read_question(reader, item, (*path, "questions", index))
-        for index, item in enumerate(reader.sequence(raw["questions"], (*path, "questions")))
+        for index, item in enumerate(reader.sequence(raw.get("questions"), (*path, "questions")))
     ]
-    if not questions:
+    if draw and questions:
+        raise reader.doc.error(
+            (*path, "questions"), "a quiz drawn from the lesson quizzes has no questions of its own"
+        )
+    if not draw and not questions:
         raise reader.doc.error((*path, "questions"), "a quiz needs at least one question")
     return QuizData(
         slug=reader.slug(raw["slug"], (*path, "slug")),
         title=reader.text(raw["title"], (*path, "title"), max_length=200),
         pass_percent=pass_percent,
         questions=questions,
+        draw_per_lesson=draw,
     )
+
+
+def _whole_number(reader: _Reader, value, path: Path_) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise reader.doc.error(path, "expected a whole number")
+    return value
 
 
 def _read_question(reader: _Reader, value, path: Path_) -> QuestionData:

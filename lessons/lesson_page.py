@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from quizzes.models import Quiz
+from quizzes.question_sets import question_count
 
 from .models import Course, Lesson
 
@@ -62,7 +63,7 @@ class SectionEntry:
 class LessonBody:
     sections: tuple[SectionEntry, ...]
     lesson_quiz: QuizLink | None
-    final_quiz: QuizLink | None
+    final_quizzes: tuple[QuizLink, ...]  # the course-level quizzes (final quiz, drawn exam)
 
     @property
     def section_ids(self) -> list[int]:
@@ -112,30 +113,32 @@ def _template_digest() -> str:
     return _digest
 
 
-def _quiz_links(lesson: Lesson) -> tuple[QuizLink | None, QuizLink | None]:
+def _quiz_links(lesson: Lesson) -> tuple[QuizLink | None, tuple[QuizLink, ...]]:
     quizzes = (
         Quiz.objects.filter(course_id=lesson.course_id)
         .filter(Q(lesson=lesson) | Q(lesson__isnull=True))
         .annotate(question_count=Count("questions"))
     )
-    lesson_quiz = final_quiz = None
+    lesson_quiz, final_quizzes = None, []
     for quiz in quizzes:
-        link = QuizLink(quiz.title, quiz.get_absolute_url(), quiz.question_count)
+        # A drawn exam has no questions of its own: count what an attempt will ask.
+        count = question_count(quiz) if quiz.draw_per_lesson else quiz.question_count
+        link = QuizLink(quiz.title, quiz.get_absolute_url(), count)
         if quiz.lesson_id == lesson.id and lesson_quiz is None:
             lesson_quiz = link
-        elif quiz.lesson_id is None and final_quiz is None:
-            final_quiz = link
-    return lesson_quiz, final_quiz
+        elif quiz.lesson_id is None:
+            final_quizzes.append(link)
+    return lesson_quiz, tuple(final_quizzes)
 
 
 def _render_body(lesson: Lesson) -> LessonBody:
-    lesson_quiz, final_quiz = _quiz_links(lesson)
+    lesson_quiz, final_quizzes = _quiz_links(lesson)
     course_slug = lesson.course.slug
     entries = []
     for section in lesson.sections.prefetch_related("examples"):
         html = render_to_string(
             f"{TEMPLATE}#section-body",
-            {"section": section, "lesson_quiz": lesson_quiz, "final_quiz": final_quiz},
+            {"section": section, "lesson_quiz": lesson_quiz, "final_quizzes": final_quizzes},
         )
         entries.append(
             SectionEntry(
@@ -147,4 +150,4 @@ def _render_body(lesson: Lesson) -> LessonBody:
                 html=str(html),
             )
         )
-    return LessonBody(tuple(entries), lesson_quiz, final_quiz)
+    return LessonBody(tuple(entries), lesson_quiz, final_quizzes)

@@ -39,6 +39,13 @@ class Quiz(models.Model):
     pass_percent = models.PositiveSmallIntegerField(
         default=70, help_text="Score needed to pass, in percent of the questions."
     )
+    draw_per_lesson = models.PositiveSmallIntegerField(
+        default=0,
+        help_text=(
+            "For a course exam: draw this many questions at random from each lesson quiz of "
+            "the course, anew for every attempt. 0 means the quiz asks its own questions."
+        ),
+    )
 
     objects = QuizQuerySet.as_manager()
 
@@ -123,6 +130,9 @@ class Attempt(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     score = models.PositiveIntegerField(default=0)
     total = models.PositiveIntegerField(default=0)
+    # The questions a drawn exam asked in this attempt, in order; empty for an ordinary quiz,
+    # which asks its own questions. Kept so a review shows exactly what was asked.
+    question_ids = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from . import scoring
+from . import question_sets, scoring
 from .models import Attempt, Question, Quiz, Response
 
 ALREADY_ANSWERED = "You have already answered this question; your first answer counts."
@@ -57,7 +57,9 @@ def attempt_start(*, quiz: Quiz, user=None, anon_id: str = "") -> Attempt:
         return attempt
     try:
         with transaction.atomic():  # a savepoint: the race loser carries on below
-            return Attempt.objects.create(quiz=quiz, total=quiz.questions.count(), **owner)
+            drawn = question_sets.draw_for_attempt(quiz)
+            total = len(drawn) if quiz.draw_per_lesson else quiz.questions.count()
+            return Attempt.objects.create(quiz=quiz, question_ids=drawn, total=total, **owner)
     except IntegrityError:
         # Two starts at once (a double-click on "Start"): the other request created it.
         return open_attempts.get()
@@ -75,7 +77,7 @@ def attempt_answer(
     locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
     if locked.finished_at is not None:
         raise AnswerRefused(ATTEMPT_FINISHED, code="finished")
-    if question.quiz_id != locked.quiz_id:
+    if not _asks(locked, question):
         raise AnswerRefused(NOT_IN_QUIZ, code="not-in-quiz")
     existing = _stored_response(locked, question)
     if existing is not None:
@@ -110,6 +112,13 @@ def attempt_answer(
     return response
 
 
+def _asks(attempt: Attempt, question: Question) -> bool:
+    """Whether the attempt asks this question (a drawn exam asks lesson quizzes' questions)."""
+    if attempt.question_ids:
+        return question.id in attempt.question_ids
+    return question.quiz_id == attempt.quiz_id
+
+
 def _stored_response(attempt: Attempt, question: Question) -> Response | None:
     return Response.objects.filter(attempt=attempt, question=question).first()
 
@@ -118,10 +127,9 @@ def _settle(attempt: Attempt) -> None:
     """Recount the score from the stored responses; finish once every question is answered.
 
     Counted, not incremented, so the score cannot drift from the responses. The total is the
-    quiz's current number of questions, in case an instructor edited the quiz meanwhile.
+    number of questions the attempt still asks, in case an instructor deleted one meanwhile.
     """
-    questions = Question.objects.filter(quiz_id=attempt.quiz_id)
-    question_ids = set(questions.values_list("id", flat=True))
+    question_ids = set(question_sets.attempt_question_ids(attempt))
     answers = dict(attempt.responses.values_list("question_id", "is_correct"))
     attempt.score = sum(1 for qid in question_ids if answers.get(qid))
     attempt.total = len(question_ids)

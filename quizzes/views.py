@@ -18,6 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from . import services
 from .learners import owned_attempts, owner
 from .models import Attempt, Choice, Question, Quiz, Response
+from .question_sets import attempt_question_ids, attempt_questions, question_count
 from .results import quiz_history
 from .services import AnswerRefused
 
@@ -61,10 +62,6 @@ def _choice_rows(choices: list[Choice], chosen_ids: set[int]) -> list[ChoiceRow]
     return [ChoiceRow(c.text, c.is_correct, c.id in chosen_ids, c.why) for c in choices]
 
 
-def _question_ids(quiz: Quiz) -> list[int]:
-    return list(quiz.questions.values_list("id", flat=True))
-
-
 # --- pages ------------------------------------------------------------------------------------
 
 
@@ -78,7 +75,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return HttpResponseClientRedirect(quiz.get_absolute_url())
         return _cover(request, quiz)
     attempt.quiz = quiz
-    questions = list(quiz.questions.all())
+    questions = attempt_questions(attempt)
     answered = set(attempt.responses.values_list("question_id", flat=True))
     question = next((q for q in questions if q.id not in answered), None)
     if question is None:  # its last open question was deleted meanwhile
@@ -92,7 +89,7 @@ def _cover(request: HttpRequest, quiz: Quiz) -> HttpResponse:
     history = quiz_history(owned_attempts(request).filter(quiz=quiz))
     context = {
         "quiz": quiz,
-        "count": quiz.questions.count(),
+        "count": question_count(quiz),
         "entry": history[0] if history else None,
     }
     return render(request, "quizzes/quiz.html", context)
@@ -125,7 +122,7 @@ def _render_question(
 def _render_feedback(
     request, attempt: Attempt, question: Question, response: Response, *, notice: str = ""
 ) -> HttpResponse:
-    question_ids = _question_ids(attempt.quiz)
+    question_ids = attempt_question_ids(attempt)
     chosen = set(response.choices.values_list("id", flat=True))
     answered = attempt.responses.count() if attempt.finished_at is None else len(question_ids)
     context = {
@@ -150,7 +147,7 @@ def _render_feedback(
 def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
     """Start (or, when one is open, resume) an attempt; also the result page's "Retake"."""
     quiz = _published_quiz(slug)
-    if not quiz.questions.exists():
+    if not question_count(quiz):
         messages.info(request, "This quiz has no questions yet.")
         return _see_other(quiz.get_absolute_url())
     services.attempt_start(quiz=quiz, **owner(request, create=True))
@@ -203,7 +200,7 @@ def _refused(
         )
     if refused.code in {"empty", "foreign", "too-many"}:
         attempt.refresh_from_db(fields=["score", "total"])
-        questions = list(quiz.questions.all())
+        questions = attempt_questions(attempt)
         answered = attempt.responses.count()
         return _render_question(
             request, attempt, question, questions, answered, error=refused.message
@@ -247,7 +244,7 @@ def quiz_result(request: HttpRequest, slug: str, attempt_id: int) -> HttpRespons
         return redirect(quiz.get_absolute_url())
     responses = {r.question_id: r for r in attempt.responses.prefetch_related("choices")}
     review = []
-    for question in quiz.questions.prefetch_related("choices"):
+    for question in attempt_questions(attempt, with_choices=True):
         response = responses.get(question.id)
         # A question added after this attempt was not answered in it: its answer stays hidden.
         rows = (

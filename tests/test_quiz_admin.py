@@ -145,6 +145,7 @@ def test_changing_a_questions_kind_on_the_quiz_page_checks_its_choices(admin_cli
         "lesson": str(quiz.lesson_id),
         "order": str(quiz.order),
         "pass_percent": str(quiz.pass_percent),
+        "draw_per_lesson": "0",
         **management("questions", 1, 1),
         "questions-0-id": str(question.id),
         "questions-0-quiz": str(quiz.id),

@@ -25,3 +25,5 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(report.summary()) if report.changed else report.summary()
         )
+        if options["verbosity"] >= 1:
+            self.stdout.write(report.reading_times())
