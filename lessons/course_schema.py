@@ -2,12 +2,14 @@
 
 `read_course(path)` turns a course folder (course.yaml + one file per lesson) or a single
 course file into plain dataclasses, or raises ContentError naming the file, line and key.
-The format is documented in content/README.md.
+The format is documented in content/README.md. Question rules come from quizzes.scoring (pure).
 """
 
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from quizzes.scoring import authoring_problems
 
 from .yamlfile import ContentError, Path_, YamlDocument, read_yaml
 
@@ -333,18 +335,10 @@ def _read_question(reader: _Reader, value, path: Path_) -> QuestionData:
                 why=reader.text(choice.get("why"), (*cpath, "why")),
             )
         )
-    if len(choices) < 2:
-        raise reader.doc.error((*path, "choices"), "a question needs at least two choices")
-    correct = sum(choice.correct for choice in choices)
-    if kind == "single" and correct != 1:
-        raise reader.doc.error(
-            (*path, "choices"),
-            f"a single-choice question needs exactly one correct choice, has {correct}",
-        )
-    if kind == "multiple" and correct < 1:
-        raise reader.doc.error(
-            (*path, "choices"), "a multiple-choice question needs a correct choice"
-        )
+    # The same rules as the quiz admin, so a file and the admin refuse the same questions.
+    problems = authoring_problems(kind, len(choices), sum(c.correct for c in choices))
+    if problems:
+        raise reader.doc.error((*path, "choices"), problems[0])
     return QuestionData(
         prompt=reader.text(raw["prompt"], (*path, "prompt")),
         kind=kind,

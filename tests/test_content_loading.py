@@ -144,7 +144,7 @@ def test_single_choice_question_needs_exactly_one_correct_choice(tmp_path):
     course_file.write_text(
         course_file.read_text().replace("why: Not used", "correct: true\n            why: Not used")
     )
-    with pytest.raises(ContentError, match="exactly one correct choice, has 2"):
+    with pytest.raises(ContentError, match="exactly one correct choice; 2 are marked correct"):
         load_course_file(folder)
     assert not Course.objects.exists()
 
