@@ -209,3 +209,21 @@ def test_keyboard_reaches_and_marks_a_section(live_server, course, page):
     assert button.evaluate("el => getComputedStyle(el).outlineStyle") != "none"
     page.keyboard.press("Enter")
     page.wait_for_function("document.querySelector('#lesson-progress').innerText.includes('1 of')")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_theme_toggle_overrides_the_system_and_is_remembered(live_server, course, new_page, scheme):
+    page = new_page(scheme=scheme)
+    page.goto(live_server.url + LESSON)
+
+    def background():
+        return page.evaluate("getComputedStyle(document.body).backgroundColor")
+
+    def code_colour():
+        return page.evaluate("getComputedStyle(document.querySelector('.code .nt')).color")
+
+    before, key_before = background(), code_colour()
+    page.click("[data-theme-toggle]")
+    assert background() != before and code_colour() != key_before  # the code follows too
+    page.reload()
+    assert background() != before  # remembered across pages
