@@ -68,3 +68,8 @@ def test_password_reset_sends_an_email_with_a_working_link(client, learner):
     path = link[link.index("/accounts/reset/") :].strip()
     response = client.get(path, follow=True)
     assert "Choose a new password" in response.content.decode()
+
+
+def test_switching_from_sign_up_to_log_in_keeps_next(client):
+    html = client.get(reverse("signup") + "?next=/teams/join/abc/").content.decode()
+    assert 'href="/accounts/login/?next=/teams/join/abc/"' in html
