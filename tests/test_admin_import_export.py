@@ -155,7 +155,10 @@ def _with_bad_example(data: dict) -> dict:
             r"yaml, line \d+</code> at <code>lessons\[1\]\.slug</code>: "
             r"&#x27;Second Lesson&#x27; is not a slug",
         ),
-        ("single-choice", r"A single-choice question needs exactly one correct choice; 2 are marked correct"),
+        (
+            "single-choice",
+            r"A single-choice question needs exactly one correct choice; 2 are marked correct",
+        ),
         ("broken-example", r"example &#x27;all-v1&#x27; has 1 error\(s\), first at line \d+"),
         (
             "lesson-file",
