@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from lessons.calculator import MODE_LABELS, MODES, compare_modes
@@ -118,7 +118,7 @@ def _absolute_share_url(request: HttpRequest, query: str) -> str:
     return request.build_absolute_uri(f"{reverse('calculator')}?{query}")
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def calculator_page(request: HttpRequest) -> HttpResponse:
     form = CalculatorForm(request.GET)
@@ -138,7 +138,7 @@ def calculator_page(request: HttpRequest) -> HttpResponse:
     return render(request, PAGE, context, status=status)
 
 
-@require_GET
+@require_safe
 def calculator_json(request: HttpRequest) -> JsonResponse:
     form = CalculatorForm(request.GET)
     if not form.is_valid():

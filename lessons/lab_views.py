@@ -68,7 +68,7 @@ spec:
 """
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @vary_on_headers("HX-Request")
 def lab_page(request: HttpRequest) -> HttpResponse:
     example = None

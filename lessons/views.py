@@ -3,21 +3,21 @@
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .lesson_page import lesson_body
 from .models import Course, Lesson, Section
 from .progress import course_progress, lesson_progress, mark_section_read, read_marks
 
 
-@require_GET
+@require_safe
 def course_detail(request: HttpRequest, course: str) -> HttpResponse:
     course_obj = get_object_or_404(Course.objects.published(), slug=course)
     (progress,) = course_progress(request, [course_obj])
     return render(request, "lessons/course.html", {"course": course_obj, "progress": progress})
 
 
-@require_GET
+@require_safe
 def lesson_detail(request: HttpRequest, course: str, lesson: str) -> HttpResponse:
     # One query for the lesson, its course and its siblings (for the pager); the sections'
     # HTML comes from the content-version cache (lesson_page.py), so per request only the

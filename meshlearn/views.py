@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from lessons.models import Course, SavedScenario
 from lessons.progress import course_progress
@@ -17,7 +17,7 @@ from quizzes.results import quiz_history
 from teams.home import teams_on_home
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     courses = course_progress(request, Course.objects.published())
     teams = teams_on_home(request.user, courses)
@@ -25,7 +25,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def me(request: HttpRequest) -> HttpResponse:
     courses = course_progress(request, Course.objects.published())
     context = {"courses": courses}
@@ -36,7 +36,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     try:
         with connection.cursor() as cursor:

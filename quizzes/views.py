@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from . import services
@@ -65,7 +65,7 @@ def _choice_rows(choices: list[Choice], chosen_ids: set[int]) -> list[ChoiceRow]
 # --- pages ------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Resume the open attempt at its first unanswered question, or show the cover."""
     quiz = _published_quiz(slug)
@@ -210,7 +210,7 @@ def _refused(
     return render(request, f"{TAKE}#notice", context)
 
 
-@require_GET
+@require_safe
 def quiz_feedback(
     request: HttpRequest, slug: str, attempt_id: int, question_id: int
 ) -> HttpResponse:
@@ -235,7 +235,7 @@ class ReviewItem:
     rows: list[ChoiceRow]
 
 
-@require_GET
+@require_safe
 def quiz_result(request: HttpRequest, slug: str, attempt_id: int) -> HttpResponse:
     quiz = _published_quiz(slug)
     attempt = get_object_or_404(owned_attempts(request).filter(quiz=quiz), pk=attempt_id)

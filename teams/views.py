@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from .access import managed_team_or_404, managed_teams, role_in
@@ -30,7 +30,7 @@ def _sort_param(request: HttpRequest) -> str:
 
 
 @login_required
-@require_GET
+@require_safe
 def team_list(request: HttpRequest) -> HttpResponse:
     managed = list(managed_teams(request.user).order_by("name"))
     managed_ids = {team.id for team in managed}
@@ -88,7 +88,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     team = managed_team_or_404(request.user, slug)
@@ -106,7 +106,7 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def member(request: HttpRequest, slug: str, username: str) -> HttpResponse:
     team = managed_team_or_404(request.user, slug)
     membership = team.memberships.filter(user__username=username).select_related("user").first()
@@ -117,7 +117,7 @@ def member(request: HttpRequest, slug: str, username: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_safe
 def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
     team = managed_team_or_404(request.user, slug)
     report = team_report(team)

@@ -86,3 +86,9 @@ def test_every_admin_changelist_and_add_page_opens(
         if not admin.site._registry[model].has_add_permission(request):
             expected = 403
     assert response.status_code == expected
+
+
+@pytest.mark.parametrize("url", ["/healthz/", "/", "/calculator/", "/lab/"])
+def test_head_requests_are_answered_like_get(client, mini_course, url):
+    """Load balancers often probe with HEAD: pages answer it as they answer GET."""
+    assert client.head(url).status_code == 200
