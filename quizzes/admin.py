@@ -40,6 +40,12 @@ class QuestionInline(admin.StackedInline):
     extra = 0
     fields = ("order", "prompt", "kind", "explanation")
     show_change_link = True  # choices are edited on the question's own page
+    verbose_name_plural = "Questions (add new ones under Quizzes › Questions, with their choices)"
+
+    def has_add_permission(self, request, obj=None):
+        # A question added here would have no choices, and learners would meet a question
+        # nobody can answer: new questions are made on the question page, choices and all.
+        return False
 
 
 @admin.register(Quiz)

@@ -187,3 +187,38 @@ def test_attempts_are_read_only_with_their_responses(admin_client, mini_course, 
     attempt.refresh_from_db()
     assert (attempt.score, attempt.total) == (1, 1)
     assert Attempt.objects.count() == 1
+
+
+def test_the_quiz_page_cannot_add_a_question_without_choices(admin_client, mini_course):
+    quiz = Quiz.objects.get(slug="mini-final")
+    url = reverse("admin:quizzes_quiz_change", args=[quiz.id])
+    page = admin_client.get(url).content.decode()
+    # Existing questions stay editable; the formset takes no new row.
+    assert 'name="questions-MAX_NUM_FORMS" value="0"' in page
+    assert "add new ones under Quizzes" in page
+    existing = quiz.questions.get()
+    data = {
+        "slug": quiz.slug,
+        "title": quiz.title,
+        "course": str(quiz.course_id),
+        "lesson": "",
+        "order": str(quiz.order),
+        "pass_percent": str(quiz.pass_percent),
+        "draw_per_lesson": "0",
+        **management("questions", 2, 1),
+        "questions-0-id": str(existing.id),
+        "questions-0-quiz": str(quiz.id),
+        "questions-0-order": str(existing.order),
+        "questions-0-prompt": existing.prompt,
+        "questions-0-kind": existing.kind,
+        "questions-0-explanation": existing.explanation,
+        "questions-1-id": "",
+        "questions-1-quiz": str(quiz.id),
+        "questions-1-order": "99",
+        "questions-1-prompt": "A question with no choices?",
+        "questions-1-kind": "single",
+        "questions-1-explanation": "None.",
+    }
+    admin_client.post(url, data)
+    assert not Question.objects.filter(prompt="A question with no choices?").exists()
+    assert quiz.questions.count() == 1
