@@ -74,7 +74,7 @@ class Lesson(models.Model):
 
     def refresh_reading_minutes(self) -> None:
         texts = []
-        for section in self.sections.all():
+        for section in self.sections.prefetch_related("examples"):
             texts.append(section.body_markdown)
             for example in section.examples.all():
                 texts.append(example.explanation)

@@ -79,11 +79,18 @@ def lesson_progress(lesson_sections: dict[int, list[int]], marks: dict[int, date
 
 def sections_by_lesson(lessons) -> dict[int, list[int]]:
     """lesson id → its section ids in order (one query for any number of lessons)."""
+    return _section_index(lessons)[0]
+
+
+def _section_index(lessons) -> tuple[dict[int, list[int]], dict[int, str]]:
+    """lesson id → its section ids in order, and section id → slug, from one query."""
     out: dict[int, list[int]] = {lesson.id: [] for lesson in lessons}
+    slugs: dict[int, str] = {}
     rows = Section.objects.filter(lesson__in=out.keys()).order_by("lesson_id", "order", "id")
-    for lesson_id, section_id in rows.values_list("lesson_id", "id"):
+    for lesson_id, section_id, slug in rows.values_list("lesson_id", "id", "slug"):
         out[lesson_id].append(section_id)
-    return out
+        slugs[section_id] = slug
+    return out, slugs
 
 
 def mark_section_read(request, section: Section) -> bool:
@@ -163,7 +170,7 @@ class CourseProgress:
 
 
 def course_progress(request, courses) -> list[CourseProgress]:
-    """Progress through each course's published lessons: five queries for any number of courses."""
+    """Progress through each course's published lessons: four queries for any number of courses."""
     from quizzes.learners import owned_attempts  # late: quizzes' models import this app's
     from quizzes.results import final_quizzes_to_pass
 
@@ -175,12 +182,9 @@ def course_progress(request, courses) -> list[CourseProgress]:
         .select_related("course")
         .order_by("course_id", "order", "id")
     )
-    sections = sections_by_lesson(lessons)
+    sections, slugs = _section_index(lessons)  # slugs for the "continue" anchors
     marks = read_marks(request, [sid for ids in sections.values() for sid in ids])
     progress = lesson_progress(sections, marks)
-    slugs = dict(
-        Section.objects.filter(lesson__in=lessons).values_list("id", "slug")
-    )  # for "continue" anchors
     out = []
     for course in courses:
         rows = [

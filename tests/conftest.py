@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -7,6 +10,19 @@ from lessons.content import load_course_file
 ROOT = Path(__file__).resolve().parent.parent
 MINI_COURSE = ROOT / "tests" / "fixtures" / "mini-course"
 SHIPPED_COURSE = ROOT / "content" / "istio-service-mesh"
+
+
+def run_python(args: list[str], env: dict) -> subprocess.CompletedProcess:
+    """Python in a fresh process, with only `env` for our settings (none inherited)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MESHLEARN_"))}
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture

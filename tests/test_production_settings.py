@@ -1,14 +1,11 @@
 """Served like production: the deploy check, TLS switches, a CSP that allows no inline script."""
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from django.urls import reverse
 
-from .conftest import ROOT
+from .conftest import run_python
 
 pytestmark = pytest.mark.django_db
 
@@ -19,20 +16,8 @@ PRODUCTION = {
 }
 
 
-def _run(args: list[str], env: dict) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "MESHLEARN_"))}
-    return subprocess.run(
-        [sys.executable, *args],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
 def test_check_deploy_is_clean_with_production_settings():
-    result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION)
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
@@ -42,7 +27,7 @@ def test_tls_switches_default_on_and_can_be_turned_off_for_plain_http():
         "import meshlearn.settings as s; print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS,"
         " s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
     )
-    on = _run(["-c", show], PRODUCTION).stdout.split()
+    on = run_python(["-c", show], PRODUCTION).stdout.split()
     assert on == ["True", str(365 * 24 * 3600), "True", "True"]
     plain = {
         **PRODUCTION,
@@ -50,17 +35,17 @@ def test_tls_switches_default_on_and_can_be_turned_off_for_plain_http():
         "DJANGO_HSTS_SECONDS": "0",
         "DJANGO_SECURE_COOKIES": "0",
     }
-    assert _run(["-c", show], plain).stdout.split() == ["False", "0", "False", "False"]
+    assert run_python(["-c", show], plain).stdout.split() == ["False", "0", "False", "False"]
 
 
 def test_sessions_are_never_kept_in_a_process():
     show = "import meshlearn.settings as s; print(s.SESSION_ENGINE, s.CACHES['default']['BACKEND'])"
-    plain = _run(["-c", show], PRODUCTION).stdout.split()
+    plain = run_python(["-c", show], PRODUCTION).stdout.split()
     assert plain == [
         "django.contrib.sessions.backends.db",
         "django.core.cache.backends.locmem.LocMemCache",
     ]
-    redis = _run(["-c", show], {**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:6379/0"}).stdout
+    redis = run_python(["-c", show], {**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:6379/0"}).stdout
     assert redis.split() == [
         "django.contrib.sessions.backends.cached_db",
         "django.core.cache.backends.redis.RedisCache",
@@ -119,8 +104,8 @@ def test_admin_login_has_no_inline_script(client):
 def test_the_bench_view_exists_only_when_the_bench_asks_for_it(client, settings, learner):
     assert client.get("/bench/bare/").status_code == 404
     show = "import meshlearn.settings as s; print(s.ROOT_URLCONF)"
-    assert _run(["-c", show], PRODUCTION).stdout.strip() == "meshlearn.urls"
-    bench = _run(["-c", show], {**PRODUCTION, "MESHLEARN_BENCH": "1"}).stdout.strip()
+    assert run_python(["-c", show], PRODUCTION).stdout.strip() == "meshlearn.urls"
+    bench = run_python(["-c", show], {**PRODUCTION, "MESHLEARN_BENCH": "1"}).stdout.strip()
     assert bench == "meshlearn.bench_urls"
     settings.ROOT_URLCONF = bench
     assert client.get("/bench/bare/").content == b"ok\n"

@@ -1,15 +1,11 @@
 """Health check, settings safety, and every admin page opening."""
 
-import os
-import subprocess
-import sys
-
 import pytest
 from django.contrib import admin
 from django.db import DatabaseError
 from django.urls import reverse
 
-from .conftest import ROOT
+from .conftest import run_python
 
 pytestmark = pytest.mark.django_db
 
@@ -37,16 +33,8 @@ def test_healthz_503_when_the_database_is_unreachable(client, monkeypatch):
     assert response.json()["database"] == "unreachable"
 
 
-def _import_settings(env: dict) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    return subprocess.run(
-        [sys.executable, "-c", "import meshlearn.settings as s; print(s.DEBUG)"],
-        cwd=ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def _import_settings(env: dict):
+    return run_python(["-c", "import meshlearn.settings as s; print(s.DEBUG)"], env)
 
 
 def test_settings_refuse_to_start_without_a_secret_when_debug_is_off():

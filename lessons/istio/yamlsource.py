@@ -180,6 +180,13 @@ def too_large_problem() -> Problem:
     )
 
 
+def _too_complex(ynode: yaml.Node, message: str, hint: str = "") -> _Refused:
+    problem = Problem(
+        "error", codes.YAML_TOO_COMPLEX, "", _line(ynode), _column(ynode), message, hint
+    )
+    return _Refused(problem)
+
+
 class _Budget:
     def __init__(self) -> None:
         self.left = MAX_NODES
@@ -193,29 +200,15 @@ class _Copier:
     def copy(self, ynode: yaml.Node, depth: int) -> Node:
         self.budget.left -= 1
         if self.budget.left < 0:
-            raise _Refused(
-                Problem(
-                    "error",
-                    codes.YAML_TOO_COMPLEX,
-                    "",
-                    _line(ynode),
-                    _column(ynode),
-                    f"This YAML expands to more than {MAX_NODES} values (often aliases "
-                    "that refer to aliases), so it was not checked.",
-                    "Write the values out instead of using anchors and aliases.",
-                )
+            raise _too_complex(
+                ynode,
+                f"This YAML expands to more than {MAX_NODES} values (often aliases "
+                "that refer to aliases), so it was not checked.",
+                "Write the values out instead of using anchors and aliases.",
             )
         if depth > MAX_DEPTH:
-            raise _Refused(
-                Problem(
-                    "error",
-                    codes.YAML_TOO_COMPLEX,
-                    "",
-                    _line(ynode),
-                    _column(ynode),
-                    f"Values are nested more than {MAX_DEPTH} levels deep, so it was not checked.",
-                )
-            )
+            message = f"Values are nested more than {MAX_DEPTH} levels deep, so it was not checked."
+            raise _too_complex(ynode, message)
         tag = ynode.tag or ""
         if isinstance(ynode, yaml.MappingNode):
             if tag != _MAP_TAG:
