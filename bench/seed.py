@@ -25,9 +25,9 @@ from django.contrib.auth import (  # noqa: E402
     SESSION_KEY,
     get_user_model,  # noqa: E402
 )
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.middleware.csrf import _get_new_csrf_string  # noqa: E402
+from django.utils.module_loading import import_string  # noqa: E402
 
 from lessons.models import Lesson, Section, SectionProgress  # noqa: E402
 
@@ -37,9 +37,9 @@ LEARNERS = int(os.environ.get("BENCH_LEARNERS", "150"))
 
 def signed_in_session(user) -> str:
     # The same keys django.contrib.auth.login() writes, without a request to log in through.
-    store = SessionStore()
+    store = import_string(settings.SESSION_ENGINE + ".SessionStore")()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "meshlearn.auth_backend.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return store.session_key

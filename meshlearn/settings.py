@@ -124,9 +124,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # django-axes first: it refuses a locked-out username+address before any password is checked.
+# Then Django's ModelBackend, with the per-request user load prepared (meshlearn/auth_backend.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "meshlearn.auth_backend.ModelBackend",
 ]
 # Password guessing: after AXES_FAILURE_LIMIT wrong passwords for one username from one address,
 # that pair is refused (even with the right password) until the cool-off has passed. Attempts
@@ -171,11 +172,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "meshlearn@loca
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Sessions live in the database (shared by every process and host); with Redis they are also
 # cached there. Never cached in a process's own memory: another process would read it stale.
-SESSION_ENGINE = (
-    "django.contrib.sessions.backends.cached_db"
-    if REDIS_URL
-    else "django.contrib.sessions.backends.db"
-)
+# Django's db and cached_db stores, with the per-request read prepared (meshlearn/sessions.py).
+SESSION_ENGINE = "meshlearn.cached_sessions" if REDIS_URL else "meshlearn.sessions"
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
