@@ -13,6 +13,8 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from meshlearn.prepared import PreparedQuery
+
 from .models import Lesson, Section, SectionProgress
 
 SESSION_KEY = "read_sections"  # {section_id (str): ISO time read}
@@ -63,6 +65,22 @@ def read_marks(request, section_ids=None) -> dict[int, datetime]:
         except (TypeError, ValueError):
             continue  # a damaged session entry is ignored, not fatal
     return marks
+
+
+_LESSON_MARKS = PreparedQuery(
+    lambda user_id, lesson_id: SectionProgress.objects.filter(
+        user_id=user_id, section__lesson_id=lesson_id
+    ).values_list("section_id"),
+    "int",
+    "int",
+)
+
+
+def read_section_ids(request, lesson_id: int) -> set[int]:
+    """The ids of the lesson's sections the current learner has read (the lesson page's read)."""
+    if request.user.is_authenticated:
+        return {section_id for (section_id,) in _LESSON_MARKS.rows(request.user.pk, lesson_id)}
+    return set(read_marks(request))  # a visitor's marks: the page keeps this lesson's own
 
 
 def lesson_progress(lesson_sections: dict[int, list[int]], marks: dict[int, datetime]):

@@ -50,3 +50,13 @@ def other_learner(django_user_model):
 def learner_client(client, learner):
     client.force_login(learner)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_lesson_shells():
+    """Lesson page shells a process keeps are per test: one test's content is not another's."""
+    from lessons import lesson_page
+
+    lesson_page._recent_shells.clear()
+    yield
+    lesson_page._recent_shells.clear()
