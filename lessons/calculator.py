@@ -9,7 +9,8 @@ used), or "estimate" with the assumption spelled out. The numbers come from
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
 from typing import Literal
 
 from lessons import calculator_figures as figs
@@ -185,14 +186,17 @@ def _plain(number: float) -> str:
     return f"{number:,.0f}" if float(number).is_integer() else f"{number:g}"
 
 
+_CHOICES: dict[str, dict[str, str]] = {spec.name: dict(spec.choices) for spec in INPUT_SPECS}
+
+
 def bounds_problems(values: dict[str, object]) -> dict[str, str]:
     """Per-field messages for values outside INPUT_SPECS; empty when all are acceptable."""
     problems: dict[str, str] = {}
     for spec in INPUT_SPECS:
         value = values.get(spec.name)
         if spec.kind == "choice":
-            if value not in dict(spec.choices):
-                problems[spec.name] = f"Choose one of: {', '.join(dict(spec.choices))}."
+            if value not in _CHOICES[spec.name]:
+                problems[spec.name] = f"Choose one of: {', '.join(_CHOICES[spec.name])}."
         elif spec.kind == "bool":
             if not isinstance(value, bool):
                 problems[spec.name] = "Must be on or off."
@@ -238,7 +242,9 @@ class MeshInputs:
             raise ValueError("; ".join(f"{name}: {msg}" for name, msg in problems.items()))
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        # Every field is a scalar, so a shallow copy is what asdict() gives, far cheaper
+        # (validation calls this for every instance, and the chart makes several).
+        return {name: getattr(self, name) for name in _INPUT_NAMES}
 
     def as_query(self) -> dict[str, str]:
         """Query-string form of these inputs (the shareable link)."""
@@ -257,6 +263,7 @@ class MeshInputs:
         return self.services * self.replicas
 
 
+_INPUT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(MeshInputs))
 # Keep the spec table and the dataclass in step: a new input must be added to both.
 assert [f.name for f in fields(MeshInputs)] == [s.name for s in INPUT_SPECS]
 assert all(getattr(MeshInputs(), s.name) == s.default for s in INPUT_SPECS)
@@ -344,6 +351,7 @@ def _sentences(*parts: str) -> str:
     return " ".join(p if p.endswith((".", ")")) else p + "." for p in dict.fromkeys(cleaned))
 
 
+@lru_cache(maxsize=256)  # a pure function of the (constant) figure tables
 def _use(key: str, name: str, extra_note: str = "") -> _Used:
     found = find_figure(key, name)
     if found is None:  # every field is published by at least one release
@@ -383,6 +391,11 @@ def _caveats(inputs: MeshInputs) -> str:
 
 def _combine(sources: list[Source], extra: str = "") -> Source:
     """One source for a value built from several figures of (usually) one page."""
+    return _combined(tuple(sources), extra)
+
+
+@lru_cache(maxsize=1024)  # pure, and the same few notes recur for every input
+def _combined(sources: tuple[Source, ...], extra: str) -> Source:
     first = sources[0]
     kind = "fallback" if any(s.kind == "fallback" for s in sources) else first.kind
     pages = {(s.url, s.version) for s in sources}
@@ -844,7 +857,10 @@ def estimate(inputs: MeshInputs) -> MeshEstimate:
 
 def compare_modes(inputs: MeshInputs) -> dict[str, MeshEstimate]:
     """The same inputs computed in each data-plane mode, for the side-by-side view."""
-    return {mode: estimate(replace(inputs, mode=mode)) for mode in MODES}
+    return {
+        mode: estimate(inputs if mode == inputs.mode else replace(inputs, mode=mode))
+        for mode in MODES
+    }
 
 
 def dataplane_cpu_at(inputs: MeshInputs, rps: float) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from django import forms
 
@@ -48,23 +49,42 @@ def _field(spec: InputSpec) -> forms.Field:
     return field
 
 
+@lru_cache(maxsize=64)  # one per auto_id: the page's and each lesson embed's
+def _fields(auto_id: str | bool) -> dict[str, forms.Field]:
+    fields = {}
+    for spec in INPUT_SPECS:
+        field = _field(spec)
+        # Help and error slots sit next to the field, ids derived from the field's id
+        # so two forms on one page (lesson embeds) never share an id.
+        field_id = auto_id % spec.name if auto_id else spec.name
+        field.widget.attrs["aria-describedby"] = f"{field_id}-help {field_id}-error"
+        fields[spec.name] = field
+    return fields
+
+
+def form_data(params: Mapping[str, str]) -> dict[str, str]:
+    """What the form validates: each input as sent, its default when left out."""
+    data = dict(DEFAULTS)
+    data.update({name: params[name] for name in DEFAULTS if name in params})
+    return data
+
+
+SPECS = {spec.name: spec for spec in INPUT_SPECS}
+
+
 class CalculatorForm(forms.Form):
-    """All calculator inputs; a missing parameter takes its default, an empty one is an error."""
+    """All calculator inputs; a missing parameter takes its default, an empty one is an error.
+
+    The fields are built once per auto_id and shared by every form with that id scheme:
+    building 19 fields (or deep-copying them, Django's way) costs more than the rest of
+    a validation. Nothing changes a field after it is built, so sharing is safe; code that
+    wants to adjust one must copy it first.
+    """
 
     def __init__(self, params: Mapping[str, str] | None = None, **kwargs) -> None:
-        data = None
-        if params is not None:
-            data = dict(DEFAULTS)
-            data.update({name: params[name] for name in DEFAULTS if name in params})
-        super().__init__(data, initial=DEFAULTS, **kwargs)
-        for spec in INPUT_SPECS:
-            field = _field(spec)
-            # Help and error slots sit next to the field, ids derived from the field's id
-            # so two forms on one page (lesson embeds) never share an id.
-            field_id = self.auto_id % spec.name if self.auto_id else spec.name
-            field.widget.attrs["aria-describedby"] = f"{field_id}-help {field_id}-error"
-            self.fields[spec.name] = field
-        self.specs = {spec.name: spec for spec in INPUT_SPECS}
+        super().__init__(None if params is None else form_data(params), initial=DEFAULTS, **kwargs)
+        self.fields = dict(_fields(self.auto_id))
+        self.specs = SPECS
 
     def groups(self) -> list[tuple[str, list[tuple[forms.BoundField, InputSpec]]]]:
         """Fields grouped for display, each with its spec (for the unit)."""

@@ -68,3 +68,12 @@ def test_text_is_escaped():
 )
 def test_nice_ceiling(value, ceiling):
     assert chart.nice_ceiling(value) == pytest.approx(ceiling)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_inputs_of_every_mode_given_by_the_caller_draw_the_same_chart(mode):
+    inputs = MeshInputs(mode=mode, rps=1234, figures="1.16")
+    each_mode = {m: replace(inputs, mode=m) for m in MODES}
+    assert chart.dataplane_cpu_chart(inputs, each_mode=each_mode) == chart.dataplane_cpu_chart(
+        inputs
+    )

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lessons.calculator import INPUT_SPECS, MeshInputs, compare_modes, estimate
-from lessons.calculator_forms import FIELD_GROUPS
+from lessons.calculator_forms import FIELD_GROUPS, CalculatorForm
 from lessons.calculator_reading import format_value
 from lessons.models import SavedScenario, Section
 
@@ -330,3 +330,14 @@ def test_compact_partial_lists_errors(client):
     response = client.get(URL, {"view": "compact", "nodes": "0"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "Nodes: Ensure this value is greater than or equal to 1." in _text(response)
+
+
+def test_forms_share_built_fields_but_not_their_data_or_errors():
+    bad, good = CalculatorForm({"services": "-1"}), CalculatorForm({"services": "7"})
+    assert not bad.is_valid() and good.is_valid()
+    assert good.errors == {} and good.cleaned_data["services"] == 7
+    assert bad.fields is not good.fields and bad.fields["services"] is good.fields["services"]
+    embed = CalculatorForm({}, auto_id="calc-x-%s")
+    describedby = embed.fields["services"].widget.attrs["aria-describedby"]
+    assert describedby == "calc-x-services-help calc-x-services-error"
+    assert 'aria-describedby="id_services-help id_services-error"' in str(good["services"])
