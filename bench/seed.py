@@ -32,7 +32,7 @@ from django.utils.module_loading import import_string  # noqa: E402
 from lessons.models import Lesson, Section, SectionProgress  # noqa: E402
 
 # Each learner gets an open attempt at every quiz: the quiz bench answers each question once.
-LEARNERS = int(os.environ.get("BENCH_LEARNERS", "150"))
+LEARNERS = int(os.environ.get("BENCH_LEARNERS", "400"))
 
 
 def signed_in_session(user) -> str:

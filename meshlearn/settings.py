@@ -179,7 +179,14 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Rendered fragments only (lesson bodies and shells, calculator results: tens of KB each),
+    # so 1000 entries stay under ~40 MB a process; the least recently used go first.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
 
 # Production hardening switches on whenever debug is off. The defaults assume TLS ends at a
 # proxy in front of gunicorn that sets X-Forwarded-Proto (overwriting any the client sent);
