@@ -21,7 +21,6 @@ from django.views.decorators.vary import vary_on_headers
 from lessons import calculator_blocks
 from lessons.calculator import compare_modes
 from lessons.calculator_forms import CalculatorForm, ScenarioForm
-from lessons.calculator_results import results_context  # noqa: F401 (the embed tag's import)
 from lessons.models import SavedScenario
 
 PAGE = calculator_blocks.PAGE

@@ -3,7 +3,7 @@
 from django import template
 
 from lessons.calculator_forms import EMBED_FIELDS, CalculatorForm
-from lessons.calculator_views import results_context
+from lessons.calculator_results import results_context
 
 register = template.Library()
 
