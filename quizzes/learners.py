@@ -35,8 +35,15 @@ def owner(request, *, create: bool = False) -> dict:
 def owned_attempts(request) -> QuerySet[Attempt]:
     """Only the requester's own attempts: any other id looked up through this is a 404."""
     if request.user.is_authenticated:
-        return Attempt.objects.filter(user=request.user)
+        return attempts_of(user_id=request.user.pk)
     anon_id = visitor_id(request.session)
     if not anon_id:
         return Attempt.objects.none()
+    return attempts_of(anon_id=anon_id)
+
+
+def attempts_of(*, user_id: int | None = None, anon_id: str = "") -> QuerySet[Attempt]:
+    """A learner's attempts (user_id) or a visitor's (anon_id, never ''): whose is whose."""
+    if user_id is not None:
+        return Attempt.objects.filter(user_id=user_id)
     return Attempt.objects.filter(user__isnull=True, anon_id=anon_id)

@@ -1,9 +1,18 @@
 """Which questions a quiz or attempt asks: its own, or (a drawn exam) lesson quizzes' ones."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from operator import attrgetter, itemgetter
+from typing import TypeVar
+
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import FilteredRelation, Q, QuerySet
+
+from meshlearn.prepared import PreparedQuery
 
 from .drawing import draw, exam_size
-from .models import Attempt, Question, Quiz
+from .models import Attempt, Choice, Question, Quiz
+
+T = TypeVar("T")
 
 
 def lesson_pools(quiz: Quiz) -> list[list[int]]:
@@ -35,30 +44,89 @@ def question_count(quiz: Quiz) -> int:
     return quiz.questions.count()
 
 
-def attempt_question_ids(attempt: Attempt) -> list[int]:
-    """The ids the attempt asks, in order, leaving out any question deleted since."""
+def _asked(attempt: Attempt) -> QuerySet[Question]:
     if attempt.question_ids:
-        existing = set(
-            Question.objects.filter(id__in=attempt.question_ids).values_list("id", flat=True)
+        return Question.objects.filter(id__in=attempt.question_ids)
+    return Question.objects.filter(quiz_id=attempt.quiz_id)
+
+
+def _with_answers(questions: QuerySet[Question], attempt_id) -> QuerySet:
+    answer = FilteredRelation("responses", condition=Q(responses__attempt_id=attempt_id))
+    return questions.annotate(answer=answer).values_list("id", "answer__is_correct")
+
+
+# Every answer reads these: compiled once per connection (see meshlearn/prepared.py).
+_QUIZ_ANSWERS = PreparedQuery(
+    lambda attempt, quiz: _with_answers(Question.objects.filter(quiz_id=quiz), attempt),
+    "int",
+    "int",
+)
+_DRAWN_ANSWERS: dict[int, PreparedQuery] = {}  # by exam size: one SQL per length of id list
+
+
+def _drawn_answers(size: int) -> PreparedQuery:
+    prepared = _DRAWN_ANSWERS.get(size)
+    if prepared is None:
+        prepared = _DRAWN_ANSWERS[size] = PreparedQuery(
+            lambda attempt, *ids: _with_answers(Question.objects.filter(id__in=ids), attempt),
+            "int",
+            *["int"] * size,
         )
-        return [qid for qid in attempt.question_ids if qid in existing]
-    return list(Question.objects.filter(quiz_id=attempt.quiz_id).values_list("id", flat=True))
+    return prepared
+
+
+_QUESTION = [f.attname for f in Question._meta.concrete_fields]
+_CHOICE = [f.attname for f in Choice._meta.concrete_fields]
+_QUESTION_WITH_CHOICES = PreparedQuery(
+    lambda question: (
+        Question.objects.filter(pk=question)
+        .order_by("choices__order", "choices__id")
+        .values_list(*_QUESTION, *(f"choices__{name}" for name in _CHOICE))
+    ),
+    "int",
+)
+
+
+def attempt_answers(attempt: Attempt) -> dict[int, bool | None]:
+    """Each question the attempt asks, in order → whether its answer is right, None while open.
+
+    One query; questions deleted since are left out, so they count neither way.
+    """
+    drawn = attempt.question_ids
+    if drawn:
+        rows = _drawn_answers(len(drawn)).rows(attempt.id, *drawn)
+        return dict(_in_order(rows, drawn, key=itemgetter(0)))
+    return dict(_QUIZ_ANSWERS.rows(attempt.id, attempt.quiz_id))
 
 
 def attempt_questions(attempt: Attempt, *, with_choices: bool = False) -> list[Question]:
     """The questions the attempt asks, in order (one query, two with choices)."""
-    if attempt.question_ids:
-        rows = Question.objects.filter(id__in=attempt.question_ids)
-    else:
-        rows = Question.objects.filter(quiz_id=attempt.quiz_id)
+    rows = _asked(attempt)
     if with_choices:
         rows = rows.prefetch_related("choices")
-    return _in_order(rows, attempt.question_ids)
+    return _in_order(rows, attempt.question_ids, key=attrgetter("id"))
 
 
-def _in_order(rows: Iterable[Question], ids: list[int]) -> list[Question]:
-    questions = list(rows)
+def question_with_choices(question_id: int) -> tuple[Question, list[Choice]] | None:
+    """A question and its choices in order (one query), or None when there is no such question."""
+    rows = _QUESTION_WITH_CHOICES.rows(question_id)
+    if not rows:
+        return None
+    split = len(_QUESTION)
+    question = Question.from_db(DEFAULT_DB_ALIAS, _QUESTION, rows[0][:split])
+    # A question without choices comes as one row whose choice columns are all NULL.
+    choices = [
+        Choice.from_db(DEFAULT_DB_ALIAS, _CHOICE, row[split:])
+        for row in rows
+        if row[split] is not None
+    ]
+    return question, choices
+
+
+def _in_order(rows: Iterable[T], ids: list[int], *, key: Callable[[T], int]) -> list[T]:
+    """Rows in the attempt's drawn order; an ordinary quiz's rows come ordered already."""
+    found = list(rows)
     if not ids:
-        return questions
+        return found
     position = {qid: index for index, qid in enumerate(ids)}
-    return sorted(questions, key=lambda question: position[question.id])
+    return sorted(found, key=lambda row: position[key(row)])

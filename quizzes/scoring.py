@@ -73,6 +73,29 @@ def passed(score: int, total: int, pass_percent: int = DEFAULT_PASS_PERCENT) -> 
 
 
 @dataclass(frozen=True)
+class Tally:
+    """Where an attempt stands: answers right, questions asked, questions answered."""
+
+    score: int
+    total: int
+    answered: int
+
+    @property
+    def complete(self) -> bool:
+        return self.answered >= self.total
+
+
+def tally(answers: Iterable[bool | None]) -> Tally:
+    """Count an attempt from one entry per question it asks: right, wrong, or None (open).
+
+    Counted from the answers each time, never incremented, so a score cannot drift from them.
+    """
+    marks = list(answers)
+    score = sum(1 for mark in marks if mark)
+    return Tally(score, len(marks), sum(1 for mark in marks if mark is not None))
+
+
+@dataclass(frozen=True)
 class Result:
     score: int
     total: int

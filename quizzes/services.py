@@ -1,5 +1,8 @@
 """Writes to attempts and responses: keyword-only, one transaction each.
 
+The answer POST runs on every question of every quiz, so its reads and writes are SQL built
+once (answer_sql.py), the same few statements whatever the quiz's size.
+
 Honesty rests on the database: a partial unique constraint allows one open attempt per learner
 and quiz, and a unique (attempt, question) allows one response per question. Answers to one
 attempt are also serialised by locking the attempt row (select_for_update), so a double-click,
@@ -8,14 +11,15 @@ requests still race to the insert, the constraint turns the loser's row into an 
 which is refused the same way. A refused answer never changes the stored score.
 """
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from . import question_sets, scoring
-from .models import Attempt, Question, Quiz, Response
+from . import answer_sql, question_sets, scoring
+from .models import Attempt, Choice, Question, Quiz, Response
 
 ALREADY_ANSWERED = "You have already answered this question; your first answer counts."
 ATTEMPT_FINISHED = "This attempt is finished and takes no more answers; its score stays as it was."
@@ -25,11 +29,37 @@ NOT_IN_QUIZ = "That question is not part of this quiz. Reload the quiz and carry
 class AnswerRefused(Exception):
     """An answer that was not stored. `message` is written for the learner."""
 
-    def __init__(self, message: str, *, code: str, response: Response | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        response: Response | None = None,
+        attempt: Attempt | None = None,
+        question: Question | None = None,
+    ):
         super().__init__(message)
         self.message = message
         self.code = code  # finished | not-in-quiz | answered | empty | foreign | too-many
         self.response = response  # the stored response when the question was already answered
+        self.attempt = attempt  # the attempt as it stands (None if it was not read)
+        self.question = question  # the question answered, when it exists
+
+
+@dataclass
+class AnswerSheet:
+    """One answered question of an attempt: everything its feedback shows, in memory.
+
+    Only ever built once the answer is stored, so it may hold the right answers.
+    """
+
+    attempt: Attempt  # with its quiz, score, total and finished_at as settled
+    question: Question
+    choices: list[Choice]  # the question's choices, in order
+    response: Response
+    chosen: set[int]  # the ids of the choices the learner chose
+    asked: list[int]  # the ids of the questions the attempt asks, in order
+    answered: int  # how many of them are answered
 
 
 _PROBLEM_CODES = {
@@ -65,51 +95,121 @@ def attempt_start(*, quiz: Quiz, user=None, anon_id: str = "") -> Attempt:
         return open_attempts.get()
 
 
-@transaction.atomic
 def attempt_answer(
     *, attempt: Attempt, question: Question, choice_ids: Collection[int]
 ) -> Response:
+    """Store and score one answer to `attempt` (see attempt_answer_as); `attempt` is updated."""
+
+    def lock() -> Attempt:
+        attempts = Attempt.objects.select_related("quiz").select_for_update(of=("self",))
+        return attempts.get(pk=attempt.pk)
+
+    sheet = _answer_safely(lock, attempt.pk, question.pk, choice_ids)
+    attempt.score, attempt.total, attempt.finished_at = (
+        sheet.attempt.score,
+        sheet.attempt.total,
+        sheet.attempt.finished_at,
+    )
+    return sheet.response
+
+
+def attempt_answer_as(
+    *,
+    slug: str,
+    attempt_id: int,
+    question_id: int | None,
+    choice_ids: Collection[int],
+    user=None,
+    anon_id: str = "",
+) -> AnswerSheet:
     """Store and score one answer; finish the attempt when it was the last question.
 
-    Raises AnswerRefused, with nothing written, for a finished attempt, a question of another
-    quiz, a second answer to the same question, or an answer that cannot be scored.
+    Only the owner's (user's or visitor's) attempt at the published quiz `slug` is answered:
+    any other raises Attempt.DoesNotExist. Raises AnswerRefused, with nothing written, for a
+    finished attempt, a question it does not ask, a second answer to the same question, or an
+    answer that cannot be scored. Returns what the feedback shows, so nothing is read back.
     """
-    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
-    if locked.finished_at is not None:
-        raise AnswerRefused(ATTEMPT_FINISHED, code="finished")
-    if not _asks(locked, question):
-        raise AnswerRefused(NOT_IN_QUIZ, code="not-in-quiz")
-    existing = _stored_response(locked, question)
-    if existing is not None:
-        raise AnswerRefused(ALREADY_ANSWERED, code="answered", response=existing)
+    owner = _owner_fields(user, anon_id)
+    user_id = owner["user"].pk if owner["user"] is not None else None
 
-    choices = dict(question.choices.values_list("id", "is_correct"))
-    chosen = set(choice_ids)
-    problem = scoring.answer_problem(question.kind, choices.keys(), chosen)
-    if problem:
-        raise AnswerRefused(problem, code=_PROBLEM_CODES[problem])
-    correct_ids = {cid for cid, is_correct in choices.items() if is_correct}
+    def lock() -> Attempt:
+        return answer_sql.locked_attempt(
+            attempt_id=attempt_id, slug=slug, user_id=user_id, anon_id=owner["anon_id"]
+        )
+
+    return _answer_safely(lock, attempt_id, question_id, choice_ids)
+
+
+class _AnswerRaced(Exception):
+    """Another request stored an answer to the question between our check and our insert."""
+
+
+def _answer_safely(
+    lock: Callable[[], Attempt],
+    attempt_id: int,
+    question_id: int | None,
+    choice_ids: Collection[int],
+) -> AnswerSheet:
+    # The question's content is read before the transaction, so the row lock is held less.
+    found = question_sets.question_with_choices(question_id) if question_id else None
     try:
-        with transaction.atomic():
-            response = Response.objects.create(
-                attempt=locked,
-                question=question,
-                is_correct=scoring.is_correct(question.kind, correct_ids, chosen),
-            )
+        return _answer(lock, found, set(choice_ids))
+    except _AnswerRaced:
+        # Only reachable if the lock was bypassed; the constraint kept the first answer, and
+        # the failed transaction was rolled back whole (no savepoint needed for that).
+        question = found[0]
+        stored = Response.objects.filter(attempt_id=attempt_id, question=question).first()
+        raise AnswerRefused(
+            ALREADY_ANSWERED, code="answered", response=stored, question=question
+        ) from None
+
+
+@transaction.atomic
+def _answer(
+    lock: Callable[[], Attempt], found: tuple[Question, list[Choice]] | None, chosen: set[int]
+) -> AnswerSheet:
+    # Answers to one attempt queue up on its row lock, so the checks below see every earlier
+    # answer. (SQLite runs one writing transaction at a time anyway.)
+    attempt = lock()
+    if attempt.finished_at is not None:
+        raise AnswerRefused(ATTEMPT_FINISHED, code="finished", attempt=attempt)
+    if found is None or not _asks(attempt, found[0]):
+        raise AnswerRefused(NOT_IN_QUIZ, code="not-in-quiz", attempt=attempt)
+    question, choices = found
+    # Read after the lock, in a statement of its own: under READ COMMITTED it then sees every
+    # answer committed before the lock was granted (joined into the locking query, PostgreSQL
+    # would keep the rows it had read before waiting). The score is counted from these.
+    answers = _answers(attempt)
+    if answers.get(question.id) is not None:
+        stored = Response.objects.filter(attempt=attempt, question=question).first()
+        raise AnswerRefused(
+            ALREADY_ANSWERED, code="answered", response=stored, attempt=attempt, question=question
+        )
+    problem = scoring.answer_problem(question.kind, [c.id for c in choices], chosen)
+    if problem:
+        raise AnswerRefused(
+            problem, code=_PROBLEM_CODES[problem], attempt=attempt, question=question
+        )
+    correct = scoring.is_correct(question.kind, {c.id for c in choices if c.is_correct}, chosen)
+    answers[question.id] = correct
+    count = scoring.tally(answers.values())
+    finished_at = timezone.now() if count.complete else None
+    try:
+        # No savepoint: should the constraint refuse the row, the whole transaction is dropped.
+        response = answer_sql.store_answer(
+            attempt_id=attempt.id,
+            question_id=question.id,
+            is_correct=correct,
+            choice_ids=chosen,
+            score=count.score,
+            total=count.total,
+            finished_at=finished_at,
+        )
     except IntegrityError:
-        # Only reachable if the lock was bypassed; the constraint still keeps the first answer.
-        stored = Response.objects.filter(attempt=locked, question=question).first()
-        raise AnswerRefused(ALREADY_ANSWERED, code="answered", response=stored) from None
-    Response.choices.through.objects.bulk_create(
-        [Response.choices.through(response=response, choice_id=cid) for cid in sorted(chosen)]
-    )
-    _settle(locked)
-    attempt.score, attempt.total, attempt.finished_at = (
-        locked.score,
-        locked.total,
-        locked.finished_at,
-    )
-    return response
+        raise _AnswerRaced from None
+    # Everything the feedback shows is known now: nothing is read back.
+    attempt.score, attempt.total, attempt.finished_at = count.score, count.total, finished_at
+    return AnswerSheet(attempt, question, choices, response, chosen, list(answers), count.answered)
 
 
 def _asks(attempt: Attempt, question: Question) -> bool:
@@ -119,33 +219,23 @@ def _asks(attempt: Attempt, question: Question) -> bool:
     return question.quiz_id == attempt.quiz_id
 
 
-def _stored_response(attempt: Attempt, question: Question) -> Response | None:
-    return Response.objects.filter(attempt=attempt, question=question).first()
-
-
-def _settle(attempt: Attempt) -> None:
-    """Recount the score from the stored responses; finish once every question is answered.
-
-    Counted, not incremented, so the score cannot drift from the responses. The total is the
-    number of questions the attempt still asks, in case an instructor deleted one meanwhile.
-    """
-    question_ids = set(question_sets.attempt_question_ids(attempt))
-    answers = dict(attempt.responses.values_list("question_id", "is_correct"))
-    attempt.score = sum(1 for qid in question_ids if answers.get(qid))
-    attempt.total = len(question_ids)
-    fields = ["score", "total"]
-    if question_ids <= answers.keys():
-        attempt.finished_at = timezone.now()
-        fields.append("finished_at")
-    attempt.save(update_fields=fields)
+def _answers(attempt: Attempt) -> dict[int, bool | None]:
+    return question_sets.attempt_answers(attempt)
 
 
 @transaction.atomic
 def attempt_settle(*, attempt: Attempt) -> Attempt:
-    """Finish an open attempt with nothing left to answer (its last open question was deleted)."""
+    """Finish an open attempt with nothing left to answer (its last open question was deleted).
+
+    Its score and total are recounted from its answers to the questions it still asks.
+    """
     locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
     if locked.finished_at is None:
-        _settle(locked)
+        count = scoring.tally(_answers(locked).values())
+        locked.score, locked.total = count.score, count.total
+        if count.complete:
+            locked.finished_at = timezone.now()
+        locked.save(update_fields=["score", "total", "finished_at"])
     return locked
 
 

@@ -7,9 +7,10 @@ a question's right answer or explanation is rendered until the learner has answe
 """
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -18,9 +19,9 @@ from django_htmx.http import HttpResponseClientRedirect
 from . import services
 from .learners import owned_attempts, owner
 from .models import Attempt, Choice, Question, Quiz, Response
-from .question_sets import attempt_question_ids, attempt_questions, question_count
+from .question_sets import attempt_answers, attempt_questions, question_count
 from .results import quiz_history
-from .services import AnswerRefused
+from .services import AnswerRefused, AnswerSheet
 
 TAKE = "quizzes/take.html"
 
@@ -48,9 +49,12 @@ def _result_url(attempt: Attempt) -> str:
     return reverse("quiz-result", args=[attempt.quiz.slug, attempt.id])
 
 
-@dataclass(frozen=True)
-class ChoiceRow:
-    """One choice as shown after answering: only ever built for an answered question."""
+class ChoiceRow(TypedDict):
+    """One choice as shown after answering: only ever built for an answered question.
+
+    A dict, not an object: a template finds a dict's keys at its first try (an object's
+    attributes after a failed key lookup), a quarter of this list's rendering time.
+    """
 
     text: str
     is_correct: bool
@@ -59,7 +63,10 @@ class ChoiceRow:
 
 
 def _choice_rows(choices: list[Choice], chosen_ids: set[int]) -> list[ChoiceRow]:
-    return [ChoiceRow(c.text, c.is_correct, c.id in chosen_ids, c.why) for c in choices]
+    return [
+        ChoiceRow(text=c.text, is_correct=c.is_correct, chosen=c.id in chosen_ids, why=c.why)
+        for c in choices
+    ]
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -82,7 +89,8 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
         attempt = services.attempt_settle(attempt=attempt)
         url = _result_url(attempt)
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-    return _render_question(request, attempt, question, questions, len(answered))
+    asked = [q.id for q in questions]
+    return _render_question(request, attempt, question, asked, len(answered))
 
 
 def _cover(request: HttpRequest, quiz: Quiz) -> HttpResponse:
@@ -99,7 +107,7 @@ def _render_question(
     request,
     attempt: Attempt,
     question: Question,
-    questions: list[Question],
+    asked: list[int],
     answered: int,
     *,
     error: str = "",
@@ -110,8 +118,9 @@ def _render_question(
         "question": question,
         # Only ids and texts: whether a choice is right is not even read for this page.
         "choices": list(question.choices.values("id", "text")),
-        "number": [q.id for q in questions].index(question.id) + 1,
-        "count": len(questions),
+        "number": asked.index(question.id) + 1,
+        "count": len(asked),
+        "score": attempt.score,
         "answered": answered,
         "error": error,
         "mode": "question",
@@ -119,28 +128,42 @@ def _render_question(
     return render(request, f"{TAKE}#question" if request.htmx else TAKE, context)
 
 
-def _render_feedback(
-    request, attempt: Attempt, question: Question, response: Response, *, notice: str = ""
-) -> HttpResponse:
-    question_ids = attempt_question_ids(attempt)
-    chosen = set(response.choices.values_list("id", flat=True))
-    answered = attempt.responses.count() if attempt.finished_at is None else len(question_ids)
+def _render_feedback(request, sheet: AnswerSheet, *, notice: str = "") -> HttpResponse:
+    attempt, question, asked = sheet.attempt, sheet.question, sheet.asked
+    finished = attempt.finished_at is not None
+    # Flat values, each found at the first lookup: rendering is a large part of an answer's cost.
     context = {
         "quiz": attempt.quiz,
-        "attempt": attempt,
-        "question": question,
-        "response": response,
-        "rows": _choice_rows(list(question.choices.all()), chosen),
-        "number": question_ids.index(question.id) + 1 if question.id in question_ids else 0,
-        "count": len(question_ids),
-        "answered": answered,
+        "htmx": bool(request.htmx),
+        "correct": sheet.response.is_correct,
+        "prompt_html": question.prompt_html,
+        "explanation_html": question.explanation_html,
+        "rows": _choice_rows(sheet.choices, sheet.chosen),
+        "number": asked.index(question.id) + 1 if question.id in asked else 0,
+        "count": len(asked),
+        "score": attempt.score,
+        "answered": len(asked) if finished else sheet.answered,
+        "finished": finished,
         "notice": notice,
-        "next_url": _result_url(attempt)
-        if attempt.finished_at
-        else attempt.quiz.get_absolute_url(),
+        "next_url": _result_url(attempt) if finished else attempt.quiz.get_absolute_url(),
         "mode": "feedback",
     }
     return render(request, f"{TAKE}#feedback" if request.htmx else TAKE, context)
+
+
+def _stored_sheet(attempt: Attempt, question: Question, response: Response) -> AnswerSheet:
+    """The feedback on an answer stored earlier, read back (a page reload, a replayed POST)."""
+    answers = attempt_answers(attempt)
+    through = Response.choices.through.objects.filter(response=response)
+    return AnswerSheet(
+        attempt=attempt,
+        question=question,
+        choices=list(question.choices.all()),
+        response=response,
+        chosen=set(through.values_list("choice_id", flat=True)),
+        asked=list(answers),
+        answered=sum(1 for mark in answers.values() if mark is not None),
+    )
 
 
 @require_POST
@@ -156,35 +179,47 @@ def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def quiz_answer(request: HttpRequest, slug: str) -> HttpResponse:
-    quiz = _published_quiz(slug)
-    attempt = get_object_or_404(
-        owned_attempts(request).filter(quiz=quiz), pk=_to_int(request.POST.get("attempt"))
-    )
-    attempt.quiz = quiz
-    question_id = _to_int(request.POST.get("question"))
-    question = Question.objects.filter(pk=question_id).first() if question_id else None
+    attempt_id = _to_int(request.POST.get("attempt"))
+    if attempt_id is None:
+        raise Http404("No such attempt.")
     # An unreadable id is no choice of any question: the service refuses it as foreign, after
     # its other checks (finished attempt, question answered already).
     parsed = (_to_int(value) for value in request.POST.getlist("choice"))
     choice_ids = {-1 if value is None else value for value in parsed}
+    who = owner(request)
+    if not any(who.values()):  # a visitor who never started an attempt owns none
+        raise Http404("No such attempt.")
     try:
-        if question is None:
-            raise AnswerRefused(services.NOT_IN_QUIZ, code="not-in-quiz")
-        response = services.attempt_answer(
-            attempt=attempt, question=question, choice_ids=choice_ids
+        # The service finds the attempt itself (the requester's own, at this published quiz)
+        # in the query that locks it.
+        sheet = services.attempt_answer_as(
+            slug=slug,
+            attempt_id=attempt_id,
+            question_id=_to_int(request.POST.get("question")),
+            choice_ids=choice_ids,
+            **who,
         )
+    except Attempt.DoesNotExist:
+        raise Http404("No such attempt.") from None
     except AnswerRefused as refused:
-        return _refused(request, attempt, question, refused)
+        attempt = refused.attempt or _owned_attempt(request, slug, attempt_id)
+        return _refused(request, attempt, refused)
     if request.htmx:
-        return _render_feedback(request, attempt, question, response)
-    return _see_other(reverse("quiz-feedback", args=[quiz.slug, attempt.id, question.id]))
+        return _render_feedback(request, sheet)
+    return _see_other(reverse("quiz-feedback", args=[slug, attempt_id, sheet.question.id]))
 
 
-def _refused(
-    request, attempt: Attempt, question: Question | None, refused: AnswerRefused
-) -> HttpResponse:
+def _owned_attempt(request, slug: str, attempt_id: int) -> Attempt:
+    """The requester's attempt `attempt_id` at the published quiz `slug`, with the quiz; or 404."""
+    quiz = _published_quiz(slug)
+    attempt = get_object_or_404(owned_attempts(request).filter(quiz=quiz), pk=attempt_id)
+    attempt.quiz = quiz
+    return attempt
+
+
+def _refused(request, attempt: Attempt, refused: AnswerRefused) -> HttpResponse:
     """Say why the answer was not taken, and show where the learner really is."""
-    quiz = attempt.quiz
+    quiz, question = attempt.quiz, refused.question
     if refused.code == "answered" and question is not None:
         target = reverse("quiz-feedback", args=[quiz.slug, attempt.id, question.id])
     elif refused.code == "finished":
@@ -195,15 +230,13 @@ def _refused(
         messages.warning(request, refused.message)
         return _see_other(target)
     if refused.code == "answered" and refused.response is not None:
-        return _render_feedback(
-            request, attempt, question, refused.response, notice=refused.message
-        )
+        sheet = _stored_sheet(attempt, question, refused.response)
+        return _render_feedback(request, sheet, notice=refused.message)
     if refused.code in {"empty", "foreign", "too-many"}:
-        attempt.refresh_from_db(fields=["score", "total"])
-        questions = attempt_questions(attempt)
-        answered = attempt.responses.count()
+        answers = attempt_answers(attempt)
+        answered = sum(1 for mark in answers.values() if mark is not None)
         return _render_question(
-            request, attempt, question, questions, answered, error=refused.message
+            request, attempt, question, list(answers), answered, error=refused.message
         )
     context = {"quiz": quiz, "message": refused.message, "link": target, "mode": "notice"}
     context["link_text"] = "See your result" if refused.code == "finished" else "Back to the quiz"
@@ -215,9 +248,8 @@ def quiz_feedback(
     request: HttpRequest, slug: str, attempt_id: int, question_id: int
 ) -> HttpResponse:
     """The feedback on one answered question, as a full page (the no-JavaScript path)."""
-    quiz = _published_quiz(slug)
-    attempt = get_object_or_404(owned_attempts(request).filter(quiz=quiz), pk=attempt_id)
-    attempt.quiz = quiz
+    attempt = _owned_attempt(request, slug, attempt_id)
+    quiz = attempt.quiz
     response = (
         Response.objects.filter(attempt=attempt, question_id=question_id)
         .select_related("question")
@@ -225,7 +257,7 @@ def quiz_feedback(
     )
     if response is None:  # not answered (yet): never show the answer before it is given
         return redirect(quiz.get_absolute_url())
-    return _render_feedback(request, attempt, response.question, response)
+    return _render_feedback(request, _stored_sheet(attempt, response.question, response))
 
 
 @dataclass(frozen=True)
@@ -237,9 +269,8 @@ class ReviewItem:
 
 @require_safe
 def quiz_result(request: HttpRequest, slug: str, attempt_id: int) -> HttpResponse:
-    quiz = _published_quiz(slug)
-    attempt = get_object_or_404(owned_attempts(request).filter(quiz=quiz), pk=attempt_id)
-    attempt.quiz = quiz
+    attempt = _owned_attempt(request, slug, attempt_id)
+    quiz = attempt.quiz
     if attempt.finished_at is None:  # no review of an attempt still being taken
         return redirect(quiz.get_absolute_url())
     responses = {r.question_id: r for r in attempt.responses.prefetch_related("choices")}

@@ -143,3 +143,25 @@ def test_authoring_problems_explain_what_to_fix(kind, choices, correct, fragment
 )
 def test_well_formed_questions_have_no_authoring_problems(kind, choices, correct):
     assert scoring.authoring_problems(kind, choices, correct) == []
+
+
+@pytest.mark.parametrize(
+    ("answers", "score", "total", "answered", "complete"),
+    [
+        ([], 0, 0, 0, True),
+        ([None, None], 0, 2, 0, False),
+        ([True, False, None], 1, 3, 2, False),
+        ([True, False, True], 2, 3, 3, True),
+    ],
+)
+def test_tally_counts_right_answers_and_open_questions(answers, score, total, answered, complete):
+    count = scoring.tally(iter(answers))  # any iterable, read once
+    assert (count.score, count.total, count.answered) == (score, total, answered)
+    assert count.complete is complete
+
+
+@given(st.lists(st.sampled_from([True, False, None])))
+def test_tally_never_scores_more_than_it_answered(answers):
+    count = scoring.tally(answers)
+    assert count.score <= count.answered <= count.total == len(answers)
+    assert count.score == answers.count(True)

@@ -1,0 +1,182 @@
+"""The SQL of storing an answer, built once instead of on every answer.
+
+Building SQL through the ORM costs far more than running it: profiling the answer POST on
+SQLite in-process, the locked attempt lookup (attempt, quiz, course and lesson joined) took
+~950 µs to build and ~30 µs to run, and each ORM write ~150 µs for a ~15 µs statement. So the
+reads here are ordinary QuerySets compiled once per connection (meshlearn/prepared.py), and the
+writes are plain statements over the models' own table and column names, built once per
+database. No signal is connected to Response or Attempt, so skipping Model.save() skips nothing.
+"""
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.utils import timezone
+
+from meshlearn.prepared import PreparedQuery
+
+from .learners import attempts_of
+from .models import Attempt, Choice, Quiz, Response, published_quiz
+
+_ATTEMPT = [f.attname for f in Attempt._meta.concrete_fields]
+_QUIZ = [f.attname for f in Quiz._meta.concrete_fields]
+_RESPONSE = [f.attname for f in Response._meta.concrete_fields]
+
+
+def _locked(attempts, attempt_id, slug):
+    # Locks the attempt row only (not its quiz's, which every learner's answers share).
+    return (
+        attempts.filter(published_quiz("quiz__"), pk=attempt_id, quiz__slug=slug)
+        .select_for_update(of=("self",))
+        .order_by()  # one row: no sort to plan
+        .values_list(*_ATTEMPT, *(f"quiz__{name}" for name in _QUIZ))
+    )
+
+
+_LEARNERS_ATTEMPT = PreparedQuery(
+    lambda attempt, user, slug: _locked(attempts_of(user_id=user), attempt, slug),
+    "int",
+    "int",
+    "str",
+)
+_VISITORS_ATTEMPT = PreparedQuery(
+    lambda attempt, anon, slug: _locked(attempts_of(anon_id=anon), attempt, slug),
+    "int",
+    "str",
+    "str",
+)
+
+
+def locked_attempt(
+    *, attempt_id: int, slug: str, user_id: int | None = None, anon_id: str = ""
+) -> Attempt:
+    """The owner's attempt at the published quiz `slug`, with its quiz, locked until commit.
+
+    Raises Attempt.DoesNotExist for any other attempt (someone else's, another quiz's).
+    Must run inside a transaction.
+    """
+    if user_id is not None:
+        rows = _LEARNERS_ATTEMPT.rows(attempt_id, user_id, slug)
+    elif anon_id:
+        rows = _VISITORS_ATTEMPT.rows(attempt_id, anon_id, slug)
+    else:
+        rows = []
+    if not rows:
+        raise Attempt.DoesNotExist("No such attempt of this requester at this quiz.")
+    row = rows[0]
+    attempt = Attempt.from_db(DEFAULT_DB_ALIAS, _ATTEMPT, row[: len(_ATTEMPT)])
+    attempt.quiz = Quiz.from_db(DEFAULT_DB_ALIAS, _QUIZ, row[len(_ATTEMPT) :])
+    return attempt
+
+
+def store_answer(
+    *,
+    attempt_id: int,
+    question_id: int,
+    is_correct: bool,
+    choice_ids: Collection[int],
+    score: int,
+    total: int,
+    finished_at: datetime | None,
+) -> Response:
+    """Store one response with the choices it chose, and the attempt's new score and total
+    (and finishing time, once it is finished).
+
+    The unique constraint refuses a second response to the question with an IntegrityError,
+    before anything else is written. PostgreSQL does all of it in one statement (one round
+    trip, where each costs ~0.1 ms); other databases in three.
+    """
+    db = connections[DEFAULT_DB_ALIAS]
+    sql = _statements(db)
+    answered_at = timezone.now()
+    response = [attempt_id, question_id, is_correct, db.ops.adapt_datetimefield_value(answered_at)]
+    attempt = [score, total, db.ops.adapt_datetimefield_value(finished_at), attempt_id]
+    chosen = sorted(choice_ids)
+    with db.cursor() as cursor:
+        if sql.store_all is not None:
+            cursor.execute(sql.store_all, [*response, chosen, *attempt])
+            response_id = cursor.fetchone()[0]
+        else:
+            cursor.execute(sql.insert_response, response)
+            response_id = cursor.fetchone()[0] if sql.returning else cursor.lastrowid
+            if chosen:
+                rows = ", ".join(["(%s, %s)"] * len(chosen))
+                links = [value for choice in chosen for value in (response_id, choice)]
+                cursor.execute(sql.insert_chosen + rows, links)
+            cursor.execute(sql.update_attempt, attempt)
+    stored = {
+        "id": response_id,
+        "attempt_id": attempt_id,
+        "question_id": question_id,
+        "is_correct": is_correct,
+        "answered_at": answered_at,
+    }
+    return Response.from_db(DEFAULT_DB_ALIAS, _RESPONSE, [stored[name] for name in _RESPONSE])
+
+
+@dataclass(frozen=True)
+class _Statements:
+    insert_response: str
+    returning: bool  # whether insert_response gives the new id back (else: lastrowid)
+    insert_chosen: str  # up to VALUES; the rows are appended
+    update_attempt: str
+    store_all: str | None  # all three in one statement, where the database can
+
+
+_BUILT: dict[str, _Statements] = {}  # by database vendor: only quoting differs
+
+
+def _statements(db) -> _Statements:
+    built = _BUILT.get(db.vendor)
+    if built is None:
+        built = _BUILT[db.vendor] = _build(db)
+    return built
+
+
+def _build(db) -> _Statements:
+    quote = db.ops.quote_name
+
+    def table(model) -> str:
+        return quote(model._meta.db_table)
+
+    def columns(*names: str, model=Response) -> str:
+        return ", ".join(quote(model._meta.get_field(name).column) for name in names)
+
+    link = Response.choices.through
+    response_id = quote(Response._meta.pk.column)
+    insert_response = (
+        f"INSERT INTO {table(Response)} "
+        f"({columns('attempt', 'question', 'is_correct', 'answered_at')}) "
+        "VALUES (%s, %s, %s, %s)"
+    )
+    insert_chosen = f"INSERT INTO {table(link)} ({columns('response', 'choice', model=link)})"
+    assignments = ", ".join(
+        f"{quote(Attempt._meta.get_field(name).column)} = %s"
+        for name in ("score", "total", "finished_at")
+    )
+    update_attempt = (
+        f"UPDATE {table(Attempt)} SET {assignments} WHERE {quote(Attempt._meta.pk.column)} = %s"
+    )
+    store_all = None
+    if db.vendor == "postgresql":
+        # Data-modifying WITH: the three writes run as one statement, all or nothing.
+        choice_type = Choice._meta.pk.db_type(db)
+        store_all = (
+            f"WITH response AS ({insert_response} RETURNING {response_id}), "
+            f"chosen AS ({insert_chosen} SELECT response.{response_id}, chosen.id "
+            f"FROM response, unnest(%s::{choice_type}[]) AS chosen(id)), "
+            f"attempt AS ({update_attempt}) "
+            f"SELECT {response_id} FROM response"
+        )
+    returning = db.features.can_return_columns_from_insert
+    return _Statements(
+        insert_response=f"{insert_response} RETURNING {response_id}"
+        if returning
+        else insert_response,
+        returning=returning,
+        insert_chosen=f"{insert_chosen} VALUES ",
+        update_attempt=update_attempt,
+        store_all=store_all,
+    )
