@@ -35,18 +35,34 @@ def _cleared_error_slots(shape: str) -> str:
     return render_to_string(f"{PAGE}#errors-oob", {"form": CalculatorForm(), "oob": True})
 
 
+# The blocks this process used last, so a repeat skips the key's hash and the shared cache's
+# unpickling (or, with Redis, its round trip). Safe to keep in a process: a block is a pure
+# function of what the key holds. As many as the local-memory cache holds (~30 KB each).
+RECENT_BLOCKS = 1000
+_recent_blocks: dict[tuple, SafeString] = {}
+
+
 def _cached(
     data: dict[str, str], part: str, base_url: str, draw: Callable[[], tuple[str, bool]]
 ) -> SafeString:
     """`part` of the page for the form data `data`: from the cache, or drawn and, when
     `draw` says the inputs were valid, stored."""
+    recent_key = (part, base_url, result_cache.shape_digest(), *data.items())
+    html = _recent_blocks.get(recent_key)
+    if html is not None:
+        return html
     key = result_cache.key(data, variant=part, chart_id=CHART_ID, base_url=base_url)
     html = result_cache.get(key)
     if html is None:
         html, valid = draw()
-        if valid:
-            result_cache.put(key, html)
-    return mark_safe(html)  # noqa: S308 (drawn by autoescaped templates and calculator_html)
+        if not valid:
+            return mark_safe(html)  # noqa: S308 (an error block: neither stored nor kept)
+        result_cache.put(key, html)
+    html = _recent_blocks[recent_key] = mark_safe(html)  # noqa: S308 (see below)
+    # (drawn by autoescaped templates and calculator_html)
+    while len(_recent_blocks) > RECENT_BLOCKS:
+        del _recent_blocks[next(iter(_recent_blocks))]  # the oldest entry
+    return html
 
 
 def live_block(

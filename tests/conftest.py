@@ -53,10 +53,13 @@ def learner_client(client, learner):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_lesson_shells():
-    """Lesson page shells a process keeps are per test: one test's content is not another's."""
-    from lessons import lesson_page
+def _fresh_process_memos():
+    """What a process keeps of rendered pages (lesson shells, calculator blocks) is per test."""
+    from lessons import calculator_blocks, lesson_page
 
-    lesson_page._recent_shells.clear()
+    memos = (lesson_page._recent_shells, calculator_blocks._recent_blocks)
+    for memo in memos:
+        memo.clear()
     yield
-    lesson_page._recent_shells.clear()
+    for memo in memos:
+        memo.clear()

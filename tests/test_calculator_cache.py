@@ -247,6 +247,7 @@ def test_invalid_inputs_show_field_errors_and_are_not_cached(client):
 def test_cache_outage_only_slows_the_page(client, monkeypatch, caplog, htmx):
     fresh = client.get(URL, PARAMS, headers=HTMX if htmx else {})
     monkeypatch.setattr(calculator_cache, "cache", BrokenCache())
+    calculator_blocks._recent_blocks.clear()  # as in a process that has not drawn it yet
     with caplog.at_level(logging.WARNING, logger="lessons.calculator_cache"):
         response = client.get(URL, PARAMS, headers=HTMX if htmx else {})
     assert response.status_code == 200
@@ -265,3 +266,28 @@ def test_copy_button_waits_for_javascript_on_the_page_only(client):
     block = client.get(URL, PARAMS, headers=HTMX).content.decode()
     assert 'data-copy="calc-share-link" hidden>' in page
     assert 'data-copy="calc-share-link">' in block
+
+
+@pytest.mark.django_db
+def test_a_process_keeps_recent_blocks_within_its_bound(client, monkeypatch):
+    monkeypatch.setattr(calculator_blocks, "RECENT_BLOCKS", 2)
+    for services in (10, 20, 30):
+        client.get(URL, {**PARAMS, "services": services}, headers=HTMX)
+    kept = calculator_blocks._recent_blocks
+    assert len(kept) == 2
+    assert not any(("services", "10") in key for key in kept)  # the oldest went first
+    # A repeat is served from the process and equals the shared cache's copy.
+    again = client.get(URL, {**PARAMS, "services": 30}, headers=HTMX).content.decode()
+    key = calculator_cache.key(
+        form_data({**PARAMS, "services": "30"}),
+        variant="swap",
+        chart_id=calculator_blocks.CHART_ID,
+        base_url="http://testserver/calculator/",
+    )
+    assert again == cache.get(key)
+
+
+@pytest.mark.django_db
+def test_an_invalid_input_is_not_kept_in_the_process(client):
+    client.get(URL, {**PARAMS, "services": "-4"}, headers=HTMX)
+    assert calculator_blocks._recent_blocks == {}
