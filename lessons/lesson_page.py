@@ -21,8 +21,11 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import quote
 
+from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.template.loader import get_template, render_to_string
@@ -35,6 +38,7 @@ from meshlearn.prepared import PreparedQuery
 from quizzes.models import Quiz
 from quizzes.question_sets import question_count
 
+from . import calculator_cache
 from .models import Course, Lesson
 from .progress import LessonProgress
 
@@ -107,16 +111,27 @@ def _cache_key(lesson: Lesson) -> str:
     return f"lesson-body:{_template_digest()}:{lesson.id}:{version}"
 
 
-_digest: str | None = None
+# Everything the cached HTML is drawn from besides the database: the page's templates, the
+# embedded calculator (its templates, code and Django's widgets: calculator_cache's digest)
+# and the static files' manifest (the page links hashed file names, which a deploy replaces).
+SHAPE_TEMPLATES = (TEMPLATE, "base.html", "includes/header.html")
+
+
+@lru_cache(maxsize=1)
+def _shape_digest() -> str:
+    digest = hashlib.sha256(calculator_cache.shape_digest().encode())
+    for name in SHAPE_TEMPLATES:
+        digest.update(get_template(name).template.source.encode())
+    digest.update(str(getattr(staticfiles_storage, "manifest_hash", "")).encode())
+    return digest.hexdigest()[:12]
 
 
 def _template_digest() -> str:
-    """Changes when the page template changes, so a deploy never serves bodies in an old shape."""
-    global _digest
-    if _digest is None:
-        source = get_template(TEMPLATE).template.source
-        _digest = hashlib.sha256(source.encode()).hexdigest()[:12]
-    return _digest
+    """Changes with the templates and static files, so a deploy never serves an old shape
+    from a shared cache (Redis outlives the processes)."""
+    if settings.DEBUG:  # the development server picks up template edits without a restart
+        _shape_digest.cache_clear()
+    return _shape_digest()
 
 
 def _quiz_links(lesson: Lesson) -> tuple[QuizLink | None, tuple[QuizLink, ...]]:

@@ -13,7 +13,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons import lesson_page
+from lessons import calculator_cache, lesson_page
 from lessons.models import Lesson, Section, SectionProgress
 from lessons.progress import SESSION_KEY
 from lessons.views import _lesson_context, lesson_detail
@@ -172,3 +172,39 @@ def test_the_page_costs_a_fixed_few_queries_once_its_shell_exists(
     # session: the course's lessons only.
     with django_assert_num_queries(4 if who == "learner" else 1):
         assert client.get(URL).status_code == 200
+
+
+def test_the_cache_key_covers_every_template_the_page_is_drawn_from(client, shipped_course):
+    from django.test.signals import template_rendered
+
+    drawn = set()
+
+    def seen(sender, template, **kwargs):
+        drawn.add(template.origin.template_name)
+
+    template_rendered.connect(seen)
+    try:
+        # The shipped course has a calculator section: its embed is drawn into the body.
+        for lesson in shipped_course.lessons.all():
+            client.get(lesson.get_absolute_url())
+    finally:
+        template_rendered.disconnect(seen)
+    assert "lessons/partials/_calculator_embed.html" in drawn
+    # The calculator's digest covers its own templates and Django's form widgets (by version).
+    widgets = {name for name in drawn if name.startswith("django/forms/widgets/")}
+    covered = {*lesson_page.SHAPE_TEMPLATES, *calculator_cache.SHAPE_TEMPLATES}
+    assert drawn - widgets <= covered
+
+
+def test_a_new_static_manifest_is_a_new_cache_key(monkeypatch):
+    class Manifest:
+        def __init__(self, digest):
+            self.manifest_hash = digest
+
+    keys = set()
+    for digest in ("old-release", "new-release"):
+        monkeypatch.setattr(lesson_page, "staticfiles_storage", Manifest(digest))
+        lesson_page._shape_digest.cache_clear()
+        keys.add(lesson_page._template_digest())
+    lesson_page._shape_digest.cache_clear()
+    assert len(keys) == 2
