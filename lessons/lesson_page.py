@@ -287,11 +287,12 @@ def viewer_kind(user) -> str:
 
 def page_shell(lessons: CourseLessons, lesson_id: int, viewer: str, build) -> PageShell:
     """The cached shell of a lesson page; `build()` gives the page context when it is missing."""
-    recent_key = (lesson_id, viewer, lessons.rows)
+    shape = _template_digest()
+    recent_key = (shape, lesson_id, viewer, lessons.rows)
     shell = _recent_shells.get(recent_key)
     if shell is None:
         digest = hashlib.sha256(repr(lessons.rows).encode()).hexdigest()[:20]
-        key = f"lesson-shell:{_template_digest()}:{lesson_id}:{viewer}:{digest}"
+        key = f"lesson-shell:{shape}:{lesson_id}:{viewer}:{digest}"
         shell = _recent_shells[recent_key] = _shared_shell(key, lesson_id, viewer, build)
         while len(_recent_shells) > RECENT_SHELLS:
             del _recent_shells[next(iter(_recent_shells))]  # the oldest entry
