@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString, mark_safe
 from lessons import calculator_cache as result_cache
 from lessons.calculator_forms import CalculatorForm, form_data
 from lessons.calculator_results import results_context
+from meshlearn import fragments
 
 PAGE = result_cache.PAGE
 LIVE = result_cache.LIVE
@@ -39,7 +40,7 @@ def _cleared_error_slots(shape: str) -> str:
 # unpickling (or, with Redis, its round trip). Safe to keep in a process: a block is a pure
 # function of what the key holds. As many as the local-memory cache holds (~30 KB each).
 RECENT_BLOCKS = 1000
-_recent_blocks: dict[tuple, SafeString] = {}
+_recent_blocks: fragments.Recent = fragments.Recent()
 
 
 def _cached(
@@ -52,17 +53,14 @@ def _cached(
     if html is not None:
         return html
     key = result_cache.key(data, variant=part, chart_id=CHART_ID, base_url=base_url)
-    html = result_cache.get(key)
+    html = fragments.cache_get(key)
     if html is None:
         html, valid = draw()
         if not valid:
             return mark_safe(html)  # noqa: S308 (an error block: neither stored nor kept)
-        result_cache.put(key, html)
-    html = _recent_blocks[recent_key] = mark_safe(html)  # noqa: S308 (see below)
-    # (drawn by autoescaped templates and calculator_html)
-    while len(_recent_blocks) > RECENT_BLOCKS:
-        del _recent_blocks[next(iter(_recent_blocks))]  # the oldest entry
-    return html
+        fragments.cache_set(key, html, result_cache.TIMEOUT)
+    # Drawn by autoescaped templates and calculator_html, which escapes every value.
+    return _recent_blocks.keep(recent_key, mark_safe(html), RECENT_BLOCKS)  # noqa: S308
 
 
 def live_block(

@@ -17,23 +17,20 @@ Content must change through `save()`/`delete()` (the admin and `loadcourse` do):
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 import secrets
 from dataclasses import dataclass
-from functools import lru_cache
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.cache import cache
 from django.db.models import Count, Q
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from meshlearn import fragments
 from meshlearn.prepared import PreparedQuery
 from quizzes.models import Quiz
 from quizzes.question_sets import question_count
@@ -41,8 +38,6 @@ from quizzes.question_sets import question_count
 from . import calculator_cache
 from .models import Course, Lesson
 from .progress import LessonProgress
-
-logger = logging.getLogger(__name__)
 
 TEMPLATE = "lessons/lesson.html"
 CACHE_SECONDS = 24 * 3600  # unused versions age out; a current one is rebuilt at most daily
@@ -83,17 +78,10 @@ class LessonBody:
 def lesson_body(lesson: Lesson) -> LessonBody:
     """The lesson's shared part, from the cache or rendered now (`lesson.course` must be loaded)."""
     key = _cache_key(lesson)
-    try:
-        body = cache.get(key)
-    except Exception:  # a cache outage (Redis down) slows lesson pages; it must not break them
-        logger.exception("Lesson cache unavailable; rendering lesson %s", lesson.id)
-        return _render_body(lesson)
+    body = fragments.cache_get(key)
     if body is None:
         body = _render_body(lesson)
-        try:
-            cache.set(key, body, CACHE_SECONDS)
-        except Exception:
-            logger.exception("Lesson cache unavailable; lesson %s not stored", lesson.id)
+        fragments.cache_set(key, body, CACHE_SECONDS)
     return body
 
 
@@ -117,21 +105,10 @@ def _cache_key(lesson: Lesson) -> str:
 SHAPE_TEMPLATES = (TEMPLATE, "base.html", "includes/header.html")
 
 
-@lru_cache(maxsize=1)
-def _shape_digest() -> str:
-    digest = hashlib.sha256(calculator_cache.shape_digest().encode())
-    for name in SHAPE_TEMPLATES:
-        digest.update(get_template(name).template.source.encode())
-    digest.update(str(getattr(staticfiles_storage, "manifest_hash", "")).encode())
-    return digest.hexdigest()[:12]
-
-
+@fragments.per_deploy
 def _template_digest() -> str:
-    """Changes with the templates and static files, so a deploy never serves an old shape
-    from a shared cache (Redis outlives the processes)."""
-    if settings.DEBUG:  # the development server picks up template edits without a restart
-        _shape_digest.cache_clear()
-    return _shape_digest()
+    manifest = getattr(staticfiles_storage, "manifest_hash", "")
+    return fragments.shape_digest(SHAPE_TEMPLATES, (), [calculator_cache.shape_digest(), manifest])
 
 
 def _quiz_links(lesson: Lesson) -> tuple[QuizLink | None, tuple[QuizLink, ...]]:
@@ -293,9 +270,11 @@ def page_shell(lessons: CourseLessons, lesson_id: int, viewer: str, build) -> Pa
     if shell is None:
         digest = hashlib.sha256(repr(lessons.rows).encode()).hexdigest()[:20]
         key = f"lesson-shell:{shape}:{lesson_id}:{viewer}:{digest}"
-        shell = _recent_shells[recent_key] = _shared_shell(key, lesson_id, viewer, build)
-        while len(_recent_shells) > RECENT_SHELLS:
-            del _recent_shells[next(iter(_recent_shells))]  # the oldest entry
+        shell = fragments.cache_get(key)
+        if shell is None:
+            shell = _build_shell(viewer, build())
+            fragments.cache_set(key, shell, CACHE_SECONDS)
+        _recent_shells.keep(recent_key, shell, RECENT_SHELLS)
     return shell
 
 
@@ -303,22 +282,7 @@ def page_shell(lessons: CourseLessons, lesson_id: int, viewer: str, build) -> Pa
 # keep in a process: the key holds the course's versions, read from the database on every
 # request, so an edit is never served from here.
 RECENT_SHELLS = 64
-_recent_shells: dict[tuple, PageShell] = {}
-
-
-def _shared_shell(key: str, lesson_id: int, viewer: str, build) -> PageShell:
-    try:
-        shell = cache.get(key)
-    except Exception:
-        logger.exception("Lesson cache unavailable; rendering lesson %s", lesson_id)
-        return _build_shell(viewer, build())
-    if shell is None:
-        shell = _build_shell(viewer, build())
-        try:
-            cache.set(key, shell, CACHE_SECONDS)
-        except Exception:
-            logger.exception("Lesson cache unavailable; shell of lesson %s not stored", lesson_id)
-    return shell
+_recent_shells: fragments.Recent = fragments.Recent()
 
 
 class _SlotUser:

@@ -21,6 +21,7 @@ from lessons.calculator import INPUT_SPECS, MeshInputs, estimate
 from lessons.calculator_forms import form_data
 from lessons.calculator_reading import format_value
 from lessons.models import SavedScenario
+from meshlearn import fragments
 
 URL = "/calculator/"
 HTMX = {"HX-Request": "true"}
@@ -106,7 +107,7 @@ def test_key_separates_what_changes_the_html():
 
 def test_key_changes_when_a_template_changes(monkeypatch):
     before = _swap_key(PARAMS)
-    real = calculator_cache.get_template
+    real = fragments.get_template
 
     def edited(name):
         template = real(name)
@@ -118,13 +119,13 @@ def test_key_changes_when_a_template_changes(monkeypatch):
             return type("T", (), {"template": Edited})()
         return template
 
-    monkeypatch.setattr(calculator_cache, "get_template", edited)
-    calculator_cache._shape_digest.cache_clear()
+    monkeypatch.setattr(fragments, "get_template", edited)
+    calculator_cache.shape_digest.cache_clear()
     try:
         assert _swap_key(PARAMS) != before
     finally:
         monkeypatch.undo()
-        calculator_cache._shape_digest.cache_clear()
+        calculator_cache.shape_digest.cache_clear()
     assert _swap_key(PARAMS) == before
 
 
@@ -246,9 +247,9 @@ def test_invalid_inputs_show_field_errors_and_are_not_cached(client):
 @pytest.mark.parametrize("htmx", [True, False], ids=["block", "page"])
 def test_cache_outage_only_slows_the_page(client, monkeypatch, caplog, htmx):
     fresh = client.get(URL, PARAMS, headers=HTMX if htmx else {})
-    monkeypatch.setattr(calculator_cache, "cache", BrokenCache())
+    monkeypatch.setattr(fragments, "cache", BrokenCache())
     calculator_blocks._recent_blocks.clear()  # as in a process that has not drawn it yet
-    with caplog.at_level(logging.WARNING, logger="lessons.calculator_cache"):
+    with caplog.at_level(logging.WARNING, logger="meshlearn.fragments"):
         response = client.get(URL, PARAMS, headers=HTMX if htmx else {})
     assert response.status_code == 200
     if htmx:

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lessons.models import ConfigExample, Lesson, Section
+from meshlearn import fragments
 from quizzes.models import Question, Quiz
 
 pytestmark = pytest.mark.django_db
@@ -129,12 +130,10 @@ def test_the_table_of_contents_survives_an_htmx_mark(learner_client, mini_course
 
 
 def test_a_cache_outage_slows_the_page_but_does_not_break_it(client, mini_course, monkeypatch):
-    from lessons import lesson_page
-
     def down(*args, **kwargs):
         raise ConnectionError("Redis is down")
 
-    monkeypatch.setattr(lesson_page.cache, "get", down)
-    monkeypatch.setattr(lesson_page.cache, "set", down)
+    monkeypatch.setattr(fragments.cache, "get", down)
+    monkeypatch.setattr(fragments.cache, "set", down)
     html = page(client)
     assert "moves networking concerns" in html and "0 of 3 sections read" in html

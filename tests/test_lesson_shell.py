@@ -17,6 +17,7 @@ from lessons import calculator_cache, lesson_page
 from lessons.models import Lesson, Section, SectionProgress
 from lessons.progress import SESSION_KEY
 from lessons.views import _lesson_context, lesson_detail
+from meshlearn import fragments
 from meshlearn.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
@@ -144,8 +145,8 @@ def test_a_cache_outage_still_serves_the_page(client, mini_course, monkeypatch):
     def down(*args, **kwargs):
         raise ConnectionError("Redis is down")
 
-    monkeypatch.setattr(lesson_page.cache, "get", down)
-    monkeypatch.setattr(lesson_page.cache, "set", down)
+    monkeypatch.setattr(fragments.cache, "get", down)
+    monkeypatch.setattr(fragments.cache, "set", down)
     response = client.get(URL)
     assert response.status_code == 200 and "0 of 3 sections read" in response.content.decode()
 
@@ -204,7 +205,7 @@ def test_a_new_static_manifest_is_a_new_cache_key(monkeypatch):
     keys = set()
     for digest in ("old-release", "new-release"):
         monkeypatch.setattr(lesson_page, "staticfiles_storage", Manifest(digest))
-        lesson_page._shape_digest.cache_clear()
+        lesson_page._template_digest.cache_clear()
         keys.add(lesson_page._template_digest())
-    lesson_page._shape_digest.cache_clear()
+    lesson_page._template_digest.cache_clear()
     assert len(keys) == 2
