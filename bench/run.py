@@ -198,9 +198,10 @@ def fresh_postgres(url: str) -> bool:
     return True
 
 
-def seed(env: dict[str, str]) -> dict:
+def run_seed(env: dict[str, str], *args: str) -> str:
+    """bench/seed.py in the servers' environment; its last line of output."""
     out = subprocess.run(
-        [PYTHON, str(ROOT / "bench" / "seed.py")],
+        [PYTHON, str(ROOT / "bench" / "seed.py"), *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -208,7 +209,11 @@ def seed(env: dict[str, str]) -> dict:
         timeout=300,
         check=True,
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    return out.stdout.strip().splitlines()[-1]
+
+
+def seed(env: dict[str, str]) -> dict:
+    return json.loads(run_seed(env))
 
 
 # --- wrk -----------------------------------------------------------------------------------
@@ -494,16 +499,7 @@ def combine(rounds: list[Result]) -> Result:
 
 
 def count_responses(env: dict[str, str]) -> int:
-    out = subprocess.run(
-        [PYTHON, str(ROOT / "bench" / "seed.py"), "count-responses"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return int(out.stdout.strip().splitlines()[-1])
+    return int(run_seed(env, "count-responses"))
 
 
 # --- page weight ---------------------------------------------------------------------------
