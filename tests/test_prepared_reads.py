@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.utils import timezone
 
 from lessons.models import Section, SectionProgress
@@ -116,3 +117,20 @@ def test_pages_find_the_signed_in_learner_through_these_stores(client, learner):
     request = client.get("/").wsgi_request
     assert isinstance(request.session, SessionStore)
     assert request.user == learner and request.user.is_authenticated
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="server-side prepared statements: PostgreSQL"
+)
+def test_postgresql_prepares_a_statement_run_often_and_still_answers_right(learner):
+    def prepared_count() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+            return cursor.fetchone()[0]
+
+    before = prepared_count()
+    for _ in range(7):  # past psycopg's threshold of 5 runs on one connection
+        (user,) = USER_BY_PK.instances(learner.pk)
+        assert user.username == learner.username
+    assert prepared_count() > before
+    assert USER_BY_PK.instances(learner.pk + 1000) == []

@@ -52,6 +52,19 @@ def test_sessions_are_never_kept_in_a_process():
     ]
 
 
+def test_postgresql_prepares_statements_unless_a_pooler_needs_them_off():
+    show = (
+        "import meshlearn.settings as s; o = s.DATABASES['default'].get('OPTIONS', {});"
+        " print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    postgres = {**PRODUCTION, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test"}
+    assert run_python(["-c", show], postgres).stdout.split() == ["True", "5"]
+    off = {**postgres, "DJANGO_PG_PREPARED": "0"}
+    assert run_python(["-c", show], off).stdout.split() == ["None", "None"]
+    sqlite = {**PRODUCTION, "DATABASE_URL": "sqlite:////tmp/x.sqlite3"}
+    assert run_python(["-c", show], sqlite).stdout.split() == ["None", "None"]
+
+
 def test_https_requests_get_hsts(client):
     response = client.get("/healthz/", secure=True)
     assert "max-age=31536000" in response["Strict-Transport-Security"]
