@@ -166,6 +166,21 @@ def stop(server: subprocess.Popen) -> None:
             server.wait()
 
 
+def wait_idle(port: int) -> None:
+    """Let the workers finish what the last run left queued before the next run starts.
+
+    When wrk stops, up to CONNECTIONS requests are still queued or in flight; after a slow page
+    (/me/ at ~100 ms a request) they keep both workers busy for most of a second, and the next
+    page's first requests would wait behind them and be counted in its tail. Idle means three
+    bare requests in a row answered in under 10 ms (bounded at 5 s).
+    """
+    fast, deadline = 0, time.monotonic() + 5
+    while fast < 3 and time.monotonic() < deadline:
+        started = time.monotonic()
+        fetch(port, "GET", "/bench/bare/")
+        fast = fast + 1 if time.monotonic() - started < 0.01 else 0
+
+
 def fetch(port: int, method: str, path: str, headers=None, body: str = ""):
     connection = http.client.HTTPConnection(HOST, port, timeout=30)
     try:
@@ -458,10 +473,12 @@ def bench_database(label: str, database_url: str, script_dir: Path) -> dict | No
             run_wrk(base, target, WARMUP, script_dir)
         for number in range(1, ROUNDS + 1):
             for target in interleaved:
+                wait_idle(port)
                 rounds[target.key].append(run_wrk(base, target, SECONDS, script_dir))
             print(f"  round {number} of {ROUNDS} done", flush=True)
         for target in measured:
             if target.key in INFO_ONLY:
+                wait_idle(port)
                 rounds[target.key] = [run_wrk(base, target, SECONDS, script_dir)]
         results: dict[str, Result | str] = dict(unavailable)
         for target in measured:
