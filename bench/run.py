@@ -6,7 +6,9 @@ then a measured run at 16 connections. Every page is first fetched once and chec
 and the content that proves it is the page meant, not a login redirect or an error page), so a
 fast wrong answer cannot pass for a fast page. Printed: requests/s, p50, p99, each page's ratio
 to the bare view (the same middleware, no work: the ceiling), the targets as PASS/MISS, and the
-compressed weight of the lesson page with all its assets.
+compressed weight of the lesson page with all its assets. An information-only column gives each
+page's ratio to the bare view plus the session and user lookup (the signed-in floor), which
+shows how much of a page's cost is its own and how much every signed-in request pays.
 
 Traffic goes to 127.0.0.1 only; every run is bounded in time and stops its servers.
 The machine may be shared, so the pages are measured in ROUNDS interleaved rounds (bare, lesson,
@@ -589,12 +591,13 @@ def report(runs: list[dict]) -> None:
     for run in runs:
         results = run["results"]
         bare = results.get("bare")
+        floor = results.get("bare-user")
         load = run.get("load")
         load_text = f" (load average {load[0]:.2f} at start, {load[1]:.2f} at end)" if load else ""
         print(f"\n{run['label']}{load_text}")
         print(
             f"  {'page':<44}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'p99/p50':>9}{'x bare':>8}"
-            "  rounds req/s"
+            f"{'x floor':>8}  rounds req/s"
         )
         for target in run["targets"]:
             result = results[target.key]
@@ -602,14 +605,20 @@ def report(runs: list[dict]) -> None:
                 print(f"  {target.label:<44}{'not available':>44}")
                 continue
             ratio = result.rps / bare.rps if isinstance(bare, Result) else float("nan")
+            floor_ratio = result.rps / floor.rps if isinstance(floor, Result) else float("nan")
             bad = f"  ({result.bad} failed of {result.requests})" if result.bad else ""
             spread = "/".join(f"{rps:.0f}" for rps in result.rounds)
             print(
                 f"  {target.label:<44}{result.rps:>9.1f}{result.p50_ms:>9.2f}"
-                f"{result.p99_ms:>9.2f}{result.spread:>9.2f}{ratio:>8.2f}  {spread}{bad}"
+                f"{result.p99_ms:>9.2f}{result.spread:>9.2f}{ratio:>8.2f}{floor_ratio:>8.2f}"
+                f"  {spread}{bad}"
             )
             if result.note:
                 print(f"    {result.note}")
+        print(
+            "  x floor: against the bare view plus the session and user lookup, which every\n"
+            "  signed-in page pays first (information only: the targets are against the bare view)"
+        )
         print("  targets:")
         for key, share in RATIO_TARGETS.items():
             result = results.get(key)
