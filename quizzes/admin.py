@@ -107,7 +107,16 @@ class AttemptAdmin(admin.ModelAdmin):
     list_filter = ("quiz",)
     list_select_related = ("quiz", "user")
     search_fields = ("user__username",)
-    readonly_fields = ("user", "anon_id", "quiz", "started_at", "finished_at", "score", "total")
+    readonly_fields = (
+        "user",
+        "anon_id",
+        "quiz",
+        "started_at",
+        "finished_at",
+        "score",
+        "total",
+        "pass_percent",
+    )
     inlines = [ResponseInline]
 
     def has_add_permission(self, request) -> bool:

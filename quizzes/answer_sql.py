@@ -80,9 +80,10 @@ def store_answer(
     score: int,
     total: int,
     finished_at: datetime | None,
+    pass_percent: int | None = None,
 ) -> Response:
     """Store one response with the choices it chose, and the attempt's new score and total
-    (and finishing time, once it is finished).
+    (and, once it is finished, its finishing time and the pass mark it is judged by).
 
     The unique constraint refuses a second response to the question with an IntegrityError,
     before anything else is written. PostgreSQL does all of it in one statement (one round
@@ -92,7 +93,8 @@ def store_answer(
     sql = _statements(db)
     answered_at = timezone.now()
     response = [attempt_id, question_id, is_correct, db.ops.adapt_datetimefield_value(answered_at)]
-    attempt = [score, total, db.ops.adapt_datetimefield_value(finished_at), attempt_id]
+    finished = db.ops.adapt_datetimefield_value(finished_at)
+    attempt = [score, total, finished, pass_percent, attempt_id]
     chosen = sorted(choice_ids)
     with db.cursor() as cursor:
         if sql.store_all is not None:
@@ -154,7 +156,7 @@ def _build(db) -> _Statements:
     insert_chosen = f"INSERT INTO {table(link)} ({columns('response', 'choice', model=link)})"
     assignments = ", ".join(
         f"{quote(Attempt._meta.get_field(name).column)} = %s"
-        for name in ("score", "total", "finished_at")
+        for name in ("score", "total", "finished_at", "pass_percent")
     )
     update_attempt = (
         f"UPDATE {table(Attempt)} SET {assignments} WHERE {quote(Attempt._meta.pk.column)} = %s"

@@ -45,7 +45,11 @@ class Quiz(models.Model):
     )
     order = models.PositiveIntegerField(default=0)
     pass_percent = models.PositiveSmallIntegerField(
-        default=70, help_text="Score needed to pass, in percent of the questions."
+        default=70,
+        help_text=(
+            "Score needed to pass, in percent of the questions. Attempts finished before a"
+            " change keep the mark they were judged by."
+        ),
     )
     draw_per_lesson = models.PositiveSmallIntegerField(
         default=0,
@@ -141,6 +145,9 @@ class Attempt(models.Model):
     # The questions a drawn exam asked in this attempt, in order; empty for an ordinary quiz,
     # which asks its own questions. Kept so a review shows exactly what was asked.
     question_ids = models.JSONField(default=list, blank=True, editable=False)
+    # The quiz's pass mark when this attempt finished: a result stands as it was judged, so an
+    # instructor raising the mark later does not turn a learner's pass into a fail (or back).
+    pass_percent = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -168,9 +175,14 @@ class Attempt(models.Model):
         return scoring.percent(self.score, self.total)
 
     @property
+    def pass_mark(self) -> int:
+        """The mark this attempt is judged by: the quiz's when it finished; today's while open."""
+        return self.pass_percent if self.pass_percent is not None else self.quiz.pass_percent
+
+    @property
     def passed(self) -> bool:
         return self.finished_at is not None and scoring.passed(
-            self.score, self.total, self.quiz.pass_percent
+            self.score, self.total, self.pass_mark
         )
 
 

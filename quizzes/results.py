@@ -4,6 +4,7 @@ final quizzes they have passed (for "Course completed")."""
 from dataclasses import dataclass
 
 from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models.functions import Coalesce
 
 from . import scoring
 from .models import Attempt, Quiz
@@ -45,7 +46,8 @@ def final_quizzes_to_pass(attempts: QuerySet[Attempt], course_ids) -> dict[int, 
     passing = (
         attempts.filter(quiz=OuterRef("pk"), finished_at__isnull=False, total__gt=0)
         .alias(points=F("score") * 100)
-        .filter(points__gte=OuterRef("pass_percent") * F("total"))
+        # Judged by the mark kept when the attempt finished (Attempt.pass_percent).
+        .filter(points__gte=Coalesce(F("pass_percent"), OuterRef("pass_percent")) * F("total"))
     )
     to_pass = (
         Quiz.objects.filter(course_id__in=course_ids, lesson__isnull=True)

@@ -105,10 +105,11 @@ def attempt_answer(
         return attempts.get(pk=attempt.pk)
 
     sheet = _answer_safely(lock, attempt.pk, question.pk, choice_ids)
-    attempt.score, attempt.total, attempt.finished_at = (
+    attempt.score, attempt.total, attempt.finished_at, attempt.pass_percent = (
         sheet.attempt.score,
         sheet.attempt.total,
         sheet.attempt.finished_at,
+        sheet.attempt.pass_percent,
     )
     return sheet.response
 
@@ -204,11 +205,14 @@ def _answer(
             score=count.score,
             total=count.total,
             finished_at=finished_at,
+            pass_percent=attempt.quiz.pass_percent if finished_at else None,
         )
     except IntegrityError:
         raise _AnswerRaced from None
     # Everything the feedback shows is known now: nothing is read back.
     attempt.score, attempt.total, attempt.finished_at = count.score, count.total, finished_at
+    if finished_at:
+        attempt.pass_percent = attempt.quiz.pass_percent
     return AnswerSheet(attempt, question, choices, response, chosen, list(answers), count.answered)
 
 
@@ -235,7 +239,8 @@ def attempt_settle(*, attempt: Attempt) -> Attempt:
         locked.score, locked.total = count.score, count.total
         if count.complete:
             locked.finished_at = timezone.now()
-        locked.save(update_fields=["score", "total", "finished_at"])
+            locked.pass_percent = locked.quiz.pass_percent
+        locked.save(update_fields=["score", "total", "finished_at", "pass_percent"])
     return locked
 
 
