@@ -1,0 +1,68 @@
+"""No page scrolls sideways on a small phone (320 px wide).
+
+Wide tables and code scroll inside their own box; Istio's long names and field paths wrap. A
+page wider than the screen makes the whole page slide under a learner's thumb, so every page a
+learner or an instructor reaches is checked, with real data in the tables.
+"""
+
+from django.utils import timezone
+
+from lessons.models import Lesson, Section, SectionProgress
+from quizzes import services
+from quizzes.models import Quiz
+from teams.services import membership_join, team_create
+
+from .conftest import PASSWORD, log_in
+
+SMALL_PHONE = {"width": 320, "height": 640}
+
+
+def finish(quiz: Quiz, user) -> int:
+    attempt = services.attempt_start(quiz=quiz, user=user)
+    for number, question in enumerate(quiz.questions.prefetch_related("choices")):
+        choices = list(question.choices.all())
+        chosen = [c.id for c in choices if c.is_correct == (number % 2 == 0)][:1] or [choices[0].id]
+        services.attempt_answer(attempt=attempt, question=question, choice_ids=chosen)
+    return attempt.id
+
+
+def test_no_page_scrolls_sideways_on_a_small_phone(
+    live_server, course, new_page, django_user_model
+):
+    lead = django_user_model.objects.create_user("lead-with-a-rather-long-name", password=PASSWORD)
+    learner = django_user_model.objects.create_user("esther-van-den-berg", password=PASSWORD)
+    team = team_create(name="Payments platform", slug="payments", courses=[course], creator=lead)
+    membership_join(team=team, user=learner)
+    for who in (lead, learner):
+        for section in Section.objects.filter(lesson__course=course)[:20]:
+            SectionProgress.objects.create(user=who, section=section, read_at=timezone.now())
+    final = Quiz.objects.get(slug="istio-final-quiz")
+    attempt_id = finish(final, lead)
+    for quiz in Quiz.objects.filter(lesson__isnull=False)[:3]:
+        finish(quiz, learner)
+
+    page = new_page(viewport=SMALL_PHONE)
+    base = live_server.url
+    log_in(page, base, lead.username)
+    paths = [lesson.get_absolute_url() for lesson in Lesson.objects.filter(course=course)]
+    paths += [
+        "/",
+        course.get_absolute_url(),
+        "/calculator/?services=400&replicas=12&rps=25000&mode=ambient&waypoints=8",
+        "/lab/",
+        "/me/",
+        final.get_absolute_url(),
+        f"/quizzes/{final.slug}/attempts/{attempt_id}/",
+        "/teams/",
+        f"/teams/{team.slug}/",
+        f"/teams/{team.slug}/members/{learner.username}/",
+        "/accounts/password_change/",
+    ]
+    too_wide = {}
+    for path in paths:
+        response = page.goto(base + path)
+        assert response.status == 200, path
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > SMALL_PHONE["width"]:
+            too_wide[path] = width
+    assert not too_wide, f"wider than {SMALL_PHONE['width']} px: {too_wide}"
