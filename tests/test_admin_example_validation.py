@@ -138,4 +138,4 @@ def test_lesson_page_shows_a_broken_examples_problems(client, section):
     )
     html = client.get(section.lesson.get_absolute_url()).content.decode()
     assert "Deliberately broken" in html
-    assert "`circuitBreaker` is not a field of TrafficPolicy." in html
+    assert "<code>circuitBreaker</code> is not a field of TrafficPolicy." in html

@@ -1,0 +1,46 @@
+"""Checker messages on pages: quoted names in code, links clickable, a learner's paste escaped."""
+
+import pytest
+from django.template import Context, Template
+
+from lessons.istio import validate
+
+pytestmark = pytest.mark.django_db
+
+
+def render(value: str) -> str:
+    return Template("{% load checker_text %}{{ value|checker_text }}").render(
+        Context({"value": value})
+    )
+
+
+def test_backticked_names_become_code_and_links_are_clickable():
+    html = render("Istio has no `circuitBreaker` field. See https://istio.io/latest/docs/")
+    assert "<code>circuitBreaker</code>" in html and "`" not in html
+    assert '<a href="https://istio.io/latest/docs/">https://istio.io/latest/docs/</a>' in html
+
+
+def test_what_a_learner_pasted_stays_text():
+    html = render('Unknown field `<script>alert("x")</script>` in spec')
+    assert "<script>" not in html
+    assert "<code>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</code>" in html
+
+
+def test_an_odd_backtick_is_left_as_written():
+    assert render("a ` b `c`") == "a ` b `c`"
+    assert render("no quotes at all") == "no quotes at all"
+
+
+def test_the_lab_page_shows_checker_names_as_code(client):
+    config = (
+        "apiVersion: networking.istio.io/v1\nkind: DestinationRule\nmetadata:\n  name: r\n"
+        "spec:\n  host: reviews\n  trafficPolicy:\n    circuitBreaker: {}\n"
+    )
+    problems = validate(config)
+    assert any("`" in p.message + p.hint for p in problems)  # the checker quotes names
+    html = client.post("/lab/", {"config": config}).content.decode()
+    assert "<code>circuitBreaker</code> is not a field of TrafficPolicy." in html
+    assert "<code>connectionPool</code>" in html and "<code>outlierDetection</code>" in html
+    assert 'href="https://istio.io/latest/docs/tasks/traffic-management/circuit-breaking/"' in html
+    messages = html.split('class="lab-problems"', 1)[1].split("</ol>", 1)[0]
+    assert "`" not in messages
