@@ -7,6 +7,7 @@ instructor adds a section, a completed lesson becomes "in progress" again (with 
 unread); when a section is removed, its marks go with it and the lesson is judged on the rest.
 """
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -185,6 +186,20 @@ class CourseProgress:
     @property
     def started(self) -> bool:
         return self.read > 0
+
+    @property
+    def reading_minutes(self) -> int:
+        return sum(lesson.reading_minutes for lesson, _ in self.lessons)
+
+    @property
+    def minutes_left(self) -> int:
+        """Reading time of what is unread: each lesson's minutes times its unread share."""
+        left = sum(
+            lesson.reading_minutes * (lp.total - lp.read) / lp.total
+            for lesson, lp in self.lessons
+            if lp.total
+        )
+        return math.ceil(left)
 
 
 def course_progress(request, courses) -> list[CourseProgress]:

@@ -1,11 +1,13 @@
 """Catalogue, course and lesson pages: content, drafts, 404s and the query budget."""
 
+import math
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from lessons.models import ConfigExample, Course, Lesson, Section
+from lessons.models import ConfigExample, Course, Lesson, Section, SectionProgress
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +123,21 @@ def test_home_query_count_is_constant(client, learner, mini_course, django_asser
     with django_assert_max_num_queries(9) as large:
         client.get("/")
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_course_page_and_card_give_the_reading_time_and_what_is_left(client, learner, mini_course):
+    lessons = list(Lesson.objects.filter(course=mini_course).order_by("order"))
+    Lesson.objects.filter(pk=lessons[0].pk).update(reading_minutes=12)
+    Lesson.objects.filter(pk=lessons[1].pk).update(reading_minutes=7)
+    html = client.get("/courses/mini-mesh/").content.decode()
+    assert f"{len(lessons)} lessons, 19 min of reading" in html
+    assert "min left" not in html  # nothing read yet: the total says it
+    client.force_login(learner)
+    first = lessons[0].sections.order_by("order")
+    half = first.count() // 2 or 1
+    for section in first[:half]:
+        SectionProgress.objects.create(user=learner, section=section, read_at=timezone.now())
+    left = math.ceil(12 * (first.count() - half) / first.count() + 7)
+    for page in ("/courses/mini-mesh/", "/"):
+        html = client.get(page).content.decode()
+        assert f"19 min of reading ({left} min left)" in html, page
