@@ -126,3 +126,19 @@ def test_the_bench_view_exists_only_when_the_bench_asks_for_it(client, settings,
     client.force_login(learner)
     assert client.get("/bench/bare-signed-in/").content == b"ok user\n"
     assert client.get("/healthz/").status_code == 200  # the site's URLs are all still there
+
+
+def test_collected_static_files_get_brotli_and_gzip_copies(tmp_path):
+    # What `make serve` runs; WhiteNoise serves the .br copy to browsers that ask for it.
+    script = (
+        "import sys, django; django.setup();"
+        "from django.conf import settings; settings.STATIC_ROOT = sys.argv[1];"
+        "from django.core.management import call_command;"
+        "call_command('collectstatic', interactive=False, verbosity=0)"
+    )
+    env = {**PRODUCTION, "DJANGO_SETTINGS_MODULE": "meshlearn.settings"}
+    result = run_python(["-c", script, str(tmp_path)], env)
+    assert result.returncode == 0, result.stderr
+    css = [path.name for path in (tmp_path / "css").iterdir() if path.name.startswith("site.")]
+    hashed = next(name for name in css if name.endswith(".css") and name.count(".") == 2)
+    assert f"{hashed}.br" in css and f"{hashed}.gz" in css
