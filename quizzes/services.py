@@ -13,6 +13,7 @@ which is refused the same way. A refused answer never changes the stored score.
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -194,7 +195,7 @@ def _answer(
     correct = scoring.is_correct(question.kind, {c.id for c in choices if c.is_correct}, chosen)
     answers[question.id] = correct
     count = scoring.tally(answers.values())
-    finished_at = timezone.now() if count.complete else None
+    finished_at, pass_percent = _finish(attempt, count)
     try:
         # No savepoint: should the constraint refuse the row, the whole transaction is dropped.
         response = answer_sql.store_answer(
@@ -205,15 +206,22 @@ def _answer(
             score=count.score,
             total=count.total,
             finished_at=finished_at,
-            pass_percent=attempt.quiz.pass_percent if finished_at else None,
+            pass_percent=pass_percent,
         )
     except IntegrityError:
         raise _AnswerRaced from None
     # Everything the feedback shows is known now: nothing is read back.
-    attempt.score, attempt.total, attempt.finished_at = count.score, count.total, finished_at
-    if finished_at:
-        attempt.pass_percent = attempt.quiz.pass_percent
+    attempt.score, attempt.total = count.score, count.total
+    attempt.finished_at, attempt.pass_percent = finished_at, pass_percent
     return AnswerSheet(attempt, question, choices, response, chosen, list(answers), count.answered)
+
+
+def _finish(attempt: Attempt, count: scoring.Tally) -> tuple[datetime | None, int | None]:
+    """When the count completes the attempt: its finishing time and the pass mark it is judged
+    by from then on (the quiz's now); (None, None) while questions are open."""
+    if not count.complete:
+        return None, None
+    return timezone.now(), attempt.quiz.pass_percent
 
 
 def _asks(attempt: Attempt, question: Question) -> bool:
@@ -237,9 +245,7 @@ def attempt_settle(*, attempt: Attempt) -> Attempt:
     if locked.finished_at is None:
         count = scoring.tally(_answers(locked).values())
         locked.score, locked.total = count.score, count.total
-        if count.complete:
-            locked.finished_at = timezone.now()
-            locked.pass_percent = locked.quiz.pass_percent
+        locked.finished_at, locked.pass_percent = _finish(locked, count)
         locked.save(update_fields=["score", "total", "finished_at", "pass_percent"])
     return locked
 
