@@ -378,8 +378,7 @@ def _caveats(inputs: MeshInputs) -> str:
     parts = []
     if inputs.mtls == "off":
         parts.append(
-            "Istio publishes no mTLS on/off figure; the figure was measured with mTLS on "
-            "and is used unchanged."
+            "Istio publishes no mTLS on/off figure; the published figure is used unchanged."
         )
     if inputs.access_logs or inputs.tracing_pct > 0 or not inputs.metrics:
         parts.append(

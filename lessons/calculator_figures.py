@@ -92,7 +92,7 @@ class FigureSet:
     mixer_telemetry_cpu: Figure | None = None  # vCPU per 1000 mesh-wide rps (Mixer era)
 
 
-_LOAD_TEST_1_24 = "1000 rps, 1 KB payload, 2 worker threads, mTLS on"
+_LOAD_TEST_1_24 = "1000 rps, 1 KB payload, 2 worker threads (sidecar and waypoint)"
 _LATENCY_1_20 = "1000 rps, 1 KB payload, 2-64 connections, 2 proxy workers, mTLS on"
 _LATENCY_1_22 = "two ztunnels; 1000 rps, 1 KB payload, 1-64 connections, mTLS on"
 _ISTIOD = "one istiod for 1000 services and 2000 sidecars, with namespace isolation"

@@ -81,7 +81,9 @@ def test_circuit_breaker_hint_teaches_connection_pool_and_outlier_detection():
     assert breaker.severity == "error" and breaker.code == "IST0106"
     assert (breaker.line, breaker.column) == (13, 5)
     assert "connectionPool" in breaker.hint and "outlierDetection" in breaker.hint
-    assert "consecutive5xxErrors" in breaker.hint  # its consecutiveErrors has a new home
+    # Its consecutiveErrors has a new home: gateway errors (what it counted), or every 5xx.
+    assert "consecutiveGatewayErrors" in breaker.hint and "consecutive5xxErrors" in breaker.hint
+    assert breaker.hint.index("consecutiveGatewayErrors") < breaker.hint.index("consecutive5xx")
 
 
 def test_deprecated_consecutive_errors_names_its_replacement():

@@ -147,6 +147,26 @@ def test_destination_rule_policy_shows_on_the_share():
     assert "1 connections" in notes and "3 5xx errors" in notes
 
 
+@pytest.mark.parametrize(
+    ("outlier", "says", "never"),
+    [
+        ("{}", "5 5xx errors in a row", "gateway"),  # the documented default
+        ("{consecutiveGatewayErrors: 4}", "4 gateway errors (502, 503, 504)", "5xx errors"),
+        # The deprecated field counted 502, 503 and 504 only: gateway errors, not every 5xx.
+        ("{consecutiveErrors: 7}", "7 gateway errors (502, 503, 504)", "5xx errors"),
+        ("{consecutive5xxErrors: 2, consecutiveGatewayErrors: 1}", "2 5xx errors or 1 gateway", ""),
+    ],
+)
+def test_outlier_detection_note_names_what_is_counted(outlier, says, never):
+    text = corpus("02-reviews-jason-v2").replace(
+        "  host: reviews\n  subsets:",
+        f"  host: reviews\n  trafficPolicy:\n    outlierDetection: {outlier}\n  subsets:",
+    )
+    notes = " ".join(trace(text, Request(host="reviews")).shares[0].notes)
+    assert says in notes
+    assert not never or never not in notes
+
+
 # --- each kind of condition -----------------------------------------------------------------
 
 

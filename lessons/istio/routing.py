@@ -506,12 +506,18 @@ def _policy_notes(drs: list[Resource], subset: str | None) -> list[str]:
             )
     outlier = policy.get("outlierDetection")
     if outlier is not None and outlier.is_map:
-        errors = outlier.get("consecutive5xxErrors") or outlier.get("consecutiveErrors")
-        count = errors.raw if errors is not None else "5"
+        # The deprecated consecutiveErrors counted 502, 503 and 504 only: gateway errors.
+        gateway = outlier.get("consecutiveGatewayErrors") or outlier.get("consecutiveErrors")
+        any_5xx = outlier.get("consecutive5xxErrors")
+        triggers = []
+        if any_5xx is not None or gateway is None:
+            triggers.append(f"{any_5xx.raw if any_5xx is not None else '5'} 5xx errors")
+        if gateway is not None:
+            triggers.append(f"{gateway.raw} gateway errors (502, 503, 504)")
         ejection = text(outlier.get("baseEjectionTime")) or "30s"
         notes.append(
-            f"Outlier detection: a pod that returns {count} 5xx errors in a row is ejected for "
-            f"{ejection} (longer each time). See {DR}#OutlierDetection"
+            f"Outlier detection: a pod that returns {' or '.join(triggers)} in a row is "
+            f"ejected for {ejection} (longer each time). See {DR}#OutlierDetection"
         )
     tls = policy.get("tls")
     if tls is not None and text(tls.get("mode")):

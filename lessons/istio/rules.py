@@ -213,7 +213,8 @@ def _check_weights(route: Node | None, path: str) -> list[Problem]:
                 route,
                 f"These {len(destinations)} destinations have no weights (their total is 0), "
                 "so Istio refuses the route.",
-                "Give each destination a `weight`; they should add up to 100. "
+                "Give each destination a non-zero `weight`; written as percentages that "
+                "total 100 they read most easily. "
                 f"See {VS}#HTTPRouteDestination",
             )
         ]

@@ -186,8 +186,9 @@ def _unknown_field(key: str, key_node: Node, value: Node, schema: Obj, path: str
     hint = _KNOWN_MISTAKES.get((schema.name, key), "")
     if key == "circuitBreaker" and value.get("consecutiveErrors") is not None:
         hint += (
-            " Its `consecutiveErrors` becomes `outlierDetection.consecutive5xxErrors`"
-            " (consecutiveErrors is deprecated since Istio 1.5)."
+            " Its `consecutiveErrors` (deprecated since Istio 1.5; it counted 502, 503 and 504)"
+            " becomes `outlierDetection.consecutiveGatewayErrors`, or"
+            " `outlierDetection.consecutive5xxErrors` to count every 5xx."
         )
     if not hint:
         camel = re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), key)
