@@ -127,7 +127,8 @@ def _requested_example(request: HttpRequest) -> ConfigExample | None:
     raw = request.GET.get("example")
     if raw is None:
         return None
-    if not (raw.isascii() and raw.isdigit()):
+    # 18 digits fit any primary key; Python refuses to read more than 4300 as a number.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
         raise Http404("No such example.")
     examples = ConfigExample.objects.select_related("section__lesson__course")
     if not request.user.is_staff:

@@ -20,6 +20,11 @@ _BY_KEY = PreparedQuery(
 
 
 class FastReadMixin:
+    def _validate_session_key(self, key):
+        # Django's keys are 32 lowercase letters and digits. Anything else cannot exist, and a
+        # NUL in a forged cookie would make PostgreSQL refuse the lookup (a server error).
+        return super()._validate_session_key(key) and key.isascii() and key.isalnum()
+
     def _get_session_from_db(self):
         rows = _BY_KEY.rows(self.session_key)
         if rows and rows[0][1] > timezone.now():

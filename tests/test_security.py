@@ -257,3 +257,55 @@ def test_an_oversized_body_is_refused_not_a_500(endpoint, mini_course, learner):
 def test_the_body_readers_all_exist():
     names = {endpoint.name for endpoint in ENDPOINTS}
     assert names >= BODY_READERS, BODY_READERS - names
+
+
+# --- NUL and other bytes a database refuses -----------------------------------------------------
+
+ODD_VALUES = ["a%00b", "%00", "a%C3%A9", "%F0%9F%98%80", "a%20b", "-1", "9" * 30]
+
+
+@pytest.mark.parametrize(
+    "endpoint", [e for e in ENDPOINTS if e.arguments and not e.route.startswith("static")], ids=str
+)
+def test_odd_bytes_in_any_url_argument_are_not_a_server_error(
+    endpoint, mini_course, admin_user, instructor_team
+):
+    # PostgreSQL refuses NUL in a query: a NUL reaching a lookup was a 500 (`/teams/join/a%00b/`).
+    # Every argument of every route gets each value in turn, signed in as a superuser (who
+    # may open the most) and as nobody.
+    signed_in = Client(raise_request_exception=False)
+    signed_in.force_login(admin_user)
+    anonymous = Client(raise_request_exception=False)
+    names = [name for name, _kind in endpoint.arguments]
+    combos = [
+        dict(zip(names, combo, strict=True))
+        for combo in islice(product(*(known_values(n, k) for n, k in endpoint.arguments)), 400)
+    ]
+    # Start from arguments that open the page, so each odd value reaches the lookup it feeds.
+    opening = (c for c in combos if signed_in.get(endpoint.path(c)).status_code == 200)
+    real = next(opening, combos[0])
+    for name in names:
+        for value in ODD_VALUES:
+            path = endpoint.path({**real, name: value})
+            for client in (signed_in, anonymous):
+                assert client.get(path).status_code < 500, path
+
+
+@pytest.fixture
+def instructor_team(mini_course, learner, django_user_model):
+    lead = django_user_model.objects.create_user("lead", password="x-long-enough-pass-1")
+    team = team_create(name="Platform", slug="platform", courses=[mini_course], creator=lead)
+    Membership.objects.create(team=team, user=learner)
+    return team
+
+
+@pytest.mark.parametrize(
+    "cookie", ['"abcdefgh\\000ij"', "abcdefghij%00", '"\\303\\234nic\\303\\266de-key"', "a" * 40]
+)
+def test_a_forged_session_cookie_is_a_fresh_visitor_not_a_server_error(cookie):
+    # A quoted cookie value may carry octal escapes, which Django's parser turns into bytes:
+    # "\000" becomes a NUL in the session key.
+    header = f"{settings.SESSION_COOKIE_NAME}={cookie}"
+    client = Client(raise_request_exception=False, HTTP_COOKIE=header)
+    for path in ("/", reverse("me"), "/courses/"):
+        assert client.get(path).status_code < 500, (cookie, path)

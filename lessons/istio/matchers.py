@@ -2,17 +2,18 @@
 
 Envoy evaluates `regex` with Google RE2 and requires the whole value to match
 (https://istio.io/latest/docs/reference/config/networking/virtual-service/#StringMatch).
-We evaluate with Python's `re.fullmatch`, which agrees with RE2 on ordinary patterns but, unlike
-RE2, can take exponential time on nested repetition. So a pattern is inspected before use:
-features RE2 refuses (look-around, back-references) are reported as errors, and patterns that
-could backtrack badly are simply not evaluated here.
+We evaluate with RE2 too (the `google-re2` bindings): the same syntax Envoy accepts, and time
+linear in the length of the value. Python's backtracking `re` took minutes on patterns such as
+`.*.*.*.*x` against a long path, which anyone could send to the lab. Python's parser is still
+used to name what RE2 refuses (look-around, back-references) in words a learner can act on.
 """
 
 from __future__ import annotations
 
-import re
 import warnings
 from dataclasses import dataclass
+
+import re2
 
 try:  # Python 3.11+
     from re import _constants as sre_constants
@@ -33,16 +34,16 @@ _NOT_IN_RE2 = {
 for _name, _label in (("ATOMIC_GROUP", "atomic groups"), ("POSSESSIVE_REPEAT", "possessive `+`")):
     if hasattr(sre_constants, _name):
         _NOT_IN_RE2[getattr(sre_constants, _name)] = _label
-_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}
-if hasattr(sre_constants, "POSSESSIVE_REPEAT"):
-    _REPEATS.add(sre_constants.POSSESSIVE_REPEAT)
+
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False  # a refused pattern is reported to the learner, not to stderr
 
 
 @dataclass(frozen=True)
 class RegexCheck:
-    pattern: re.Pattern | None  # usable here, or None
+    pattern: re2._Regexp | None  # usable here, or None
     error: str = ""  # RE2 (and so Envoy) would refuse the pattern
-    skipped: str = ""  # valid, but we do not evaluate it in Python
+    skipped: str = ""  # not evaluated here (too long to be worth compiling)
 
 
 def check_regex(pattern: str) -> RegexCheck:
@@ -51,27 +52,26 @@ def check_regex(pattern: str) -> RegexCheck:
     if len(pattern) > MAX_PATTERN_CHARS:
         return RegexCheck(None, skipped=f"longer than {MAX_PATTERN_CHARS} characters")
     try:
+        return RegexCheck(re2.compile(pattern, _OPTIONS))
+    except re2.error as error:
+        unsupported = _unsupported_feature(pattern)
+        if unsupported:
+            return RegexCheck(None, error=f"RE2 does not support {unsupported}")
+        reason = error.args[0] if error.args else error
+        if isinstance(reason, bytes):
+            reason = reason.decode("utf-8", "replace")
+        return RegexCheck(None, error=str(reason))
+
+
+def _unsupported_feature(pattern: str) -> str:
+    """The Perl feature RE2 lacks that the pattern uses, as Python's parser sees it; or ""."""
+    try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # FutureWarning for POSIX classes like [[:alpha:]]
             parsed = sre_parse.parse(pattern)
-            compiled = re.compile(pattern)
-    except re.error as error:
-        if "bad escape" in str(error):  # \pL, \z ... exist in RE2 but not in Python
-            return RegexCheck(None, skipped=f"uses an escape Python lacks ({error})")
-        return RegexCheck(None, error=str(error))
-    except (RecursionError, OverflowError, ValueError) as error:
-        return RegexCheck(None, skipped=str(error))
-    if "[:" in pattern:  # RE2 reads [[:alpha:]] as a POSIX class, Python as a plain set
-        return RegexCheck(None, skipped="uses a POSIX character class")
-    unsupported = _find_unsupported(parsed)
-    if unsupported:
-        return RegexCheck(None, error=f"RE2 does not support {unsupported}")
-    if _may_backtrack(parsed, inside_repeat=False):
-        return RegexCheck(
-            None,
-            skipped="repeats a group that can match in several ways (fine in RE2, slow in Python)",
-        )
-    return RegexCheck(compiled)
+    except Exception:  # noqa: BLE001 - Python cannot read it either: RE2's own message stands
+        return ""
+    return _find_unsupported(parsed)
 
 
 def _children(parsed) -> list:
@@ -95,22 +95,6 @@ def _find_unsupported(parsed) -> str:
         if found:
             return found
     return ""
-
-
-def _may_backtrack(parsed, inside_repeat: bool) -> bool:
-    for op, arg in parsed:
-        if op in _REPEATS and arg[1] > 1:
-            if inside_repeat:
-                return True
-            if _may_backtrack(arg[2], inside_repeat=True):
-                return True
-        elif op == sre_constants.BRANCH and inside_repeat:
-            return True
-        else:
-            for child in _children([(op, arg)]):
-                if _may_backtrack(child, inside_repeat):
-                    return True
-    return False
 
 
 @dataclass(frozen=True)

@@ -652,8 +652,6 @@ def _percent(fault_part: Node) -> str:
 
 
 def _rewrite_text(rewrite: Node, rule: Node, sample: _Sample) -> str:
-    import re
-
     from .matchers import check_regex
 
     parts = []
@@ -669,7 +667,7 @@ def _rewrite_text(rewrite: Node, rule: Node, sample: _Sample) -> str:
         if check.pattern is not None:
             try:
                 parts.append(f"the path becomes {check.pattern.sub(replacement, sample.path)}")
-            except (re.error, IndexError):
+            except (IndexError, ValueError):  # a bad group reference, a dangling backslash
                 parts.append("the path is rewritten by a regex")
     authority = text(rewrite.get("authority"))
     if authority:
