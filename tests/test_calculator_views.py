@@ -341,3 +341,16 @@ def test_forms_share_built_fields_but_not_their_data_or_errors():
     describedby = embed.fields["services"].widget.attrs["aria-describedby"]
     assert describedby == "calc-x-services-help calc-x-services-error"
     assert 'aria-describedby="id_services-help id_services-error"' in str(good["services"])
+
+
+@pytest.mark.django_db
+def test_labels_name_a_unit_only_when_the_label_does_not_already_say_it(client):
+    page = client.get(reverse("calculator")).content.decode()
+    labels = {
+        m["for"]: re.sub(r"<[^>]+>", "", m["text"]).strip()
+        for m in re.finditer(r'<label for="id_(?P<for>\w+)">(?P<text>.*?)</label>', page)
+    }
+    assert labels["services"] == "Services"  # not "Services (services)"
+    assert labels["rps"] == "Mesh-wide requests/s"
+    assert labels["app_cpu"] == "App CPU per pod (vCPU)"
+    assert labels["replicas"] == "Replicas per service (pods)"

@@ -26,6 +26,33 @@ def test_what_a_learner_pasted_stays_text():
     assert "<code>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</code>" in html
 
 
+def test_a_backtick_inside_a_link_never_leaves_a_tag_open():
+    from html.parser import HTMLParser
+
+    class Nesting(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.open: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            self.open.append(tag)
+
+        def handle_endtag(self, tag):
+            assert self.open and self.open.pop() == tag, f"</{tag}> closes the wrong element"
+
+    html = render("see https://example.org/a`b and `x` then mail`me@example.org`")
+    parser = Nesting()
+    parser.feed(html)
+    assert parser.open == []
+
+
+def test_quiz_text_gets_code_spans_but_no_links():
+    html = Template("{% load checker_text %}{{ value|code_spans }}").render(
+        Context({"value": "Add `weight: 100` <b>now</b>, see https://istio.io/"})
+    )
+    assert html == ("Add <code>weight: 100</code> &lt;b&gt;now&lt;/b&gt;, see https://istio.io/")
+
+
 def test_an_odd_backtick_is_left_as_written():
     assert render("a ` b `c`") == "a ` b `c`"
     assert render("no quotes at all") == "no quotes at all"

@@ -81,3 +81,16 @@ def test_examples_teach_the_api_istio_serves_today(shipped_course):
         assert versions <= {"networking.istio.io/v1", "security.istio.io/v1",
                             "telemetry.istio.io/v1", "gateway.networking.k8s.io/v1"}, (
             example.slug, versions)  # fmt: skip
+
+
+def test_each_lesson_offers_its_quiz_once(shipped_course, client):
+    # A lesson with a quiz section links its quiz there; the closing "Check your
+    # understanding" box is for lessons without one, so no lesson offers the quiz twice.
+    for lesson in shipped_course.lessons.all():
+        quiz = Quiz.objects.filter(lesson=lesson).first()
+        if quiz is None:
+            continue
+        html = client.get(lesson.get_absolute_url()).content.decode()
+        has_section = lesson.sections.filter(kind="quiz").exists()
+        assert html.count(f'href="{quiz.get_absolute_url()}"') == 1, lesson.slug
+        assert ('<aside class="callout">' in html) is not has_section, lesson.slug
