@@ -3,8 +3,12 @@
 A question is checked with its choices as one unit (the choice formset's clean), so a
 single-choice question without exactly one correct choice, or any question with fewer than two
 choices, cannot be saved: learners would meet a question nobody can answer right.
+
+A quiz that draws from the lesson quizzes has no questions of its own, as in the course file:
+otherwise its export would not import again (and its own questions would never be asked).
 """
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -12,14 +16,28 @@ from django.forms.models import BaseInlineFormSet
 from . import scoring
 from .models import Attempt, Choice, Question, Quiz, Response
 
+DRAWN_QUIZ_ASKS_NO_QUESTIONS = (
+    "A quiz that draws from the lesson quizzes (“draw per lesson” above 0) asks none of its"
+    " own questions."
+)
+
 
 class QuestionFormSet(BaseInlineFormSet):
-    """On the quiz page: an existing question's kind may only change if its choices still fit."""
+    """On the quiz page: an existing question's kind may only change if its choices still fit,
+    and a drawn quiz keeps no questions of its own."""
 
     def clean(self):
         super().clean()
         if any(self.errors):
             return
+        # The quiz form was validated first, so instance.draw_per_lesson is the value being saved.
+        kept = [f for f in self.forms if f.instance.pk and not f.cleaned_data.get("DELETE")]
+        if self.instance.draw_per_lesson and kept:
+            count = f"{len(kept)} question" + ("s" if len(kept) > 1 else "")
+            raise ValidationError(
+                f"{DRAWN_QUIZ_ASKS_NO_QUESTIONS} Delete its {count} below, or set “draw per"
+                " lesson” to 0."
+            )
         problems = []
         for form in self.forms:
             question = form.instance
@@ -79,8 +97,19 @@ class ChoiceInline(admin.TabularInline):
     fields = ("order", "text", "is_correct", "why")
 
 
+class QuestionForm(forms.ModelForm):
+    def clean_quiz(self):
+        quiz = self.cleaned_data["quiz"]
+        if quiz.draw_per_lesson:
+            raise ValidationError(
+                f"{DRAWN_QUIZ_ASKS_NO_QUESTIONS} Add the question to a lesson quiz instead."
+            )
+        return quiz
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    form = QuestionForm
     list_display = ("__str__", "quiz", "order", "kind")
     list_filter = ("kind", "quiz")
     search_fields = ("prompt",)

@@ -5,6 +5,8 @@ one response per (attempt, question).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -24,6 +26,13 @@ def published_quiz(path: str = "") -> Q:
     return Q(**{f"{path}course__published": True}) & (
         Q(**{f"{path}lesson__isnull": True}) | Q(**{f"{path}lesson__published": True})
     )
+
+
+# The course file's bounds (lessons/course_schema.py): the admin keeps to them so that an
+# exported course always imports again.
+MIN_PASS_PERCENT, MAX_PASS_PERCENT = 1, 100
+MAX_DRAW_PER_LESSON = 20
+_PASS_PERCENT_RANGE = "The pass mark must be between 1 and 100 (percent of the questions)."
 
 
 class QuizQuerySet(models.QuerySet):
@@ -46,16 +55,27 @@ class Quiz(models.Model):
     order = models.PositiveIntegerField(default=0)
     pass_percent = models.PositiveSmallIntegerField(
         default=70,
+        validators=[
+            MinValueValidator(MIN_PASS_PERCENT, _PASS_PERCENT_RANGE),
+            MaxValueValidator(MAX_PASS_PERCENT, _PASS_PERCENT_RANGE),
+        ],
         help_text=(
-            "Score needed to pass, in percent of the questions. Attempts finished before a"
-            " change keep the mark they were judged by."
+            "Score needed to pass, in percent of the questions (1 to 100). Attempts finished"
+            " before a change keep the mark they were judged by."
         ),
     )
     draw_per_lesson = models.PositiveSmallIntegerField(
         default=0,
+        validators=[
+            MaxValueValidator(
+                MAX_DRAW_PER_LESSON,
+                f"Draw at most {MAX_DRAW_PER_LESSON} questions from each lesson quiz.",
+            )
+        ],
         help_text=(
-            "For a course exam: draw this many questions at random from each lesson quiz of "
-            "the course, anew for every attempt. 0 means the quiz asks its own questions."
+            "For a course exam (no lesson): draw this many questions (at most 20) at random"
+            " from each lesson quiz of the course, anew for every attempt. 0 means the quiz"
+            " asks its own questions."
         ),
     )
 
@@ -64,12 +84,32 @@ class Quiz(models.Model):
     class Meta:
         ordering = ["course", "order", "id"]
         verbose_name_plural = "quizzes"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pass_percent__gte=MIN_PASS_PERCENT, pass_percent__lte=MAX_PASS_PERCENT),
+                name="quiz_pass_percent_1_to_100",
+                violation_error_message=_PASS_PERCENT_RANGE,
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
 
     def get_absolute_url(self) -> str:
         return reverse("quiz", args=[self.slug])
+
+    def clean(self):
+        super().clean()
+        if self.draw_per_lesson and self.lesson_id is not None:
+            # A lesson quiz is itself a pool the exam draws from; drawing belongs to the course.
+            raise ValidationError(
+                {
+                    "draw_per_lesson": (
+                        "Only a course-level quiz (one with no lesson) can draw questions from"
+                        " the lesson quizzes. Set this to 0, or clear the lesson."
+                    )
+                }
+            )
 
     @property
     def is_final(self) -> bool:

@@ -1,24 +1,50 @@
 """Reading attempts back: a learner's history and best score per quiz, and which courses'
-final quizzes they have passed (for "Course completed")."""
+final quizzes they have passed (for "Course completed").
+
+Each finished attempt is judged by the mark it kept (Attempt.pass_mark), so a quiz is passed
+when any of its attempts passed: the history and "Course completed" agree on that.
+"""
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 
 from . import scoring
-from .models import Attempt, Quiz
+from .models import Attempt, Question, Quiz
 
 
 @dataclass
 class QuizHistory:
     quiz: Quiz
     attempts: list[Attempt]  # newest first; an open attempt is "in progress"
-    best: Attempt | None  # the best finished attempt
+    best: Attempt | None  # the best finished attempt (see best_attempt)
 
     @property
     def finished(self) -> list[Attempt]:
         return [a for a in self.attempts if a.finished_at is not None]
+
+    @property
+    def passed(self) -> bool:
+        return self.best is not None and self.best.passed
+
+
+def best_attempt(finished: list[Attempt]) -> Attempt | None:
+    """A passed attempt before any that did not pass, then the larger share right, then more
+    questions; on a full tie the first (the newest, as attempts come newest first).
+
+    Passing comes first because marks differ between attempts: 7/10 passed at 70% beats 8/10
+    failed at a later 90%, so "Best score" never says "Not passed yet" of a passed quiz.
+    """
+
+    def rank(attempt: Attempt):
+        return (
+            attempt.passed,
+            scoring.Result(attempt.score, attempt.total).fraction,
+            attempt.total,
+        )
+
+    return max(finished, key=rank, default=None)
 
 
 def quiz_history(attempts: QuerySet[Attempt]) -> list[QuizHistory]:
@@ -32,16 +58,30 @@ def quiz_history(attempts: QuerySet[Attempt]) -> list[QuizHistory]:
         attempt.quiz = entry.quiz  # one Quiz object per quiz, shared by its attempts
         entry.attempts.append(attempt)
     for entry in history.values():
-        results = [scoring.Result(a.score, a.total) for a in entry.finished]
-        top = scoring.best(results)
-        entry.best = entry.finished[results.index(top)] if top else None
+        entry.best = best_attempt(entry.finished)
     return list(history.values())
+
+
+def _askable() -> Q:
+    """Quizzes an attempt can be started at: question_sets.question_count() > 0, as SQL.
+
+    An ordinary quiz needs a question of its own; a drawn exam, a question in the quiz of a
+    published lesson of its course (what question_sets.lesson_pools draws from).
+    """
+    own = Question.objects.filter(quiz=OuterRef("pk"))
+    pooled = Question.objects.filter(
+        quiz__course_id=OuterRef("course_id"),
+        quiz__lesson__isnull=False,
+        quiz__lesson__published=True,
+    )
+    return Q(Exists(own), draw_per_lesson=0) | Q(Exists(pooled), draw_per_lesson__gt=0)
 
 
 def final_quizzes_to_pass(attempts: QuerySet[Attempt], course_ids) -> dict[int, Quiz]:
     """course id → its first course-level quiz the learner has not passed (one query).
 
-    A course missing from the result has no final quiz, or the learner passed them all.
+    A course missing from the result has no final quiz, or the learner passed them all. A quiz
+    with no question to ask is left out: nobody could pass it, so it would block completion.
     """
     passing = (
         attempts.filter(quiz=OuterRef("pk"), finished_at__isnull=False, total__gt=0)
@@ -50,7 +90,7 @@ def final_quizzes_to_pass(attempts: QuerySet[Attempt], course_ids) -> dict[int, 
         .filter(points__gte=Coalesce(F("pass_percent"), OuterRef("pass_percent")) * F("total"))
     )
     to_pass = (
-        Quiz.objects.filter(course_id__in=course_ids, lesson__isnull=True)
+        Quiz.objects.filter(_askable(), course_id__in=course_ids, lesson__isnull=True)
         .exclude(Exists(passing))
         .order_by("-order", "-id")
         .only("id", "slug", "title", "course_id")

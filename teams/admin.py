@@ -43,9 +43,12 @@ class TeamAdmin(admin.ModelAdmin):
     actions = ["regenerate_invites"]
 
     def get_queryset(self, request):
+        # managed_teams() filters an instructor's teams through their own membership; counting
+        # on that join would count only them, so the count gets a join of its own.
+        managed = managed_teams(request.user).values("pk")
         return (
-            managed_teams(request.user)
-            .annotate(members=Count("memberships", distinct=True))
+            Team.objects.filter(pk__in=managed)
+            .annotate(members=Count("memberships"))
             .order_by("name")
         )
 
