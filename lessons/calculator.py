@@ -801,7 +801,7 @@ def estimate(inputs: MeshInputs) -> MeshEstimate:
     sec, obs = security_rubric(inputs), observability_rubric(inputs)
     out["security_score"] = Output(
         _score(sec),
-        "%",
+        "of 100",  # a rubric's points, as the summary and the rubric tables say; not a share
         " + ".join(f"{i.points:g}" for i in sec) + " of 100 (rubric below)",
         Source(
             "estimate",
@@ -814,7 +814,7 @@ def estimate(inputs: MeshInputs) -> MeshEstimate:
     )
     out["observability_score"] = Output(
         _score(obs),
-        "%",
+        "of 100",  # a rubric's points, as the summary and the rubric tables say; not a share
         " + ".join(f"{i.points:g}" for i in obs) + " of 100 (rubric below)",
         Source(
             "estimate",

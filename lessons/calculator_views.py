@@ -83,6 +83,11 @@ def scenario_save(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Saved “{name_form.cleaned_data['name']}”.")
             return redirect(f"{reverse('calculator')}?{urlencode(inputs.as_query())}")
+    # The page reloads at its top while the field's own error is far below: say it at the top
+    # too, and focus the name field (the browser scrolls to it) when the name is the problem.
+    messages.error(request, "The scenario was not saved: see the errors below.")
+    if name_form.errors:
+        name_form.fields["name"].widget.attrs["autofocus"] = True
     return _render_page(request, form, scenario_form=name_form, status=400)
 
 

@@ -221,6 +221,11 @@ def test_scenario_names_are_unique_per_learner(learner_client, learner, other_le
     duplicate = _save(learner_client, "baseline", services="9")
     assert duplicate.status_code == 400
     assert "already have a scenario with this name" in _text(duplicate)
+    # The page reloads at its top: it says so there, and the name field takes the focus.
+    page = duplicate.content.decode()
+    assert "The scenario was not saved" in page
+    assert page.index("The scenario was not saved") < page.index("Save this scenario")
+    assert re.search(r'<input[^>]*name="name"[^>]*autofocus', page)
     client.force_login(other_learner)
     assert _save(client, "baseline").status_code == 302  # another learner may reuse it
     assert SavedScenario.objects.filter(name="baseline").count() == 2
@@ -354,3 +359,12 @@ def test_labels_name_a_unit_only_when_the_label_does_not_already_say_it(client):
     assert labels["rps"] == "Mesh-wide requests/s"
     assert labels["app_cpu"] == "App CPU per pod (vCPU)"
     assert labels["replicas"] == "Replicas per service (pods)"
+
+
+@pytest.mark.django_db
+def test_scores_read_as_points_of_100_everywhere(client):
+    # The cards once said "15%" while the summary and the rubric said "15 of 100".
+    page = _text(client.get(reverse("calculator")))
+    score = estimate(MeshInputs())["security_score"].value
+    assert page.count(f"{score:g} of 100") >= 2  # the card and the rubric's caption
+    assert f"{score:g}%" not in page
