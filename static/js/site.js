@@ -29,6 +29,22 @@
     }
   });
 
+  // Marking a section read swaps its button for "Read": the focused button is gone and focus
+  // would fall back to the page itself. Keep it where the learner was, on the new "Read".
+  var readControl = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var control = event.detail.elt.closest && event.detail.elt.closest(".read-control");
+    readControl = control ? control.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!readControl) return;
+    var done = document.querySelector("#" + CSS.escape(readControl) + " .read-done");
+    readControl = null;
+    if (!done || (document.activeElement && document.activeElement !== document.body)) return;
+    done.setAttribute("tabindex", "-1");
+    done.focus();
+  });
+
   // Copy buttons only make sense with JavaScript, so they start hidden.
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });

@@ -31,6 +31,8 @@ def read_two_sections(page, base: str, *, javascript: bool) -> None:
         else:  # a plain POST, then the redirect back to the lesson
             page.wait_for_load_state()
         assert f"{expected} of {total} sections read" in page.inner_text("#lesson-progress")
+        if javascript:  # focus stays where the learner was: on the section's new "Read"
+            page.wait_for_function("() => document.activeElement.classList.contains('read-done')")
     assert page.locator("#lesson-progress progress").get_attribute("value") == "2"
     if javascript:
         assert page.evaluate("window.__sameDocument") is True
@@ -134,7 +136,7 @@ def test_learner_journey(live_server, course, new_page, javascript):
         me = page.inner_text("main")
         assert "In progress" in me  # the lesson
         assert "Our mesh at 5k rps" in me  # the scenario
-        assert "Istio knowledge quiz" in me or "istio-final-quiz" in page.content()
+        assert "Final quiz: Istio in six questions" in me or "istio-final-quiz" in page.content()
         assert f"{score}/6" in me.replace(" ", "") or f"{score} / 6" in me
 
     dashboard_shows_everything()

@@ -69,7 +69,7 @@ def test_final_quiz_journey(live_server, course, new_page, javascript):
         assert_accessible(page, "result")
     sign_up(page, base, f"quizzer{int(javascript)}")
     me = page.inner_text("main")
-    assert "Istio knowledge quiz" in me and "6/6" in me
+    assert "Final quiz: Istio in six questions" in me and "6/6" in me
 
 
 def test_answering_by_keyboard_only(live_server, course, page):
