@@ -136,6 +136,16 @@ class Results:
         return [row for row in self.outputs if row["name"] in HEADLINES]
 
     @cached_property
+    def peek(self) -> dict[str, str]:
+        """Three figures a phone keeps in view while the inputs above the results are edited."""
+        texts = {row["name"]: row["text"] for row in self.headlines}
+        return {
+            "latency": texts["latency_p90_ms"],
+            "cpu": texts["overhead_cpu_pct"],
+            "memory": texts["overhead_memory_pct"],
+        }
+
+    @cached_property
     def rubrics(self) -> list[dict[str, object]]:
         result = self.estimate
         return [

@@ -368,3 +368,13 @@ def test_scores_read_as_points_of_100_everywhere(client):
     score = estimate(MeshInputs())["security_score"].value
     assert page.count(f"{score:g} of 100") >= 2  # the card and the rubric's caption
     assert f"{score:g}%" not in page
+
+
+@pytest.mark.django_db
+def test_the_phone_bar_repeats_the_headline_figures_of_this_input(client):
+    # Swapped with the result block, so it always shows what the cards show.
+    response = client.get(reverse("calculator"), {"services": "200"}, HTTP_HX_REQUEST="true")
+    result = estimate(MeshInputs(services=200))
+    bar = re.search(r'<a class="calc-peek"[^>]*>(.*?)</a>', _text(response), re.S)[1]
+    for name in ("latency_p90_ms", "overhead_cpu_pct", "overhead_memory_pct"):
+        assert f"+{format_value(result[name].value, result[name].unit)}" in bar, name
