@@ -5,7 +5,51 @@ from django.contrib import admin
 from .admin_example_form import ConfigExampleAdminForm
 from .admin_transfer import CourseTransferMixin
 from .lesson_admin_form import LessonAdminForm
+from .lesson_page import touch_lesson
 from .models import ConfigExample, Course, Lesson, Section, SectionProgress
+
+
+def lessons_changed(lesson_ids) -> None:
+    """Recompute what a lesson derives from its sections and examples: the reading time, then a
+    new page version, so a cached page never shows the old minutes or a section that moved."""
+    for lesson in Lesson.objects.filter(pk__in=lesson_ids):
+        lesson.refresh_reading_minutes()
+        touch_lesson(lesson_id=lesson.pk)
+
+
+class LessonPartAdmin(admin.ModelAdmin):
+    """The admin of a part of lessons (sections, examples): every save and delete refreshes each
+    lesson it changes, the one a moved part left as well as the one it joined.
+
+    The course import (content.py) refreshes its lessons itself, once per lesson.
+    """
+
+    lesson_lookup = ""  # from this model to its lesson's id
+
+    def lesson_ids(self, queryset) -> set[int]:
+        return set(queryset.values_list(self.lesson_lookup, flat=True))
+
+    def lesson_ids_of(self, obj) -> set[int]:
+        return self.lesson_ids(self.model.objects.filter(pk=obj.pk))
+
+    def save_model(self, request, obj, form, change):
+        before = self.lesson_ids_of(obj) if change else set()
+        super().save_model(request, obj, form, change)
+        lessons_changed(before - self.lesson_ids_of(obj))  # the lesson it left, if it moved
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # after its inlines
+        lessons_changed(self.lesson_ids_of(form.instance))
+
+    def delete_model(self, request, obj):
+        lesson_ids = self.lesson_ids_of(obj)
+        super().delete_model(request, obj)
+        lessons_changed(lesson_ids)
+
+    def delete_queryset(self, request, queryset):  # the changelist's "delete selected"
+        lesson_ids = self.lesson_ids(queryset)
+        super().delete_queryset(request, queryset)
+        lessons_changed(lesson_ids)
 
 
 class LessonInline(admin.TabularInline):
@@ -46,7 +90,7 @@ class LessonAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        form.instance.refresh_reading_minutes()  # sections may have changed with it
+        lessons_changed([form.instance.pk])  # its sections may have changed with it
 
 
 class ConfigExampleInline(admin.StackedInline):
@@ -57,7 +101,8 @@ class ConfigExampleInline(admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(LessonPartAdmin):
+    lesson_lookup = "lesson"
     list_display = ("title", "lesson", "order", "kind")
     list_filter = ("kind", "lesson__course", "lesson")
     search_fields = ("title", "slug", "body_markdown")
@@ -65,13 +110,10 @@ class SectionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     inlines = [ConfigExampleInline]
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        form.instance.lesson.refresh_reading_minutes()
-
 
 @admin.register(ConfigExample)
-class ConfigExampleAdmin(admin.ModelAdmin):
+class ConfigExampleAdmin(LessonPartAdmin):
+    lesson_lookup = "section__lesson"
     form = ConfigExampleAdminForm
     list_display = ("title", "kind", "section", "broken")
     list_filter = ("broken", "kind")

@@ -264,6 +264,17 @@ def _read_section(reader: _Reader, value, path: Path_) -> SectionData:
     )
 
 
+def read_sources(value) -> list[dict]:
+    """A section's sources checked as a course file's are, as stored; or ContentError.
+
+    The admin checks its sources field with this, so the admin and `loadcourse` accept exactly
+    the same sources: the value is read as a section holding only them.
+    """
+    doc = YamlDocument("sources", {"slug": "sources", "title": "Sources", "sources": value})
+    section = _read_section(_Reader(doc), doc.data, ())
+    return [{"title": source.title, "url": source.url} for source in section.sources]
+
+
 def _read_example(reader: _Reader, value, path: Path_) -> ExampleData:
     raw = reader.mapping(
         value,

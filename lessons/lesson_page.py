@@ -5,9 +5,11 @@ calculator) on every request cost most of the page's time. It depends only on th
 is rendered once and cached, keyed by the lesson's id and its content version: the lesson's and
 its course's `updated_at`. `touch_lesson` (wired to saves and deletes of sections, examples,
 quizzes and questions in signals.py) moves the lesson's `updated_at` on every change, so a
-changed lesson gets a new key and the old entry is never read again. The key comes from the
-database row read on every request, so several processes, each with its own local-memory cache,
-never serve an old version. Per request the view renders only the learner's parts: progress
+changed lesson gets a new key and the old entry is never read again. Publishing, unpublishing
+or deleting a lesson moves its course's `updated_at`: a drawn exam's size, shown on every lesson
+of the course, counts the published lessons' quizzes. The key comes from the database row read
+on every request, so several processes, each with its own local-memory cache, never serve an old
+version. Per request the view renders only the learner's parts: progress
 panel, read controls and the CSRF token.
 
 Content must change through `save()`/`delete()` (the admin and `loadcourse` do): a bulk

@@ -4,12 +4,15 @@ Markdown and Pygments run once, on save, and their HTML is stored: lesson pages 
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from .course_schema import read_sources
 from .examples import check_example
 from .rendering import highlight_yaml, markdown_to_html, reading_minutes
+from .yamlfile import ContentError
 
 
 class CourseQuerySet(models.QuerySet):
@@ -69,8 +72,28 @@ class Lesson(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._stored_published = self.published
+
     def get_absolute_url(self) -> str:
         return reverse("lesson", args=[self.course.slug, self.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        lesson = super().from_db(db, field_names, values)
+        if "published" in field_names:  # as stored: a save can then tell if it (un)publishes
+            lesson._stored_published = lesson.published
+        return lesson
+
+    def publishing_changed(self, *, created: bool) -> bool:
+        """Whether the save that just ran published or unpublished the lesson (see signals.py).
+
+        A lesson not read from the database counts as changed unless it is a new draft.
+        """
+        if created:
+            return self.published
+        return getattr(self, "_stored_published", None) != self.published
 
     def refresh_reading_minutes(self) -> None:
         texts = []
@@ -127,6 +150,25 @@ class Section(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.lesson.get_absolute_url()}#{self.slug}"
+
+    def clean(self):
+        super().clean()
+        try:
+            self.sources = read_sources(self.sources)  # the course file's rule
+        except ContentError as error:
+            raise ValidationError({"sources": _sources_message(error)}) from None
+
+
+def _sources_message(error: ContentError) -> str:
+    where = error.path[1:]  # after "sources": the source's position, then its key
+    problem = error.message[:1].upper() + error.message[1:]
+    if where:
+        key = f", {where[1]}" if len(where) > 1 else ""
+        problem = f"Source {where[0] + 1}{key}: {error.message}"
+    return (
+        f'{problem}. Write a list of sources, each one {{"title": "…", "url": "https://…"}}, '
+        "or [] for none."
+    )
 
 
 class ConfigExample(models.Model):

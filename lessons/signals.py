@@ -7,7 +7,7 @@ from django.dispatch import receiver
 from quizzes.models import Question, Quiz
 
 from .lesson_page import touch_lesson
-from .models import ConfigExample, Section
+from .models import ConfigExample, Lesson, Section
 from .progress import merge_session_read_marks
 
 
@@ -19,6 +19,19 @@ def merge_visitor_progress(sender, request, user, **kwargs):
 
 # A new content version for the lesson page cache (lesson_page.py) whenever what a lesson page
 # shows changes. Quizzes and questions count too: the page links them with a question count.
+
+
+@receiver(post_save, sender=Lesson, dispatch_uid="lessons.lesson_saved")
+def lesson_saved(sender, instance, created, **kwargs):
+    # Which lessons are published sizes a drawn exam, whose count every lesson of the course
+    # shows: a new course version renews them all. Other lesson edits move only its own.
+    if instance.publishing_changed(created=created):
+        touch_lesson(course_id=instance.course_id)
+
+
+@receiver(post_delete, sender=Lesson, dispatch_uid="lessons.lesson_deleted")
+def lesson_deleted(sender, instance, **kwargs):
+    touch_lesson(course_id=instance.course_id)
 
 
 @receiver(post_save, sender=Section, dispatch_uid="lessons.section_saved")
