@@ -5,7 +5,7 @@ from operator import attrgetter, itemgetter
 from typing import TypeVar
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import FilteredRelation, Q, QuerySet
+from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
 
 from meshlearn.prepared import PreparedQuery
 
@@ -15,15 +15,26 @@ from .models import Attempt, Choice, Question, Quiz
 T = TypeVar("T")
 
 
+def _pooled(course_id) -> QuerySet[Question]:
+    """What a drawn exam of the course draws from: its published lessons' quizzes' questions."""
+    return Question.objects.filter(
+        quiz__course_id=course_id, quiz__lesson__isnull=False, quiz__lesson__published=True
+    )
+
+
+def askable() -> Q:
+    """Quizzes with something to ask (question_count() > 0), as a filter on Quiz: a question of
+    its own, or for a drawn exam a question in its course's pools."""
+    own = Exists(Question.objects.filter(quiz=OuterRef("pk")))
+    pooled = Exists(_pooled(OuterRef("course_id")))
+    return Q(own, draw_per_lesson=0) | Q(pooled, draw_per_lesson__gt=0)
+
+
 def lesson_pools(quiz: Quiz) -> list[list[int]]:
     """Question ids of each published lesson quiz of the exam's course, in course order."""
     pools: dict[int, list[int]] = {}
     rows = (
-        Question.objects.filter(
-            quiz__course_id=quiz.course_id,
-            quiz__lesson__isnull=False,
-            quiz__lesson__published=True,
-        )
+        _pooled(quiz.course_id)
         .order_by("quiz__lesson__order", "quiz__order", "quiz_id", "order", "id")
         .values_list("quiz_id", "id")
     )

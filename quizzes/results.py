@@ -7,11 +7,12 @@ when any of its attempts passed: the history and "Course completed" agree on tha
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.functions import Coalesce
 
 from . import scoring
-from .models import Attempt, Question, Quiz
+from .models import Attempt, Quiz
+from .question_sets import askable
 
 
 @dataclass
@@ -62,21 +63,6 @@ def quiz_history(attempts: QuerySet[Attempt]) -> list[QuizHistory]:
     return list(history.values())
 
 
-def _askable() -> Q:
-    """Quizzes an attempt can be started at: question_sets.question_count() > 0, as SQL.
-
-    An ordinary quiz needs a question of its own; a drawn exam, a question in the quiz of a
-    published lesson of its course (what question_sets.lesson_pools draws from).
-    """
-    own = Question.objects.filter(quiz=OuterRef("pk"))
-    pooled = Question.objects.filter(
-        quiz__course_id=OuterRef("course_id"),
-        quiz__lesson__isnull=False,
-        quiz__lesson__published=True,
-    )
-    return Q(Exists(own), draw_per_lesson=0) | Q(Exists(pooled), draw_per_lesson__gt=0)
-
-
 def final_quizzes_to_pass(attempts: QuerySet[Attempt], course_ids) -> dict[int, Quiz]:
     """course id → its first course-level quiz the learner has not passed (one query).
 
@@ -90,7 +76,7 @@ def final_quizzes_to_pass(attempts: QuerySet[Attempt], course_ids) -> dict[int, 
         .filter(points__gte=Coalesce(F("pass_percent"), OuterRef("pass_percent")) * F("total"))
     )
     to_pass = (
-        Quiz.objects.filter(_askable(), course_id__in=course_ids, lesson__isnull=True)
+        Quiz.objects.filter(askable(), course_id__in=course_ids, lesson__isnull=True)
         .exclude(Exists(passing))
         .order_by("-order", "-id")
         .only("id", "slug", "title", "course_id")
