@@ -7,18 +7,19 @@ a question's right answer or explanation is rendered until the learner has answe
 """
 
 from dataclasses import dataclass
-from typing import TypedDict
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from . import services
+from .answer_review import ChoiceRow, choice_rows, review_html
 from .learners import owned_attempts, owner
-from .models import Attempt, Choice, Question, Quiz, Response
+from .models import Attempt, Question, Quiz, Response
 from .question_sets import attempt_answers, attempt_questions, question_count
 from .results import quiz_history
 from .services import AnswerRefused, AnswerSheet
@@ -47,26 +48,6 @@ def _to_int(value) -> int | None:
 
 def _result_url(attempt: Attempt) -> str:
     return reverse("quiz-result", args=[attempt.quiz.slug, attempt.id])
-
-
-class ChoiceRow(TypedDict):
-    """One choice as shown after answering: only ever built for an answered question.
-
-    A dict, not an object: a template finds a dict's keys at its first try (an object's
-    attributes after a failed key lookup), a quarter of this list's rendering time.
-    """
-
-    text: str
-    is_correct: bool
-    chosen: bool
-    why: str
-
-
-def _choice_rows(choices: list[Choice], chosen_ids: set[int]) -> list[ChoiceRow]:
-    return [
-        ChoiceRow(text=c.text, is_correct=c.is_correct, chosen=c.id in chosen_ids, why=c.why)
-        for c in choices
-    ]
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -131,14 +112,15 @@ def _render_question(
 def _render_feedback(request, sheet: AnswerSheet, *, notice: str = "") -> HttpResponse:
     attempt, question, asked = sheet.attempt, sheet.question, sheet.asked
     finished = attempt.finished_at is not None
+    htmx, correct = bool(request.htmx), sheet.response.is_correct
     # Flat values, each found at the first lookup: rendering is a large part of an answer's cost.
     context = {
         "quiz": attempt.quiz,
-        "htmx": bool(request.htmx),
-        "correct": sheet.response.is_correct,
-        "prompt_html": question.prompt_html,
-        "explanation_html": question.explanation_html,
-        "rows": _choice_rows(sheet.choices, sheet.chosen),
+        "htmx": htmx,
+        "correct": correct,
+        "review_html": review_html(
+            question, choice_rows(sheet.choices, sheet.chosen), correct, htmx
+        ),
         "number": asked.index(question.id) + 1 if question.id in asked else 0,
         "count": len(asked),
         "score": attempt.score,
@@ -148,7 +130,10 @@ def _render_feedback(request, sheet: AnswerSheet, *, notice: str = "") -> HttpRe
         "next_url": _result_url(attempt) if finished else attempt.quiz.get_absolute_url(),
         "mode": "feedback",
     }
-    return render(request, f"{TAKE}#feedback" if request.htmx else TAKE, context)
+    if htmx:
+        # The partial needs nothing from the request, so no context processors run for it.
+        return HttpResponse(render_to_string(f"{TAKE}#feedback", context))
+    return render(request, TAKE, context)
 
 
 def _stored_sheet(attempt: Attempt, question: Question, response: Response) -> AnswerSheet:
@@ -279,7 +264,7 @@ def quiz_result(request: HttpRequest, slug: str, attempt_id: int) -> HttpRespons
         response = responses.get(question.id)
         # A question added after this attempt was not answered in it: its answer stays hidden.
         rows = (
-            _choice_rows(list(question.choices.all()), {c.id for c in response.choices.all()})
+            choice_rows(list(question.choices.all()), {c.id for c in response.choices.all()})
             if response
             else []
         )

@@ -54,10 +54,12 @@ def learner_client(client, learner):
 
 @pytest.fixture(autouse=True)
 def _fresh_process_memos():
-    """What a process keeps of rendered pages (lesson shells, calculator blocks) is per test."""
+    """What a process keeps of rendered HTML (lesson shells, calculator blocks, answer reviews)
+    is per test."""
     from lessons import calculator_blocks, lesson_page
+    from quizzes import answer_review
 
-    memos = (lesson_page._recent_shells, calculator_blocks._recent_blocks)
+    memos = (lesson_page._recent_shells, calculator_blocks._recent_blocks, answer_review._recent)
     for memo in memos:
         memo.clear()
     yield
