@@ -2,13 +2,14 @@
 final quizzes they have passed (for "Course completed").
 
 Each finished attempt is judged by the mark it kept (Attempt.pass_mark), so a quiz is passed
-when any of its attempts passed: the history and "Course completed" agree on that.
+when any of its attempts passed: the history, "Course completed" and the team dashboard agree.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 
 from . import scoring
 from .models import Attempt, Quiz
@@ -63,18 +64,22 @@ def quiz_history(attempts: QuerySet[Attempt]) -> list[QuizHistory]:
     return list(history.values())
 
 
+def passed_attempts(quiz_mark) -> Q:
+    """`Attempt.passed` as a filter on attempt rows (scoring.passed in SQL): finished, something
+    asked, and 100 × score ≥ mark × total, the mark being the one the attempt kept when it
+    finished, else `quiz_mark` (an expression for its quiz's mark)."""
+    mark = Coalesce(F("pass_percent"), quiz_mark)
+    meets = GreaterThanOrEqual(F("score") * 100, mark * F("total"))
+    return Q(meets, finished_at__isnull=False, total__gt=0)
+
+
 def final_quizzes_to_pass(attempts: QuerySet[Attempt], course_ids) -> dict[int, Quiz]:
     """course id → its first course-level quiz the learner has not passed (one query).
 
     A course missing from the result has no final quiz, or the learner passed them all. A quiz
     with no question to ask is left out: nobody could pass it, so it would block completion.
     """
-    passing = (
-        attempts.filter(quiz=OuterRef("pk"), finished_at__isnull=False, total__gt=0)
-        .alias(points=F("score") * 100)
-        # Judged by the mark kept when the attempt finished (Attempt.pass_percent).
-        .filter(points__gte=Coalesce(F("pass_percent"), OuterRef("pass_percent")) * F("total"))
-    )
+    passing = attempts.filter(passed_attempts(OuterRef("pass_percent")), quiz=OuterRef("pk"))
     to_pass = (
         Quiz.objects.filter(askable(), course_id__in=course_ids, lesson__isnull=True)
         .exclude(Exists(passing))

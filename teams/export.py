@@ -34,7 +34,7 @@ def report_rows(report: TeamReport, rows: list[MemberRow]) -> list[list]:
     ]
     header += [f"{c.lesson.course.title} / {c.lesson.title}" for c in report.lessons]
     for quiz in report.quizzes:
-        header += [f"{quiz.title}: best %", f"{quiz.title}: attempts"]
+        header += [f"{quiz.title}: best %", f"{quiz.title}: attempts", f"{quiz.title}: passed"]
     out = [header]
     for row in rows:
         line = [
@@ -51,6 +51,6 @@ def report_rows(report: TeamReport, rows: list[MemberRow]) -> list[list]:
         ]
         line += [_lesson_cell(progress) for progress in row.lessons]
         for score in row.quizzes:
-            line += [score.best_percent, score.attempts]
+            line += [score.best_percent, score.attempts, "yes" if score.passed else "no"]
         out.append(line)
     return out

@@ -17,6 +17,7 @@ from django.db.models.functions import Cast, NullIf
 from lessons.models import Lesson, Section, SectionProgress
 from lessons.progress import LessonProgress, Status, lesson_progress, sections_by_lesson
 from quizzes.models import Attempt, Quiz
+from quizzes.results import passed_attempts
 
 from .models import Membership, Team
 
@@ -29,6 +30,7 @@ class QuizScore:
     quiz_id: int
     best_percent: int | None  # None: no finished attempt yet
     attempts: int  # finished attempts
+    passed: bool = False  # any finished attempt met the pass mark it was judged by
 
 
 @dataclass
@@ -101,6 +103,19 @@ class TeamReport:
         learners = self.learner_rows
         total = sum(row.total for row in learners)
         return round(100 * sum(row.read for row in learners) / total) if total else None
+
+    @property
+    def quiz_pass_rates(self) -> list[int | None]:
+        """Per quiz, in order: the share of the team's learners who passed it; None while no
+        learner has finished an attempt at it."""
+        learners = self.learner_rows
+        rates: list[int | None] = []
+        for index in range(len(self.quizzes)):
+            scores = [row.quizzes[index] for row in learners]
+            tried = any(score.attempts for score in scores)
+            passed = sum(score.passed for score in scores)
+            rates.append(round(100 * passed / len(scores)) if tried else None)
+        return rates
 
     @property
     def course_groups(self) -> list[tuple[object, int]]:
@@ -203,6 +218,7 @@ def _quiz_scores(team, user_ids, quiz_ids):
         .values("user_id", "quiz_id")
         .annotate(
             finished_count=Count("id", filter=finished),
+            passed_count=Count("id", filter=passed_attempts(F("quiz__pass_percent"))),
             best=Max(percent, filter=finished),
             last_started=Max("started_at"),
             last_finished=Max("finished_at"),
@@ -216,6 +232,7 @@ def _quiz_scores(team, user_ids, quiz_ids):
             # Rounded down, as quizzes.scoring.percent does: never more than was scored.
             math.floor(best) if best is not None else (0 if row["finished_count"] else None),
             row["finished_count"],
+            passed=row["passed_count"] > 0,
         )
         times = [t for t in (row["last_started"], row["last_finished"]) if t]
         latest = max(times)

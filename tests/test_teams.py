@@ -895,3 +895,76 @@ def test_instructor_and_learner_journeys_end_to_end(
     # The learner cannot see any of it.
     assert ada.get(dashboard_url).status_code == 404
     assert ada.get(dashboard_url + "export.csv").status_code == 404
+
+
+# --- who passed each quiz: the rule of the learner's own pages (quizzes.results) ---
+
+PASSED = '<span class="status status-completed">passed</span>'
+
+
+@pytest.fixture
+def carol_in_team(django_user_model, team):
+    carol = django_user_model.objects.create_user("carol", password=PASSWORD)
+    membership_join(team=team, user=carol)
+    return carol
+
+
+def judged_at(attempt: Attempt, mark: int) -> None:
+    Attempt.objects.filter(pk=attempt.pk).update(pass_percent=mark)
+
+
+def quiz_cells(row: str) -> list[str]:
+    return row.split("</td>")[-3:-1]  # first-check, mini-final: the last two cells
+
+
+def test_a_pass_under_the_mark_of_its_day_stays_a_pass(team, learner, instructor):
+    quiz = Quiz.objects.get(slug="first-check")
+    judged_at(finish_attempt(learner, quiz.slug, 7, 10), 70)
+    Quiz.objects.filter(pk=quiz.pk).update(pass_percent=90)
+    judged_at(finish_attempt(learner, quiz.slug, 8, 10), 90)  # better score, failed
+    row = matrix_row(dashboard(client_for(instructor), team).content.decode(), "ada")
+    first_check, _ = quiz_cells(row)
+    assert '80% <span class="meta">(2)</span>' in first_check and PASSED in first_check
+
+
+def test_scores_under_the_mark_are_not_passes(team, learner, instructor):
+    finish_attempt(learner, "first-check", 1, 3)  # 33 % against the default mark
+    finish_attempt(learner, "mini-final", 0, 0)  # nothing asked: nobody passes that
+    Attempt.objects.create(user=learner, quiz=Quiz.objects.get(slug="mini-final"))  # open
+    row = matrix_row(dashboard(client_for(instructor), team).content.decode(), "ada")
+    assert PASSED not in row
+    assert '33% <span class="meta">(1)</span>' in row
+
+
+def test_an_older_attempt_without_a_kept_mark_is_judged_by_the_quiz_s(team, learner, instructor):
+    attempt = finish_attempt(learner, "first-check", 3, 4)  # 75 %, pass_percent left empty
+    assert attempt.pass_percent is None
+    client = client_for(instructor)
+    Quiz.objects.filter(slug="first-check").update(pass_percent=75)
+    assert PASSED in matrix_row(dashboard(client, team).content.decode(), "ada")
+    Quiz.objects.filter(slug="first-check").update(pass_percent=76)
+    assert PASSED not in matrix_row(dashboard(client, team).content.decode(), "ada")
+
+
+def test_the_team_row_gives_each_quiz_s_pass_rate_among_learners(
+    team, learner, carol_in_team, instructor
+):
+    finish_attempt(learner, "first-check", 1, 1)
+    finish_attempt(carol_in_team, "first-check", 0, 1)
+    finish_attempt(instructor, "first-check", 1, 1)  # instructors are not counted
+    html = dashboard(client_for(instructor), team).content.decode()
+    footer = html.split("<tfoot>")[1].split("</tfoot>")[0]
+    # first-check: 1 of 2 learners passed; mini-final: nobody has tried it yet.
+    cells = re.findall(r'<td class="num">([^<]+)</td>', footer)[-2:]
+    assert cells == ["50% passed", "—"]
+    assert PASSED in matrix_row(html, "ada") and PASSED not in matrix_row(html, "carol")
+
+
+def test_the_export_has_a_passed_column_per_quiz(team, learner, carol_in_team, instructor):
+    finish_attempt(learner, "first-check", 1, 1)
+    finish_attempt(carol_in_team, "first-check", 0, 1)
+    header, *rows = parse_csv(export(client_for(instructor), team))
+    by_name = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert by_name["ada"]["Check the first lesson: passed"] == "yes"
+    assert by_name["carol"]["Check the first lesson: passed"] == "no"
+    assert by_name["ada"]["Mini final: passed"] == "no"

@@ -66,3 +66,32 @@ def test_no_page_scrolls_sideways_on_a_small_phone(
         if width > SMALL_PHONE["width"]:
             too_wide[path] = width
     assert not too_wide, f"wider than {SMALL_PHONE['width']} px: {too_wide}"
+
+
+def test_the_team_table_s_member_header_moves_with_its_column(
+    live_server, course, new_page, django_user_model
+):
+    """Wider screens keep the member column (and its header) in view while the table scrolls;
+    phones let both scroll away together, so "Member" never stands over lesson cells."""
+    lead = django_user_model.objects.create_user("lead", password=PASSWORD)
+    learner = django_user_model.objects.create_user("esther", password=PASSWORD)
+    team = team_create(name="Payments", slug="payments", courses=[course], creator=lead)
+    membership_join(team=team, user=learner)
+    where = """() => {
+        const wrap = document.querySelector('#member-table');
+        wrap.scrollLeft = wrap.scrollWidth;
+        const left = wrap.getBoundingClientRect().left;
+        const head = document.querySelector('.member-head').getBoundingClientRect();
+        const cell = document.querySelector('tbody .member-cell').getBoundingClientRect();
+        return {scrolled: wrap.scrollLeft, head: head.left - left, cell: cell.left - left};
+    }"""
+    for viewport, stays in ((SMALL_PHONE, False), ({"width": 1280, "height": 800}, True)):
+        page = new_page(viewport=viewport)
+        log_in(page, live_server.url, lead.username)
+        page.goto(f"{live_server.url}/teams/{team.slug}/")
+        place = page.evaluate(where)
+        assert place["scrolled"] > 100, place  # the table is wider than the screen
+        if stays:
+            assert abs(place["head"]) < 2 and abs(place["cell"]) < 2, place
+        else:
+            assert place["head"] < -100 and abs(place["head"] - place["cell"]) < 2, place
