@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lessons.calculator import MODE_LABELS, MeshEstimate, RubricItem
 
 
@@ -27,6 +29,27 @@ def format_value(value: float, unit: str = "") -> str:
     if not unit:
         return text
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def format_row(values: list[float], unit: str = "") -> list[str]:
+    """Values read side by side (one output across modes), to the same decimal places where
+    they share a unit, so 0.6 ms stands as 0.60 ms next to 0.89 ms. Figures of 100 and more
+    keep none; a row whose units differ (72 MB beside 7.77 GB) or that needs more than two
+    places is left as each figure reads alone."""
+    texts = [format_value(value, unit) for value in values]
+    parts = [_NUMBER.match(text).groups() for text in texts]
+    if len({tail for _, tail in parts}) != 1:
+        return texts
+    places = max((len(number.partition(".")[2]) for number, _ in parts), default=0)
+    if places > 2:  # a tiny figure (0.0067 vCPU) would give its neighbours four zeros
+        return texts
+    return [
+        f"{float(number):.{places}f}{tail}" if "," not in number and float(number) < 100 else text
+        for (number, tail), text in zip(parts, texts, strict=True)
+    ]
+
+
+_NUMBER = re.compile(r"^(-?[\d,]+(?:\.\d+)?)(.*)$", re.S)
 
 
 def _short_mode(mode: str) -> str:

@@ -19,7 +19,7 @@ from lessons.calculator import MODE_LABELS, MODES, MeshInputs, compare_modes
 from lessons.calculator_chart import dataplane_cpu_chart
 from lessons.calculator_figures import Source
 from lessons.calculator_forms import CalculatorForm
-from lessons.calculator_reading import format_value, read_estimate
+from lessons.calculator_reading import format_row, format_value, read_estimate
 
 # The outputs compared across modes, in the order the side-by-side table shows them.
 COMPARED = (
@@ -90,24 +90,28 @@ class Results:
     def modes(self) -> list[dict[str, object]]:
         return [{"label": MODE_LABELS[m], "chosen": m == self.inputs.mode} for m in MODES]
 
-    def _compare(self, names: tuple[str, ...]) -> list[dict[str, object]]:
+    def _compare(self, names: tuple[str, ...], aligned: bool) -> list[dict[str, object]]:
+        # The full table reads across a row, so its figures share decimal places; the lesson's
+        # compact table keeps each figure as the cards and the reading above print it.
         chosen, values, rows = self.inputs.mode, self.by_mode, []
         for name in names:
             output = self.estimate[name]
-            cells = [
-                {"text": format_value(values[m][name].value, output.unit), "chosen": m == chosen}
-                for m in MODES
-            ]
+            figures = [values[m][name].value for m in MODES]
+            if aligned:
+                texts = format_row(figures, output.unit)
+            else:
+                texts = [format_value(figure, output.unit) for figure in figures]
+            cells = [{"text": t, "chosen": m == chosen} for m, t in zip(MODES, texts, strict=True)]
             rows.append({"label": output.label, "cells": cells, "source": output.source})
         return rows
 
     @cached_property
     def compare_rows(self) -> list[dict[str, object]]:
-        return self._compare(COMPARED)
+        return self._compare(COMPARED, aligned=True)
 
     @cached_property
     def compact_rows(self) -> list[dict[str, object]]:
-        rows = self._compare(COMPACT)
+        rows = self._compare(COMPACT, aligned=False)
         for row in rows:
             row["source"] = source_link(row["source"])
         return rows

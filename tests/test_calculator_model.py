@@ -18,7 +18,7 @@ from lessons.calculator import (
     parameters_table,
 )
 from lessons.calculator_figures import FIGURE_SETS, find_figure
-from lessons.calculator_reading import format_value, read_estimate
+from lessons.calculator_reading import format_row, format_value, read_estimate
 
 ONE_HOP = MeshInputs(rps=1000, hops=1)
 
@@ -318,6 +318,27 @@ def test_reading_quotes_the_outputs():
 )
 def test_format_value(value, unit, text):
     assert format_value(value, unit) == text
+
+
+@pytest.mark.parametrize(
+    ("values", "unit", "texts"),
+    [
+        ([0.6, 0.89, 1.05], "ms", ["0.60 ms", "0.89 ms", "1.05 ms"]),
+        ([3, 2.1, 2.9], "%", ["3.0%", "2.1%", "2.9%"]),
+        ([0.0, 0.51, 0.85], "ms", ["0.00 ms", "0.51 ms", "0.85 ms"]),
+        ([150, 12.5, 3], "%", ["150%", "12.5%", "3.0%"]),  # 100 and more: no places
+        ([7770, 72, 331], "MB", ["7.77 GB", "72 MB", "331 MB"]),  # units differ: as alone
+        ([1, 1, 5], "resources", ["1 resource", "1 resource", "5 resources"]),
+        ([0.0067, 0.5, 0.2], "vCPU", ["0.0067 vCPU", "0.5 vCPU", "0.2 vCPU"]),  # > 2 places
+        (
+            [10000, 33333.4, 10811],
+            "requests/s",
+            ["10,000 requests/s", "33,333 requests/s", "10,811 requests/s"],
+        ),
+    ],
+)
+def test_format_row_gives_a_row_the_same_places(values, unit, texts):
+    assert format_row(values, unit) == texts
 
 
 def test_estimate_as_dict_is_json_ready():

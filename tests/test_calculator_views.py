@@ -378,3 +378,21 @@ def test_the_phone_bar_repeats_the_headline_figures_of_this_input(client):
     bar = re.search(r'<a class="calc-peek"[^>]*>(.*?)</a>', _text(response), re.S)[1]
     for name in ("latency_p90_ms", "overhead_cpu_pct", "overhead_memory_pct"):
         assert f"+{format_value(result[name].value, result[name].unit)}" in bar, name
+
+
+def test_the_side_by_side_table_gives_each_row_the_same_decimal_places(client):
+    """0.6 ms beside 0.89 ms read as different precisions; the row shows 0.60 ms."""
+    page = _text(client.get("/calculator/?services=40&replicas=3&rps=2000&mode=sidecar"))
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th>((?:<td[^>]*>[^<]*</td>){3})</tr>', page)
+    assert len(rows) >= 8
+    aligned = 0
+    for label, cells in rows:
+        texts = re.findall(r"<td[^>]*>([^<]*)</td>", cells)
+        numbers = [re.match(r"[\d,.]+", text).group(0) for text in texts]
+        tails = {text[len(number) :] for text, number in zip(texts, numbers, strict=True)}
+        small = all("," not in n and float(n) < 100 for n in numbers)
+        places = {len(n.partition(".")[2]) for n in numbers}
+        if len(tails) == 1 and small and max(places) <= 2:
+            assert len(places) == 1, (label, texts)
+            aligned += max(places) > 0
+    assert aligned >= 3  # latency p90, p99, CPU at these inputs
