@@ -3,6 +3,8 @@
 Markdown and Pygments run once, on save, and their HTML is stored: lesson pages only read it.
 """
 
+import logging
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,6 +15,8 @@ from .course_schema import read_sources
 from .examples import check_example
 from .rendering import highlight_yaml, markdown_to_html, reading_minutes
 from .yamlfile import ContentError
+
+logger = logging.getLogger(__name__)
 
 
 class CourseQuerySet(models.QuerySet):
@@ -150,6 +154,17 @@ class Section(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.lesson.get_absolute_url()}#{self.slug}"
+
+    @property
+    def shown_sources(self) -> list[dict]:
+        """The sources as the lesson page lists them. The admin and the course file check them
+        (clean, below), but a row stored before those rules or by a plain save() may hold
+        anything: such a section shows no sources rather than take its lesson page down."""
+        try:
+            return read_sources(self.sources)
+        except ContentError as error:
+            logger.warning("section %s: stored sources unreadable (%s)", self.pk, error)
+            return []
 
     def clean(self):
         super().clean()

@@ -143,6 +143,23 @@ def test_valid_sources_are_saved_and_shown_on_the_lesson(admin_client, client, m
     assert '<a href="https://www.envoyproxy.io/docs/" rel="noopener">Envoy docs</a>' in html
 
 
+@pytest.mark.parametrize("stored", [5, "text", {"title": "t"}, ["x"], [{"title": 3, "url": 4}]])
+def test_sources_stored_before_the_rules_cost_the_section_its_sources_not_the_page(
+    client, mini_course, stored, caplog
+):
+    """A row written before the admin checked sources (or by a plain update) can hold anything;
+    `5` made the whole lesson a server error for every learner."""
+    good = [{"title": "Istio docs: Traffic management", "url": "https://istio.io/latest/docs/"}]
+    Section.objects.filter(slug="only").update(sources=stored)
+    Section.objects.filter(lesson__slug="first", slug="intro").update(sources=good)
+    response = client.get(SECOND_PAGE)
+    assert response.status_code == 200
+    assert "Sources:" not in response.content.decode()
+    assert "stored sources unreadable" in caplog.text
+    first = client.get("/courses/mini-mesh/first/").content.decode()
+    assert '<a href="https://istio.io/latest/docs/" rel="noopener">Istio docs: Traffic' in first
+
+
 # --- Reading time: every admin path that changes what a lesson holds ---------------------------
 
 
