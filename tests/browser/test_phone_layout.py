@@ -95,3 +95,22 @@ def test_the_team_table_s_member_header_moves_with_its_column(
             assert abs(place["head"]) < 2 and abs(place["cell"]) < 2, place
         else:
             assert place["head"] < -100 and abs(place["head"] - place["cell"]) < 2, place
+
+
+def test_my_progress_lessons_fit_a_common_phone_without_scrolling(
+    live_server, course, new_page, django_user_model
+):
+    """At 390 px the lessons table (lesson, status with its completion date, sections) fits its
+    box: a fourth column made every learner scroll sideways for their own progress."""
+    learner = django_user_model.objects.create_user("esther-van-den-berg", password=PASSWORD)
+    first = Lesson.objects.filter(course=course).order_by("order").first()
+    for section in first.sections.all():
+        SectionProgress.objects.create(user=learner, section=section, read_at=timezone.now())
+    page = new_page(viewport={"width": 390, "height": 844})
+    log_in(page, live_server.url, learner.username)
+    page.goto(f"{live_server.url}/me/")
+    assert page.locator(".me-status time").count() == 1  # the completed lesson's date
+    sizes = page.evaluate(
+        "[...document.querySelectorAll('.table-wrap')].map(e => [e.scrollWidth, e.clientWidth])"
+    )
+    assert sizes and all(scroll <= client for scroll, client in sizes[:1]), sizes
