@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
-import re
-
 from lessons.calculator import MODE_LABELS, MeshEstimate, RubricItem
 
 
 def format_value(value: float, unit: str = "") -> str:
     """A number as a person reads it: 12%, 0.4 vCPU, 10,000 requests/s, 3.74 GB."""
+    _, number, unit = _figure(value, unit)
+    return _with_unit(number, unit)
+
+
+def format_row(values: list[float], unit: str = "") -> list[str]:
+    """Values read side by side (one output across modes), to the same decimal places where
+    they share a unit, so 0.6 ms stands as 0.60 ms next to 0.89 ms. Figures of 100 and more
+    keep none; a row whose units differ (72 MB beside 7.77 GB) or that needs more than two
+    places is left as each figure reads alone."""
+    figures = [_figure(value, unit) for value in values]
+    texts = [_with_unit(number, shown) for _, number, shown in figures]
+    if len({shown for _, _, shown in figures}) != 1 or any("e" in n for _, n, _ in figures):
+        return texts
+    places = max(len(number.partition(".")[2]) for _, number, _ in figures)
+    if places > 2:  # a tiny figure (0.0067 vCPU) would give its neighbours four zeros
+        return texts
+    return [
+        _with_unit(f"{value:.{places}f}", shown) if abs(value) < 100 else text
+        for (value, _, shown), text in zip(figures, texts, strict=True)
+    ]
+
+
+def _figure(value: float, unit: str) -> tuple[float, str, str]:
+    """(value in the unit shown, its digits as read alone, the unit shown)."""
     if unit == "MB" and abs(value) >= 1000:
         value, unit = value / 1000, "GB"
     if unit == "resources" and value == 1:
@@ -26,30 +48,13 @@ def format_value(value: float, unit: str = "") -> str:
         text = f"{value:.2g}"
     if "." in text and "e" not in text:
         text = text.rstrip("0").rstrip(".")
+    return value, text, unit
+
+
+def _with_unit(number: str, unit: str) -> str:
     if not unit:
-        return text
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
-
-
-def format_row(values: list[float], unit: str = "") -> list[str]:
-    """Values read side by side (one output across modes), to the same decimal places where
-    they share a unit, so 0.6 ms stands as 0.60 ms next to 0.89 ms. Figures of 100 and more
-    keep none; a row whose units differ (72 MB beside 7.77 GB) or that needs more than two
-    places is left as each figure reads alone."""
-    texts = [format_value(value, unit) for value in values]
-    parts = [_NUMBER.match(text).groups() for text in texts]
-    if len({tail for _, tail in parts}) != 1:
-        return texts
-    places = max((len(number.partition(".")[2]) for number, _ in parts), default=0)
-    if places > 2:  # a tiny figure (0.0067 vCPU) would give its neighbours four zeros
-        return texts
-    return [
-        f"{float(number):.{places}f}{tail}" if "," not in number and float(number) < 100 else text
-        for (number, tail), text in zip(parts, texts, strict=True)
-    ]
-
-
-_NUMBER = re.compile(r"^(-?[\d,]+(?:\.\d+)?)(.*)$", re.S)
+        return number
+    return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
 
 
 def _short_mode(mode: str) -> str:
