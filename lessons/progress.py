@@ -136,12 +136,17 @@ def _mark_for_user(user, section_id: int, when: datetime) -> bool:
     return created
 
 
+def _is_id(key) -> bool:
+    # The session holds what this server wrote, but only ASCII digits are safe for int().
+    return str(key).isascii() and str(key).isdigit() and len(str(key)) <= 18
+
+
 def merge_session_read_marks(*, user, session) -> int:
     """Move a visitor's read marks into their account. Existing marks win; returns how many."""
     marks = session.get(SESSION_KEY) or {}
     if not marks:
         return 0
-    ids = [int(key) for key in marks if str(key).isdigit()]
+    ids = [int(key) for key in marks if _is_id(key)]
     # Only sections that still exist and are published can be carried over.
     valid = set(
         Section.objects.filter(id__in=ids, lesson__in=Lesson.objects.published()).values_list(
@@ -150,7 +155,7 @@ def merge_session_read_marks(*, user, session) -> int:
     )
     merged = 0
     for key, when in marks.items():
-        if not str(key).isdigit() or int(key) not in valid:
+        if not _is_id(key) or int(key) not in valid:
             continue
         try:
             read_at = datetime.fromisoformat(when)

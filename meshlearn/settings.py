@@ -60,6 +60,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "meshlearn.csp.ContentSecurityPolicyMiddleware",
+    "meshlearn.body_limit.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -236,6 +237,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 # The biggest legitimate POST is a lab config (bounded at 256 KB in the checker).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
+# Whole request bodies (meshlearn/body_limit.py): form fields plus multipart framing, and in
+# the admin one course file (lessons/yamlfile.py: 2 MB) with its form.
+MESHLEARN_MAX_BODY_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024
+MESHLEARN_MAX_ADMIN_BODY_BYTES = 2 * 1024 * 1024 + DATA_UPLOAD_MAX_MEMORY_SIZE
 
 LOGGING = {
     "version": 1,

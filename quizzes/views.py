@@ -41,7 +41,8 @@ def _see_other(url: str) -> HttpResponseRedirect:
 
 def _to_int(value) -> int | None:
     # Bounded so a 40-digit "id" is a bad request, not an overflow in the database driver.
-    if isinstance(value, str) and value.isdigit() and len(value) <= 18:
+    # ASCII only: "²" and "١" are digits to str.isdigit() but not to int().
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
         return int(value)
     return None
 

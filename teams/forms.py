@@ -29,10 +29,15 @@ class TeamForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self.typed_slug = bool(cleaned.get("slug"))
         if not cleaned.get("slug") and cleaned.get("name") and "slug" not in self.errors:
-            cleaned["slug"] = self._free_slug(slugify(cleaned["name"])[:45] or "team")
+            cleaned["slug"] = self.free_slug_for_name()
             self.instance.slug = cleaned["slug"]
         return cleaned
+
+    def free_slug_for_name(self) -> str:
+        """A slug made from the name that no team has yet."""
+        return self._free_slug(slugify(self.cleaned_data["name"])[:45] or "team")
 
     @staticmethod
     def _free_slug(base: str) -> str:

@@ -5,10 +5,18 @@ from django.db import IntegrityError, transaction
 from .models import Membership, Team, new_invite_token
 
 
+class SlugTaken(Exception):
+    """Another team took the slug between the form's check and this insert."""
+
+
 @transaction.atomic
 def team_create(*, name: str, slug: str, courses, creator) -> Team:
-    """A new team; its creator becomes its first instructor."""
-    team = Team.objects.create(name=name, slug=slug)
+    """A new team; its creator becomes its first instructor. Raises SlugTaken on a clash."""
+    try:
+        with transaction.atomic():
+            team = Team.objects.create(name=name, slug=slug)
+    except IntegrityError:  # the form checked the slug, but a second request got there first
+        raise SlugTaken(slug) from None
     team.courses.set(courses)
     Membership.objects.create(team=team, user=creator, role=Membership.Role.INSTRUCTOR)
     return team

@@ -21,7 +21,7 @@ from .forms import TeamForm
 from .instructors import is_instructor
 from .models import Membership, Team
 from .reporting import DEFAULT_SORT, SORT_KEYS, member_detail, sort_rows, team_report
-from .services import membership_join, team_create, team_regenerate_invite
+from .services import SlugTaken, membership_join, team_create, team_regenerate_invite
 
 
 def _sort_param(request: HttpRequest) -> str:
@@ -54,15 +54,29 @@ def team_new(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Only instructors create teams.")
     form = TeamForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        team = team_create(
-            name=form.cleaned_data["name"],
-            slug=form.cleaned_data["slug"],
-            courses=form.cleaned_data["courses"],
-            creator=request.user,
-        )
-        messages.success(request, f"Team “{team.name}” created. Share its invite link below.")
-        return redirect(team)
+        team = _create_team(form, request.user)
+        if team is not None:
+            messages.success(request, f"Team “{team.name}” created. Share its invite link below.")
+            return redirect(team)
     return render(request, "teams/new.html", {"form": form})
+
+
+def _create_team(form: TeamForm, creator) -> Team | None:
+    """The new team, or None with a field error when another team took the slug meanwhile
+    (a double submit). A slug made from the name is simply made again, once."""
+    data = form.cleaned_data
+    for attempt in range(2):
+        try:
+            return team_create(
+                name=data["name"], slug=data["slug"], courses=data["courses"], creator=creator
+            )
+        except SlugTaken:
+            if form.typed_slug or attempt:
+                break
+            data["slug"] = form.free_slug_for_name()
+    taken = data["slug"]
+    form.add_error("slug", f"A team with the slug “{taken}” was just created; choose another.")
+    return None
 
 
 @require_http_methods(["GET", "POST"])

@@ -45,6 +45,8 @@ HOSTILE = [
     "../../../../etc/passwd",
     "%s%n%x",
     "\u202egnp.exe",
+    "²",  # str.isdigit() says yes, int() says no
+    "١٢",
     "😀" * 20,
     "a" * 20_000,
     "true",

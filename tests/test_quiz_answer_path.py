@@ -222,3 +222,28 @@ def test_store_answer_writes_the_response_its_choices_and_the_score(quiz, learne
         )
     attempt.refresh_from_db()
     assert attempt.score == 1 and Response.objects.filter(attempt=attempt).count() == 1
+
+
+# --- ids that are digits to str.isdigit() but not to int() ----------------------------------
+
+
+@pytest.mark.parametrize("field", ["attempt", "question", "choice"])
+@pytest.mark.parametrize("digits", ["²", "١٢", "①"])
+@pytest.mark.parametrize("who", ["learner", "visitor"])
+def test_non_ascii_digits_in_an_answer_are_refused_not_a_server_error(
+    client, learner, quiz, who, field, digits
+):
+    if who == "learner":
+        client.force_login(learner)
+    attempt = start(client, quiz)
+    q1 = questions_of(quiz)[0]
+    data = {"attempt": str(attempt.id), "question": str(q1.id), "choice": right(q1)}
+    data[field] = digits
+    response = client.post(reverse("quiz-answer", args=[quiz.slug]), data, **HX)
+    assert response.status_code in (200, 404)  # refused with feedback, or no such attempt
+    assert not Response.objects.exists()
+
+
+def test_non_ascii_digits_from_a_visitor_without_an_attempt_are_404(client, quiz):
+    response = client.post(reverse("quiz-answer", args=[quiz.slug]), {"attempt": "²"})
+    assert response.status_code == 404

@@ -254,6 +254,74 @@ def test_an_oversized_body_is_refused_not_a_500(endpoint, mini_course, learner):
         assert all(r in REFUSED for _, _, r in statuses), statuses
 
 
+# A file part is not a form field: DATA_UPLOAD_MAX_MEMORY_SIZE does not bound it, and Django
+# spooled any size to disk for any POST endpoint. meshlearn/body_limit.py refuses such bodies
+# before anything parses them; only the admin takes a file (one course of up to 2 MB).
+
+
+@pytest.fixture
+def no_spooling(monkeypatch):
+    from django.core.files import uploadhandler
+
+    spooled = []
+    real = uploadhandler.TemporaryFileUploadHandler.new_file
+
+    def record(self, *args, **kwargs):
+        spooled.append(args)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(uploadhandler.TemporaryFileUploadHandler, "new_file", record)
+    return spooled
+
+
+@pytest.mark.parametrize(
+    "path", ["/lab/", "/lab/check.json", "/accounts/login/", "/accounts/signup/", "/me/"]
+)
+@pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "learner"])
+def test_a_big_file_part_is_refused_before_it_is_read(path, signed_in, learner, no_spooling):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = Client()
+    if signed_in:
+        client.force_login(learner)
+    before = row_counts()
+    big = SimpleUploadedFile("junk.bin", b"\0" * (settings.MESHLEARN_MAX_BODY_BYTES + 1))
+    response = client.post(path, {"config": "a: 1", "junk": big})
+    assert response.status_code == 413
+    if path.endswith(".json"):
+        assert "larger than" in response.json()["error"]
+    else:
+        assert "Too much to send at once" in response.content.decode()
+    assert no_spooling == [] and row_counts() == before
+
+
+def test_a_declared_length_beyond_the_limit_is_refused_without_reading(client):
+    response = client.generic("POST", "/accounts/login/", b"username=a", CONTENT_LENGTH=str(10**12))
+    assert response.status_code == 413
+
+
+def test_bodies_within_the_limits_still_reach_their_forms(client, learner):
+    client.force_login(learner)
+    config = "apiVersion: networking.istio.io/v1\n" + "#" * (200 * 1024)  # a big lab config
+    assert client.post("/lab/", {"config": config}).status_code == 200
+    assert settings.MESHLEARN_MAX_BODY_BYTES > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def test_the_admin_takes_a_course_file_up_to_its_limit_and_no_more(admin_user, no_spooling):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lessons.yamlfile import MAX_FILE_BYTES
+
+    client = Client()
+    client.force_login(admin_user)
+    url = reverse("admin:lessons_course_import")
+    fits = SimpleUploadedFile("course.yaml", b"#" * (MAX_FILE_BYTES + 1))  # the form explains
+    response = client.post(url, {"file": fits})
+    assert response.status_code == 200 and "Nothing was imported." in response.content.decode()
+    huge = SimpleUploadedFile("course.yaml", b"#" * settings.MESHLEARN_MAX_ADMIN_BODY_BYTES)
+    assert client.post(url, {"file": huge}).status_code == 413
+
+
 def test_the_body_readers_all_exist():
     names = {endpoint.name for endpoint in ENDPOINTS}
     assert names >= BODY_READERS, BODY_READERS - names

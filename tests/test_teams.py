@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from lessons.models import Course, Lesson, Section, SectionProgress
 from quizzes.models import Attempt, Quiz
+from teams import views as teams_views
 from teams.csvsafe import csv_text, safe_cell
 from teams.instructors import GROUP_NAME
 from teams.models import Membership, Team
@@ -383,6 +384,44 @@ def test_derived_slug_avoids_taken_and_reserved_slugs(team, instructor):
     client.post(reverse("team-new"), {"name": "New"})
     assert Team.objects.filter(slug="platform-2").exists()
     assert Team.objects.filter(slug="new-2").exists()
+
+
+def _slug_taken_meanwhile(monkeypatch, slug: str):
+    """Another request creates a team with `slug` after this one's form checked it."""
+    real = teams_views.team_create
+
+    def racing(**kwargs):
+        if not Team.objects.filter(slug=slug).exists():
+            Team.objects.create(name="The other request's team", slug=slug)
+        return real(**kwargs)
+
+    monkeypatch.setattr(teams_views, "team_create", racing)
+
+
+def test_a_typed_slug_taken_meanwhile_is_a_field_error_not_a_server_error(
+    mini_course, instructor, monkeypatch
+):
+    _slug_taken_meanwhile(monkeypatch, "sre")
+    response = client_for(instructor).post(
+        reverse("team-new"), {"name": "SRE guild", "slug": "sre", "courses": [mini_course.pk]}
+    )
+    assert response.status_code == 200
+    assert "was just created; choose another" in response.content.decode()
+    assert Team.objects.filter(slug="sre").count() == 1
+    assert not Team.objects.filter(name="SRE guild").exists()
+    assert not Membership.objects.filter(user=instructor).exists()
+
+
+def test_a_slug_made_from_the_name_and_taken_meanwhile_is_made_again(
+    mini_course, instructor, monkeypatch
+):
+    _slug_taken_meanwhile(monkeypatch, "sre-guild")
+    response = client_for(instructor).post(
+        reverse("team-new"), {"name": "SRE guild", "slug": "", "courses": [mini_course.pk]}
+    )
+    team = Team.objects.get(name="SRE guild")
+    assert response.status_code == 302 and response["Location"] == "/teams/sre-guild-2/"
+    assert Membership.objects.get(team=team, user=instructor).role == "instructor"
 
 
 def test_learner_cannot_create_a_team(learner):
