@@ -1007,3 +1007,26 @@ def test_the_export_has_a_passed_column_per_quiz(team, learner, carol_in_team, i
     assert by_name["ada"]["Check the first lesson: passed"] == "yes"
     assert by_name["carol"]["Check the first lesson: passed"] == "no"
     assert by_name["ada"]["Mini final: passed"] == "no"
+
+
+# --- the dashboard's invite box and table, for keyboards and second thoughts ---
+
+
+def test_revoking_the_invite_link_is_a_deliberate_second_step(team, instructor):
+    html = client_for(instructor).get(reverse("team-dashboard", args=[team.slug])).content.decode()
+    details = html[html.index('<details class="invite-revoke">') :]
+    details = details[: details.index("</details>")]
+    # The only form that revokes sits inside the closed disclosure, and says what it does.
+    assert html.count(reverse("team-regenerate-invite", args=[team.slug])) == 1
+    assert reverse("team-regenerate-invite", args=[team.slug]) in details
+    assert "stops working" in details and "Revoke it and make a new link" in details
+    # Copying needs JavaScript: the button starts hidden and names the field it copies.
+    assert 'data-copy="invite-url" hidden' in html
+
+
+def test_the_team_table_scrolls_from_the_keyboard(team, instructor, learner):
+    membership_join(team=team, user=learner)
+    html = client_for(instructor).get(reverse("team-dashboard", args=[team.slug])).content.decode()
+    wrap = re.search(r'<div id="member-table"[^>]*>', html).group(0)
+    assert 'tabindex="0"' in wrap and 'role="region"' in wrap
+    assert 'aria-labelledby="progress-title"' in wrap and 'id="progress-title"' in html

@@ -20,7 +20,8 @@
     if (copy) {
       var source = document.getElementById(copy.dataset.copy);
       if (!source || !navigator.clipboard) return;
-      navigator.clipboard.writeText(source.textContent).then(function () {
+      var text = "value" in source ? source.value : source.textContent;  // an input, or a <pre>
+      navigator.clipboard.writeText(text).then(function () {
         var label = copy.textContent;
         copy.textContent = "Copied";
         copy.setAttribute("aria-live", "polite");
@@ -45,8 +46,10 @@
     done.focus();
   });
 
-  // Copy buttons only make sense with JavaScript, so they start hidden.
+  // Copy buttons and the theme switch only work with JavaScript, so they start hidden.
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-copy]").forEach(function (button) { button.hidden = false; });
+    document.querySelectorAll("[data-copy], [data-theme-toggle]").forEach(function (button) {
+      button.hidden = false;
+    });
   });
 })();
