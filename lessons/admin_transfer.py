@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from .content import dump_course
+from .content import WorkAtStake, dump_course
 from .course_upload import load_uploaded_course
 from .models import Course
 from .yamlfile import ContentError, format_path
@@ -39,6 +39,14 @@ class CourseImportForm(forms.Form):
         "with the same slug is updated in place: learners keep their progress on sections "
         "whose slug is unchanged.",
         widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,application/yaml,text/yaml"}),
+    )
+    delete_learner_work = forms.BooleanField(
+        label="Delete what the file leaves out, with learners' work on it",
+        required=False,
+        help_text="Lessons, sections, quizzes, questions and choices missing from the file are "
+        "deleted. Without this box, an import that would also delete learners' read marks or "
+        "quiz attempts (a lesson, section or quiz they used) is refused and names what; with "
+        "it, they are deleted too.",
     )
 
 
@@ -74,7 +82,10 @@ class CourseTransferMixin:
         error = None
         if bound and form.is_valid():
             try:
-                report = load_uploaded_course(form.cleaned_data["file"])
+                report = load_uploaded_course(
+                    form.cleaned_data["file"],
+                    delete_learner_work=form.cleaned_data["delete_learner_work"],
+                )
             except ContentError as exc:
                 error = exc
             except DatabaseError:
@@ -93,6 +104,7 @@ class CourseTransferMixin:
             "form": form,
             "error": error,
             "error_path": format_path(error.path) if error else "",
+            "work_at_stake": isinstance(error, WorkAtStake),
         }
         return TemplateResponse(request, "admin/lessons/course/import.html", context)
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import yaml
 from django.db import transaction
 
-from quizzes.models import Choice, Question, Quiz
+from quizzes.models import Attempt, Choice, Question, Quiz, Response
 
 from .course_schema import CourseData, LessonData, QuizData, read_course
 from .examples import check_example
-from .models import ConfigExample, Course, Lesson, Section
+from .models import ConfigExample, Course, Lesson, Section, SectionProgress
 from .yamlfile import ContentError
 
 
@@ -26,6 +26,12 @@ class LoadReport:
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
+    # Learners' work that went with the deleted rows ("read marks", "quiz attempts",
+    # "answers"), and the deleted lessons, sections and quizzes that held marks or attempts.
+    # (Answers to a removed question go with it, but finished attempts keep their scores:
+    # that is an edit of a quiz, not a loss of a learner's record.)
+    work_lost: Counter = field(default_factory=Counter)
+    deleted_with_work: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -43,7 +49,14 @@ class LoadReport:
             if counter:
                 items = ", ".join(f"{n} {name}" for name, n in sorted(counter.items()))
                 parts.append(f"{verb} {items}")
+        if self.work_lost:
+            parts.append(f"learners' work removed with them: {self.work_lost_text()}")
         return f"Course '{self.course.slug}': " + "; ".join(parts) + "."
+
+    def work_lost_text(self) -> str:
+        return ", ".join(
+            f"{n} {name if n != 1 else name[:-1]}" for name, n in sorted(self.work_lost.items())
+        )
 
     def reading_times(self) -> str:
         """One line per lesson with its derived reading time, and the course total."""
@@ -107,12 +120,42 @@ def _save(report: LoadReport, obj, values: dict, label: str) -> None:
 
 def _delete_rest(report: LoadReport, leftovers, label: str) -> None:
     for obj in leftovers:
+        work = _learner_work(obj)
+        report.work_lost.update(work)
+        if work["read marks"] or work["quiz attempts"]:
+            report.deleted_with_work.append(f"{obj._meta.verbose_name} '{_name_of(obj)}'")
         obj.delete()
         report.deleted[label] += 1
 
 
+def _learner_work(obj) -> Counter:
+    """What learners did that deleting `obj` takes with it (the deletes cascade)."""
+    work = Counter()
+    if isinstance(obj, Lesson | Section):
+        on = {"section__lesson": obj} if isinstance(obj, Lesson) else {"section": obj}
+        work["read marks"] = SectionProgress.objects.filter(**on).count()
+    if isinstance(obj, Lesson | Quiz):
+        on = {"quiz__lesson": obj} if isinstance(obj, Lesson) else {"quiz": obj}
+        work["quiz attempts"] = Attempt.objects.filter(**on).count()
+    if isinstance(obj, Question | Choice):
+        on = {"question": obj} if isinstance(obj, Question) else {"choices": obj}
+        work["answers"] = Response.objects.filter(**on).count()
+    return +work  # only what is there
+
+
+def _name_of(obj) -> str:
+    return getattr(obj, "slug", None) or str(obj)[:60]
+
+
+class WorkAtStake(ContentError):
+    """Loading would delete rows that hold learners' work, and that was not allowed."""
+
+
 @transaction.atomic
-def load_course(data: CourseData) -> LoadReport:
+def load_course(data: CourseData, *, delete_learner_work: bool = True) -> LoadReport:
+    """Load `data` in one transaction. With `delete_learner_work=False`, a file that leaves out
+    a lesson, section or quiz with learners' read marks or attempts raises WorkAtStake and
+    changes nothing."""
     report = LoadReport()
     course = Course.objects.select_for_update().filter(slug=data.slug).first() or Course(
         slug=data.slug
@@ -164,6 +207,13 @@ def load_course(data: CourseData) -> LoadReport:
             quiz = Quiz(slug=quiz_data.slug)
         _load_quiz(report, quiz, quiz_data, course, lesson, (index + 1) * 10)
     _delete_rest(report, quizzes.values(), "quizzes")
+    if report.deleted_with_work and not delete_learner_work:
+        raise WorkAtStake(  # rolls the whole load back
+            "course",
+            f"the file leaves out {', '.join(report.deleted_with_work)}, and deleting "
+            f"{'it' if len(report.deleted_with_work) == 1 else 'them'} would remove learners' "
+            f"work: {report.work_lost_text()}",
+        )
     return report
 
 

@@ -24,8 +24,11 @@ def _safe_name(name: str) -> str:
     return base[:100] or "course.yaml"
 
 
-def load_uploaded_course(upload) -> LoadReport:
-    """Validate and load an uploaded course file. Raises ContentError; writes nothing then."""
+def load_uploaded_course(upload, *, delete_learner_work: bool = False) -> LoadReport:
+    """Validate and load an uploaded course file. Raises ContentError; writes nothing then.
+
+    An upload is often an older export: unless asked, a file that leaves out what learners
+    have read or answered is refused (WorkAtStake) rather than deleting their work."""
     name = _safe_name(upload.name)
     if upload.size > MAX_FILE_BYTES:
         raise ContentError(name, f"the file is larger than {MAX_FILE_BYTES // 1024} KB")
@@ -45,7 +48,7 @@ def load_uploaded_course(upload) -> LoadReport:
             raise
     for lesson in data.lessons:  # keep the temporary path out of anything shown later
         lesson.file = _display_name(lesson.file, folder, name)
-    return load_course(data)
+    return load_course(data, delete_learner_work=delete_learner_work)
 
 
 def _display_name(file: str, folder: str, name: str) -> str:

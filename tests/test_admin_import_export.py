@@ -19,6 +19,8 @@ from lessons.models import ConfigExample, Course, Lesson, Section, SectionProgre
 from lessons.yamlfile import MAX_FILE_BYTES
 from quizzes.models import Attempt, Choice, Question, Quiz, Response
 
+from .conftest import MINI_COURSE as MINI_COURSE_DIR
+
 pytestmark = pytest.mark.django_db
 
 IMPORT_URL = "/admin/lessons/course/import/"
@@ -118,6 +120,82 @@ def test_import_updates_in_place_and_keeps_progress_on_unchanged_sections(
     assert Section.objects.get(slug="routing").title == "Routing, renamed"
     assert Section.objects.get(slug="intro").pk == intro.pk
     assert SectionProgress.objects.filter(user=learner, section=intro).exists()
+
+
+# --- an older file must not silently delete learners' work ---
+
+
+def _without_second_lesson(course: Course) -> str:
+    data = course_data(course)
+    data["lessons"] = [lesson for lesson in data["lessons"] if lesson["slug"] != "second"]
+    return yaml.safe_dump(data, sort_keys=False)
+
+
+def test_a_file_leaving_out_a_lesson_learners_used_is_refused_and_says_what(
+    instructor_client, mini_course, learner
+):
+    only = Section.objects.get(slug="only")
+    SectionProgress.objects.create(user=learner, section=only, read_at=timezone.now())
+    final = Quiz.objects.get(slug="mini-final")
+    Attempt.objects.create(user=learner, quiz=final)
+    data = course_data(mini_course)
+    data["lessons"].pop()  # the second lesson, read by the learner
+    data["quizzes"] = []  # the final quiz, attempted
+    before = snapshot()
+    response = upload(instructor_client, yaml.safe_dump(data, sort_keys=False))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nothing was imported." in html
+    assert "leaves out lesson &#x27;second&#x27;, quiz &#x27;mini-final&#x27;" in html
+    assert "1 quiz attempt, 1 read mark" in html
+    assert "Delete what the file leaves out" in html
+    assert snapshot() == before
+    assert SectionProgress.objects.filter(section=only).exists() and Attempt.objects.exists()
+
+
+def test_ticking_the_box_deletes_them_with_the_work_and_says_so(
+    instructor_client, mini_course, learner
+):
+    only = Section.objects.get(slug="only")
+    SectionProgress.objects.create(user=learner, section=only, read_at=timezone.now())
+    response = instructor_client.post(
+        IMPORT_URL,
+        {
+            "file": SimpleUploadedFile("course.yaml", _without_second_lesson(mini_course).encode()),
+            "delete_learner_work": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert not Lesson.objects.filter(slug="second").exists()
+    assert not SectionProgress.objects.exists()
+    page = instructor_client.get(response["Location"]).content.decode()
+    assert "deleted 1 lessons;" in page  # its section went with it
+    assert "learners&#x27; work removed with them: 1 read mark" in page
+
+
+def test_leaving_out_what_no_learner_used_needs_no_box(instructor_client, mini_course):
+    response = upload(instructor_client, _without_second_lesson(mini_course))
+    assert response.status_code == 302
+    assert not Lesson.objects.filter(slug="second").exists()
+
+
+def test_loadcourse_still_applies_the_file_and_reports_the_work_removed(mini_course, learner):
+    from io import StringIO
+
+    from lessons.content import load_course
+    from lessons.course_schema import read_course
+
+    SectionProgress.objects.create(
+        user=learner, section=Section.objects.get(slug="only"), read_at=timezone.now()
+    )
+    data = read_course(MINI_COURSE_DIR / "course.yaml")
+    data.lessons = [lesson for lesson in data.lessons if lesson.slug != "second"]
+    report = load_course(data)
+    assert "learners' work removed with them: 1 read mark" in report.summary()
+    assert not SectionProgress.objects.exists()
+    out = StringIO()
+    call_command("loadcourse", str(MINI_COURSE_DIR), stdout=out)  # puts the lesson back
+    assert Lesson.objects.filter(slug="second").exists()
 
 
 BROKEN_EXAMPLE = """\
