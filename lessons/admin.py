@@ -1,6 +1,6 @@
 """Instructor authoring: courses, lessons with their sections inline, sections with examples."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from .admin_example_form import ConfigExampleAdminForm
 from .admin_transfer import CourseTransferMixin
@@ -73,6 +73,7 @@ class SectionInline(admin.StackedInline):
     model = Section
     extra = 0
     fields = ("order", "title", "slug", "kind", "body_markdown", "sources")
+    prepopulated_fields = {"slug": ("title",)}
     show_change_link = True
 
 
@@ -93,6 +94,13 @@ class LessonAdmin(admin.ModelAdmin):
         lessons_changed([form.instance.pk])  # its sections may have changed with it
 
 
+def show_checker_warnings(request, forms) -> None:
+    """The Istio checker's warnings on saved examples, as messages: they do not block a save."""
+    for form in forms:
+        for warning in getattr(form, "checker_warnings", ()):
+            messages.warning(request, warning)
+
+
 class ConfigExampleInline(admin.StackedInline):
     model = ConfigExample
     form = ConfigExampleAdminForm  # the Istio checker refuses errors unless "broken"
@@ -110,6 +118,11 @@ class SectionAdmin(LessonPartAdmin):
     prepopulated_fields = {"slug": ("title",)}
     inlines = [ConfigExampleInline]
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        kept = [f for f in formset.forms if f not in formset.deleted_forms]
+        show_checker_warnings(request, kept)
+
 
 @admin.register(ConfigExample)
 class ConfigExampleAdmin(LessonPartAdmin):
@@ -119,6 +132,10 @@ class ConfigExampleAdmin(LessonPartAdmin):
     list_filter = ("broken", "kind")
     search_fields = ("title", "slug", "yaml_text")
     list_select_related = ("section",)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        show_checker_warnings(request, [form])
 
 
 @admin.register(SectionProgress)

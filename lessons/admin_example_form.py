@@ -16,23 +16,36 @@ class ConfigExampleAdminForm(forms.ModelForm):
         model = ConfigExample
         fields = ("section", "slug", "order", "title", "yaml_text", "explanation", "broken")
 
+    # Warnings do not stop a save, but the author should read them: the admin shows them as
+    # messages once the example is saved (lessons/admin.py).
+    checker_warnings: list[str] = []
+
     def clean(self):
         cleaned = super().clean()
         text = cleaned.get("yaml_text")
+        self.checker_warnings = []
         if not text or cleaned.get("broken"):
             return cleaned
-        errors = [problem for problem in validate(text) if problem.severity == "error"]
+        problems = validate(text)
+        title = cleaned.get("title") or "this example"
+        self.checker_warnings = [
+            f"Example “{title}”, {_described(p)}" for p in problems if p.severity == "warning"
+        ]
+        errors = [problem for problem in problems if problem.severity == "error"]
         if errors:
-            messages = [
-                f"Line {p.line}, column {p.column} ({p.code}"
-                + (f", {p.path}" if p.path else "")
-                + f"): {p.message}"
-                + (f" {p.hint}" if p.hint else "")
-                for p in errors
-            ]
+            messages = [_described(p)[0].upper() + _described(p)[1:] for p in errors]
             messages.append(
                 "If the mistake is deliberate, tick “deliberately broken”: learners will then "
                 "see these problems beside the example."
             )
             self.add_error("yaml_text", messages)
         return cleaned
+
+
+def _described(problem) -> str:
+    return (
+        f"line {problem.line}, column {problem.column} ({problem.code}"
+        + (f", {problem.path}" if problem.path else "")
+        + f"): {problem.message}"
+        + (f" {problem.hint}" if problem.hint else "")
+    )

@@ -13,7 +13,7 @@ from django.utils.http import urlencode
 
 from .course_schema import read_sources
 from .examples import check_example
-from .rendering import highlight_yaml, markdown_to_html, reading_minutes
+from .rendering import highlight_yaml, markdown_to_html, reading_minutes, unix_newlines
 from .yamlfile import ContentError
 
 logger = logging.getLogger(__name__)
@@ -129,7 +129,7 @@ class Section(models.Model):
         blank=True,
         help_text=(
             "Markdown: **bold**, *italic*, `code`, [links](https://istio.io/…), lists, tables, "
-            "```yaml fenced code```. Raw HTML is stripped."
+            "```yaml fenced code```. Raw HTML is not rendered: learners see it as text."
         ),
     )
     body_html = models.TextField(editable=False, blank=True)
@@ -149,6 +149,7 @@ class Section(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.body_markdown = unix_newlines(self.body_markdown)
         self.body_html = markdown_to_html(self.body_markdown)
         super().save(*args, **kwargs)
 
@@ -213,6 +214,8 @@ class ConfigExample(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.yaml_text = unix_newlines(self.yaml_text)
+        self.explanation = unix_newlines(self.explanation)
         self.kind = _kind_of(self.yaml_text)
         self.explanation_html = markdown_to_html(self.explanation)
         self.highlighted_html = highlight_yaml(self.yaml_text)

@@ -68,6 +68,12 @@ _ALLOWED_ATTRIBUTES = {
 _FORMATTER = HtmlFormatter(nowrap=True)
 
 
+def unix_newlines(text: str) -> str:
+    """Browsers send textareas with CRLF; stored that way, an exported course file writes every
+    such text as a quoted string full of escapes instead of a readable block."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _highlight(code: str, lang: str) -> str:
     try:
         lexer = get_lexer_by_name(lang or "text")

@@ -39,7 +39,7 @@ class QuestionFormSet(BaseInlineFormSet):
                 " lesson” to 0."
             )
         problems = []
-        for form in self.forms:
+        for position, form in enumerate(self.forms, start=1):
             question = form.instance
             if not form.has_changed() or "kind" not in form.changed_data or question.pk is None:
                 continue
@@ -47,7 +47,8 @@ class QuestionFormSet(BaseInlineFormSet):
                 continue
             flags = list(question.choices.values_list("is_correct", flat=True))
             for problem in scoring.authoring_problems(question.kind, len(flags), sum(flags)):
-                problems.append(f"Question {question.order} (“{question}”): {problem}")
+                # Its place on this page: the order field is often 0 for every question.
+                problems.append(f"Question {position} on this page (“{question}”): {problem}")
         if problems:
             raise ValidationError(problems)
 

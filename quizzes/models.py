@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from lessons.models import Course, Lesson
-from lessons.rendering import markdown_to_html
+from lessons.rendering import markdown_to_html, unix_newlines
 
 from . import scoring
 
@@ -136,6 +136,7 @@ class Question(models.Model):
         return self.prompt[:80]
 
     def save(self, *args, **kwargs):
+        self.prompt, self.explanation = unix_newlines(self.prompt), unix_newlines(self.explanation)
         self.prompt_html = markdown_to_html(self.prompt)
         self.explanation_html = markdown_to_html(self.explanation)
         super().save(*args, **kwargs)

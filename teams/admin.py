@@ -4,13 +4,20 @@ Members join through the invite link; the admin lets an instructor change roles 
 someone, and a superuser add anyone directly.
 """
 
+from contextvars import ContextVar
+
 from django.contrib import admin, messages
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.html import format_html
 
 from .access import managed_teams
 from .models import Membership, Team
 from .services import team_regenerate_invite
+
+# The page's own address while a team's change page is drawn: the invite link is shown whole,
+# ready to paste, as on the dashboard (a readonly field gets no request of its own).
+_site_root: ContextVar[str] = ContextVar("team_admin_site_root", default="")
 
 
 class MembershipInline(admin.TabularInline):
@@ -20,11 +27,23 @@ class MembershipInline(admin.TabularInline):
     readonly_fields = ("joined_at",)
     raw_id_fields = ("user",)
 
+    def get_fields(self, request, obj=None):
+        # Picking users needs the right to browse accounts, which instructors do not have; the
+        # user's admin page would refuse them too, so they get the member's team page instead.
+        if request.user.is_superuser:
+            return self.fields
+        return ("member", "role", "joined_at")
+
     def get_readonly_fields(self, request, obj=None):
-        # Picking users needs the right to browse accounts, which instructors do not have.
         if request.user.is_superuser:
             return self.readonly_fields
-        return (*self.readonly_fields, "user")
+        return (*self.readonly_fields, "member")
+
+    @admin.display(description="member")
+    def member(self, membership: Membership) -> str:
+        username = membership.user.get_username()
+        url = reverse("team-member", args=[membership.team.slug, username])
+        return format_html('<a href="{}">{}</a>', url, username)
 
     def has_add_permission(self, request, obj=None):
         return request.user.is_superuser and super().has_add_permission(request, obj)
@@ -67,8 +86,18 @@ class TeamAdmin(admin.ModelAdmin):
         return format_html(
             "<code>{}</code><br>Share it with the team. To revoke it, select the team in the "
             "list and run “Make new invite links”.",
-            team.get_invite_url(),
+            _site_root.get() + team.get_invite_url(),
         )
+
+    def changeform_view(self, request, *args, **kwargs):
+        token = _site_root.set(request.build_absolute_uri("/").rstrip("/"))
+        try:
+            response = super().changeform_view(request, *args, **kwargs)
+            if hasattr(response, "render"):  # drawn lazily otherwise, after the reset below
+                response.render()
+            return response
+        finally:
+            _site_root.reset(token)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -34,7 +34,7 @@ class Team(models.Model):
     slug = models.SlugField(
         unique=True,
         validators=[validate_team_slug],
-        help_text="Part of the dashboard's address: /teams/<slug>/. Letters, digits and '-'.",
+        help_text="Part of the dashboard's address, /teams/this-slug/: letters, digits and '-'.",
     )
     name = models.CharField(max_length=200)
     courses = models.ManyToManyField(

@@ -139,3 +139,31 @@ def test_lesson_page_shows_a_broken_examples_problems(client, section):
     html = client.get(section.lesson.get_absolute_url()).content.decode()
     assert "Deliberately broken" in html
     assert "<code>circuitBreaker</code> is not a field of TrafficPolicy." in html
+
+
+def test_admin_shows_the_checkers_warnings_once_the_example_is_saved(admin_client, section):
+    from lessons.istio import validate
+
+    warnings = [p for p in validate(WARNING_ONLY) if p.severity == "warning"]
+    assert warnings  # the corpus file is the seed's VirtualService: it warns, it does not fail
+    url = reverse("admin:lessons_configexample_add")
+    response = admin_client.post(url, form_data(section, WARNING_ONLY), follow=True)
+    html = response.content.decode()
+    assert ConfigExample.objects.filter(slug="new-example").exists()
+    assert 'class="warning"' in html
+    assert f"Example “A new example”, line {warnings[0].line}, column" in html
+    assert warnings[0].code in html
+
+
+def test_examples_saved_from_a_browser_keep_unix_line_endings(admin_client, section):
+    from lessons.content import dump_course
+
+    url = reverse("admin:lessons_configexample_add")
+    data = form_data(section, VALID.replace("\n", "\r\n"))
+    data["explanation"] = "First line.\r\n\r\nSecond paragraph."
+    assert admin_client.post(url, data).status_code == 302
+    example = ConfigExample.objects.get(slug="new-example")
+    assert "\r" not in example.yaml_text and "\r" not in example.explanation
+    assert example.yaml_text == VALID.strip()  # the form strips the ends, as for any field
+    exported = dump_course(section.lesson.course)
+    assert "\\r" not in exported  # written as readable blocks, not escaped strings

@@ -75,3 +75,22 @@ def test_every_admin_page_renders(everything, model, model_admin, base):
         # 403: adding is refused for records learners make (attempts, progress); never a 500.
         assert response.status_code in {200, 403}, (url, response.status_code)
     assert client.get(reverse(f"{base}_change", args=[first.pk])).status_code == 200
+
+
+def test_section_rows_on_the_lesson_page_make_their_slug_from_the_title(admin_client, mini_course):
+    import json
+
+    from lessons.models import Lesson
+
+    lesson = Lesson.objects.get(slug="first")
+    html = admin_client.get(
+        reverse("admin:lessons_lesson_change", args=[lesson.pk])
+    ).content.decode()
+    # Django's prepopulate script reads its fields from this attribute; a new section row
+    # (the "__prefix__" template row) takes its slug from its title.
+    found = re.search(r'data-prepopulated-fields="([^"]*)"', html)
+    fields = json.loads(unescape(found.group(1)))
+    assert {
+        "id": "#id_sections-__prefix__-slug",
+        "dependency_ids": ["#id_sections-__prefix__-title"],
+    }.items() <= next(f for f in fields if f["name"] == "slug" and "sections" in f["id"]).items()

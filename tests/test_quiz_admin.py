@@ -222,3 +222,30 @@ def test_the_quiz_page_cannot_add_a_question_without_choices(admin_client, mini_
     admin_client.post(url, data)
     assert not Question.objects.filter(prompt="A question with no choices?").exists()
     assert quiz.questions.count() == 1
+
+
+def test_a_kind_error_on_the_quiz_page_names_the_questions_place_not_its_order_field(
+    admin_client, mini_course
+):
+    quiz = Quiz.objects.get(slug="first-check")
+    question = quiz.questions.get()
+    Question.objects.filter(pk=question.pk).update(order=0)  # as every new question has
+    data = {
+        "slug": quiz.slug,
+        "title": quiz.title,
+        "course": str(quiz.course_id),
+        "lesson": str(quiz.lesson_id),
+        "order": str(quiz.order),
+        "pass_percent": str(quiz.pass_percent),
+        "draw_per_lesson": "0",
+        **management("questions", 1, 1),
+        "questions-0-id": str(question.id),
+        "questions-0-quiz": str(quiz.id),
+        "questions-0-order": "0",
+        "questions-0-prompt": question.prompt,
+        "questions-0-kind": "single",
+        "questions-0-explanation": question.explanation,
+    }
+    html = admin_client.post(reverse("admin:quizzes_quiz_change", args=[quiz.id]), data)
+    html = html.content.decode()
+    assert "Question 1 on this page (" in html and "Question 0 " not in html

@@ -1030,3 +1030,17 @@ def test_the_team_table_scrolls_from_the_keyboard(team, instructor, learner):
     wrap = re.search(r'<div id="member-table"[^>]*>', html).group(0)
     assert 'tabindex="0"' in wrap and 'role="region"' in wrap
     assert 'aria-labelledby="progress-title"' in wrap and 'id="progress-title"' in html
+
+
+def test_team_admin_shows_the_whole_invite_link_and_member_pages_an_instructor_may_open(
+    team, instructor, learner
+):
+    membership_join(team=team, user=learner)
+    client = client_for(instructor)
+    html = client.get(reverse("admin:teams_team_change", args=[team.pk])).content.decode()
+    assert f"<code>http://testserver/teams/join/{team.invite_token}/</code>" in html
+    member_url = reverse("team-member", args=[team.slug, learner.username])
+    assert f'<a href="{member_url}">{learner.username}</a>' in html
+    assert "/admin/auth/user/" not in html  # a page the instructor may not open
+    assert "address, /teams/this-slug/:" in html  # help text that survives being HTML
+    assert client.get(member_url).status_code == 200
