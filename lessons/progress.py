@@ -125,6 +125,21 @@ def mark_section_read(request, section: Section) -> bool:
     return True
 
 
+def mark_quiz_sections_read(request, quiz) -> int:
+    """A finished quiz is the reading of the sections that send the learner to take it: a
+    lesson quiz's lesson's quiz sections, or for a course-level quiz the quiz sections of the
+    course's lessons without a quiz of their own (those list the course's quizzes). Returns
+    how many marks were new."""
+    sections = Section.objects.filter(
+        kind=Section.Kind.QUIZ, lesson__in=Lesson.objects.published()
+    ).only("id")
+    if quiz.lesson_id is not None:
+        sections = sections.filter(lesson_id=quiz.lesson_id)
+    else:
+        sections = sections.filter(lesson__course_id=quiz.course_id, lesson__quizzes=None)
+    return sum(mark_section_read(request, section) for section in sections)
+
+
 def _mark_for_user(user, section_id: int, when: datetime) -> bool:
     try:
         with transaction.atomic():  # a savepoint, so a race loser can carry on

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
+from lessons.progress import mark_quiz_sections_read
+
 from . import services
 from .answer_review import ChoiceRow, choice_rows, review_html
 from .learners import owned_attempts, owner
@@ -69,6 +71,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     question = next((q for q in questions if q.id not in answered), None)
     if question is None:  # its last open question was deleted meanwhile
         attempt = services.attempt_settle(attempt=attempt)
+        mark_quiz_sections_read(request, quiz)
         url = _result_url(attempt)
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     asked = [q.id for q in questions]
@@ -190,6 +193,8 @@ def quiz_answer(request: HttpRequest, slug: str) -> HttpResponse:
     except AnswerRefused as refused:
         attempt = refused.attempt or _owned_attempt(request, slug, attempt_id)
         return _refused(request, attempt, refused)
+    if sheet.attempt.finished_at is not None:  # this answer was the last one
+        mark_quiz_sections_read(request, sheet.attempt.quiz)
     if request.htmx:
         return _render_feedback(request, sheet)
     return _see_other(reverse("quiz-feedback", args=[slug, attempt_id, sheet.question.id]))

@@ -780,3 +780,64 @@ def test_a_visitor_sees_their_course_completed_too(client, mini_course):
     assert "Course completed" not in html_of(client.get("/"))
     pass_final(client, mini_course)
     assert "Course completed" in html_of(client.get("/"))
+
+
+# --- finishing a quiz is reading the section that sends the learner to it ---
+
+
+def _quiz_section(lesson_slug: str) -> Section:
+    lesson = Lesson.objects.get(slug=lesson_slug)
+    return Section.objects.create(
+        lesson=lesson, slug="check", title="Check your understanding", kind="quiz", order=99
+    )
+
+
+def _answer_all(client, quiz, attempt, upto=None):
+    for question in questions_of(quiz)[:upto]:
+        assert answer(client, quiz, attempt, question, right(question), **HX).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["learner", "visitor"])
+def test_finishing_a_lesson_quiz_marks_its_quiz_section_read(client, learner, quiz, who):
+    section = _quiz_section("first")
+    _quiz_section("second")  # another lesson's: not this quiz's
+    if who == "learner":
+        client.force_login(learner)
+
+    def marked() -> set[int]:
+        if who == "learner":
+            return set(
+                SectionProgress.objects.filter(user=learner).values_list("section", flat=True)
+            )
+        return read_marks_of(client)
+
+    attempt = start(client, quiz)
+    _answer_all(client, quiz, attempt, upto=len(questions_of(quiz)) - 1)
+    assert marked() == set()  # not before the last answer
+    last = questions_of(quiz)[-1]
+    assert answer(client, quiz, attempt, last, right(last), **HX).status_code == 200
+    attempt.refresh_from_db()
+    assert attempt.finished_at is not None
+    assert marked() == {section.id}
+    page = html_of(client.get(section.lesson.get_absolute_url()))
+    control = page[page.index('id="read-check"') :][:400]
+    assert "read-done" in control  # the lesson page shows the section as read
+
+
+def test_a_course_quiz_marks_the_quiz_sections_of_lessons_without_their_own(
+    client, learner, quiz, mini_course
+):
+    client.force_login(learner)
+    with_own = _quiz_section("first")  # lesson "first" has its own quiz (the fixture's)
+    final_lesson = _quiz_section("second")  # lists the course's quizzes
+    final = Quiz.objects.get(slug="mini-final")
+    attempt = start(client, final)
+    _answer_all(client, final, attempt)
+    marked = set(SectionProgress.objects.filter(user=learner).values_list("section", flat=True))
+    assert marked == {final_lesson.id} and with_own.id not in marked
+
+
+def read_marks_of(client) -> set[int]:
+    from lessons.progress import SESSION_KEY
+
+    return {int(key) for key in client.session.get(SESSION_KEY, {})}
