@@ -266,3 +266,37 @@ def test_json_garbage_gives_200_with_problems(client, config):
     assert response.status_code == 200
     data = response.json()
     assert isinstance(data["problems"], list) and "trace" in data
+
+
+BAD_TIMEOUT = """\
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+spec:
+  hosts:
+  - reviews
+  http:
+  - route:
+    - destination:
+        host: reviews
+    timeout: 5
+"""
+
+
+def test_a_trace_of_a_config_with_errors_says_so_before_its_outcome(client):
+    html = client.post(
+        LAB, {"config": BAD_TIMEOUT, "host": "reviews", "path": "/"}
+    ).content.decode()
+    trace = html[html.index('id="lab-trace-title"') :]
+    caveat = trace.index("lab-trace-caveat")
+    assert "Fix the 1 error above first." in trace
+    assert caveat < trace.index("lab-outcome")
+    # The unreadable timeout is not described as "no timeout set".
+    assert "No timeout is set" not in trace
+    assert "The timeout &#x27;5&#x27; is not a duration Istio reads" in trace
+
+
+def test_a_trace_of_a_valid_config_has_no_caveat(client):
+    html = client.post(LAB, {"config": JASON, "host": "reviews", "path": "/"}).content.decode()
+    assert "lab-trace-caveat" not in html and "lab-outcome" in html

@@ -538,6 +538,15 @@ def _effects(rule: Node, sample: _Sample) -> list[Effect]:
                 VS + "#HTTPRoute",
             )
         )
+    elif timeout:  # written, but not a duration: the checker reports it as an error
+        effects.append(
+            Effect(
+                "timeout",
+                f"The timeout {timeout!r} is not a duration Istio reads (such as 5s or 250ms): "
+                "Istio refuses the resource, so no timeout of this rule applies.",
+                VS + "#HTTPRoute",
+            )
+        )
     else:
         effects.append(
             Effect(
