@@ -89,6 +89,14 @@ def read_estimate(result: MeshEstimate, other: MeshEstimate | None = None) -> li
         f"{format_value(out['rps_capacity'].value, 'requests/s')} mesh-wide "
         f"({format_value(out['rps_capacity'].value / inputs.hops, 'user requests/s')}).",
     ]
+    needed = out["dataplane_cpu_total"].value
+    if needed > inputs.cpu_budget:
+        sentences.append(
+            f"That is over the budget by {format_value(needed - inputs.cpu_budget, 'vCPU')}: "
+            f"give the data plane at least {format_value(needed, 'vCPU')}, or expect it to "
+            "run short of CPU (queueing, then latency) above about "
+            f"{format_value(out['rps_capacity'].value, 'requests/s')}."
+        )
     if not inputs.scoping and inputs.namespaces > 1 and inputs.mode != "ambient":
         sentences.append(
             f"Proxy memory ({format_value(out['dataplane_memory_total'].value, 'MB')}) follows "

@@ -293,6 +293,17 @@ def test_query_string_form_names_every_input():
 # --- reading ----------------------------------------------------------------------------
 
 
+def test_reading_says_when_the_traffic_needs_more_cpu_than_the_budget():
+    over = estimate(MeshInputs(mode="ambient", rps=50_000, cpu_budget=4))
+    needed = over["dataplane_cpu_total"].value
+    assert needed > 4
+    text = " ".join(read_estimate(over))
+    assert f"over the budget by {format_value(needed - 4, 'vCPU')}" in text
+    assert f"at least {format_value(needed, 'vCPU')}" in text
+    within = estimate(MeshInputs(mode="ambient", rps=50_000, cpu_budget=needed * 2))
+    assert "over the budget" not in " ".join(read_estimate(within))
+
+
 def test_reading_quotes_the_outputs():
     modes = compare_modes(MeshInputs())
     sidecar, ambient = modes["sidecar"], modes["ambient"]
