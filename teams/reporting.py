@@ -74,6 +74,11 @@ class MemberRow:
     def attempts(self) -> int:
         return sum(q.attempts for q in self.quizzes)
 
+    @property
+    def quizzes_taken(self) -> int:
+        """How many of the team's quizzes the member finished at least once."""
+        return sum(1 for q in self.quizzes if q.attempts)
+
 
 @dataclass
 class LessonColumn:

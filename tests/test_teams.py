@@ -1044,3 +1044,18 @@ def test_team_admin_shows_the_whole_invite_link_and_member_pages_an_instructor_m
     assert "/admin/auth/user/" not in html  # a page the instructor may not open
     assert "address, /teams/this-slug/:" in html  # help text that survives being HTML
     assert client.get(member_url).status_code == 200
+
+
+def test_member_page_says_what_its_quiz_score_averages(team, learner, instructor):
+    finish_attempt(learner, "first-check", 1, 2)  # 50 % on one of the team's two quizzes
+    page = client_for(instructor).get("/teams/platform/members/ada/").content.decode()
+    assert "quiz score 25%: the mean of the best scores over all 2 of the team" in page
+    assert "quizzes, 1 taken (a quiz not taken counts 0)" in page
+
+
+def test_an_instructors_own_reading_on_home_is_labelled_as_theirs(team, instructor, learner):
+    html = client_for(instructor).get("/").content.decode()
+    teams = html[html.index('id="teams-title"') :]
+    assert "you: 0% read" in teams
+    learner_home = client_for(learner).get("/").content.decode()
+    assert "you: " not in learner_home[learner_home.index('id="teams-title"') :]
