@@ -86,12 +86,14 @@ def check_course_examples(data: CourseData) -> None:
                 errors = [p for p in check_example(example.yaml) if p["severity"] == "error"]
                 if errors and not example.broken:
                     first = errors[0]
+                    in_file = example.first_line and example.first_line + first["line"] - 1
                     raise ContentError(
                         lesson.file or "course",
                         f"example '{example.slug}' has {len(errors)} error(s), first at line "
-                        f"{first['line']}: {first['message']} (set `broken: true` if the "
-                        "mistake is deliberate)",
-                        path=("sections", section.slug, "examples", example.slug),
+                        f"{first['line']} of its YAML: {first['message']} (set `broken: true` "
+                        "if the mistake is deliberate)",
+                        line=in_file or None,
+                        path=example.path or ("sections", section.slug, "examples", example.slug),
                     )
 
 

@@ -49,6 +49,8 @@ class ExampleData:
     yaml: str
     explanation: str = ""
     broken: bool = False
+    path: tuple = ()  # where it is in its file, for messages
+    first_line: int | None = None  # the file line of its YAML's line 1, when written `yaml: |`
 
 
 @dataclass
@@ -282,7 +284,12 @@ def _read_example(reader: _Reader, value, path: Path_) -> ExampleData:
         {"slug", "title", "yaml", "explanation", "broken"},
         {"slug", "title", "yaml"},
     )
+    yaml_path = (*path, "yaml")
+    key_line = reader.doc.line(yaml_path)
+    literal = yaml_path in reader.doc.literal_blocks and key_line is not None
     return ExampleData(
+        path=path,
+        first_line=key_line + 1 if literal else None,
         slug=reader.slug(raw["slug"], (*path, "slug")),
         title=reader.text(raw["title"], (*path, "title"), max_length=200),
         yaml=reader.text(raw["yaml"], (*path, "yaml")),

@@ -40,6 +40,7 @@ class YamlDocument:
     file: str
     data: object
     lines: dict[Path_, int] = field(default_factory=dict)
+    literal_blocks: set[Path_] = field(default_factory=set)  # values written `key: |`
 
     def line(self, path: Path_) -> int | None:
         """The line of `path`, or of its nearest parent that has one."""
@@ -91,6 +92,8 @@ def parse_yaml(text: str, name: str) -> YamlDocument:
 
 def _record_lines(node: yaml.Node, path: Path_, doc: YamlDocument, seen: set[int]) -> None:
     doc.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.ScalarNode) and node.style == "|":
+        doc.literal_blocks.add(path)
     if id(node) in seen:  # an alias: its lines were recorded where it was defined
         return
     seen.add(id(node))

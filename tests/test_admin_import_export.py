@@ -389,3 +389,17 @@ def test_changing_questions_keeps_finished_attempts_as_they_were_scored(
     assert not Question.objects.filter(pk=new_question.pk).exists()
     assert not second.responses.exists()  # its answers went with the question
     assert Response.objects.filter(pk=answer.pk).exists()
+
+
+def test_a_broken_example_is_located_by_its_line_in_the_file_and_its_lesson(
+    instructor_client, mini_course
+):
+    from lessons.content import dump_yaml  # as "Export YAML" writes: examples as `yaml: |`
+
+    text = dump_yaml(_with_bad_example(course_data(mini_course)))
+    bad_line = next(n for n, line in enumerate(text.splitlines(), 1) if "5 seconds" in line)
+    html = upload(instructor_client, text).content.decode()
+    assert "Nothing was imported." in html
+    assert f"<code>course.yaml, line {bad_line}</code>" in html
+    assert "at <code>lessons[0].sections[1].examples[0]</code>" in html
+    assert "of its YAML" in html
