@@ -125,18 +125,33 @@ def mark_section_read(request, section: Section) -> bool:
     return True
 
 
-def mark_quiz_sections_read(request, quiz) -> int:
-    """A finished quiz is the reading of the sections that send the learner to take it: a
-    lesson quiz's lesson's quiz sections, or for a course-level quiz the quiz sections of the
-    course's lessons without a quiz of their own (those list the course's quizzes). Returns
-    how many marks were new."""
-    sections = Section.objects.filter(
-        kind=Section.Kind.QUIZ, lesson__in=Lesson.objects.published()
-    ).only("id")
+# A finished quiz is the reading of the sections that send the learner to take it: a lesson
+# quiz's lesson's quiz sections, or for a course-level quiz the quiz sections of the course's
+# lessons without a quiz of their own (those list the course's quizzes).
+
+
+def quiz_section_ids(quiz) -> list[int]:
+    sections = Section.objects.filter(kind=Section.Kind.QUIZ, lesson__in=Lesson.objects.published())
     if quiz.lesson_id is not None:
         sections = sections.filter(lesson_id=quiz.lesson_id)
     else:
         sections = sections.filter(lesson__course_id=quiz.course_id, lesson__quizzes=None)
+    return list(sections.values_list("id", flat=True))
+
+
+def record_quiz_sections_read(*, user_id: int, quiz, when: datetime) -> None:
+    """A signed-in learner's marks, written in the caller's transaction (the answer's), so the
+    last answer of a quiz costs no commit of its own. Marks already there are kept."""
+    marks = [
+        SectionProgress(user_id=user_id, section_id=section_id, read_at=when)
+        for section_id in quiz_section_ids(quiz)
+    ]
+    SectionProgress.objects.bulk_create(marks, ignore_conflicts=True)
+
+
+def mark_quiz_sections_read(request, quiz) -> int:
+    """The same for whoever sends `request` (a visitor's marks live in the session)."""
+    sections = Section.objects.filter(pk__in=quiz_section_ids(quiz)).only("id")
     return sum(mark_section_read(request, section) for section in sections)
 
 

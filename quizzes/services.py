@@ -19,6 +19,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from lessons.progress import record_quiz_sections_read
+
 from . import answer_sql, question_sets, scoring
 from .models import Attempt, Choice, Question, Quiz, Response
 
@@ -210,6 +212,8 @@ def _answer(
         )
     except IntegrityError:
         raise _AnswerRaced from None
+    if finished_at is not None and attempt.user_id is not None:
+        record_quiz_sections_read(user_id=attempt.user_id, quiz=attempt.quiz, when=finished_at)
     # Everything the feedback shows is known now: nothing is read back.
     attempt.score, attempt.total = count.score, count.total
     attempt.finished_at, attempt.pass_percent = finished_at, pass_percent

@@ -193,7 +193,9 @@ def quiz_answer(request: HttpRequest, slug: str) -> HttpResponse:
     except AnswerRefused as refused:
         attempt = refused.attempt or _owned_attempt(request, slug, attempt_id)
         return _refused(request, attempt, refused)
-    if sheet.attempt.finished_at is not None:  # this answer was the last one
+    if sheet.attempt.finished_at is not None and not request.user.is_authenticated:
+        # A visitor's last answer: their marks live in the session (a learner's were written
+        # with the answer, quizzes/services.py).
         mark_quiz_sections_read(request, sheet.attempt.quiz)
     if request.htmx:
         return _render_feedback(request, sheet)

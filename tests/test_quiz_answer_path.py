@@ -247,3 +247,28 @@ def test_non_ascii_digits_in_an_answer_are_refused_not_a_server_error(
 def test_non_ascii_digits_from_a_visitor_without_an_attempt_are_404(client, quiz):
     response = client.post(reverse("quiz-answer", args=[quiz.slug]), {"attempt": "²"})
     assert response.status_code == 404
+
+
+def test_the_last_answer_writes_the_quiz_section_mark_in_its_own_transaction(
+    client, learner, quiz, django_assert_max_num_queries
+):
+    from lessons.models import Section, SectionProgress
+
+    check = Section.objects.create(
+        lesson=quiz.lesson, slug="check", title="Check", kind="quiz", order=99
+    )
+    client.force_login(learner)
+    attempt = start(client, quiz)
+    *first, last = questions_of(quiz)
+    for question in first:
+        answer(client, quiz, attempt, question, right(question), **HX)
+    # Two more statements than any answer (the quiz's sections, the marks), and no commit of
+    # their own: they run inside the answer's transaction.
+    with django_assert_max_num_queries(BUDGET["learner"] + 2) as captured:
+        response = answer(client, quiz, attempt, last, right(last), **HX)
+    assert response.status_code == 200
+    assert SectionProgress.objects.filter(user=learner, section=check).exists()
+    sql = [q["sql"].upper() for q in captured.captured_queries]
+    mark = next(i for i, s in enumerate(sql) if "LESSONS_SECTIONPROGRESS" in s and "INSERT" in s)
+    ends = [i for i, s in enumerate(sql) if s.startswith(("COMMIT", "RELEASE SAVEPOINT"))]
+    assert ends and mark < ends[-1]  # written before the answer's transaction ends
