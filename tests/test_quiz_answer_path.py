@@ -267,7 +267,9 @@ def test_the_last_answer_writes_the_quiz_section_mark_in_its_own_transaction(
     with django_assert_max_num_queries(BUDGET["learner"] + 2) as captured:
         response = answer(client, quiz, attempt, last, right(last), **HX)
     assert response.status_code == 200
-    assert SectionProgress.objects.filter(user=learner, section=check).exists()
+    attempt.refresh_from_db()
+    mark = SectionProgress.objects.get(user=learner, section=check)
+    assert mark.read_at == attempt.finished_at  # stored as the ORM would, read back equal
     sql = [q["sql"].upper() for q in captured.captured_queries]
     mark = next(i for i, s in enumerate(sql) if "LESSONS_SECTIONPROGRESS" in s and "INSERT" in s)
     ends = [i for i, s in enumerate(sql) if s.startswith(("COMMIT", "RELEASE SAVEPOINT"))]
