@@ -33,7 +33,7 @@ class ConfigExampleAdminForm(forms.ModelForm):
         ]
         errors = [problem for problem in problems if problem.severity == "error"]
         if errors:
-            messages = [_described(p)[0].upper() + _described(p)[1:] for p in errors]
+            messages = [_described(p, capital=True) for p in errors]
             messages.append(
                 "If the mistake is deliberate, tick “deliberately broken”: learners will then "
                 "see these problems beside the example."
@@ -42,9 +42,9 @@ class ConfigExampleAdminForm(forms.ModelForm):
         return cleaned
 
 
-def _described(problem) -> str:
+def _described(problem, *, capital: bool = False) -> str:
     return (
-        f"line {problem.line}, column {problem.column} ({problem.code}"
+        f"{'Line' if capital else 'line'} {problem.line}, column {problem.column} ({problem.code}"
         + (f", {problem.path}" if problem.path else "")
         + f"): {problem.message}"
         + (f" {problem.hint}" if problem.hint else "")

@@ -16,6 +16,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from meshlearn.body_limit import declared_length
+from meshlearn.ids import parse_id
+
 from .istio.lab import check_config, gutter, suggested_host
 from .istio.yamlsource import MAX_TEXT_BYTES
 from .lab_forms import LabForm
@@ -100,7 +103,7 @@ def lab_context(form: LabForm) -> dict[str, object]:
 @csrf_exempt  # read-only: it checks the text it is sent and stores nothing
 @require_POST
 def lab_check_json(request: HttpRequest) -> JsonResponse:
-    if _declared_length(request) > MAX_BODY_BYTES:
+    if declared_length(request) > MAX_BODY_BYTES:
         return _too_large()
     try:
         data = request.POST
@@ -127,15 +130,15 @@ def _requested_example(request: HttpRequest) -> ConfigExample | None:
     raw = request.GET.get("example")
     if raw is None:
         return None
-    # 18 digits fit any primary key; Python refuses to read more than 4300 as a number.
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
+    example_id = parse_id(raw)
+    if example_id is None:
         raise Http404("No such example.")
     examples = ConfigExample.objects.select_related("section__lesson__course")
     if not request.user.is_staff:
         examples = examples.filter(
             section__lesson__published=True, section__lesson__course__published=True
         )
-    return get_object_or_404(examples, pk=int(raw))
+    return get_object_or_404(examples, pk=example_id)
 
 
 def _starting_data(example: ConfigExample | None) -> dict[str, str]:
@@ -153,13 +156,6 @@ def _starting_data(example: ConfigExample | None) -> dict[str, str]:
         "path": "/",
         "method": "GET",
     }
-
-
-def _declared_length(request: HttpRequest) -> int:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return 0
 
 
 def _too_large() -> JsonResponse:

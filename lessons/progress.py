@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 
+from meshlearn.ids import parse_id
 from meshlearn.prepared import PreparedQuery
 
 from .models import Lesson, Section, SectionProgress
@@ -114,10 +115,14 @@ def _section_index(lessons) -> tuple[dict[int, list[int]], dict[int, str]]:
 
 def mark_section_read(request, section: Section) -> bool:
     """Record that the learner read `section`. False when it was already marked (a no-op)."""
+    return _mark_read(request, section.id)
+
+
+def _mark_read(request, section_id: int) -> bool:
     if request.user.is_authenticated:
-        return _mark_for_user(request.user, section.id, timezone.now())
+        return _mark_for_user(request.user, section_id, timezone.now())
     marks = request.session.get(SESSION_KEY, {})
-    key = str(section.id)
+    key = str(section_id)
     if key in marks or len(marks) >= MAX_SESSION_MARKS:
         return False
     marks[key] = timezone.now().isoformat()
@@ -150,6 +155,9 @@ def quiz_section_ids(quiz) -> list[int]:
     return [row[0] for row in _OF_COURSE.rows(quiz.course_id)]
 
 
+_MARK_FIELDS = ("user", "section", "read_at")
+
+
 def record_quiz_sections_read(*, user_id: int, quiz, when: datetime) -> None:
     """A signed-in learner's marks, written in the caller's transaction (the answer's), so the
     last answer of a quiz costs no commit of its own. Marks already there are kept."""
@@ -170,13 +178,9 @@ def record_quiz_sections_read(*, user_id: int, quiz, when: datetime) -> None:
         cursor.executemany(sql, [(user_id, section_id, read_at) for section_id in section_ids])
 
 
-_MARK_FIELDS = ("user", "section", "read_at")
-
-
-def mark_quiz_sections_read(request, quiz) -> int:
-    """The same for whoever sends `request` (a visitor's marks live in the session)."""
-    sections = Section.objects.filter(pk__in=quiz_section_ids(quiz)).only("id")
-    return sum(mark_section_read(request, section) for section in sections)
+def mark_quiz_sections_read_for_visitor(request, quiz) -> int:
+    """The same for a visitor, whose marks live in the session; returns how many were new."""
+    return sum(_mark_read(request, section_id) for section_id in quiz_section_ids(quiz))
 
 
 def _mark_for_user(user, section_id: int, when: datetime) -> bool:
@@ -190,32 +194,28 @@ def _mark_for_user(user, section_id: int, when: datetime) -> bool:
     return created
 
 
-def _is_id(key) -> bool:
-    # The session holds what this server wrote, but only ASCII digits are safe for int().
-    return str(key).isascii() and str(key).isdigit() and len(str(key)) <= 18
-
-
 def merge_session_read_marks(*, user, session) -> int:
     """Move a visitor's read marks into their account. Existing marks win; returns how many."""
     marks = session.get(SESSION_KEY) or {}
     if not marks:
         return 0
-    ids = [int(key) for key in marks if _is_id(key)]
+    by_id = {parse_id(key): when for key, when in marks.items()}
+    by_id.pop(None, None)  # a key that is no id
     # Only sections that still exist and are published can be carried over.
     valid = set(
-        Section.objects.filter(id__in=ids, lesson__in=Lesson.objects.published()).values_list(
+        Section.objects.filter(id__in=by_id, lesson__in=Lesson.objects.published()).values_list(
             "id", flat=True
         )
     )
     merged = 0
-    for key, when in marks.items():
-        if not _is_id(key) or int(key) not in valid:
+    for section_id, when in by_id.items():
+        if section_id not in valid:
             continue
         try:
             read_at = datetime.fromisoformat(when)
         except (TypeError, ValueError):
             read_at = timezone.now()
-        merged += _mark_for_user(user, int(key), read_at)
+        merged += _mark_for_user(user, section_id, read_at)
     session.pop(SESSION_KEY, None)
     return merged
 

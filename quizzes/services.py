@@ -251,6 +251,10 @@ def attempt_settle(*, attempt: Attempt) -> Attempt:
         locked.score, locked.total = count.score, count.total
         locked.finished_at, locked.pass_percent = _finish(locked, count)
         locked.save(update_fields=["score", "total", "finished_at", "pass_percent"])
+        if locked.user_id is not None:
+            record_quiz_sections_read(
+                user_id=locked.user_id, quiz=locked.quiz, when=locked.finished_at
+            )
     return locked
 
 

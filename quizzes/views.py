@@ -16,7 +16,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
-from lessons.progress import mark_quiz_sections_read
+from lessons.progress import mark_quiz_sections_read_for_visitor
+from meshlearn.ids import parse_id
 
 from . import services
 from .answer_review import ChoiceRow, choice_rows, review_html
@@ -41,14 +42,6 @@ def _see_other(url: str) -> HttpResponseRedirect:
     return response
 
 
-def _to_int(value) -> int | None:
-    # Bounded so a 40-digit "id" is a bad request, not an overflow in the database driver.
-    # ASCII only: "²" and "١" are digits to str.isdigit() but not to int().
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
-        return int(value)
-    return None
-
-
 def _result_url(attempt: Attempt) -> str:
     return reverse("quiz-result", args=[attempt.quiz.slug, attempt.id])
 
@@ -71,7 +64,8 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     question = next((q for q in questions if q.id not in answered), None)
     if question is None:  # its last open question was deleted meanwhile
         attempt = services.attempt_settle(attempt=attempt)
-        mark_quiz_sections_read(request, quiz)
+        if attempt.user_id is None:  # a learner's marks were written with it (services.py)
+            mark_quiz_sections_read_for_visitor(request, quiz)
         url = _result_url(attempt)
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     asked = [q.id for q in questions]
@@ -168,12 +162,12 @@ def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def quiz_answer(request: HttpRequest, slug: str) -> HttpResponse:
-    attempt_id = _to_int(request.POST.get("attempt"))
+    attempt_id = parse_id(request.POST.get("attempt"))
     if attempt_id is None:
         raise Http404("No such attempt.")
     # An unreadable id is no choice of any question: the service refuses it as foreign, after
     # its other checks (finished attempt, question answered already).
-    parsed = (_to_int(value) for value in request.POST.getlist("choice"))
+    parsed = (parse_id(value) for value in request.POST.getlist("choice"))
     choice_ids = {-1 if value is None else value for value in parsed}
     who = owner(request)
     if not any(who.values()):  # a visitor who never started an attempt owns none
@@ -184,7 +178,7 @@ def quiz_answer(request: HttpRequest, slug: str) -> HttpResponse:
         sheet = services.attempt_answer_as(
             slug=slug,
             attempt_id=attempt_id,
-            question_id=_to_int(request.POST.get("question")),
+            question_id=parse_id(request.POST.get("question")),
             choice_ids=choice_ids,
             **who,
         )
@@ -193,10 +187,10 @@ def quiz_answer(request: HttpRequest, slug: str) -> HttpResponse:
     except AnswerRefused as refused:
         attempt = refused.attempt or _owned_attempt(request, slug, attempt_id)
         return _refused(request, attempt, refused)
-    if sheet.attempt.finished_at is not None and not request.user.is_authenticated:
+    if sheet.attempt.finished_at is not None and sheet.attempt.user_id is None:
         # A visitor's last answer: their marks live in the session (a learner's were written
         # with the answer, quizzes/services.py).
-        mark_quiz_sections_read(request, sheet.attempt.quiz)
+        mark_quiz_sections_read_for_visitor(request, sheet.attempt.quiz)
     if request.htmx:
         return _render_feedback(request, sheet)
     return _see_other(reverse("quiz-feedback", args=[slug, attempt_id, sheet.question.id]))

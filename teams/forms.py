@@ -29,7 +29,6 @@ class TeamForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        self.typed_slug = bool(cleaned.get("slug"))
         if not cleaned.get("slug") and cleaned.get("name") and "slug" not in self.errors:
             cleaned["slug"] = self.free_slug_for_name()
             self.instance.slug = cleaned["slug"]

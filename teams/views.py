@@ -71,7 +71,7 @@ def _create_team(form: TeamForm, creator) -> Team | None:
                 name=data["name"], slug=data["slug"], courses=data["courses"], creator=creator
             )
         except SlugTaken:
-            if form.typed_slug or attempt:
+            if form.data.get("slug", "").strip() or attempt:  # a typed slug is theirs to change
                 break
             data["slug"] = form.free_slug_for_name()
     taken = data["slug"]

@@ -133,12 +133,9 @@ def test_making_a_second_choice_correct_on_a_single_question_is_refused(admin_cl
     assert Choice.objects.get(pk=haproxy.pk).is_correct
 
 
-def test_changing_a_questions_kind_on_the_quiz_page_checks_its_choices(admin_client, mini_course):
-    quiz = Quiz.objects.get(slug="first-check")
-    question = quiz.questions.get()  # multiple choice, two correct choices
-    assert question.kind == "multiple"
-    url = reverse("admin:quizzes_quiz_change", args=[quiz.id])
-    data = {
+def quiz_page_data(quiz: Quiz, question: Question, *, kind: str) -> dict:
+    """The quiz's change form as the admin posts it, its one question set to `kind`."""
+    return {
         "slug": quiz.slug,
         "title": quiz.title,
         "course": str(quiz.course_id),
@@ -151,9 +148,17 @@ def test_changing_a_questions_kind_on_the_quiz_page_checks_its_choices(admin_cli
         "questions-0-quiz": str(quiz.id),
         "questions-0-order": str(question.order),
         "questions-0-prompt": question.prompt,
-        "questions-0-kind": "single",
+        "questions-0-kind": kind,
         "questions-0-explanation": question.explanation,
     }
+
+
+def test_changing_a_questions_kind_on_the_quiz_page_checks_its_choices(admin_client, mini_course):
+    quiz = Quiz.objects.get(slug="first-check")
+    question = quiz.questions.get()  # multiple choice, two correct choices
+    assert question.kind == "multiple"
+    url = reverse("admin:quizzes_quiz_change", args=[quiz.id])
+    data = quiz_page_data(quiz, question, kind="single")
     response = admin_client.post(url, data)
     assert response.status_code == 200
     assert "2 are marked correct" in response.content.decode()
@@ -230,22 +235,8 @@ def test_a_kind_error_on_the_quiz_page_names_the_questions_place_not_its_order_f
     quiz = Quiz.objects.get(slug="first-check")
     question = quiz.questions.get()
     Question.objects.filter(pk=question.pk).update(order=0)  # as every new question has
-    data = {
-        "slug": quiz.slug,
-        "title": quiz.title,
-        "course": str(quiz.course_id),
-        "lesson": str(quiz.lesson_id),
-        "order": str(quiz.order),
-        "pass_percent": str(quiz.pass_percent),
-        "draw_per_lesson": "0",
-        **management("questions", 1, 1),
-        "questions-0-id": str(question.id),
-        "questions-0-quiz": str(quiz.id),
-        "questions-0-order": "0",
-        "questions-0-prompt": question.prompt,
-        "questions-0-kind": "single",
-        "questions-0-explanation": question.explanation,
-    }
+    question.refresh_from_db()
+    data = quiz_page_data(quiz, question, kind="single")
     html = admin_client.post(reverse("admin:quizzes_quiz_change", args=[quiz.id]), data)
     html = html.content.decode()
     assert "Question 1 on this page (" in html and "Question 0 " not in html

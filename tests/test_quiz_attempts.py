@@ -841,3 +841,20 @@ def read_marks_of(client) -> set[int]:
     from lessons.progress import SESSION_KEY
 
     return {int(key) for key in client.session.get(SESSION_KEY, {})}
+
+
+def test_an_attempt_settled_because_its_last_question_went_marks_the_quiz_section(
+    client, learner, quiz
+):
+    section = _quiz_section("first")
+    client.force_login(learner)
+    attempt = start(client, quiz)
+    *first, last = questions_of(quiz)
+    for question in first:
+        answer(client, quiz, attempt, question, right(question), **HX)
+    last.delete()  # the instructor removes the only open question
+    client.get(reverse("quiz", args=[quiz.slug]))  # settles the attempt
+    attempt.refresh_from_db()
+    assert attempt.finished_at is not None
+    mark = SectionProgress.objects.get(user=learner, section=section)
+    assert mark.read_at == attempt.finished_at
