@@ -107,6 +107,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # go on while one request writes, and with synchronous=NORMAL a commit no longer waits for
     # the disk twice (SQLite's recommended pairing for WAL: a power cut may lose the last
     # commits, never corrupt the file). https://www.sqlite.org/wal.html
+    # Writers from several processes take turns on a lock file instead of SQLite's busy
+    # sleeps of 1 ms and more (meshlearn/sqlite_writers/base.py).
+    DATABASES["default"]["ENGINE"] = "meshlearn.sqlite_writers"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,
