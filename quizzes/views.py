@@ -64,7 +64,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     question = next((q for q in questions if q.id not in answered), None)
     if question is None:  # its last open question was deleted meanwhile
         attempt = services.attempt_settle(attempt=attempt)
-        if attempt.user_id is None:  # a learner's marks were written with it (services.py)
+        if attempt.passed and attempt.user_id is None:  # a learner's: written with it
             mark_quiz_sections_read_for_visitor(request, quiz)
         url = _result_url(attempt)
         return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
@@ -187,9 +187,9 @@ def quiz_answer(request: HttpRequest, slug: str) -> HttpResponse:
     except AnswerRefused as refused:
         attempt = refused.attempt or _owned_attempt(request, slug, attempt_id)
         return _refused(request, attempt, refused)
-    if sheet.attempt.finished_at is not None and sheet.attempt.user_id is None:
-        # A visitor's last answer: their marks live in the session (a learner's were written
-        # with the answer, quizzes/services.py).
+    if sheet.attempt.passed and sheet.attempt.user_id is None:
+        # A visitor's passing last answer: their marks live in the session (a learner's were
+        # written with the answer, quizzes/services.py).
         mark_quiz_sections_read_for_visitor(request, sheet.attempt.quiz)
     if request.htmx:
         return _render_feedback(request, sheet)

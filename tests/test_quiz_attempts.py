@@ -858,3 +858,31 @@ def test_an_attempt_settled_because_its_last_question_went_marks_the_quiz_sectio
     assert attempt.finished_at is not None
     mark = SectionProgress.objects.get(user=learner, section=section)
     assert mark.read_at == attempt.finished_at
+
+
+@pytest.mark.parametrize("who", ["learner", "visitor"])
+def test_a_failed_attempt_marks_no_quiz_section_until_a_retake_passes(client, learner, quiz, who):
+    # A lead reading the dashboard must not see "Completed" for a lesson whose quiz was failed.
+    section = _quiz_section("first")
+    if who == "learner":
+        client.force_login(learner)
+
+    def marked() -> set[int]:
+        if who == "learner":
+            return set(
+                SectionProgress.objects.filter(user=learner).values_list("section", flat=True)
+            )
+        return read_marks_of(client)
+
+    failed = start(client, quiz)
+    for question in questions_of(quiz):
+        assert answer(client, quiz, failed, question, wrong(question), **HX).status_code == 200
+    failed.refresh_from_db()
+    assert failed.finished_at is not None and not failed.passed
+    assert marked() == set()
+    retake = start(client, quiz)
+    assert retake.id != failed.id
+    _answer_all(client, quiz, retake)
+    retake.refresh_from_db()
+    assert retake.passed
+    assert marked() == {section.id}
