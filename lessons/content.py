@@ -207,6 +207,8 @@ def load_course(data: CourseData, *, delete_learner_work: bool = True) -> LoadRe
                     "course", f"quiz slug '{quiz_data.slug}' is already used by another course"
                 )
             quiz = Quiz(slug=quiz_data.slug)
+        if lesson is not None:
+            _free_lesson(lesson, quizzes.values())
         _load_quiz(report, quiz, quiz_data, course, lesson, (index + 1) * 10)
     _delete_rest(report, quizzes.values(), "quizzes")
     if report.deleted_with_work and not delete_learner_work:
@@ -217,6 +219,16 @@ def load_course(data: CourseData, *, delete_learner_work: bool = True) -> LoadRe
             f"work: {report.work_lost_text()}",
         )
     return report
+
+
+def _free_lesson(lesson: Lesson, waiting) -> None:
+    """A lesson has one quiz (a database constraint). A quiz still waiting its turn that holds
+    the lesson the file gives another quiz lets go of it now; its own turn attaches it where
+    the file says, or it is deleted with the rest."""
+    for other in waiting:
+        if other.lesson_id == lesson.id:
+            Quiz.objects.filter(pk=other.pk).update(lesson=None)
+            other.lesson = None
 
 
 def _load_sections(report: LoadReport, lesson: Lesson, lesson_data: LessonData) -> None:
@@ -331,6 +343,7 @@ def course_to_dict(course: Course) -> dict:
         "published": course.published,
         "lessons": [],
     }
+    extra_quizzes: list[Quiz] = []
     for lesson in lessons:
         item = {
             "slug": lesson.slug,
@@ -364,8 +377,12 @@ def course_to_dict(course: Course) -> dict:
         lesson_quizzes = list(lesson.quizzes.all())
         if lesson_quizzes:
             item["quiz"] = _quiz_to_dict(lesson_quizzes[0])
+            # The admin allows one quiz per lesson; any other (older data) is written as a
+            # course-level quiz rather than left out, so the file carries it and its attempts.
+            extra_quizzes += lesson_quizzes[1:]
         out["lessons"].append(item)
     finals = course.quizzes.filter(lesson__isnull=True).prefetch_related("questions__choices")
+    finals = [*finals, *extra_quizzes]
     if finals:
         out["quizzes"] = [_quiz_to_dict(quiz) for quiz in finals]
     return out

@@ -223,8 +223,8 @@ def _read_lesson(reader: _Reader, value, path: Path_) -> LessonData:
         _read_section(reader, item, (*path, "sections", index))
         for index, item in enumerate(reader.sequence(raw["sections"], (*path, "sections")))
     ]
-    if not sections:
-        raise reader.doc.error((*path, "sections"), "a lesson needs at least one section")
+    # A lesson may have no sections yet (a draft being written in the admin): the file
+    # carries whatever the admin saves.
     _unique(reader, sections, (*path, "sections"), "section")
     examples = [example for section in sections for example in section.examples]
     _unique(reader, examples, (*path, "sections"), "example")
@@ -317,7 +317,10 @@ def _read_quiz(reader: _Reader, value, path: Path_, *, course_level: bool = Fals
         raise reader.doc.error(
             (*path, "questions"), "a quiz drawn from the lesson quizzes has no questions of its own"
         )
-    if not draw and not questions:
+    # A lesson quiz may have no questions yet, as every new quiz in the admin has until its
+    # questions are added (the file carries whatever the admin saves). A course quiz must ask
+    # something, its own questions or drawn ones.
+    if course_level and not draw and not questions:
         raise reader.doc.error((*path, "questions"), "a quiz needs at least one question")
     return QuizData(
         slug=reader.slug(raw["slug"], (*path, "slug")),

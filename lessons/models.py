@@ -79,6 +79,9 @@ class Lesson(models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         self._stored_published = self.published
+        # A lesson moved to another course takes its quiz along: left behind, the quiz would
+        # belong to one course and be asked from another, and neither course would export.
+        self.quizzes.exclude(course_id=self.course_id).update(course_id=self.course_id)
 
     def get_absolute_url(self) -> str:
         return reverse("lesson", args=[self.course.slug, self.slug])
@@ -222,6 +225,31 @@ class ConfigExample(models.Model):
         # Checked once here and stored: learners see a deliberately broken example's problems.
         self.problems = check_example(self.yaml_text)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        try:
+            section = self.section
+        except Section.DoesNotExist:
+            return
+        if not self.slug or section.lesson_id is None:
+            return
+        # The lesson page anchors each example by its slug, and the course file names it so
+        # within the lesson: unique in the lesson, not only in the section (the constraint).
+        clash = ConfigExample.objects.filter(section__lesson_id=section.lesson_id, slug=self.slug)
+        if section.pk is not None:
+            clash = clash.exclude(section_id=section.pk)
+        other = clash.select_related("section").first()
+        if other is not None:
+            raise ValidationError(
+                {
+                    "slug": (
+                        f"Section '{other.section}' of this lesson already has an example"
+                        f" '{self.slug}': examples are named by slug within their lesson."
+                        " Pick another slug."
+                    )
+                }
+            )
 
 
 def _kind_of(yaml_text: str) -> str:

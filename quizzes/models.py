@@ -100,6 +100,28 @@ class Quiz(models.Model):
 
     def clean(self):
         super().clean()
+        if self.lesson_id is not None and self.course_id is not None:
+            if self.lesson.course_id != self.course_id:
+                raise ValidationError(
+                    {
+                        "lesson": (
+                            f"Lesson '{self.lesson}' belongs to another course"
+                            f" ('{self.lesson.course}'). Pick a lesson of this quiz's course."
+                        )
+                    }
+                )
+            # The lesson page links one quiz, and the course file gives a lesson one `quiz:`.
+            taken = Quiz.objects.filter(lesson_id=self.lesson_id).exclude(pk=self.pk).first()
+            if taken is not None:
+                raise ValidationError(
+                    {
+                        "lesson": (
+                            f"Lesson '{self.lesson}' already has a quiz, '{taken}', and a lesson"
+                            " has one: add these questions to that quiz, or leave Lesson empty"
+                            " for a course-level quiz."
+                        )
+                    }
+                )
         if self.draw_per_lesson and self.lesson_id is not None:
             # A lesson quiz is itself a pool the exam draws from; drawing belongs to the course.
             raise ValidationError(

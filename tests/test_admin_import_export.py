@@ -403,3 +403,45 @@ def test_a_broken_example_is_located_by_its_line_in_the_file_and_its_lesson(
     assert f"<code>course.yaml, line {bad_line}</code>" in html
     assert "at <code>lessons[0].sections[1].examples[0]</code>" in html
     assert "of its YAML" in html
+
+
+# --- what the admin saves mid-authoring exports and imports again (lead review) ---
+
+
+def test_a_draft_lesson_without_sections_and_a_quiz_without_questions_import_back(
+    instructor_client, mini_course
+):
+    draft = Lesson.objects.create(
+        course=mini_course, slug="draft", title="Being written", order=99, published=False
+    )
+    Quiz.objects.create(slug="draft-check", title="Draft check", course=mini_course, lesson=draft)
+    exported = instructor_client.get(f"/admin/lessons/course/{mini_course.pk}/export/").content
+    before = snapshot()
+    response = upload(instructor_client, exported, "mini-mesh.yaml")
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert snapshot() == before
+    assert not Lesson.objects.get(slug="draft").sections.exists()
+
+
+def test_a_course_quiz_still_needs_questions_in_the_file(instructor_client, mini_course):
+    data = course_data(mini_course)
+    data["quizzes"][0]["questions"] = []
+    response = upload(instructor_client, yaml.safe_dump(data, sort_keys=False))
+    assert response.status_code == 200
+    assert "a quiz needs at least one question" in response.content.decode()
+
+
+def test_an_example_slug_is_unique_in_its_lesson_not_only_its_section(mini_course):
+    from django.core.exceptions import ValidationError
+
+    wrap_up = Section.objects.get(slug="wrap-up")  # same lesson as the "all-v1" example
+    twin = ConfigExample(
+        section=wrap_up, slug="all-v1", title="Twin", yaml_text="kind: VirtualService\n"
+    )
+    with pytest.raises(ValidationError) as refused:
+        twin.full_clean()
+    assert "already has an example 'all-v1'" in str(refused.value.message_dict["slug"])
+    other_lesson = Section.objects.get(slug="only")
+    ConfigExample(
+        section=other_lesson, slug="all-v1", title="Elsewhere", yaml_text="kind: Gateway\n"
+    ).full_clean()  # another lesson may use the slug
