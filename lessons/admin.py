@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 
 from .admin_example_form import ConfigExampleAdminForm
+from .admin_order import AppendedInline, AppendedOnAdd
 from .admin_transfer import CourseTransferMixin
 from .lesson_admin_form import LessonAdminForm
 from .lesson_page import touch_lesson
@@ -52,7 +53,7 @@ class LessonPartAdmin(admin.ModelAdmin):
         lessons_changed(lesson_ids)
 
 
-class LessonInline(admin.TabularInline):
+class LessonInline(AppendedInline, admin.TabularInline):
     model = Lesson
     extra = 0
     fields = ("order", "title", "slug", "published")
@@ -69,7 +70,7 @@ class CourseAdmin(CourseTransferMixin, admin.ModelAdmin):
     inlines = [LessonInline]
 
 
-class SectionInline(admin.StackedInline):
+class SectionInline(AppendedInline, admin.StackedInline):
     model = Section
     extra = 0
     fields = ("order", "title", "slug", "kind", "body_markdown", "sources")
@@ -78,8 +79,9 @@ class SectionInline(admin.StackedInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(AppendedOnAdd, admin.ModelAdmin):
     form = LessonAdminForm
+    order_parent = "course"
     list_display = ("title", "course", "order", "published", "reading_minutes", "updated_at")
     list_editable = ("order", "published")
     list_filter = ("published", "course")
@@ -101,7 +103,7 @@ def show_checker_warnings(request, forms) -> None:
             messages.warning(request, warning)
 
 
-class ConfigExampleInline(admin.StackedInline):
+class ConfigExampleInline(AppendedInline, admin.StackedInline):
     model = ConfigExample
     form = ConfigExampleAdminForm  # the Istio checker refuses errors unless "broken"
     extra = 0
@@ -109,8 +111,9 @@ class ConfigExampleInline(admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(LessonPartAdmin):
+class SectionAdmin(AppendedOnAdd, LessonPartAdmin):
     lesson_lookup = "lesson"
+    order_parent = "lesson"
     list_display = ("title", "lesson", "order", "kind")
     list_filter = ("kind", "lesson__course", "lesson")
     search_fields = ("title", "slug", "body_markdown")
@@ -125,8 +128,9 @@ class SectionAdmin(LessonPartAdmin):
 
 
 @admin.register(ConfigExample)
-class ConfigExampleAdmin(LessonPartAdmin):
+class ConfigExampleAdmin(AppendedOnAdd, LessonPartAdmin):
     lesson_lookup = "section__lesson"
+    order_parent = "section"
     form = ConfigExampleAdminForm
     list_display = ("title", "kind", "section", "broken")
     list_filter = ("broken", "kind")

@@ -13,6 +13,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
+from lessons.admin_order import AppendedInline, AppendedOnAdd
+
 from . import scoring
 from .models import Attempt, Choice, Question, Quiz, Response
 
@@ -68,7 +70,8 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(AppendedOnAdd, admin.ModelAdmin):
+    order_parent = "course"
     list_display = ("title", "slug", "course", "lesson", "pass_percent")
     list_filter = ("course",)
     search_fields = ("title", "slug")
@@ -91,7 +94,7 @@ class ChoiceFormSet(BaseInlineFormSet):
             raise ValidationError(problems)
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(AppendedInline, admin.TabularInline):
     model = Choice
     formset = ChoiceFormSet
     extra = 0
@@ -109,8 +112,9 @@ class QuestionForm(forms.ModelForm):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(AppendedOnAdd, admin.ModelAdmin):
     form = QuestionForm
+    order_parent = "quiz"
     list_display = ("__str__", "quiz", "order", "kind")
     list_filter = ("kind", "quiz")
     search_fields = ("prompt",)

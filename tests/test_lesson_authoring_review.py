@@ -268,3 +268,29 @@ def test_deleting_a_lesson_starts_a_new_course_version(mini_course):
     before = Course.objects.get(pk=mini_course.pk).updated_at
     Lesson.objects.get(slug="second").delete()
     assert Course.objects.get(pk=mini_course.pk).updated_at > before
+
+
+# --- New rows go after their siblings, not ahead of them (lead review) ------------------------
+
+
+def test_the_lessons_sections_inline_offers_the_order_after_the_last_section(
+    admin_client, mini_course
+):
+    lesson = Lesson.objects.get(slug="first")  # its sections are numbered 10, 20, 30
+    page = admin_client.get(reverse("admin:lessons_lesson_change", args=[lesson.pk]))
+    html = page.content.decode()
+    new_row = html[html.index('name="sections-__prefix__-order"') - 200 :][:400]
+    assert 'value="40"' in new_row
+
+
+def test_a_section_added_on_its_own_page_with_order_left_alone_goes_last(admin_client, mini_course):
+    lesson = Lesson.objects.get(slug="first")
+    data = section_form(Section(lesson=lesson, order=0, title="Summary", slug="summary"))
+    response = admin_client.post(reverse("admin:lessons_section_add"), data)
+    assert response.status_code == 302
+    slugs = list(lesson.sections.values_list("slug", flat=True))
+    assert slugs[-1] == "summary" and Section.objects.get(slug="summary").order == 40
+    # An order typed on purpose is kept.
+    data = section_form(Section(lesson=lesson, order=5, title="Preface", slug="preface"))
+    assert admin_client.post(reverse("admin:lessons_section_add"), data).status_code == 302
+    assert list(lesson.sections.values_list("slug", flat=True))[0] == "preface"
