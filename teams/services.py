@@ -33,6 +33,13 @@ def membership_join(*, team: Team, user) -> tuple[Membership, bool]:
         return Membership.objects.get(team=team, user=user), False
 
 
+def membership_leave(*, team: Team, user) -> bool:
+    """Leave a team one joined as a learner; False if not a learner in it. Progress stays the
+    learner's own: only the team's view of it ends."""
+    left, _ = Membership.objects.filter(team=team, user=user, role=Membership.Role.LEARNER).delete()
+    return bool(left)
+
+
 def team_regenerate_invite(*, team: Team) -> str:
     """A new secret; the old link stops working at once."""
     team.invite_token = new_invite_token()

@@ -28,5 +28,6 @@ urlpatterns = [
     path("<slug:slug>/", views.dashboard, name="team-dashboard"),
     path("<slug:slug>/export.csv", views.export_csv, name="team-export"),
     path("<slug:slug>/invite/", views.regenerate_invite, name="team-regenerate-invite"),
+    path("<slug:slug>/leave/", views.leave, name="team-leave"),
     path("<slug:slug>/members/<username:username>/", views.member, name="team-member"),
 ]

@@ -21,7 +21,13 @@ from .forms import TeamForm
 from .instructors import is_instructor
 from .models import Membership, Team
 from .reporting import DEFAULT_SORT, SORT_KEYS, member_detail, sort_rows, team_report
-from .services import SlugTaken, membership_join, team_create, team_regenerate_invite
+from .services import (
+    SlugTaken,
+    membership_join,
+    membership_leave,
+    team_create,
+    team_regenerate_invite,
+)
 
 
 def _sort_param(request: HttpRequest) -> str:
@@ -99,6 +105,20 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         "role": role_in(team, request.user),
     }
     return render(request, "teams/join.html", context)
+
+
+@login_required
+@require_POST
+def leave(request: HttpRequest, slug: str) -> HttpResponse:
+    team = Team.objects.filter(slug=slug).first()
+    if team is None or not membership_leave(team=team, user=request.user):
+        raise Http404("You are not a learner in this team.")
+    messages.success(
+        request,
+        f"You left {team.name}. Its instructors no longer see your progress, which stays yours;"
+        " its invite link adds you again.",
+    )
+    return redirect("team-list")
 
 
 @login_required

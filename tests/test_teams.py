@@ -1059,3 +1059,36 @@ def test_an_instructors_own_reading_on_home_is_labelled_as_theirs(team, instruct
     assert "you: 0% read" in teams
     learner_home = client_for(learner).get("/").content.decode()
     assert "you: " not in learner_home[learner_home.index('id="teams-title"') :]
+
+
+# --- a learner may leave a team (lead review: the join page promises they can be seen) ---
+
+
+def test_a_learner_leaves_a_team_and_its_instructor_no_longer_sees_them(team, learner, instructor):
+    read(learner, "first", "intro")
+    client = client_for(learner)
+    listing = client.get(reverse("team-list")).content.decode()
+    assert f'action="{reverse("team-leave", args=[team.slug])}"' in listing
+    response = client.post(reverse("team-leave", args=[team.slug]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("team-list")
+    assert "You left Platform team" in response.content.decode()
+    assert not Membership.objects.filter(team=team, user=learner).exists()
+    assert SectionProgress.objects.filter(user=learner).count() == 1  # their progress stays
+    dashboard = client_for(instructor).get(team.get_absolute_url()).content.decode()
+    assert learner.username not in dashboard
+    member = reverse("team-member", args=[team.slug, learner.username])
+    assert client_for(instructor).get(member).status_code == 404
+
+
+def test_leaving_needs_a_post_a_csrf_token_and_a_learner_membership(
+    team, learner, instructor, other_learner
+):
+    url = reverse("team-leave", args=[team.slug])
+    assert client_for(learner).get(url).status_code == 405
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(learner)
+    assert strict.post(url).status_code == 403
+    assert client_for(other_learner).post(url).status_code == 404  # not in the team
+    assert client_for(instructor).post(url).status_code == 404  # runs it: not a learner there
+    assert client_for(None).post(url).status_code == 302  # to the sign-in page
+    assert Membership.objects.filter(team=team).count() == 2
