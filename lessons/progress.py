@@ -261,6 +261,21 @@ class CourseProgress:
         return math.ceil(left)
 
 
+def where_to_continue(section_ids: list[int], marks: dict[int, datetime]) -> int | None:
+    """The section to continue at, of a course's sections in order: the first unread one after
+    the section read last (where the learner left off), else the first unread one; None when
+    every section is read."""
+    unread = [sid for sid in section_ids if sid not in marks]
+    if not unread:
+        return None
+    read_here = [sid for sid in section_ids if sid in marks]
+    if not read_here:
+        return unread[0]
+    last = max(read_here, key=lambda sid: marks[sid])
+    after = section_ids[section_ids.index(last) + 1 :]
+    return next((sid for sid in after if sid not in marks), unread[0])
+
+
 def course_progress(request, courses) -> list[CourseProgress]:
     """Progress through each course's published lessons: four queries for any number of courses."""
     from quizzes.learners import owned_attempts  # late: quizzes' models import this app's
@@ -282,12 +297,16 @@ def course_progress(request, courses) -> list[CourseProgress]:
         rows = [
             (lesson, progress[lesson.id]) for lesson in lessons if lesson.course_id == course.id
         ]
-        continue_url = None
-        for lesson, _ in rows:
-            unread = [sid for sid in sections[lesson.id] if sid not in marks]
-            if unread:
-                continue_url = f"{lesson.get_absolute_url()}#{slugs[unread[0]]}"
-                break
+        in_order = [(sid, lesson) for lesson, _ in rows for sid in sections[lesson.id]]
+        next_id = where_to_continue([sid for sid, _ in in_order], marks)
+        continue_url = next(
+            (
+                f"{lesson.get_absolute_url()}#{slugs[sid]}"
+                for sid, lesson in in_order
+                if sid == next_id
+            ),
+            None,
+        )
         out.append(
             CourseProgress(
                 course=course,

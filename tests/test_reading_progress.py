@@ -149,3 +149,34 @@ def test_damaged_session_marks_do_not_crash(client, mini_course, learner):
     assert client.get("/courses/mini-mesh/first/").status_code == 200
     client.post(reverse("login"), {"username": "ada", "password": "correct-horse-9"})
     assert not SectionProgress.objects.exists()  # nothing invalid carried over
+
+
+def test_continue_follows_the_section_read_last_not_the_courses_first_gap(
+    learner_client, learner, mini_course
+):
+    # Learner review: all the activity was in a later part, yet "continue" went to lesson 1.
+    earlier, later = "2026-01-01T10:00Z", "2026-01-02T10:00Z"
+    for slug, when in [("routing", earlier), ("only", later)]:
+        SectionProgress.objects.create(
+            user=learner, section=Section.objects.get(slug=slug), read_at=when
+        )
+    home = learner_client.get("/").content.decode()
+    # "only" (lesson 2) was read last and nothing after it is unread: back to the first gap.
+    assert 'href="/courses/mini-mesh/first/#intro"' in home
+    SectionProgress.objects.filter(section__slug="only").update(read_at="2025-12-31T10:00Z")
+    home = learner_client.get("/").content.decode()
+    assert 'href="/courses/mini-mesh/first/#wrap-up"' in home  # the one after "routing"
+
+
+def test_where_to_continue_is_the_first_gap_after_the_last_read():
+    from datetime import datetime
+
+    from lessons.progress import where_to_continue
+
+    def at(day: int) -> datetime:
+        return datetime(2026, 1, day)
+
+    assert where_to_continue([1, 2, 3, 4], {}) == 1
+    assert where_to_continue([1, 2, 3, 4], {3: at(2), 1: at(1)}) == 4
+    assert where_to_continue([1, 2, 3, 4], {1: at(1), 3: at(5), 4: at(6)}) == 2  # wraps round
+    assert where_to_continue([1, 2], {1: at(1), 2: at(1)}) is None
