@@ -10,6 +10,7 @@ from django import forms
 from lessons.calculator import INPUT_SPECS, InputSpec, MeshInputs
 
 ON_OFF = (("on", "On"), ("off", "Off"))
+NOT_A_NUMBER = "Enter a number: this is empty, or what is typed is not a number."
 
 
 def _as_text(value: object) -> str:
@@ -42,6 +43,8 @@ def _field(spec: InputSpec) -> forms.Field:
         # shared link may leave out anything it does not change.
         return forms.TypedChoiceField(choices=ON_OFF, coerce=lambda v: v == "on", **common)
     bounds = {"min_value": spec.minimum, "max_value": spec.maximum}
+    # A browser sends a number box holding "e" or "1-" as empty: say both, not only "required".
+    common["error_messages"] = {"required": NOT_A_NUMBER}
     if spec.kind == "int":
         return forms.IntegerField(**bounds, **common)
     field = forms.FloatField(**bounds, **common)

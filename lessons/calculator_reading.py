@@ -105,10 +105,12 @@ def read_estimate(result: MeshEstimate, other: MeshEstimate | None = None) -> li
         )
     if other is not None:
         other_mode = _short_mode(other.inputs.mode)
+        theirs = format_value(other["dataplane_cpu_total"].value, "vCPU")
+        ours = format_value(out["dataplane_cpu_total"].value, "vCPU")
+        cpu = f"need {theirs} instead of {ours}" if theirs != ours else f"also need {ours}"
         sentences.append(
-            f"{other_mode} would need {format_value(other['dataplane_cpu_total'].value, 'vCPU')} "
-            f"instead of {format_value(out['dataplane_cpu_total'].value, 'vCPU')} for the same "
-            f"traffic, and add {format_value(other['latency_p90_ms'].value, 'ms')} at p90."
+            f"{other_mode} would {cpu} for the same traffic, and add "
+            f"{format_value(other['latency_p90_ms'].value, 'ms')} at p90."
         )
     for name, items in (
         ("Security", result.security_rubric),

@@ -396,3 +396,16 @@ def test_the_side_by_side_table_gives_each_row_the_same_decimal_places(client):
             assert len(places) == 1, (label, texts)
             aligned += max(places) > 0
     assert aligned >= 3  # latency p90, p99, CPU at these inputs
+
+
+def test_an_empty_or_unreadable_number_says_so_not_only_required(client):
+    # Browsers send a number box holding "e" or "1-" as empty (learner review).
+    page = html.unescape(client.get(URL, {"services": ""}).content.decode())
+    assert "Enter a number: this is empty, or what is typed is not a number." in page
+    assert "This field is required." not in page
+
+
+def test_with_no_traffic_the_other_mode_is_not_said_to_need_0_instead_of_0(client):
+    page = _text(client.get(URL, {"rps": 0}))
+    assert "instead of 0 vCPU" not in page
+    assert "would also need 0 vCPU for the same traffic" in page
