@@ -85,13 +85,17 @@ def check_course_examples(data: CourseData) -> None:
             for example in section.examples:
                 errors = [p for p in check_example(example.yaml) if p["severity"] == "error"]
                 if errors and not example.broken:
-                    first = errors[0]
+                    first, *more = errors
                     in_file = example.first_line and example.first_line + first["line"] - 1
+                    # All of them, not only the first: the cause is often a later one (a typo
+                    # in a key first shows up as a required key missing).
+                    rest = "".join(f"; line {p['line']}: {p['message']}" for p in more[:4])
+                    rest += f"; and {len(more) - 4} more" if len(more) > 4 else ""
                     raise ContentError(
                         lesson.file or "course",
                         f"example '{example.slug}' has {len(errors)} error(s), first at line "
-                        f"{first['line']} of its YAML: {first['message']} (set `broken: true` "
-                        "if the mistake is deliberate)",
+                        f"{first['line']} of its YAML: {first['message']}{rest} (set `broken: "
+                        "true` if the mistake is deliberate)",
                         line=in_file or None,
                         path=example.path or ("sections", section.slug, "examples", example.slug),
                     )

@@ -445,3 +445,19 @@ def test_an_example_slug_is_unique_in_its_lesson_not_only_its_section(mini_cours
     ConfigExample(
         section=other_lesson, slug="all-v1", title="Elsewhere", yaml_text="kind: Gateway\n"
     ).full_clean()  # another lesson may use the slug
+
+
+def test_an_example_refused_on_import_lists_every_error_not_only_the_first(
+    instructor_client, mini_course
+):
+    # Lead review: the typo `destinaton` was the cause, but only "needs `destination`" showed.
+    data = course_data(mini_course)
+    data["lessons"][0]["sections"][1]["examples"][0]["yaml"] = BROKEN_EXAMPLE.replace(
+        "    - destination:\n        host: reviews\n", "    - destinaton:\n        host: reviews\n"
+    )
+    response = upload(instructor_client, yaml.safe_dump(data, sort_keys=False))
+    page = response.content.decode()
+    assert response.status_code == 200
+    found = re.search(r"has (\d+) error\(s\), first at line \d+ of its YAML: ([^;(]+)", page)
+    assert found and int(found.group(1)) >= 2, page[:3000]
+    assert "destinaton" in page  # the later error, the typo itself, is named too
