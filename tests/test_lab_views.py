@@ -300,3 +300,22 @@ def test_a_trace_of_a_config_with_errors_says_so_before_its_outcome(client):
 def test_a_trace_of_a_valid_config_has_no_caveat(client):
     html = client.post(LAB, {"config": JASON, "host": "reviews", "path": "/"}).content.decode()
     assert "lab-trace-caveat" not in html and "lab-outcome" in html
+
+
+def trace_section(html: str) -> str:
+    return html[html.index('id="lab-trace-title"') :]
+
+
+def test_yaml_that_cannot_be_read_is_not_traced_and_the_page_says_why(client):
+    from lessons.lab_views import SAMPLE_CONFIG
+
+    typo = SAMPLE_CONFIG.replace("        subset: v1", "       subset: v1")
+    assert typo != SAMPLE_CONFIG
+    html = client.post(LAB, {"config": typo, "host": "reviews"}).content.decode()
+    assert "YAML syntax error" in html
+    trace = trace_section(html)
+    assert "No VirtualService here routes" not in trace  # the opposite of the paste
+    assert "lab-outcome" not in trace and "Fix the 1 error above first." not in trace
+    assert "The trace waits until the YAML can be read" in trace
+    assert "line 24" in trace
+    assert "Enter a host" not in trace
