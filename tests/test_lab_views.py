@@ -319,3 +319,31 @@ def test_yaml_that_cannot_be_read_is_not_traced_and_the_page_says_why(client):
     assert "The trace waits until the YAML can be read" in trace
     assert "line 24" in trace
     assert "Enter a host" not in trace
+
+
+def test_htmx_redraws_the_request_fields_errors_out_of_band(client):
+    typed = {"config": JASON, "host": "reviews svc"}
+    html = client.post(LAB, typed, HTTP_HX_REQUEST="true").content.decode()
+    marked = re.search(
+        r'<div class="field-errors" id="id_host-error" hx-swap-oob="true">(.*?)</div>', html, re.S
+    )
+    assert marked and "A host is a name such as reviews" in marked.group(1)
+    assert "see the fields marked under the editor" in html
+    fixed = {"config": JASON, "host": "reviews"}
+    html = client.post(LAB, fixed, HTTP_HX_REQUEST="true").content.decode()
+    # the mark goes again once the host is right
+    assert '<div class="field-errors" id="id_host-error" hx-swap-oob="true"></div>' in html
+
+
+def test_the_full_page_marks_the_wrong_field_in_the_same_place(client):
+    html = client.post(LAB, {"config": JASON, "host": "reviews svc"}).content.decode()
+    marked = re.search(r'<div class="field-errors" id="id_host-error">(.*?)</div>', html, re.S)
+    assert marked and "A host is a name such as reviews" in marked.group(1)
+
+
+def test_a_wrong_host_is_not_called_missing(client):
+    html = client.post(LAB, {"config": JASON, "host": "reviews svc"}).content.decode()
+    assert "The sample request has a mistake" in html
+    assert "Enter a host" not in html
+    html = client.post(LAB, {"config": JASON, "host": "  "}).content.decode()
+    assert "Enter a host" in html and "The sample request has a mistake" not in html
