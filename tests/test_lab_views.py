@@ -347,3 +347,29 @@ def test_a_wrong_host_is_not_called_missing(client):
     assert "Enter a host" not in html
     html = client.post(LAB, {"config": JASON, "host": "  "}).content.decode()
     assert "Enter a host" in html and "The sample request has a mistake" not in html
+
+
+def test_trace_texts_show_names_as_code(client):
+    no_default = (CORPUS / "31-seed-virtual-service.yaml").read_text()
+    html = client.post(LAB, {"config": no_default, "host": "reviews"}).content.decode()
+    trace = trace_section(html)
+    assert "Add a last rule without <code>match</code> as the default." in trace
+    html = client.post(LAB, {"config": JASON, "host": "ratings"}).content.decode()
+    trace = trace_section(html)
+    assert "No VirtualService here routes <code>ratings</code>" in trace
+    assert "`" not in trace
+
+
+def test_trace_texts_keep_what_a_learner_typed_escaped(client):
+    config = (
+        "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r}\n"
+        "spec:\n  hosts: [reviews]\n  gateways: ['<b>gw</b>']\n"
+        "  http:\n  - route: [{destination: {host: reviews}}]\n"
+    )
+    html = client.post(LAB, {"config": config, "host": "reviews"}).content.decode()
+    note = re.search(r'<p class="lab-note">(.*?)</p>', html, re.S).group(1)
+    assert "at gateway <code>&lt;b&gt;gw&lt;/b&gt;</code>" in note
+    sent = {"config": config, "host": "reviews", "gateway": "<i>x</i>"}
+    trace = trace_section(client.post(LAB, sent).content.decode())
+    assert "gateway <code>&lt;i&gt;x&lt;/i&gt;</code>, so none of their rules apply" in trace
+    assert "<i>" not in trace and "<b>" not in trace
