@@ -373,3 +373,14 @@ def test_trace_texts_keep_what_a_learner_typed_escaped(client):
     trace = trace_section(client.post(LAB, sent).content.decode())
     assert "gateway <code>&lt;i&gt;x&lt;/i&gt;</code>, so none of their rules apply" in trace
     assert "<i>" not in trace and "<b>" not in trace
+
+
+def test_a_broken_example_does_not_ask_for_the_impossible(client, example):
+    ConfigExample.objects.filter(pk=example.pk).update(broken=True, yaml_text=SEED_DR)
+    html = client.get(LAB, {"example": example.pk}).content.decode()
+    loaded = re.search(r'<p class="lab-loaded">(.*?)</p>', html, re.S).group(1)
+    assert "Deliberately broken" in loaded
+    # the checker's answer is already on the page, so do not tell the learner not to read it
+    assert "before you read the checker" not in loaded
+    assert "broken on purpose" in loaded
+    assert 'class="lab-problems"' in html  # and it is indeed shown
