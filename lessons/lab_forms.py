@@ -60,6 +60,16 @@ class LabForm(forms.Form):
         widget=forms.TextInput(attrs={"autocapitalize": "off", "spellcheck": "false"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A live check redraws the error slots but not the inputs, so each input names its
+        # slot from the start instead of only when the page was drawn with an error.
+        for name, field in self.fields.items():
+            if name != "config":
+                field_id = self.auto_id % name
+                help_id = f"{field_id}_helptext " if field.help_text else ""
+                field.widget.attrs["aria-describedby"] = f"{help_id}{field_id}-error"
+
     def clean_method(self) -> str:
         method = (self.cleaned_data.get("method") or "GET").strip().upper()
         if not _METHOD_TOKEN.fullmatch(method):

@@ -1,9 +1,10 @@
 """The config lab: paste Istio YAML, see its problems beside the lines and trace a request.
 
 /lab/ works as a plain form (POST with CSRF, full page) and, with htmx, checks while the
-learner types by swapping only the results and the gutter. /lab/check.json is the same check
-for programs: it changes nothing, so it needs neither login nor CSRF token, and it is bounded
-by size instead.
+learner types by swapping only the results, the gutter, the summary and the request fields'
+error slots (never the inputs, which the learner may be typing in). /lab/check.json is the
+same check for programs: it changes nothing, so it needs neither login nor CSRF token, and it
+is bounded by size instead.
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ def lab_page(request: HttpRequest) -> HttpResponse:
     if request.htmx:
         html = render_to_string(f"{PAGE}#results", context, request)
         html += render_to_string(f"{PAGE}#gutter", {**context, "oob": True}, request)
+        html += render_to_string(f"{PAGE}#request-errors", {**context, "oob": True}, request)
         summary = render_to_string(f"{PAGE}#summary", context, request)
         html += f'<span hx-swap-oob="innerHTML:#lab-summary">{summary}</span>'
         return HttpResponse(html)

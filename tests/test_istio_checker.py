@@ -373,6 +373,24 @@ def test_lab_service_checks_traces_and_marks_the_gutter():
     assert check_config(text, Request(host="  ")).decision is None  # no host, no trace
 
 
+def test_lab_service_does_not_trace_yaml_it_could_not_read():
+    """A trace of the documents that did parse could say the opposite of the paste."""
+    from lessons.istio import Request
+    from lessons.istio.lab import check_config
+
+    jason = (CORPUS / "02-reviews-jason-v2.yaml").read_text()
+    request = Request(host="reviews", headers={"end-user": "jason"})
+    assert check_config(jason, request).decision is not None
+    typo = jason.replace("        subset: v2", "       subset: v2", 1)
+    result = check_config(typo, request)
+    assert result.decision is None
+    assert [p.code for p in result.unreadable] == ["ML0002"]
+    not_a_map = "- a list, not a resource\n---\n" + jason
+    result = check_config(not_a_map, request)
+    assert result.decision is None and [p.code for p in result.unreadable] == ["ML0010"]
+    assert result.as_dict()["trace"] is None
+
+
 def test_gutter_keeps_the_worst_problem_of_a_line_and_gives_up_on_huge_texts():
     from lessons.istio.lab import MAX_GUTTER_LINES, gutter
     from lessons.istio.problems import Problem

@@ -300,3 +300,87 @@ def test_a_trace_of_a_config_with_errors_says_so_before_its_outcome(client):
 def test_a_trace_of_a_valid_config_has_no_caveat(client):
     html = client.post(LAB, {"config": JASON, "host": "reviews", "path": "/"}).content.decode()
     assert "lab-trace-caveat" not in html and "lab-outcome" in html
+
+
+def trace_section(html: str) -> str:
+    return html[html.index('id="lab-trace-title"') :]
+
+
+def test_yaml_that_cannot_be_read_is_not_traced_and_the_page_says_why(client):
+    from lessons.lab_views import SAMPLE_CONFIG
+
+    typo = SAMPLE_CONFIG.replace("        subset: v1", "       subset: v1")
+    assert typo != SAMPLE_CONFIG
+    html = client.post(LAB, {"config": typo, "host": "reviews"}).content.decode()
+    assert "YAML syntax error" in html
+    trace = trace_section(html)
+    assert "No VirtualService here routes" not in trace  # the opposite of the paste
+    assert "lab-outcome" not in trace and "Fix the 1 error above first." not in trace
+    assert "The trace waits until the YAML can be read" in trace
+    assert "line 24" in trace
+    assert "Enter a host" not in trace
+
+
+def test_htmx_redraws_the_request_fields_errors_out_of_band(client):
+    typed = {"config": JASON, "host": "reviews svc"}
+    html = client.post(LAB, typed, HTTP_HX_REQUEST="true").content.decode()
+    marked = re.search(
+        r'<div class="field-errors" id="id_host-error" hx-swap-oob="true">(.*?)</div>', html, re.S
+    )
+    assert marked and "A host is a name such as reviews" in marked.group(1)
+    assert "see the fields marked under the editor" in html
+    fixed = {"config": JASON, "host": "reviews"}
+    html = client.post(LAB, fixed, HTTP_HX_REQUEST="true").content.decode()
+    # the mark goes again once the host is right
+    assert '<div class="field-errors" id="id_host-error" hx-swap-oob="true"></div>' in html
+
+
+def test_the_full_page_marks_the_wrong_field_in_the_same_place(client):
+    html = client.post(LAB, {"config": JASON, "host": "reviews svc"}).content.decode()
+    marked = re.search(r'<div class="field-errors" id="id_host-error">(.*?)</div>', html, re.S)
+    assert marked and "A host is a name such as reviews" in marked.group(1)
+
+
+def test_a_wrong_host_is_not_called_missing(client):
+    html = client.post(LAB, {"config": JASON, "host": "reviews svc"}).content.decode()
+    assert "The sample request has a mistake" in html
+    assert "Enter a host" not in html
+    html = client.post(LAB, {"config": JASON, "host": "  "}).content.decode()
+    assert "Enter a host" in html and "The sample request has a mistake" not in html
+
+
+def test_trace_texts_show_names_as_code(client):
+    no_default = (CORPUS / "31-seed-virtual-service.yaml").read_text()
+    html = client.post(LAB, {"config": no_default, "host": "reviews"}).content.decode()
+    trace = trace_section(html)
+    assert "Add a last rule without <code>match</code> as the default." in trace
+    html = client.post(LAB, {"config": JASON, "host": "ratings"}).content.decode()
+    trace = trace_section(html)
+    assert "No VirtualService here routes <code>ratings</code>" in trace
+    assert "`" not in trace
+
+
+def test_trace_texts_keep_what_a_learner_typed_escaped(client):
+    config = (
+        "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r}\n"
+        "spec:\n  hosts: [reviews]\n  gateways: ['<b>gw</b>']\n"
+        "  http:\n  - route: [{destination: {host: reviews}}]\n"
+    )
+    html = client.post(LAB, {"config": config, "host": "reviews"}).content.decode()
+    note = re.search(r'<p class="lab-note">(.*?)</p>', html, re.S).group(1)
+    assert "at gateway <code>&lt;b&gt;gw&lt;/b&gt;</code>" in note
+    sent = {"config": config, "host": "reviews", "gateway": "<i>x</i>"}
+    trace = trace_section(client.post(LAB, sent).content.decode())
+    assert "gateway <code>&lt;i&gt;x&lt;/i&gt;</code>, so none of their rules apply" in trace
+    assert "<i>" not in trace and "<b>" not in trace
+
+
+def test_a_broken_example_does_not_ask_for_the_impossible(client, example):
+    ConfigExample.objects.filter(pk=example.pk).update(broken=True, yaml_text=SEED_DR)
+    html = client.get(LAB, {"example": example.pk}).content.decode()
+    loaded = re.search(r'<p class="lab-loaded">(.*?)</p>', html, re.S).group(1)
+    assert "Deliberately broken" in loaded
+    # the checker's answer is already on the page, so do not tell the learner not to read it
+    assert "before you read the checker" not in loaded
+    assert "broken on purpose" in loaded
+    assert 'class="lab-problems"' in html  # and it is indeed shown

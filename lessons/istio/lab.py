@@ -1,5 +1,10 @@
 """What the config lab shows for one paste: the problems, the routing trace, and the editor's
 gutter (line numbers with the worst problem of each line). Parses the YAML once for all three.
+
+A paste whose YAML could not all be read is not traced: the trace would route through what was
+left and could say the opposite of what the learner wrote (a mis-indented line drops its whole
+document, and "no VirtualService routes this host" follows). Schema errors leave the text
+readable, so those configs are traced, with a caveat on the page.
 """
 
 from __future__ import annotations
@@ -18,12 +23,25 @@ logger = logging.getLogger(__name__)
 
 MAX_GUTTER_LINES = 3000  # beyond this the editor shows no line numbers, only the problem list
 
+# Problems that mean part of the text was never read as a resource: too large to parse, not
+# YAML, refused tags (their value is dropped), or a document that is not a resource map.
+UNREADABLE_CODES = frozenset(
+    {
+        codes.INPUT_TOO_LARGE,
+        codes.YAML_SYNTAX,
+        codes.YAML_TAG_REFUSED,
+        codes.YAML_TOO_COMPLEX,
+        codes.NOT_A_RESOURCE,
+    }
+)
+
 
 @dataclass
 class LabResult:
     problems: list[Problem]
     decision: RouteDecision | None
     counts: dict[str, int] = field(default_factory=dict)
+    unreadable: list[Problem] = field(default_factory=list)  # why no trace was drawn, if any
 
     def as_dict(self) -> dict:
         return {
@@ -37,8 +55,9 @@ def check_config(text: object, request: Request | None = None) -> LabResult:
     try:
         loaded = load_resources(text)
         problems = validate_loaded(loaded)
+        unreadable = unreadable_problems(problems)
         decision = None
-        if request is not None and request.host.strip():
+        if request is not None and request.host.strip() and not unreadable:
             decision = route(loaded.resources, request)
     except Exception:  # the checker is fuzzed not to raise; if it ever does, say so, not 500
         logger.exception("Istio checker failed")
@@ -53,10 +72,16 @@ def check_config(text: object, request: Request | None = None) -> LabResult:
             )
         ]
         decision = None
+        unreadable = problems
     counts = dict.fromkeys(SEVERITY_RANK, 0)
     for problem in problems:
         counts[problem.severity] += 1
-    return LabResult(problems, decision, counts)
+    return LabResult(problems, decision, counts, unreadable)
+
+
+def unreadable_problems(problems: list[Problem]) -> list[Problem]:
+    """The errors that kept part of the text from being read as resources."""
+    return [p for p in problems if p.severity == "error" and p.code in UNREADABLE_CODES]
 
 
 @dataclass
