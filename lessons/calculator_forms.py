@@ -10,7 +10,7 @@ from django import forms
 from lessons.calculator import INPUT_SPECS, InputSpec, MeshInputs
 
 ON_OFF = (("on", "On"), ("off", "Off"))
-NOT_A_NUMBER = "Enter a number: this is empty, or what is typed is not a number."
+NOT_A_NUMBER = "A number is required: this is empty, or what is typed is not a number."
 
 
 def _as_text(value: object) -> str:

@@ -401,7 +401,7 @@ def test_the_side_by_side_table_gives_each_row_the_same_decimal_places(client):
 def test_an_empty_or_unreadable_number_says_so_not_only_required(client):
     # Browsers send a number box holding "e" or "1-" as empty (learner review).
     page = html.unescape(client.get(URL, {"services": ""}).content.decode())
-    assert "Enter a number: this is empty, or what is typed is not a number." in page
+    assert "A number is required: this is empty, or what is typed is not a number." in page
     assert "This field is required." not in page
 
 
