@@ -39,6 +39,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# A refused token is most often a page opened before signing in or out: the site's own page says so.
+CSRF_FAILURE_VIEW = "meshlearn.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,4 +1,5 @@
-"""Site-wide pages: the catalogue, the learner's dashboard, sign-up and the health check."""
+"""Site-wide pages: the catalogue, the learner's dashboard, sign-up, the health check and the
+page for a refused CSRF token."""
 
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -65,3 +66,13 @@ def signup(request: HttpRequest) -> HttpResponse:
         login(request, user, backend="meshlearn.auth_backend.ModelBackend")
         return _to_next(next_url, "me")
     return render(request, "registration/signup.html", {"form": form, "next": next_url})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW. A form from a page opened before signing in or out (in this tab or
+    another: both replace the token), or an expired session: say so, and lead back to a fresh
+    copy of the page the form came from."""
+    back_url = request.META.get("HTTP_REFERER", "")
+    if not url_has_allowed_host_and_scheme(back_url, {request.get_host()}, request.is_secure()):
+        back_url = ""
+    return render(request, "403_csrf.html", {"back_url": back_url}, status=403)

@@ -2,8 +2,9 @@
 
 Thin views: look up (attempts only through `owned_attempts`, so another learner's id is a 404),
 call a service, render. With htmx the answer POST returns the feedback partial; without
-JavaScript it redirects (POST-redirect-GET) to the same feedback as a full page. Nothing about
-a question's right answer or explanation is rendered until the learner has answered it.
+JavaScript it redirects (POST-redirect-GET) to the same feedback as a full page; with htmx
+that page's URL goes into the address bar, so reload and Back show the feedback too. Nothing
+about a question's right answer or explanation is rendered until the learner has answered it.
 """
 
 from dataclasses import dataclass
@@ -13,8 +14,10 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
-from django_htmx.http import HttpResponseClientRedirect
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from lessons.progress import mark_quiz_sections_read_for_visitor
 from meshlearn.ids import parse_id
@@ -28,6 +31,14 @@ from .results import quiz_history
 from .services import AnswerRefused, AnswerSheet
 
 TAKE = "quizzes/take.html"
+
+# A quiz page shows one learner's attempt as it is now, and the next answer changes it.
+# "no-store", not "private, no-cache": Back shows whatever page the browser kept, without asking
+# the server, no-cache or not (Chromium does; tests/browser/test_quiz_journey.py); only a page
+# it never kept comes back current.
+never_stored = cache_control(private=True, no_store=True)
+# htmx restoring history sends HX-Request too, and wants the whole page (see `_partial`).
+answers_both_ways = vary_on_headers("HX-Request", "HX-History-Restore-Request")
 
 
 def _published_quiz(slug: str) -> Quiz:
@@ -46,16 +57,28 @@ def _result_url(attempt: Attempt) -> str:
     return reverse("quiz-result", args=[attempt.quiz.slug, attempt.id])
 
 
+def _feedback_url(slug: str, attempt_id: int, question_id: int) -> str:
+    return reverse("quiz-feedback", args=[slug, attempt_id, question_id])
+
+
+def _partial(request: HttpRequest) -> bool:
+    """An htmx swap of the quiz panel. htmx restoring a history entry it kept no snapshot of
+    (the quiz keeps none) puts the answer into <body>: that needs the whole page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
 # --- pages ------------------------------------------------------------------------------------
 
 
 @require_safe
+@never_stored
+@answers_both_ways
 def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Resume the open attempt at its first unanswered question, or show the cover."""
     quiz = _published_quiz(slug)
     attempt = owned_attempts(request).filter(quiz=quiz, finished_at__isnull=True).first()
     if attempt is None:
-        if request.htmx:  # e.g. "Next" in a tab whose attempt was finished in another one
+        if _partial(request):  # e.g. "Next" in a tab whose attempt was finished in another one
             return HttpResponseClientRedirect(quiz.get_absolute_url())
         return _cover(request, quiz)
     attempt.quiz = quiz
@@ -67,7 +90,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
         if attempt.passed and attempt.user_id is None:  # a learner's: written with it
             mark_quiz_sections_read_for_visitor(request, quiz)
         url = _result_url(attempt)
-        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+        return HttpResponseClientRedirect(url) if _partial(request) else redirect(url)
     asked = [q.id for q in questions]
     return _render_question(request, attempt, question, asked, len(answered))
 
@@ -104,13 +127,13 @@ def _render_question(
         "error": error,
         "mode": "question",
     }
-    return render(request, f"{TAKE}#question" if request.htmx else TAKE, context)
+    return render(request, f"{TAKE}#question" if _partial(request) else TAKE, context)
 
 
 def _render_feedback(request, sheet: AnswerSheet, *, notice: str = "") -> HttpResponse:
     attempt, question, asked = sheet.attempt, sheet.question, sheet.asked
     finished = attempt.finished_at is not None
-    htmx, correct = bool(request.htmx), sheet.response.is_correct
+    htmx, correct = _partial(request), sheet.response.is_correct
     # Flat values, each found at the first lookup: rendering is a large part of an answer's cost.
     context = {
         "quiz": attempt.quiz,
@@ -191,9 +214,11 @@ def quiz_answer(request: HttpRequest, slug: str) -> HttpResponse:
         # A visitor's passing last answer: their marks live in the session (a learner's were
         # written with the answer, quizzes/services.py).
         mark_quiz_sections_read_for_visitor(request, sheet.attempt.quiz)
+    feedback_url = _feedback_url(slug, attempt_id, sheet.question.id)
     if request.htmx:
-        return _render_feedback(request, sheet)
-    return _see_other(reverse("quiz-feedback", args=[slug, attempt_id, sheet.question.id]))
+        # Its own URL in the address bar: a reload or Back shows this feedback, not what follows.
+        return push_url(_render_feedback(request, sheet), feedback_url)
+    return _see_other(feedback_url)
 
 
 def _owned_attempt(request, slug: str, attempt_id: int) -> Attempt:
@@ -208,7 +233,7 @@ def _refused(request, attempt: Attempt, refused: AnswerRefused) -> HttpResponse:
     """Say why the answer was not taken, and show where the learner really is."""
     quiz, question = attempt.quiz, refused.question
     if refused.code == "answered" and question is not None:
-        target = reverse("quiz-feedback", args=[quiz.slug, attempt.id, question.id])
+        target = _feedback_url(quiz.slug, attempt.id, question.id)
     elif refused.code == "finished":
         target = _result_url(attempt)
     else:
@@ -218,7 +243,7 @@ def _refused(request, attempt: Attempt, refused: AnswerRefused) -> HttpResponse:
         return _see_other(target)
     if refused.code == "answered" and refused.response is not None:
         sheet = _stored_sheet(attempt, question, refused.response)
-        return _render_feedback(request, sheet, notice=refused.message)
+        return push_url(_render_feedback(request, sheet, notice=refused.message), target)
     if refused.code in {"empty", "foreign", "too-many"}:
         answers = attempt_answers(attempt)
         answered = sum(1 for mark in answers.values() if mark is not None)
@@ -231,10 +256,13 @@ def _refused(request, attempt: Attempt, refused: AnswerRefused) -> HttpResponse:
 
 
 @require_safe
+@never_stored
+@answers_both_ways
 def quiz_feedback(
     request: HttpRequest, slug: str, attempt_id: int, question_id: int
 ) -> HttpResponse:
-    """The feedback on one answered question, as a full page (the no-JavaScript path)."""
+    """The feedback on one answered question, as a full page: the no-JavaScript path, and the
+    address of the feedback htmx swapped in, for reload and Back."""
     attempt = _owned_attempt(request, slug, attempt_id)
     quiz = attempt.quiz
     response = (
@@ -255,6 +283,7 @@ class ReviewItem:
 
 
 @require_safe
+@never_stored
 def quiz_result(request: HttpRequest, slug: str, attempt_id: int) -> HttpResponse:
     attempt = _owned_attempt(request, slug, attempt_id)
     quiz = attempt.quiz

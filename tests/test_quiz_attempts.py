@@ -363,6 +363,98 @@ def test_the_question_page_and_answer_form_carry_progressive_enhancement(client,
     assert 'aria-live="polite"' in page  # the feedback region exists before any answer
 
 
+# --- back, reload and the browser's cache -----------------------------------------------------
+
+RESTORE = {**HX, "HTTP_HX_HISTORY_RESTORE_REQUEST": "true"}
+
+
+def test_quiz_pages_vary_on_htmx_and_are_never_stored_by_the_browser(client, learner, quiz):
+    """Back must not show a stored htmx partial (a bare page) or an answer's old state."""
+    client.force_login(learner)
+    url = quiz.get_absolute_url()
+    pages = [client.get(url)]  # the cover
+    attempt = start(client, quiz)
+    q1, q2, q3 = questions_of(quiz)
+    pages += [client.get(url), client.get(url, **HX)]  # the question, full and partial
+    answer(client, quiz, attempt, q1, right(q1))
+    feedback_url = reverse("quiz-feedback", args=[quiz.slug, attempt.id, q1.id])
+    pages += [client.get(feedback_url), client.get(feedback_url, **HX)]
+    answer(client, quiz, attempt, q2, right(q2))
+    answer(client, quiz, attempt, q3, right(q3))
+    pages.append(client.get(reverse("quiz-result", args=[quiz.slug, attempt.id])))
+    for page in pages:
+        assert page.status_code == 200
+        assert "no-store" in page.get("Cache-Control", ""), page.request["PATH_INFO"]
+    for page in pages[1:5]:  # the two that answer both ways
+        assert "HX-Request" in page["Vary"] and "HX-History-Restore-Request" in page["Vary"]
+
+
+def test_htmx_restoring_history_gets_the_full_page_not_the_partial(client, learner, quiz):
+    """htmx fetches a page it kept no snapshot of with HX-Request set: the whole page is swapped
+    into <body>, so a partial there would be a page without header or styles."""
+    client.force_login(learner)
+    url = quiz.get_absolute_url()
+    attempt = start(client, quiz)
+    q1, q2, q3 = questions_of(quiz)
+    page = html_of(client.get(url, **RESTORE))
+    assert '<header class="site-header">' in page and "Question 1 of 3" in page
+    answer(client, quiz, attempt, q1, right(q1), **HX)
+    feedback_url = reverse("quiz-feedback", args=[quiz.slug, attempt.id, q1.id])
+    page = html_of(client.get(feedback_url, **RESTORE))
+    assert '<header class="site-header">' in page and "EXPLAIN-ONE" in page
+    answer(client, quiz, attempt, q2, right(q2), **HX)
+    answer(client, quiz, attempt, q3, right(q3), **HX)
+    cover = client.get(url, **RESTORE)  # finished: the cover, not an htmx redirect
+    assert cover.status_code == 200 and "HX-Redirect" not in cover
+    assert '<header class="site-header">' in html_of(cover)
+
+
+def test_the_quiz_keeps_out_of_htmx_history_snapshots(client, learner, quiz):
+    """A snapshot would bring back an answered question as open: htmx asks the server instead."""
+    client.force_login(learner)
+    start(client, quiz)
+    assert 'hx-history="false"' in html_of(client.get(quiz.get_absolute_url()))
+
+
+def test_an_htmx_answer_puts_its_feedback_url_in_the_address_bar(client, learner, quiz):
+    """So that reloading (or Back to) the feedback shows the feedback, not the next question."""
+    client.force_login(learner)
+    attempt = start(client, quiz)
+    for question in questions_of(quiz):
+        response = answer(client, quiz, attempt, question, right(question), **HX)
+        feedback_url = reverse("quiz-feedback", args=[quiz.slug, attempt.id, question.id])
+        assert response.get("HX-Push-Url") == feedback_url
+        reloaded = html_of(client.get(feedback_url))
+        assert '<header class="site-header">' in reloaded and "quiz.css" in reloaded
+        assert "Correct" in reloaded and "EXPLAIN-" in reloaded
+    assert "See your result" in reloaded
+    assert reverse("quiz-result", args=[quiz.slug, attempt.id]) in reloaded
+
+
+def test_next_question_from_a_reloaded_feedback_page_moves_the_address_on(client, learner, quiz):
+    client.force_login(learner)
+    attempt = start(client, quiz)
+    q1 = questions_of(quiz)[0]
+    answer(client, quiz, attempt, q1, right(q1), **HX)
+    feedback_url = reverse("quiz-feedback", args=[quiz.slug, attempt.id, q1.id])
+    page = html_of(client.get(feedback_url))
+    url = quiz.get_absolute_url()
+    assert f'hx-get="{url}" hx-push-url="true"' in page  # the address follows the question
+    assert "Question 2 of 3" in html_of(client.get(url, **HX))
+
+
+def test_an_answered_question_s_refusal_puts_its_feedback_url_in_the_address_bar(
+    client, learner, quiz
+):
+    client.force_login(learner)
+    attempt = start(client, quiz)
+    q1 = questions_of(quiz)[0]
+    answer(client, quiz, attempt, q1, right(q1), **HX)
+    again = answer(client, quiz, attempt, q1, wrong(q1), **HX)  # e.g. from a restored snapshot
+    assert "already answered" in html_of(again)
+    assert again.get("HX-Push-Url") == reverse("quiz-feedback", args=[quiz.slug, attempt.id, q1.id])
+
+
 # --- nothing revealed before answering ------------------------------------------------------
 
 

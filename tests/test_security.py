@@ -58,6 +58,45 @@ def test_the_admin_login_needs_the_csrf_token_too(admin_user):
     assert response.status_code == 403
 
 
+def _site_page(html: str) -> bool:
+    """Drawn in the site's own layout: its header, stylesheet and no inline script (the CSP)."""
+    scripts = re.findall(r"<script\b([^>]*)>", html)
+    inline = re.search(r"<style\b|\sstyle=|\son[a-z]+=", html) or not all(
+        "src=" in attrs for attrs in scripts
+    )
+    return '<header class="site-header">' in html and "css/site.css" in html and not inline
+
+
+def test_a_stale_csrf_token_gets_a_page_that_says_what_happened(mini_course, learner):
+    """After signing in or out in another tab the page's token is stale: say so, send back."""
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(learner)
+    lesson = "/courses/mini-mesh/first/"
+    read = reverse("mark-read", args=["mini-mesh", "first", "intro"])
+    response = strict.post(read, HTTP_REFERER=f"http://testserver{lesson}")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert _site_page(html)
+    assert "signed in or out in another tab" in html and "was not saved" in html
+    assert f'href="http://testserver{lesson}"' in html  # back to a fresh copy of that page
+    assert not SectionProgress.objects.exists()
+
+
+def test_the_csrf_page_never_links_back_to_another_site(learner):
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(reverse("login"), HTTP_REFERER="https://evil.example/phish")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert _site_page(html) and "evil.example" not in html
+
+
+def test_other_refusals_get_the_site_s_403_page(learner_client):
+    response = learner_client.get(reverse("team-new"))  # only instructors create teams
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert _site_page(html) and "Not allowed" in html
+
+
 # --- one learner's things are theirs ---------------------------------------------------------
 
 PRIVATE_SCENARIO = "ada-private-scenario-7f3"

@@ -16,6 +16,10 @@
       try { localStorage.setItem("meshlearn-theme", next); } catch (e) { /* ignore */ }
       return;
     }
+    if (event.target.closest("[data-reload]")) {
+      window.location.reload();
+      return;
+    }
     var copy = event.target.closest("[data-copy]");
     if (copy) {
       var source = document.getElementById(copy.dataset.copy);
@@ -44,6 +48,53 @@
     if (!done || (document.activeElement && document.activeElement !== document.body)) return;
     done.setAttribute("tabindex", "-1");
     done.focus();
+  });
+
+  // htmx swaps nothing when a request fails, so a click would seem to do nothing: say what
+  // happened beside what the learner did. A 403 is almost always the CSRF token of a page
+  // opened before signing in or out in another tab (both replace it): only a reload mends it.
+  function requestErrorText(status) {
+    if (status === 403) {
+      return "Your session changed (you signed in or out in another tab). Reload the page and try again.";
+    }
+    if (status >= 500) {
+      return "Something went wrong on our side and this did not go through. Your progress so far is safe: try again in a moment, or reload the page.";
+    }
+    return "This did not go through (error " + status + "). Reload the page and try again.";
+  }
+
+  // After the form or paragraph that sent the request, so it is read next and seen nearby.
+  function errorAnchor(elt) {
+    return (elt.closest && elt.closest("form, p, table")) || elt;
+  }
+
+  function showRequestError(elt, text) {
+    document.querySelectorAll(".request-error").forEach(function (old) { old.remove(); });
+    var box = document.createElement("div");
+    box.className = "request-error";
+    box.setAttribute("role", "alert");
+    var message = document.createElement("p");
+    message.textContent = text;
+    var reload = document.createElement("button");
+    reload.type = "button";
+    reload.className = "button button-small";
+    reload.dataset.reload = "";
+    reload.textContent = "Reload the page";
+    box.append(message, reload);
+    errorAnchor(elt).after(box);
+    box.scrollIntoView({ block: "nearest" });
+  }
+
+  document.addEventListener("htmx:responseError", function (event) {
+    showRequestError(event.detail.elt, requestErrorText(event.detail.xhr.status));
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    showRequestError(event.detail.elt, "MeshLearn could not be reached. Check your connection, then try again.");
+  });
+  // Trying again takes the old message away; a new failure puts it back.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var next = errorAnchor(event.detail.elt).nextElementSibling;
+    if (next && next.classList.contains("request-error")) next.remove();
   });
 
   // Copy buttons and the theme switch only work with JavaScript, so they start hidden.

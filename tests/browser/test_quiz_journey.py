@@ -98,3 +98,80 @@ def test_dark_theme_question_page_is_accessible(live_server, course, new_page):
     page.wait_for_selector("fieldset.choices")
     assert_accessible(page, "question page, dark")
     screenshot(page, "quiz-question-dark")
+
+
+def assert_full_page(page) -> None:
+    """The site's own page: header and stylesheet, never a bare swapped-in partial."""
+    assert page.locator("header.site-header").is_visible()
+    assert page.evaluate("getComputedStyle(document.body).display") == "flex"  # site.css
+
+
+def test_reload_and_back_show_the_quiz_as_it_is_now(live_server, course, page):
+    base = live_server.url
+    solutions = answers(course)
+    page.goto(base + QUIZ)
+    page.click("button:has-text('Start the quiz')")
+    choose(page, solutions[0][1])
+    page.click("button:has-text('Check answer')")
+    page.wait_for_selector(".feedback-verdict")
+    assert "/questions/" in page.url  # the feedback has an address of its own
+    page.reload()  # the feedback again, not the next question
+    assert_full_page(page)
+    assert "Correct" in page.inner_text(".feedback-verdict") and "Why" in page.inner_text("main")
+    page.click("a:has-text('Next question')")
+    page.wait_for_function(
+        "document.querySelector('#quiz-panel').innerText.includes('Question 2 of 6')"
+    )
+    assert page.url == base + QUIZ
+    page.click("header.site-header a:has-text('Calculator')")
+    page.wait_for_url(base + "/calculator/")
+    page.go_back()  # the question page itself, not the partial the htmx "Next" fetched
+    page.wait_for_selector("fieldset.choices")
+    assert_full_page(page)
+    assert "Question 2 of 6" in page.inner_text("#quiz-panel")
+    page.go_back()  # htmx's own history: the feedback on question 1, fetched whole
+    page.wait_for_selector(".feedback-verdict")
+    assert_full_page(page)
+    page.go_back()  # where question 1 was asked: it is answered, so question 2
+    page.wait_for_function(
+        "document.querySelector('#quiz-panel').innerText.includes('Question 2 of 6')"
+    )
+    assert_full_page(page)
+
+    for number, (_, right) in enumerate(solutions[1:], start=2):
+        choose(page, right)
+        page.click("button:has-text('Check answer')")
+        page.wait_for_selector(".feedback-verdict")
+        if number < 6:
+            page.click("a:has-text('Next question')")
+            page.wait_for_function(
+                "n => document.querySelector('#quiz-panel').innerText.includes("
+                "'Question ' + n + ' of 6')",
+                arg=number + 1,
+            )
+    page.reload()  # the last feedback, not the quiz's cover
+    assert_full_page(page)
+    page.click("a:has-text('See your result')")
+    page.wait_for_selector(".result-score")
+    page.go_back()  # the last answer's feedback, never the question as if still open
+    page.wait_for_selector(".feedback-verdict")
+    assert_full_page(page)
+    assert page.locator("button:has-text('Check answer')").count() == 0
+
+
+def test_back_without_javascript_never_shows_an_answered_question_as_open(
+    live_server, course, nojs_page
+):
+    """Back shows any page the browser kept, however stale: with "no-cache" too (only
+    "no-store" makes it ask the server), so this needs the quiz pages never stored."""
+    page, base = nojs_page, live_server.url
+    solutions = answers(course)
+    page.goto(base + QUIZ)
+    page.click("button:has-text('Start the quiz')")
+    page.wait_for_selector("fieldset.choices")
+    choose(page, solutions[0][1])
+    page.click("button:has-text('Check answer')")
+    page.wait_for_selector(".feedback-verdict")
+    page.go_back()  # to where question 1 was asked
+    assert page.url == base + QUIZ
+    assert "Question 2 of 6" in page.inner_text("#quiz-panel")

@@ -1,0 +1,98 @@
+"""A request that fails says so: htmx's failed requests get a message beside what the learner
+did, with a way to reload, and a form sent with a stale CSRF token gets the site's own page.
+
+Signing in replaces the CSRF token, so a page opened before it holds a stale one: the tests
+sign up in a second tab of the same browser, as a learner would."""
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import DESKTOP, PHONE, assert_accessible, screenshot, sign_up
+
+QUIZ = "/quizzes/istio-final-quiz/"
+LESSON = "/courses/istio-service-mesh/traffic-management/"
+SESSION_CHANGED = "Your session changed (you signed in or out in another tab)"
+LOOKS = [("phone", "dark"), ("desktop", "light")]
+
+
+def sign_up_in_another_tab(page, base: str, username: str) -> None:
+    other = page.context.new_page()
+    sign_up(other, base, username)
+    other.close()
+
+
+def open_the_first_question(page, base: str) -> None:
+    page.goto(base + QUIZ)
+    page.click("button:has-text('Start the quiz')")
+    page.locator("fieldset.choices input").first.check()
+
+
+@pytest.mark.parametrize(("width", "scheme"), LOOKS)
+def test_a_stale_token_says_to_reload_and_the_reload_mends_it(
+    live_server, course, new_page, width, scheme
+):
+    page = new_page(viewport=PHONE if width == "phone" else DESKTOP, scheme=scheme)
+    base = live_server.url
+    open_the_first_question(page, base)
+    sign_up_in_another_tab(page, base, f"stale-{width}")
+    page.click("button:has-text('Check answer')")
+    alert = page.locator(".request-error[role=alert]")
+    expect(alert).to_contain_text(SESSION_CHANGED)
+    expect(alert).to_be_in_viewport()  # beside the button, not somewhere out of sight
+    assert page.locator(".feedback-verdict").count() == 0  # nothing pretends it worked
+    assert_accessible(page, f"stale-token message ({scheme}, {width})")
+    screenshot(page, f"request-error-{scheme}-{width}")
+    page.click("button:has-text('Reload the page')")
+    page.wait_for_selector("fieldset.choices")  # the attempt moved into the new account
+    page.locator("fieldset.choices input").first.check()
+    page.click("button:has-text('Check answer')")
+    page.wait_for_selector(".feedback-verdict")
+
+
+def test_mark_as_read_with_a_stale_token_says_so_beside_the_button(live_server, course, page):
+    base = live_server.url
+    page.goto(base + LESSON)
+    sign_up_in_another_tab(page, base, "reader")
+    control = page.locator(".read-control").first
+    control.locator("button").click()
+    alert = control.locator(".request-error[role=alert]")
+    expect(alert).to_contain_text(SESSION_CHANGED)
+    expect(alert).to_be_in_viewport()
+    assert "0 of" in page.inner_text("#lesson-progress")
+
+
+def test_server_and_network_failures_get_a_message_too(live_server, course, page):
+    open_the_first_question(page, live_server.url)
+    alert = page.locator(".request-error[role=alert]")
+    page.route("**/answer/", lambda route: route.fulfill(status=500, body="Server Error"))
+    page.click("button:has-text('Check answer')")
+    expect(alert).to_contain_text("Something went wrong on our side")
+    page.unroute("**/answer/")
+    page.route("**/answer/", lambda route: route.abort())
+    page.click("button:has-text('Check answer')")
+    expect(alert).to_contain_text("could not be reached")
+    expect(alert).to_have_count(1)  # one message at a time
+    page.unroute("**/answer/")
+    page.click("button:has-text('Check answer')")  # trying again takes it away
+    page.wait_for_selector(".feedback-verdict")
+    expect(alert).to_have_count(0)
+
+
+@pytest.mark.parametrize(("width", "scheme"), LOOKS)
+def test_a_plain_form_with_a_stale_token_gets_the_site_s_page(
+    live_server, course, new_page, width, scheme
+):
+    page = new_page(viewport=PHONE if width == "phone" else DESKTOP, scheme=scheme)
+    base = live_server.url
+    page.goto(base + LESSON)
+    sign_up_in_another_tab(page, base, f"plain-{width}")
+    # form.submit() skips htmx: the POST a browser without JavaScript sends.
+    page.evaluate("document.querySelector('.read-control form').submit()")
+    page.wait_for_selector("h1:has-text('Your session changed')")
+    assert page.locator("header.site-header").is_visible()
+    assert_accessible(page, f"CSRF failure page ({scheme}, {width})")
+    screenshot(page, f"csrf-failure-{scheme}-{width}")
+    page.click("a:has-text('Back to the page')")
+    page.wait_for_url(base + LESSON)
+    page.locator(".read-control button").first.click()  # with the token of the new session
+    expect(page.locator("#lesson-progress")).to_contain_text("1 of")
