@@ -897,11 +897,7 @@ def test_finishing_a_lesson_quiz_marks_its_quiz_section_read(client, learner, qu
         client.force_login(learner)
 
     def marked() -> set[int]:
-        if who == "learner":
-            return set(
-                SectionProgress.objects.filter(user=learner).values_list("section", flat=True)
-            )
-        return read_marks_of(client)
+        return marked_sections(client, learner if who == "learner" else None)
 
     attempt = start(client, quiz)
     _answer_all(client, quiz, attempt, upto=len(questions_of(quiz)) - 1)
@@ -927,6 +923,13 @@ def test_a_course_quiz_marks_the_quiz_sections_of_lessons_without_their_own(
     _answer_all(client, final, attempt)
     marked = set(SectionProgress.objects.filter(user=learner).values_list("section", flat=True))
     assert marked == {final_lesson.id} and with_own.id not in marked
+
+
+def marked_sections(client, learner) -> set[int]:
+    """The ids of the sections marked read: the learner's rows, or the visitor's session."""
+    if learner is not None:
+        return set(SectionProgress.objects.filter(user=learner).values_list("section", flat=True))
+    return read_marks_of(client)
 
 
 def read_marks_of(client) -> set[int]:
@@ -960,11 +963,7 @@ def test_a_failed_attempt_marks_no_quiz_section_until_a_retake_passes(client, le
         client.force_login(learner)
 
     def marked() -> set[int]:
-        if who == "learner":
-            return set(
-                SectionProgress.objects.filter(user=learner).values_list("section", flat=True)
-            )
-        return read_marks_of(client)
+        return marked_sections(client, learner if who == "learner" else None)
 
     failed = start(client, quiz)
     for question in questions_of(quiz):

@@ -24,6 +24,15 @@ def choose(page, texts: list[str]) -> None:
         page.locator("label.choice", has_text=text).locator("input").check()
 
 
+def go_to_question(page, number: int) -> None:
+    """Follow "Next question" and wait until question `number` of 6 is shown."""
+    page.click("a:has-text('Next question')")
+    page.wait_for_function(
+        "n => document.querySelector('#quiz-panel').innerText.includes('Question ' + n + ' of 6')",
+        arg=number,
+    )
+
+
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_final_quiz_journey(live_server, course, new_page, javascript):
     page = new_page(javascript=javascript)
@@ -53,12 +62,7 @@ def test_final_quiz_journey(live_server, course, new_page, javascript):
             if javascript:
                 assert_accessible(page, "feedback")
         if number < 6:
-            page.click("a:has-text('Next question')")
-            page.wait_for_function(
-                "n => document.querySelector('#quiz-panel').innerText.includes("
-                "'Question ' + n + ' of 6')",
-                arg=number + 1,
-            )
+            go_to_question(page, number + 1)
     if javascript:
         assert page.evaluate("window.__sameDocument") is True  # six answers, no page load
     page.click("a:has-text('See your result')")
@@ -143,12 +147,7 @@ def test_reload_and_back_show_the_quiz_as_it_is_now(live_server, course, page):
         page.click("button:has-text('Check answer')")
         page.wait_for_selector(".feedback-verdict")
         if number < 6:
-            page.click("a:has-text('Next question')")
-            page.wait_for_function(
-                "n => document.querySelector('#quiz-panel').innerText.includes("
-                "'Question ' + n + ' of 6')",
-                arg=number + 1,
-            )
+            go_to_question(page, number + 1)
     page.reload()  # the last feedback, not the quiz's cover
     assert_full_page(page)
     page.click("a:has-text('See your result')")
