@@ -77,11 +77,15 @@ class Lesson(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        moved = (
+            not self._state.adding and getattr(self, "_stored_course_id", None) != self.course_id
+        )
         super().save(*args, **kwargs)
-        self._stored_published = self.published
-        # A lesson moved to another course takes its quiz along: left behind, the quiz would
-        # belong to one course and be asked from another, and neither course would export.
-        self.quizzes.exclude(course_id=self.course_id).update(course_id=self.course_id)
+        self._stored_published, self._stored_course_id = self.published, self.course_id
+        if moved:
+            # A lesson moved to another course takes its quiz along: left behind, the quiz would
+            # belong to one course and be asked from another, and neither course would export.
+            self.quizzes.exclude(course_id=self.course_id).update(course_id=self.course_id)
 
     def get_absolute_url(self) -> str:
         return reverse("lesson", args=[self.course.slug, self.slug])
@@ -91,6 +95,8 @@ class Lesson(models.Model):
         lesson = super().from_db(db, field_names, values)
         if "published" in field_names:  # as stored: a save can then tell if it (un)publishes
             lesson._stored_published = lesson.published
+        if "course_id" in field_names:  # and if it moves to another course
+            lesson._stored_course_id = lesson.course_id
         return lesson
 
     def publishing_changed(self, *, created: bool) -> bool:

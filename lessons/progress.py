@@ -158,12 +158,17 @@ def quiz_section_ids(quiz) -> list[int]:
 _MARK_FIELDS = ("user", "section", "read_at")
 
 
-def record_quiz_sections_read(*, user_id: int, quiz, when: datetime) -> None:
-    """A signed-in learner's marks, written in the caller's transaction (the answer's), so the
-    last answer of a quiz costs no commit of its own. Marks already there are kept."""
-    section_ids = quiz_section_ids(quiz)
+def record_quiz_sections_read(attempt) -> None:
+    """Passing a quiz reads the sections that send the learner to it: a signed-in learner's
+    finished attempt writes their marks in the caller's transaction (the answer's), so the last
+    answer costs no commit of its own. A failed attempt marks nothing; marks already there are
+    kept. A visitor's attempt is marked by mark_quiz_sections_read_for_visitor."""
+    if attempt.user_id is None or not attempt.passed:
+        return
+    section_ids = quiz_section_ids(attempt.quiz)
     if not section_ids:
         return
+    user_id, when = attempt.user_id, attempt.finished_at
     connection = connections[SectionProgress.objects.db]
     fields = SectionProgress._meta
     quote = connection.ops.quote_name
@@ -178,9 +183,12 @@ def record_quiz_sections_read(*, user_id: int, quiz, when: datetime) -> None:
         cursor.executemany(sql, [(user_id, section_id, read_at) for section_id in section_ids])
 
 
-def mark_quiz_sections_read_for_visitor(request, quiz) -> int:
-    """The same for a visitor, whose marks live in the session; returns how many were new."""
-    return sum(_mark_read(request, section_id) for section_id in quiz_section_ids(quiz))
+def mark_quiz_sections_read_for_visitor(request, attempt) -> int:
+    """The same for a visitor's attempt, whose marks live in the session; returns how many were
+    new (none for a learner's attempt, whose marks were written with it)."""
+    if attempt.user_id is not None or not attempt.passed:
+        return 0
+    return sum(_mark_read(request, section_id) for section_id in quiz_section_ids(attempt.quiz))
 
 
 def _mark_for_user(user, section_id: int, when: datetime) -> bool:

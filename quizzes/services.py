@@ -215,8 +215,7 @@ def _answer(
     # Everything the feedback shows is known now: nothing is read back.
     attempt.score, attempt.total = count.score, count.total
     attempt.finished_at, attempt.pass_percent = finished_at, pass_percent
-    if attempt.passed and attempt.user_id is not None:
-        record_quiz_sections_read(user_id=attempt.user_id, quiz=attempt.quiz, when=finished_at)
+    record_quiz_sections_read(attempt)
     return AnswerSheet(attempt, question, choices, response, chosen, list(answers), count.answered)
 
 
@@ -251,10 +250,7 @@ def attempt_settle(*, attempt: Attempt) -> Attempt:
         locked.score, locked.total = count.score, count.total
         locked.finished_at, locked.pass_percent = _finish(locked, count)
         locked.save(update_fields=["score", "total", "finished_at", "pass_percent"])
-        if locked.passed and locked.user_id is not None:
-            record_quiz_sections_read(
-                user_id=locked.user_id, quiz=locked.quiz, when=locked.finished_at
-            )
+        record_quiz_sections_read(locked)
     return locked
 
 

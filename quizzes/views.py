@@ -87,8 +87,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     question = next((q for q in questions if q.id not in answered), None)
     if question is None:  # its last open question was deleted meanwhile
         attempt = services.attempt_settle(attempt=attempt)
-        if attempt.passed and attempt.user_id is None:  # a learner's: written with it
-            mark_quiz_sections_read_for_visitor(request, quiz)
+        mark_quiz_sections_read_for_visitor(request, attempt)
         url = _result_url(attempt)
         return HttpResponseClientRedirect(url) if _partial(request) else redirect(url)
     asked = [q.id for q in questions]
@@ -210,10 +209,8 @@ def quiz_answer(request: HttpRequest, slug: str) -> HttpResponse:
     except AnswerRefused as refused:
         attempt = refused.attempt or _owned_attempt(request, slug, attempt_id)
         return _refused(request, attempt, refused)
-    if sheet.attempt.passed and sheet.attempt.user_id is None:
-        # A visitor's passing last answer: their marks live in the session (a learner's were
-        # written with the answer, quizzes/services.py).
-        mark_quiz_sections_read_for_visitor(request, sheet.attempt.quiz)
+    if sheet.attempt.finished_at is not None:  # a visitor's marks live in the session
+        mark_quiz_sections_read_for_visitor(request, sheet.attempt)
     feedback_url = _feedback_url(slug, attempt_id, sheet.question.id)
     if request.htmx:
         # Its own URL in the address bar: a reload or Back shows this feedback, not what follows.
