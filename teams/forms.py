@@ -20,8 +20,12 @@ class TeamForm(forms.ModelForm):
         fields = ["name", "slug", "courses"]
         help_texts = {"slug": "Leave empty to make one from the name."}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, drafts: bool = False, **kwargs):
+        """`drafts`: offer draft courses too (to staff, who see drafts everywhere on the site)."""
         super().__init__(*args, **kwargs)
+        if not drafts:
+            self.fields["courses"].queryset = Course.objects.published()
+            self.fields["courses"].help_text = "The team's dashboard reports on these courses."
         self.fields["slug"].required = False
         self.fields["courses"].label_from_instance = lambda course: (
             course.title if course.published else f"{course.title} (draft)"

@@ -34,8 +34,8 @@ def membership_join(*, team: Team, user) -> tuple[Membership, bool]:
 
 
 def membership_leave(*, team: Team, user) -> bool:
-    """Leave a team one joined as a learner; False if not a learner in it. Progress stays the
-    learner's own: only the team's view of it ends."""
+    """Leave a team one joined as a learner (or be removed by its instructors); False if not a
+    learner in it. Progress stays the learner's own: only the team's view of it ends."""
     left, _ = Membership.objects.filter(team=team, user=user, role=Membership.Role.LEARNER).delete()
     return bool(left)
 

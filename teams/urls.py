@@ -30,4 +30,9 @@ urlpatterns = [
     path("<slug:slug>/invite/", views.regenerate_invite, name="team-regenerate-invite"),
     path("<slug:slug>/leave/", views.leave, name="team-leave"),
     path("<slug:slug>/members/<username:username>/", views.member, name="team-member"),
+    path(
+        "<slug:slug>/members/<username:username>/remove/",
+        views.remove_member,
+        name="team-remove-member",
+    ),
 ]

@@ -1,5 +1,8 @@
 """Team pages: the list, a new team, joining by invite link, the dashboard, a member, the CSV.
 
+Instructors and team leads create teams (teams/instructors.py); whoever runs a team manages it
+here, with no need of the admin.
+
 Thin: look up through teams/access.py (a 404 for anyone who may not see the team), build the
 report in teams/reporting.py, render. Sorting is a plain query parameter, so the dashboard
 works without JavaScript; htmx only swaps the table in place.
@@ -18,7 +21,7 @@ from .access import managed_team_or_404, managed_teams, role_in
 from .csvsafe import csv_text
 from .export import report_rows
 from .forms import TeamForm
-from .instructors import is_instructor
+from .instructors import can_create_teams
 from .models import Membership, Team
 from .reporting import DEFAULT_SORT, SORT_KEYS, member_detail, sort_rows, team_report
 from .services import (
@@ -48,7 +51,7 @@ def team_list(request: HttpRequest) -> HttpResponse:
     context = {
         "managed": managed,
         "joined": joined,
-        "can_create": is_instructor(request.user),
+        "can_create": can_create_teams(request.user),
     }
     return render(request, "teams/index.html", context)
 
@@ -56,9 +59,9 @@ def team_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_new(request: HttpRequest) -> HttpResponse:
-    if not is_instructor(request.user):
-        raise PermissionDenied("Only instructors create teams.")
-    form = TeamForm(request.POST or None)
+    if not can_create_teams(request.user):
+        raise PermissionDenied("Only instructors and team leads create teams.")
+    form = TeamForm(request.POST or None, drafts=request.user.is_staff)
     if request.method == "POST" and form.is_valid():
         team = _create_team(form, request.user)
         if team is not None:
@@ -170,4 +173,25 @@ def regenerate_invite(request: HttpRequest, slug: str) -> HttpResponse:
     team = managed_team_or_404(request.user, slug)
     team_regenerate_invite(team=team)
     messages.success(request, "A new invite link was made; the old one no longer works.")
+    return redirect(team)
+
+
+@login_required
+@require_POST
+def remove_member(request: HttpRequest, slug: str, username: str) -> HttpResponse:
+    """The team's instructors remove a learner; another instructor's role is changed in the
+    admin. The learner's progress stays theirs, as when they leave."""
+    team = managed_team_or_404(request.user, slug)
+    membership = (
+        team.memberships.filter(user__username=username, role=Membership.Role.LEARNER)
+        .select_related("user")
+        .first()
+    )
+    if membership is None or not membership_leave(team=team, user=membership.user):
+        raise Http404("No such learner in this team.")
+    messages.success(
+        request,
+        f"{username} is no longer in {team.name}; their progress stays theirs. The invite link"
+        " would add them again: revoke it below if they should not come back.",
+    )
     return redirect(team)

@@ -195,6 +195,19 @@ def test_regenerating_the_invite_link_is_for_the_teams_instructors_only(people, 
 
 
 @pytest.mark.parametrize("who", VISITORS)
+def test_removing_a_learner_is_for_the_teams_instructors_only(people, team, learner, who):
+    url = reverse("team-remove-member", args=[team.slug, learner.username])
+    response = client_for(people[who]).post(url)
+    removed = not Membership.objects.filter(team=team, user=learner).exists()
+    if who in {"instructor", "superuser"}:
+        assert response.status_code == 302 and response["Location"] == team.get_absolute_url()
+        assert removed
+    else:
+        assert response.status_code == (302 if who == "anonymous" else 404)
+        assert not removed
+
+
+@pytest.mark.parametrize("who", VISITORS)
 def test_regenerate_refuses_get(people, team, who):
     response = client_for(people[who]).get(reverse("team-regenerate-invite", args=[team.slug]))
     assert response.status_code in ({302} if who == "anonymous" else {404, 405})

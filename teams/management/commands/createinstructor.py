@@ -1,79 +1,19 @@
 """Make an instructor: a staff user in the Instructors group, able to author and run teams."""
 
-import getpass
-import os
-
-from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
-from django.core.validators import validate_email
-from django.db import transaction
-
 from teams.instructors import GROUP_NAME, ensure_instructors_group
+from teams.management.role_command import RoleCommand
 
 PASSWORD_ENV = "DJANGO_INSTRUCTOR_PASSWORD"
 
 
-class Command(BaseCommand):
+class Command(RoleCommand):
+    role = "instructor"
+    password_env = PASSWORD_ENV
+    make_staff = True
     help = (
         f"Create an instructor (staff, in the '{GROUP_NAME}' group), or make an existing user "
         f"one. The password comes from ${PASSWORD_ENV}, or is asked for."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("username")
-        parser.add_argument("--email", default="", help="the instructor's email address")
-        parser.add_argument(
-            "--no-input",
-            "--noinput",
-            action="store_false",
-            dest="interactive",
-            help=f"never prompt: a new user then needs ${PASSWORD_ENV}",
-        )
-
-    def handle(self, *args, username: str, email: str, interactive: bool, **options):
-        User = get_user_model()
-        if email:
-            try:
-                validate_email(email)
-            except ValidationError as exc:
-                raise CommandError(f"'{email}' is not a valid email address.") from exc
-        user = User.objects.filter(username=username).first()
-        password = os.environ.get(PASSWORD_ENV) or None
-        if user is None:
-            try:
-                User._meta.get_field(User.USERNAME_FIELD).run_validators(username)
-            except ValidationError as exc:
-                raise CommandError(f"Username '{username}': {' '.join(exc.messages)}") from exc
-            if password is None and not interactive:
-                raise CommandError(f"Set ${PASSWORD_ENV} or run without --no-input.")
-            if password is None:
-                password = self._ask_password()
-        if password is not None:  # an existing user keeps theirs unless one is given
-            try:
-                validate_password(password, user or User(username=username, email=email))
-            except ValidationError as exc:
-                raise CommandError("Password refused: " + " ".join(exc.messages)) from exc
-        with transaction.atomic():
-            group = ensure_instructors_group()
-            created = user is None
-            if created:
-                user = User.objects.create_user(username, email, password)
-            elif email:
-                user.email = email
-            if not created and password:
-                user.set_password(password)
-            user.is_staff = True
-            user.save()
-            user.groups.add(group)
-        verb = "Created" if created else "Made"
-        self.stdout.write(self.style.SUCCESS(f"{verb} instructor '{username}'."))
-
-    def _ask_password(self) -> str:
-        for _ in range(3):
-            first = getpass.getpass("Password: ")
-            if first and first == getpass.getpass("Password (again): "):
-                return first
-            self.stderr.write("The passwords were empty or did not match; try again.")
-        raise CommandError("No password given.")
+    def ensure_group(self):
+        return ensure_instructors_group()
