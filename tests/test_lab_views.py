@@ -386,6 +386,48 @@ def test_a_broken_example_does_not_ask_for_the_impossible(client, example):
     assert 'class="lab-problems"' in html  # and it is indeed shown
 
 
+REQUEST_FIELDS = ("host", "path", "method", "headers", "gateway")
+
+
+def error_slot(html: str, field: str) -> tuple[str, str]:
+    """The attributes and the contents of field `field`'s error slot."""
+    slot = re.search(
+        rf'<div class="field-errors" id="id_{field}-error"([^>]*)>(.*?)</div>', html, re.S
+    )
+    assert slot, f"no error slot for {field}"
+    return slot.groups()
+
+
+def input_tag(html: str, field: str) -> str:
+    return re.search(rf'<(?:input|select|textarea)[^>]* id="id_{field}"[^>]*>', html).group(0)
+
+
+@pytest.mark.parametrize(("host", "invalid"), [("reviews svc", True), ("reviews", False)])
+def test_a_live_check_redraws_every_request_fields_slot_as_it_is_now(client, host, invalid):
+    """htmx never swaps the inputs (the learner may be typing in one). site.js sets each input's
+    aria-invalid from the slot it names, so every slot comes back, filled or emptied."""
+    html = client.post(
+        LAB, {"config": JASON, "host": host}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert not re.search(r"<(input|select)\b", html) and "<textarea" not in html
+    for field in REQUEST_FIELDS:
+        attributes, errors = error_slot(html, field)
+        assert ' hx-swap-oob="true"' in attributes
+        assert bool(errors.strip()) is (invalid and field == "host"), field
+
+
+@pytest.mark.parametrize(("host", "invalid"), [("reviews svc", True), ("reviews", False)])
+def test_each_request_input_names_its_slot_and_is_marked_as_drawn(client, host, invalid):
+    html = client.post(LAB, {"config": JASON, "host": host}).content.decode()
+    for field in REQUEST_FIELDS:
+        tag = input_tag(html, field)
+        assert f"id_{field}-error" in re.search(r'aria-describedby="([^"]*)"', tag).group(1)
+        wrong = invalid and field == "host"
+        assert ('aria-invalid="true"' in tag) is wrong, field
+        assert bool(error_slot(html, field)[1].strip()) is wrong
+    assert ("field field-host field-invalid" in html) is invalid
+
+
 # --- why there is no trace (check.json's trace_skipped) ----------------------------------------
 
 
