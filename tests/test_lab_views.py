@@ -576,3 +576,92 @@ def test_a_trace_with_nothing_left_out_lists_nothing(client):
     assert "lab-left-out" not in html
     data = client.post(JSON_URL, {"config": JASON, "host": "reviews"}).json()
     assert data["trace"]["left_out"] == []
+
+
+# --- check.json's limit per client ---------------------------------------------------------------
+
+A_MINUTE_STARTS = 1_800_000_000.0  # a whole minute: 1_800_000_000 % 60 == 0
+JASON_FORM = {"config": JASON, "host": "reviews"}
+
+
+@pytest.fixture
+def three_a_minute(settings, monkeypatch):
+    from django.core.cache import cache
+
+    from meshlearn import rate_limit
+
+    settings.MESHLEARN_LAB_CHECK_PER_MINUTE = 3
+    clock = {"now": A_MINUTE_STARTS + 20}
+    monkeypatch.setattr(rate_limit, "_now", lambda: clock["now"])
+    cache.clear()
+    yield clock
+    cache.clear()
+
+
+def test_json_answers_429_beyond_the_limit_a_minute(client, three_a_minute):
+    for _ in range(3):
+        assert client.post(JSON_URL, JASON_FORM).status_code == 200
+    refused = client.post(JSON_URL, JASON_FORM)
+    assert refused.status_code == 429
+    assert refused["Content-Type"] == "application/json"
+    assert refused["Retry-After"] == "40"  # the minute's 40 s left
+    assert refused.json() == {
+        "error": "More than 3 checks a minute from your address; try again in 40 s.",
+        "retry_after": 40,
+    }
+    three_a_minute["now"] += 39
+    assert client.post(JSON_URL, JASON_FORM).status_code == 429
+    three_a_minute["now"] += 1  # the next minute
+    assert client.post(JSON_URL, JASON_FORM).status_code == 200
+
+
+def test_the_limit_counts_each_address_apart(client, three_a_minute):
+    for _ in range(3):
+        client.post(JSON_URL, JASON_FORM, REMOTE_ADDR="203.0.113.7")
+    assert client.post(JSON_URL, JASON_FORM, REMOTE_ADDR="203.0.113.7").status_code == 429
+    assert client.post(JSON_URL, JASON_FORM, REMOTE_ADDR="203.0.113.8").status_code == 200
+
+
+def test_the_limit_counts_the_client_behind_the_trusted_proxies(client, three_a_minute, settings):
+    settings.MESHLEARN_TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(3):
+        client.post(JSON_URL, JASON_FORM, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    ada = client.post(JSON_URL, JASON_FORM, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    assert ada.status_code == 429
+    # what the client wrote further left is not trusted: it cannot pass for another learner
+    forged = client.post(
+        JSON_URL, JASON_FORM, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7", **proxy
+    )
+    assert forged.status_code == 429
+    other = client.post(JSON_URL, JASON_FORM, HTTP_X_FORWARDED_FOR="203.0.113.8", **proxy)
+    assert other.status_code == 200
+
+
+def test_refused_requests_are_not_read(client, three_a_minute):
+    for _ in range(3):
+        client.post(JSON_URL, JASON_FORM)
+    assert client.post(JSON_URL, {"config": "a" * (MAX_TEXT_BYTES + 1)}).status_code == 429
+    assert client.post(JSON_URL, {"host": "no config"}).status_code == 429
+
+
+def test_the_lab_page_does_not_use_up_the_json_limit(client, three_a_minute):
+    for _ in range(5):
+        assert client.post(LAB, JASON_FORM, HTTP_HX_REQUEST="true").status_code == 200
+    assert client.post(JSON_URL, JASON_FORM).status_code == 200
+
+
+def test_a_limit_of_zero_is_no_limit(client, three_a_minute, settings):
+    settings.MESHLEARN_LAB_CHECK_PER_MINUTE = 0
+    for _ in range(10):
+        assert client.post(JSON_URL, JASON_FORM).status_code == 200
+
+
+def test_the_limit_is_60_a_minute_unless_configured():
+    from .conftest import run_python
+
+    show = "import meshlearn.settings as s; print(s.MESHLEARN_LAB_CHECK_PER_MINUTE)"
+    env = {"DJANGO_DEBUG": "1"}
+    assert run_python(["-c", show], env).stdout.strip() == "60"
+    configured = {**env, "MESHLEARN_LAB_CHECK_PER_MINUTE": "0"}
+    assert run_python(["-c", show], configured).stdout.strip() == "0"
