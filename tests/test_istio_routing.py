@@ -348,3 +348,21 @@ def test_a_left_out_item_of_a_list_is_named_by_its_position_in_it():
     (left,) = trace(text, Request(host="api")).left_out
     assert (left.document, left.item, left.line, left.name) == (1, 2, 5, "")
     assert left.message.startswith("Document 1, item 2 of its list (line 5) is left out")
+
+
+@pytest.mark.parametrize("spec", ["spc:\n  hosts: [api]\n", "spec: [hosts, api]\n", ""])
+def test_a_virtual_service_without_a_spec_map_is_named(spec):
+    text = (
+        "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: api}\n" + spec
+    )
+    decision = trace(text, Request(host="api"))
+    assert decision.outcome == "no_virtual_service"
+    (left,) = decision.left_out
+    assert (left.document, left.line, left.kind, left.name, left.reason) == (
+        1,
+        1,
+        "VirtualService",
+        "api",
+        "no-spec",
+    )
+    assert "has no `spec` map" in left.message

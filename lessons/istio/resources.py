@@ -47,16 +47,17 @@ class Resource:
 
 @dataclass(frozen=True)
 class LeftOut:
-    """A document that may have been meant for the routing trace but is not read as a resource:
-    a kind Istio does not have (often a misspelled VirtualService), or a VirtualService or
-    DestinationRule under an apiVersion Istio does not serve. JSON-ready through `asdict`."""
+    """A document that may have been meant for the routing trace but that it cannot read: a kind
+    Istio does not have (often a misspelled VirtualService), or a VirtualService or
+    DestinationRule under an apiVersion Istio does not serve or without a `spec` map (a
+    misspelled `spec:`). JSON-ready through `asdict`."""
 
     document: int  # 1-based position among the text's `---`-separated documents
     item: int | None  # 1-based position in the items of a `kind: List`, when it is one of them
     line: int
     kind: str
     name: str  # metadata.name, or ""
-    reason: str  # "unknown-kind" or "unserved-api-version"
+    reason: str  # "unknown-kind", "unserved-api-version" or "no-spec"
     message: str
 
 
@@ -199,17 +200,19 @@ def _load_one(root: Node, loaded: Loaded, position: tuple[int, int | None]) -> N
             )
         )
     _check_envelope(root, kind, out)
-    loaded.resources.append(
-        Resource(
-            root=root,
-            kind=kind,
-            group=group,
-            version=version,
-            name=_text(metadata.get("name")) or "" if metadata else "",
-            namespace=_text(metadata.get("namespace")) or "" if metadata else "",
-            schema=schema,
-        )
+    resource = Resource(
+        root=root,
+        kind=kind,
+        group=group,
+        version=version,
+        name=_text(metadata.get("name")) or "" if metadata else "",
+        namespace=_text(metadata.get("namespace")) or "" if metadata else "",
+        schema=schema,
     )
+    loaded.resources.append(resource)
+    if kind in TRACED_KINDS and resource.spec is None:  # e.g. `spc:`; the checker says so
+        reason = f"this {kind} has no `spec` map for the trace to read"
+        loaded.left_out.append(_left_out(position, root, kind, name, "no-spec", reason))
 
 
 def _left_out(
