@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -22,6 +23,7 @@ from lessons import calculator_blocks
 from lessons.calculator import compare_modes
 from lessons.calculator_forms import CalculatorForm, ScenarioForm
 from lessons.models import SavedScenario
+from meshlearn.htmx_pages import wants_part
 
 PAGE = calculator_blocks.PAGE
 
@@ -50,13 +52,19 @@ def _render_page(
 @require_safe
 @vary_on_headers("HX-Request")
 def calculator_page(request: HttpRequest) -> HttpResponse:
-    if request.htmx and request.GET.get("view") == "compact":
+    if wants_part(request) and request.GET.get("view") == "compact":
         # The lesson page's embedded calculator swaps only its small result block.
         return HttpResponse(calculator_blocks.compact_block(request.GET))
-    if request.htmx:
+    if wants_part(request):
         # Only the result block (and the fields' error slots): the same for everyone.
         return HttpResponse(calculator_blocks.live_block(request, request.GET, swapped=True))
-    return _render_page(request, CalculatorForm(request.GET))
+    # The whole page, also for htmx restoring on Back a URL the live update pushed
+    # (meshlearn/htmx_pages.py), so it varies on that header too. The block does not need to:
+    # it is never fresh in a browser's cache (no max-age, no validator), so a restore request
+    # that finds it there still asks the server.
+    response = _render_page(request, CalculatorForm(request.GET))
+    patch_vary_headers(response, ["HX-History-Restore-Request"])
+    return response
 
 
 @require_safe

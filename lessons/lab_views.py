@@ -4,11 +4,12 @@
 learner types by swapping only the results, the gutter, the summary and the request fields'
 error slots (never the inputs, which the learner may be typing in). /lab/check.json is the
 same check for programs: it changes nothing, so it needs neither login nor CSRF token, and it
-is bounded by size instead.
+is bounded by size and by a number of requests a minute per client instead.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
@@ -19,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from meshlearn.body_limit import declared_length
 from meshlearn.ids import parse_id
+from meshlearn.rate_limit import retry_after
 
 from .istio.lab import check_config, gutter, suggested_host
 from .istio.yamlsource import MAX_TEXT_BYTES
@@ -105,6 +107,19 @@ def lab_context(form: LabForm) -> dict[str, object]:
 @csrf_exempt  # read-only: it checks the text it is sent and stores nothing
 @require_POST
 def lab_check_json(request: HttpRequest) -> JsonResponse:
+    per_minute = settings.MESHLEARN_LAB_CHECK_PER_MINUTE
+    wait = retry_after(request, "lab-check-json", per_minute)
+    if wait is not None:
+        response = JsonResponse(
+            {
+                "error": f"More than {per_minute} checks a minute from your address; "
+                f"try again in {wait} s.",
+                "retry_after": wait,
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(wait)
+        return response
     if declared_length(request) > MAX_BODY_BYTES:
         return _too_large()
     try:

@@ -159,6 +159,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "meshlearn.client_ip.client_ip"
 # Behind N trusted proxies the learner's address is the Nth from the right in X-Forwarded-For.
 MESHLEARN_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+# /lab/check.json, open to anyone: requests per minute from one client address (0: no limit).
+MESHLEARN_LAB_CHECK_PER_MINUTE = int(os.environ.get("MESHLEARN_LAB_CHECK_PER_MINUTE", "60"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

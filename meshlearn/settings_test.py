@@ -10,3 +10,6 @@ from .settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, tests only
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic run before tests
 SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP; production redirects to HTTPS
+# Off: tests post to /lab/check.json far more often than a minute's limit allows; the limit's
+# own tests turn it on (tests/test_lab_views.py).
+MESHLEARN_LAB_CHECK_PER_MINUTE = 0

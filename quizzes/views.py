@@ -16,10 +16,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
-from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from lessons.progress import mark_quiz_sections_read_for_visitor
+from meshlearn.htmx_pages import answers_both_ways, wants_part
 from meshlearn.ids import parse_id
 
 from . import services
@@ -37,8 +37,6 @@ TAKE = "quizzes/take.html"
 # the server, no-cache or not (Chromium does; tests/browser/test_quiz_journey.py); only a page
 # it never kept comes back current.
 never_stored = cache_control(private=True, no_store=True)
-# htmx restoring history sends HX-Request too, and wants the whole page (see `_partial`).
-answers_both_ways = vary_on_headers("HX-Request", "HX-History-Restore-Request")
 
 
 def _published_quiz(slug: str) -> Quiz:
@@ -61,12 +59,6 @@ def _feedback_url(slug: str, attempt_id: int, question_id: int) -> str:
     return reverse("quiz-feedback", args=[slug, attempt_id, question_id])
 
 
-def _partial(request: HttpRequest) -> bool:
-    """An htmx swap of the quiz panel. htmx restoring a history entry it kept no snapshot of
-    (the quiz keeps none) puts the answer into <body>: that needs the whole page."""
-    return bool(request.htmx) and not request.htmx.history_restore_request
-
-
 # --- pages ------------------------------------------------------------------------------------
 
 
@@ -78,7 +70,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = _published_quiz(slug)
     attempt = owned_attempts(request).filter(quiz=quiz, finished_at__isnull=True).first()
     if attempt is None:
-        if _partial(request):  # e.g. "Next" in a tab whose attempt was finished in another one
+        if wants_part(request):  # e.g. "Next" in a tab whose attempt was finished in another one
             return HttpResponseClientRedirect(quiz.get_absolute_url())
         return _cover(request, quiz)
     attempt.quiz = quiz
@@ -89,7 +81,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
         attempt = services.attempt_settle(attempt=attempt)
         mark_quiz_sections_read_for_visitor(request, attempt)
         url = _result_url(attempt)
-        return HttpResponseClientRedirect(url) if _partial(request) else redirect(url)
+        return HttpResponseClientRedirect(url) if wants_part(request) else redirect(url)
     asked = [q.id for q in questions]
     return _render_question(request, attempt, question, asked, len(answered))
 
@@ -126,13 +118,13 @@ def _render_question(
         "error": error,
         "mode": "question",
     }
-    return render(request, f"{TAKE}#question" if _partial(request) else TAKE, context)
+    return render(request, f"{TAKE}#question" if wants_part(request) else TAKE, context)
 
 
 def _render_feedback(request, sheet: AnswerSheet, *, notice: str = "") -> HttpResponse:
     attempt, question, asked = sheet.attempt, sheet.question, sheet.asked
     finished = attempt.finished_at is not None
-    htmx, correct = _partial(request), sheet.response.is_correct
+    htmx, correct = wants_part(request), sheet.response.is_correct
     # Flat values, each found at the first lookup: rendering is a large part of an answer's cost.
     context = {
         "quiz": attempt.quiz,

@@ -14,8 +14,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django.views.decorators.vary import vary_on_headers
+
+from meshlearn.htmx_pages import answers_both_ways, wants_part
 
 from .access import managed_team_or_404, managed_teams, role_in
 from .csvsafe import csv_text
@@ -126,7 +128,9 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_safe
-@vary_on_headers("HX-Request")
+# Learners' progress: kept by no cache, and current on Back (like the CSV export).
+@cache_control(private=True, no_store=True)
+@answers_both_ways
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     team = managed_team_or_404(request.user, slug)
     sort = _sort_param(request)
@@ -138,7 +142,9 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "sort": sort,
         "invite_url": request.build_absolute_uri(team.get_invite_url()),
     }
-    template = "teams/dashboard.html#member-table" if request.htmx else "teams/dashboard.html"
+    template = "teams/dashboard.html"
+    if wants_part(request):  # a sort link; htmx restoring its pushed URL on Back wants it all
+        template += "#member-table"
     return render(request, template, context)
 
 

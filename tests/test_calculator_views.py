@@ -31,6 +31,13 @@ def _error_slot(page: str, name: str) -> str:
     return match.group(1)
 
 
+def _field_tag(page: str, name: str) -> str:
+    """The opening tag of field `name`'s input or select."""
+    match = re.search(rf'<(?:input|select)[^>]* id="id_{name}"[^>]*>', page)
+    assert match, f"no field {name}"
+    return match.group(0)
+
+
 # --- the page ---------------------------------------------------------------------------
 
 
@@ -97,6 +104,32 @@ def test_htmx_bad_input_swaps_the_error_next_to_the_field(client):
     page = _text(response)
     assert "greater than or equal to 1" in _error_slot(page, "services")
     assert _error_slot(page, "rps").strip() == ""  # other slots are cleared
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("services", "invalid"), [("-3", True), ("30", False)])
+def test_htmx_redraws_every_error_slot_as_it_is_now(client, services, invalid):
+    """The live update never redraws the fields; site.js sets each field's aria-invalid from the
+    slot it names, so every slot comes back, filled or emptied (a page drawn with an error and
+    then corrected, or the other way round)."""
+    for _ in range(2):  # drawn, then from the cache
+        response = client.get(URL, {"services": services}, headers={"HX-Request": "true"})
+        page = _text(response)
+        assert 'id="id_services"' not in page  # the field is not redrawn
+        for spec in INPUT_SPECS:
+            filled = bool(_error_slot(page, spec.name).strip())
+            assert filled is (invalid and spec.name == "services"), spec.name
+        assert page.count('hx-swap-oob="true"') == len(INPUT_SPECS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("services", "invalid"), [("0", True), ("30", False)])
+def test_each_field_names_its_error_slot_and_is_marked_as_drawn(client, services, invalid):
+    page = _text(client.get(URL, {"services": services}))
+    for spec in INPUT_SPECS:
+        tag = _field_tag(page, spec.name)
+        assert f"id_{spec.name}-error" in re.search(r'aria-describedby="([^"]*)"', tag).group(1)
+        assert ('aria-invalid="true"' in tag) is (invalid and spec.name == "services")
 
 
 @pytest.mark.django_db

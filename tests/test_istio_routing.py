@@ -290,3 +290,79 @@ def test_trace_tolerates_mistyped_virtual_services():
     fixed = text.replace("hosts: ratings", "hosts: [ratings]")
     decision = trace(fixed, Request(host="ratings", path="/v1/x"))
     assert decision.matched_rule == 0 and decision.shares == []
+
+
+# --- documents the trace cannot read --------------------------------------------------------
+
+
+def test_a_misspelled_kind_is_named_not_silently_dropped():
+    text = corpus("02-reviews-jason-v2").replace("kind: VirtualService", "kind: VirtualServce")
+    decision = trace(text, Request(host="reviews", headers={"end-user": "jason"}))
+    assert decision.outcome == "no_virtual_service"  # its route is indeed missing
+    (left,) = decision.left_out
+    assert (left.document, left.item, left.line, left.kind, left.name, left.reason) == (
+        1,
+        None,
+        2,
+        "VirtualServce",
+        "reviews",
+        "unknown-kind",
+    )
+    assert "did you mean `VirtualService`?" in left.message
+    assert decision.as_dict()["left_out"][0]["reason"] == "unknown-kind"
+
+
+@pytest.mark.parametrize(
+    ("kind", "api_version", "named"),
+    [
+        ("virtualservice", "networking.istio.io/v1", True),  # case matters to Kubernetes
+        ("DestinatonRule", "networking.istio.io/v1", True),
+        ("Routing", "networking.istio.io/v1", True),  # an Istio group, a kind it has not
+        ("VirtualService", "networking.istio.io/v2", True),  # a version Istio does not serve
+        ("VirtualService", "networking.k8s.io/v1", True),  # another API group
+        ("Gatway", "networking.istio.io/v1", False),  # Gateways are not read by the trace
+        ("PeerAuthentication", "security.istio.io/v2", False),  # nor is this kind
+        ("Deployment", "apps/v1", False),  # not Istio's: skipped, and said so, by the checker
+        ("Telemetry", "telemetry.istio.io/v1", False),  # Istio's, not checked field by field
+    ],
+)
+def test_which_documents_the_trace_names_as_left_out(kind, api_version, named):
+    text = (
+        vs("  - route: [{destination: {host: api}}]\n")
+        + f"---\napiVersion: {api_version}\nkind: {kind}\nmetadata: {{name: other}}\nspec: {{}}\n"
+    )
+    decision = trace(text, Request(host="api"))
+    assert decision.outcome == "route"  # the readable document still routes
+    assert [(d.document, d.line, d.name) for d in decision.left_out] == (
+        [(2, 9, "other")] if named else []
+    )
+
+
+def test_a_left_out_item_of_a_list_is_named_by_its_position_in_it():
+    text = (
+        "apiVersion: v1\nkind: List\nitems:\n"
+        "- {apiVersion: networking.istio.io/v1, kind: DestinationRule, metadata: {name: a},"
+        " spec: {host: api}}\n"
+        "- apiVersion: networking.istio.io/v1\n  kind: VirtualServices\n  spec: {hosts: [api]}\n"
+    )
+    (left,) = trace(text, Request(host="api")).left_out
+    assert (left.document, left.item, left.line, left.name) == (1, 2, 5, "")
+    assert left.message.startswith("Document 1, item 2 of its list (line 5) is left out")
+
+
+@pytest.mark.parametrize("spec", ["spc:\n  hosts: [api]\n", "spec: [hosts, api]\n", ""])
+def test_a_virtual_service_without_a_spec_map_is_named(spec):
+    text = (
+        "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: api}\n" + spec
+    )
+    decision = trace(text, Request(host="api"))
+    assert decision.outcome == "no_virtual_service"
+    (left,) = decision.left_out
+    assert (left.document, left.line, left.kind, left.name, left.reason) == (
+        1,
+        1,
+        "VirtualService",
+        "api",
+        "no-spec",
+    )
+    assert "has no `spec` map" in left.message

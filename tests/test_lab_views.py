@@ -384,3 +384,284 @@ def test_a_broken_example_does_not_ask_for_the_impossible(client, example):
     assert "before you read the checker" not in loaded
     assert "broken on purpose" in loaded
     assert 'class="lab-problems"' in html  # and it is indeed shown
+
+
+REQUEST_FIELDS = ("host", "path", "method", "headers", "gateway")
+
+
+def error_slot(html: str, field: str) -> tuple[str, str]:
+    """The attributes and the contents of field `field`'s error slot."""
+    slot = re.search(
+        rf'<div class="field-errors" id="id_{field}-error"([^>]*)>(.*?)</div>', html, re.S
+    )
+    assert slot, f"no error slot for {field}"
+    return slot.groups()
+
+
+def input_tag(html: str, field: str) -> str:
+    return re.search(rf'<(?:input|select|textarea)[^>]* id="id_{field}"[^>]*>', html).group(0)
+
+
+@pytest.mark.parametrize(("host", "invalid"), [("reviews svc", True), ("reviews", False)])
+def test_a_live_check_redraws_every_request_fields_slot_as_it_is_now(client, host, invalid):
+    """htmx never swaps the inputs (the learner may be typing in one). site.js sets each input's
+    aria-invalid from the slot it names, so every slot comes back, filled or emptied."""
+    html = client.post(
+        LAB, {"config": JASON, "host": host}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert not re.search(r"<(input|select)\b", html) and "<textarea" not in html
+    for field in REQUEST_FIELDS:
+        attributes, errors = error_slot(html, field)
+        assert ' hx-swap-oob="true"' in attributes
+        assert bool(errors.strip()) is (invalid and field == "host"), field
+
+
+@pytest.mark.parametrize(("host", "invalid"), [("reviews svc", True), ("reviews", False)])
+def test_each_request_input_names_its_slot_and_is_marked_as_drawn(client, host, invalid):
+    html = client.post(LAB, {"config": JASON, "host": host}).content.decode()
+    for field in REQUEST_FIELDS:
+        tag = input_tag(html, field)
+        assert f"id_{field}-error" in re.search(r'aria-describedby="([^"]*)"', tag).group(1)
+        wrong = invalid and field == "host"
+        assert ('aria-invalid="true"' in tag) is wrong, field
+        assert bool(error_slot(html, field)[1].strip()) is wrong
+    assert ("field field-host field-invalid" in html) is invalid
+
+
+# --- why there is no trace (check.json's trace_skipped) ----------------------------------------
+
+
+def typo_sample() -> str:
+    """The lab's sample with one line indented a space short: YAML that cannot all be read."""
+    from lessons.lab_views import SAMPLE_CONFIG
+
+    return SAMPLE_CONFIG.replace("        subset: v1", "       subset: v1")
+
+
+def test_json_says_a_traced_request_was_not_skipped(client):
+    data = client.post(JSON_URL, {"config": JASON, "host": "reviews"}).json()
+    assert data["trace"]["outcome"] == "route"
+    assert data["trace_skipped"] is None and data["trace_skipped_message"] is None
+
+
+def test_json_without_a_host_says_no_host(client):
+    data = client.post(JSON_URL, {"config": JASON, "path": "/reviews"}).json()
+    assert data["trace"] is None
+    assert data["trace_skipped"] == "no-host"
+    assert "Send a `host`" in data["trace_skipped_message"]
+    blank = client.post(JSON_URL, {"config": JASON, "host": "   "}).json()
+    assert (blank["trace"], blank["trace_skipped"]) == (None, "no-host")
+
+
+def test_json_with_yaml_that_cannot_be_read_says_unreadable_yaml(client):
+    data = client.post(JSON_URL, {"config": typo_sample(), "host": "reviews"}).json()
+    assert data["trace"] is None
+    assert data["trace_skipped"] == "unreadable-yaml"
+    message = data["trace_skipped_message"]
+    assert message.startswith("The trace waits until the YAML can be read.")
+    assert "The error at line 24 kept part of this text from being read" in message
+    # the problem that stopped it is in the list, with the code the README names
+    assert [p["line"] for p in data["problems"] if p["code"] == "ML0002"] == [24]
+
+
+@pytest.mark.parametrize(
+    ("config", "first_line"),
+    [
+        ("kind: VirtualService", 1),  # no apiVersion: not a resource
+        ("- a\n- b", 1),  # a list, not a resource
+        ("!!python/name:os.system", 1),  # a refused tag
+        ("a: [1\nb: 2", 2),  # a syntax error
+    ],
+)
+def test_json_names_unreadable_yaml_whatever_kept_it_from_being_read(client, config, first_line):
+    data = client.post(JSON_URL, {"config": config, "host": "reviews"}).json()
+    assert (data["trace"], data["trace_skipped"]) == (None, "unreadable-yaml")
+    assert f"line {first_line}" in data["trace_skipped_message"]
+
+
+def test_json_with_several_unreadable_documents_counts_them(client):
+    config = "kind: VirtualService\n---\n- a\n"
+    data = client.post(JSON_URL, {"config": config, "host": "reviews"}).json()
+    assert data["trace_skipped"] == "unreadable-yaml"
+    assert "2 errors (the first at line 1)" in data["trace_skipped_message"]
+
+
+def test_json_gives_unreadable_yaml_before_no_host(client):
+    """Both keep a trace away; the YAML is what to mend first (as on the page)."""
+    data = client.post(JSON_URL, {"config": typo_sample()}).json()
+    assert (data["trace"], data["trace_skipped"]) == (None, "unreadable-yaml")
+
+
+def test_json_says_when_the_checker_itself_failed(client, monkeypatch):
+    from lessons.istio import lab
+
+    def explode(_text):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(lab, "load_resources", explode)
+    response = client.post(JSON_URL, {"config": JASON, "host": "reviews"})
+    assert response.status_code == 200
+    data = response.json()
+    assert (data["trace"], data["trace_skipped"]) == (None, "checker-failed")
+    assert "failure has been logged" in data["trace_skipped_message"]
+    assert "boom" not in response.content.decode()
+
+
+@pytest.mark.parametrize("config", ["", "# only a comment", "apiVersion: v1\nkind: Service\n"])
+def test_json_traces_a_text_without_routing_documents(client, config):
+    """Nothing there routes the host, which is an answer: the request goes to the service as it
+    is. The trace says so (outcome no_virtual_service) rather than being skipped."""
+    data = client.post(JSON_URL, {"config": config, "host": "reviews"}).json()
+    assert data["trace_skipped"] is None and data["trace_skipped_message"] is None
+    assert data["trace"]["outcome"] == "no_virtual_service"
+
+
+def test_the_page_says_why_the_checker_failed_trace_is_missing(client, monkeypatch):
+    from lessons.istio import lab
+
+    monkeypatch.setattr(lab, "load_resources", lambda _text: 1 / 0)
+    trace = trace_section(client.post(LAB, {"config": JASON, "host": "reviews"}).content.decode())
+    assert "The trace waits until the checker can read this text." in trace
+    assert "lab-outcome" not in trace and "Enter a host" not in trace
+
+
+# --- documents the trace cannot read -----------------------------------------------------------
+
+MISSPELLED = JASON.replace("kind: VirtualService", "kind: VirtualServce")
+
+
+def test_the_trace_names_a_document_whose_kind_is_misspelled(client):
+    assert MISSPELLED != JASON
+    html = client.post(LAB, {"config": MISSPELLED, "host": "reviews"}).content.decode()
+    trace = trace_section(html)
+    left_out = re.search(r'<ul class="lab-left-out"[^>]*>(.*?)</ul>', trace, re.S)
+    assert left_out, "the trace does not name the document it left out"
+    assert (
+        "Document 1 (<code>reviews</code>, line 2) is left out of this trace: its kind "
+        "<code>VirtualServce</code> is not one the trace knows (did you mean "
+        "<code>VirtualService</code>?)."
+    ) in left_out.group(1)
+    # before the outcome, and the caveat no longer promises what the config does "once fixed"
+    assert trace.index("lab-left-out") < trace.index("lab-outcome")
+    assert "without the document below, so fixing it can change the route" in trace
+    assert "to show what it would do once fixed" not in trace
+    assert "No VirtualService here routes <code>reviews</code>" in trace
+
+
+def test_json_names_the_documents_left_out_of_the_trace(client):
+    config = MISSPELLED.replace(
+        "apiVersion: networking.istio.io/v1\nkind: DestinationRule",
+        "apiVersion: networking.istio.io/v9\nkind: DestinationRule",
+    )
+    data = client.post(JSON_URL, {"config": config, "host": "reviews"}).json()
+    assert data["trace_skipped"] is None
+    trace = data["trace"]
+    assert trace["outcome"] == "no_virtual_service"
+    assert [
+        (d["document"], d["item"], d["line"], d["kind"], d["name"], d["reason"])
+        for d in trace["left_out"]
+    ] == [
+        (1, None, 2, "VirtualServce", "reviews", "unknown-kind"),
+        (2, None, 25, "DestinationRule", "reviews", "unserved-api-version"),
+    ]
+    assert "not one the trace knows" in trace["left_out"][0]["message"]
+    assert (
+        "Istio does not serve DestinationRule as `networking.istio.io/v9`"
+        in (trace["left_out"][1]["message"])
+    )
+
+
+def test_a_trace_with_nothing_left_out_lists_nothing(client):
+    html = client.post(LAB, {"config": JASON, "host": "reviews"}).content.decode()
+    assert "lab-left-out" not in html
+    data = client.post(JSON_URL, {"config": JASON, "host": "reviews"}).json()
+    assert data["trace"]["left_out"] == []
+
+
+# --- check.json's limit per client ---------------------------------------------------------------
+
+A_MINUTE_STARTS = 1_800_000_000.0  # a whole minute: 1_800_000_000 % 60 == 0
+JASON_FORM = {"config": JASON, "host": "reviews"}
+
+
+@pytest.fixture
+def three_a_minute(settings, monkeypatch):
+    from django.core.cache import cache
+
+    from meshlearn import rate_limit
+
+    settings.MESHLEARN_LAB_CHECK_PER_MINUTE = 3
+    clock = {"now": A_MINUTE_STARTS + 20}
+    monkeypatch.setattr(rate_limit, "_now", lambda: clock["now"])
+    cache.clear()
+    yield clock
+    cache.clear()
+
+
+def test_json_answers_429_beyond_the_limit_a_minute(client, three_a_minute):
+    for _ in range(3):
+        assert client.post(JSON_URL, JASON_FORM).status_code == 200
+    refused = client.post(JSON_URL, JASON_FORM)
+    assert refused.status_code == 429
+    assert refused["Content-Type"] == "application/json"
+    assert refused["Retry-After"] == "40"  # the minute's 40 s left
+    assert refused.json() == {
+        "error": "More than 3 checks a minute from your address; try again in 40 s.",
+        "retry_after": 40,
+    }
+    three_a_minute["now"] += 39
+    assert client.post(JSON_URL, JASON_FORM).status_code == 429
+    three_a_minute["now"] += 1  # the next minute
+    assert client.post(JSON_URL, JASON_FORM).status_code == 200
+
+
+def test_the_limit_counts_each_address_apart(client, three_a_minute):
+    for _ in range(3):
+        client.post(JSON_URL, JASON_FORM, REMOTE_ADDR="203.0.113.7")
+    assert client.post(JSON_URL, JASON_FORM, REMOTE_ADDR="203.0.113.7").status_code == 429
+    assert client.post(JSON_URL, JASON_FORM, REMOTE_ADDR="203.0.113.8").status_code == 200
+
+
+def test_the_limit_counts_the_client_behind_the_trusted_proxies(client, three_a_minute, settings):
+    settings.MESHLEARN_TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.2"}
+    for _ in range(3):
+        client.post(JSON_URL, JASON_FORM, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    ada = client.post(JSON_URL, JASON_FORM, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)
+    assert ada.status_code == 429
+    # what the client wrote further left is not trusted: it cannot pass for another learner
+    forged = client.post(
+        JSON_URL, JASON_FORM, HTTP_X_FORWARDED_FOR="198.51.100.1, 203.0.113.7", **proxy
+    )
+    assert forged.status_code == 429
+    other = client.post(JSON_URL, JASON_FORM, HTTP_X_FORWARDED_FOR="203.0.113.8", **proxy)
+    assert other.status_code == 200
+
+
+def test_refused_requests_are_not_read(client, three_a_minute):
+    for _ in range(3):
+        client.post(JSON_URL, JASON_FORM)
+    assert client.post(JSON_URL, {"config": "a" * (MAX_TEXT_BYTES + 1)}).status_code == 429
+    assert client.post(JSON_URL, {"host": "no config"}).status_code == 429
+
+
+def test_the_lab_page_does_not_use_up_the_json_limit(client, three_a_minute):
+    for _ in range(5):
+        assert client.post(LAB, JASON_FORM, HTTP_HX_REQUEST="true").status_code == 200
+    assert client.post(JSON_URL, JASON_FORM).status_code == 200
+
+
+def test_a_limit_of_zero_is_no_limit(client, three_a_minute, settings):
+    settings.MESHLEARN_LAB_CHECK_PER_MINUTE = 0
+    for _ in range(10):
+        assert client.post(JSON_URL, JASON_FORM).status_code == 200
+
+
+def test_the_limit_is_60_a_minute_unless_configured():
+    from .conftest import run_python
+
+    show = "import meshlearn.settings as s; print(s.MESHLEARN_LAB_CHECK_PER_MINUTE)"
+    env = {"DJANGO_DEBUG": "1"}
+    assert run_python(["-c", show], env).stdout.strip() == "60"
+    configured = {**env, "MESHLEARN_LAB_CHECK_PER_MINUTE": "0"}
+    assert run_python(["-c", show], configured).stdout.strip() == "0"

@@ -14,6 +14,9 @@ from .structure import check_tree
 from .yamlsource import Node, parse_documents, too_large_problem
 
 _TOP_LEVEL = ("apiVersion", "kind", "metadata", "spec", "status")
+# The kinds the routing trace reads (routing.py): a document meant as one of these but not read
+# as a resource is named in the trace, so a route it would have made is not silently missing.
+TRACED_KINDS = ("VirtualService", "DestinationRule")
 
 
 @dataclass
@@ -42,10 +45,27 @@ class Resource:
         return spec.plain() if spec is not None else {}
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """A document that may have been meant for the routing trace but that it cannot read: a kind
+    Istio does not have (often a misspelled VirtualService), or a VirtualService or
+    DestinationRule under an apiVersion Istio does not serve or without a `spec` map (a
+    misspelled `spec:`). JSON-ready through `asdict`."""
+
+    document: int  # 1-based position among the text's `---`-separated documents
+    item: int | None  # 1-based position in the items of a `kind: List`, when it is one of them
+    line: int
+    kind: str
+    name: str  # metadata.name, or ""
+    reason: str  # "unknown-kind", "unserved-api-version" or "no-spec"
+    message: str
+
+
 @dataclass
 class Loaded:
     resources: list[Resource] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)
 
 
 def coerce_text(text: object) -> str:
@@ -76,10 +96,11 @@ def load_resources(text: object) -> Loaded:
         if root is None or (root.is_scalar and root.value is None):
             continue  # an empty document, e.g. only comments after `---`
         if root.is_map and root.get("kind") is not None and root.get("kind").text() == "List":
-            for item in (root.get("items") or Node("seq", root.line, 1, [])).items():
-                _load_one(item, loaded)
+            items = (root.get("items") or Node("seq", root.line, 1, [])).items()
+            for position, item in enumerate(items, start=1):
+                _load_one(item, loaded, (document.index, position))
         else:
-            _load_one(root, loaded)
+            _load_one(root, loaded, (document.index, None))
     if not loaded.resources and not loaded.problems:
         loaded.problems.append(
             Problem("info", codes.NOTHING_TO_CHECK, "", 1, 1, "The text holds no YAML document.")
@@ -87,7 +108,7 @@ def load_resources(text: object) -> Loaded:
     return loaded
 
 
-def _load_one(root: Node, loaded: Loaded) -> None:
+def _load_one(root: Node, loaded: Loaded, position: tuple[int, int | None]) -> None:
     out = loaded.problems
     if not root.is_map:
         hint = "Separate resources with a line `---`, not a list." if root.is_seq else ""
@@ -126,11 +147,28 @@ def _load_one(root: Node, loaded: Loaded) -> None:
     group, _, version = api_version.rpartition("/")
     schema = KINDS.get(kind)
     kind_node = root.get("kind")
+    metadata = root.get("metadata")
+    name = (_text(metadata.get("name")) or "" if metadata else "").strip()
     if schema is None:
-        out.append(_unknown_kind(kind, group, kind_node))
+        close = _close_kind(kind)
+        problem = _unknown_kind(kind, group, kind_node, close)
+        out.append(problem)
+        if problem.severity == "error" and (close is None or close in TRACED_KINDS):
+            guess = f" (did you mean `{close}`?)" if close else ""
+            reason = f"its kind `{kind}` is not one the trace knows{guess}"
+            loaded.left_out.append(_left_out(position, root, kind, name, "unknown-kind", reason))
         return
     version_node = root.get("apiVersion")
-    if group != schema.group:
+    if group != schema.group or version not in schema.versions:
+        if group != schema.group:
+            message = (
+                f"{kind} belongs to the API group {schema.group}, not `{group or api_version}`."
+            )
+            hint = f"Write `apiVersion: {schema.group}/v1`. See {schema.doc}"
+        else:
+            message = f"Istio does not serve {kind} as `{api_version}`."
+            served = ", ".join(schema.group + "/" + v for v in schema.versions)
+            hint = f"Served versions: {served}."
         out.append(
             Problem(
                 "error",
@@ -138,23 +176,15 @@ def _load_one(root: Node, loaded: Loaded) -> None:
                 "apiVersion",
                 version_node.line,
                 version_node.column,
-                f"{kind} belongs to the API group {schema.group}, not `{group or api_version}`.",
-                f"Write `apiVersion: {schema.group}/v1`. See {schema.doc}",
+                message,
+                hint,
             )
         )
-        return
-    if version not in schema.versions:
-        out.append(
-            Problem(
-                "error",
-                codes.UNKNOWN_API_VERSION,
-                "apiVersion",
-                version_node.line,
-                version_node.column,
-                f"Istio does not serve {kind} as `{api_version}`.",
-                f"Served versions: {', '.join(schema.group + '/' + v for v in schema.versions)}.",
+        if kind in TRACED_KINDS:
+            reason = f"Istio does not serve {kind} as `{api_version}`"
+            loaded.left_out.append(
+                _left_out(position, root, kind, name, "unserved-api-version", reason)
             )
-        )
         return
     if schema.versions[version]:
         out.append(
@@ -170,18 +200,29 @@ def _load_one(root: Node, loaded: Loaded) -> None:
             )
         )
     _check_envelope(root, kind, out)
-    metadata = root.get("metadata")
-    loaded.resources.append(
-        Resource(
-            root=root,
-            kind=kind,
-            group=group,
-            version=version,
-            name=_text(metadata.get("name")) or "" if metadata else "",
-            namespace=_text(metadata.get("namespace")) or "" if metadata else "",
-            schema=schema,
-        )
+    resource = Resource(
+        root=root,
+        kind=kind,
+        group=group,
+        version=version,
+        name=_text(metadata.get("name")) or "" if metadata else "",
+        namespace=_text(metadata.get("namespace")) or "" if metadata else "",
+        schema=schema,
     )
+    loaded.resources.append(resource)
+    if kind in TRACED_KINDS and resource.spec is None:  # e.g. `spc:`; the checker says so
+        reason = f"this {kind} has no `spec` map for the trace to read"
+        loaded.left_out.append(_left_out(position, root, kind, name, "no-spec", reason))
+
+
+def _left_out(
+    position: tuple[int, int | None], root: Node, kind: str, name: str, code: str, reason: str
+) -> LeftOut:
+    document, item = position
+    where = f"Document {document}" + (f", item {item} of its list" if item else "")
+    named = f"`{name}`, " if name else ""
+    message = f"{where} ({named}line {root.line}) is left out of this trace: {reason}."
+    return LeftOut(document, item, root.line, kind, name, code, message)
 
 
 def _check_envelope(root: Node, kind: str, out: list[Problem]) -> None:
@@ -242,7 +283,7 @@ def _check_envelope(root: Node, kind: str, out: list[Problem]) -> None:
         )
 
 
-def _unknown_kind(kind: str, group: str, kind_node: Node) -> Problem:
+def _unknown_kind(kind: str, group: str, kind_node: Node, close: str | None) -> Problem:
     line, column = kind_node.line, kind_node.column
     if kind in OTHER_ISTIO_KINDS:
         return Problem(
@@ -253,9 +294,6 @@ def _unknown_kind(kind: str, group: str, kind_node: Node) -> Problem:
             column,
             f"{kind} is an Istio resource the lab does not check field by field.",
         )
-    close = {name.lower(): name for name in KINDS}.get(kind.lower()) or next(
-        iter(difflib.get_close_matches(kind, list(KINDS), n=1, cutoff=0.75)), None
-    )
     if close or group.endswith("istio.io"):
         return Problem(
             "error",
@@ -275,6 +313,13 @@ def _unknown_kind(kind: str, group: str, kind_node: Node) -> Problem:
         line,
         column,
         f"{kind} is not an Istio resource; the lab skips it.",
+    )
+
+
+def _close_kind(kind: str) -> str | None:
+    """The Istio kind `kind` is probably a misspelling of, if any."""
+    return {name.lower(): name for name in KINDS}.get(kind.lower()) or next(
+        iter(difflib.get_close_matches(kind, list(KINDS), n=1, cutoff=0.75)), None
     )
 
 

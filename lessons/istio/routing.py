@@ -12,7 +12,7 @@ labels or namespace, an unknown port) are reported as "unknown" and do not match
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from urllib.parse import parse_qs
 
@@ -20,7 +20,7 @@ from .crossrefs import subsets_for
 from .durations import describe_seconds, parse_duration
 from .hosts import gateway_name, match_rank, strip_port
 from .matchers import evaluate
-from .resources import Resource, load_resources
+from .resources import LeftOut, Resource, load_resources
 from .rules import is_catch_all, items, text, texts
 from .schema import DR, VS
 from .yamlsource import Node
@@ -114,6 +114,9 @@ class RouteDecision:
     shares: list[Share] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Documents the trace could not read although they may have been meant for it (a misspelled
+    # kind, say): the route they would make is missing from this decision.
+    left_out: list[LeftOut] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -121,10 +124,20 @@ class RouteDecision:
 
 def trace(text_: object, request: Request) -> RouteDecision:
     """Parse `text_` and route `request` through it; never raises."""
-    return route(load_resources(text_).resources, request)
+    loaded = load_resources(text_)
+    return route(loaded.resources, request, loaded.left_out)
 
 
-def route(resources: list[Resource], request: Request) -> RouteDecision:
+def route(
+    resources: list[Resource], request: Request, left_out: Sequence[LeftOut] = ()
+) -> RouteDecision:
+    """Route `request` through `resources`; `left_out` names the documents it could not read."""
+    decision = _route(resources, request)
+    decision.left_out = list(left_out)
+    return decision
+
+
+def _route(resources: list[Resource], request: Request) -> RouteDecision:
     host, host_port = strip_port(request.host or "")
     port = request.port or host_port
     path, _, query = (request.path or "/").partition("?")

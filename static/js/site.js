@@ -50,6 +50,23 @@
     done.focus();
   });
 
+  // A live check (the lab, the calculator) redraws each field's error slot out of band, but never
+  // the field, which the learner may be typing in. Keep what the field says about itself
+  // (aria-invalid, and its wrapper's red border) to what the server drew in the slot the field
+  // names in aria-describedby, not to the page's first drawing.
+  document.addEventListener("htmx:oobAfterSwap", function (event) {
+    var slot = event.target;
+    if (!slot.id || !slot.classList || !slot.classList.contains("field-errors")) return;
+    var invalid = slot.textContent.trim() !== "";
+    var named = '[aria-describedby~="' + CSS.escape(slot.id) + '"]';
+    document.querySelectorAll(named).forEach(function (field) {
+      if (invalid) field.setAttribute("aria-invalid", "true");
+      else field.removeAttribute("aria-invalid");
+      var wrapper = field.closest(".field");
+      if (wrapper) wrapper.classList.toggle("field-invalid", invalid);
+    });
+  });
+
   // htmx swaps nothing when a request fails, so a click would seem to do nothing: say what
   // happened beside what the learner did. A 403 is almost always the CSRF token of a page
   // opened before signing in or out in another tab (both replace it): only a reload mends it.

@@ -63,3 +63,55 @@ def test_open_in_lab_from_a_lesson(live_server, course, page):
     page.wait_for_url(f"**/lab/?example={example.pk}")
     assert "circuitBreaker" in page.inner_text(".lab-problems")
     assert page.locator("textarea.lab-textarea").input_value() == example.yaml_text
+
+
+def aria_invalid(page, selector: str) -> str | None:
+    return page.locator(selector).get_attribute("aria-invalid")
+
+
+def wait_for_aria_invalid(page, selector: str, value: str | None) -> None:
+    page.wait_for_function(
+        "([selector, value]) => document.querySelector(selector).getAttribute('aria-invalid')"
+        " === value",
+        arg=[selector, value],
+    )
+
+
+def test_aria_invalid_follows_each_live_check(live_server, page):
+    """The live check redraws the error slots, never the inputs: the input's aria-invalid
+    must still say what the slot says, as the learner breaks a field and mends it."""
+    page.goto(f"{live_server.url}/lab/")
+    host = page.locator("#id_host")
+    assert aria_invalid(page, "#id_host") is None
+    host.fill("reviews sv")
+    host.press("End")
+    host.type("c")  # a real keyup: "reviews svc" is not a host
+    page.wait_for_function(
+        "document.querySelector('#id_host-error').textContent.includes('A host is a name')"
+    )
+    wait_for_aria_invalid(page, "#id_host", "true")
+    assert page.evaluate("document.activeElement.id") == "id_host"  # typing goes on there
+    assert host.input_value() == "reviews svc"
+    assert aria_invalid(page, "#id_path") is None
+    red = page.evaluate("getComputedStyle(document.querySelector('#id_host')).borderTopColor")
+    grey = page.evaluate("getComputedStyle(document.querySelector('#id_path')).borderTopColor")
+    assert red != grey  # the border says it too
+    for _ in range(4):
+        host.press("Backspace")
+    host.type("s")  # "reviews"
+    wait_for_aria_invalid(page, "#id_host", None)
+    assert page.locator("#id_host-error").inner_text().strip() == ""
+
+
+def test_aria_invalid_drawn_with_the_page_goes_once_the_field_is_mended(live_server, page):
+    page.goto(f"{live_server.url}/lab/")
+    page.fill("#id_host", "reviews svc")
+    with page.expect_navigation():
+        page.evaluate("document.getElementById('lab-form').submit()")  # a full page, not htmx
+    assert aria_invalid(page, "#id_host") == "true"  # drawn by the server
+    host = page.locator("#id_host")
+    host.press("End")
+    for _ in range(4):
+        host.press("Backspace")
+    wait_for_aria_invalid(page, "#id_host", None)
+    assert "Rule [" in page.inner_text("#lab-results")  # and the request is traced

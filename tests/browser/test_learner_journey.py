@@ -229,3 +229,18 @@ def test_theme_toggle_overrides_the_system_and_is_remembered(live_server, course
     assert background() != before and code_colour() != key_before  # the code follows too
     page.reload()
     assert background() != before  # remembered across pages
+
+
+def test_calculator_fields_aria_invalid_follows_the_live_update(live_server, page):
+    """The live update redraws the error slots beside the fields, never the fields."""
+    page.goto(f"{live_server.url}/calculator/?services=0")  # drawn with an error
+    services = page.locator("#id_services")
+    assert services.get_attribute("aria-invalid") == "true"
+    services.fill("30")
+    page.wait_for_function("!document.querySelector('#id_services').hasAttribute('aria-invalid')")
+    services.fill("-3")
+    page.wait_for_function(
+        "document.querySelector('#id_services').getAttribute('aria-invalid') === 'true'"
+    )
+    assert "greater than or equal to 1" in page.inner_text("#id_services-error")
+    assert page.locator("#id_rps").get_attribute("aria-invalid") is None
