@@ -2,10 +2,11 @@
 
 from django.contrib import admin, messages
 
+from .admin_delete import LearnersWorkOnDelete
 from .admin_example_form import ConfigExampleAdminForm
 from .admin_order import AppendedInline, AppendedOnAdd
 from .admin_transfer import CourseTransferMixin
-from .lesson_admin_form import LessonAdminForm
+from .lesson_admin_form import LessonAdminForm, SectionAdminForm
 from .lesson_page import touch_lesson
 from .models import ConfigExample, Course, Lesson, Section, SectionProgress
 
@@ -61,7 +62,7 @@ class LessonInline(AppendedInline, admin.TabularInline):
 
 
 @admin.register(Course)
-class CourseAdmin(CourseTransferMixin, admin.ModelAdmin):
+class CourseAdmin(LearnersWorkOnDelete, CourseTransferMixin, admin.ModelAdmin):
     list_display = ("title", "slug", "published", "order", "updated_at", "export_link")
     list_editable = ("published", "order")
     list_filter = ("published",)
@@ -72,6 +73,7 @@ class CourseAdmin(CourseTransferMixin, admin.ModelAdmin):
 
 class SectionInline(AppendedInline, admin.StackedInline):
     model = Section
+    form = SectionAdminForm  # sources as "Title | https://…" lines
     extra = 0
     fields = ("order", "title", "slug", "kind", "body_markdown", "sources")
     prepopulated_fields = {"slug": ("title",)}
@@ -79,7 +81,7 @@ class SectionInline(AppendedInline, admin.StackedInline):
 
 
 @admin.register(Lesson)
-class LessonAdmin(AppendedOnAdd, admin.ModelAdmin):
+class LessonAdmin(LearnersWorkOnDelete, AppendedOnAdd, admin.ModelAdmin):
     form = LessonAdminForm
     order_parent = "course"
     list_display = ("title", "course", "order", "published", "reading_minutes", "updated_at")
@@ -111,9 +113,10 @@ class ConfigExampleInline(AppendedInline, admin.StackedInline):
 
 
 @admin.register(Section)
-class SectionAdmin(AppendedOnAdd, LessonPartAdmin):
+class SectionAdmin(LearnersWorkOnDelete, AppendedOnAdd, LessonPartAdmin):
     lesson_lookup = "lesson"
     order_parent = "lesson"
+    form = SectionAdminForm
     list_display = ("title", "lesson", "order", "kind")
     list_filter = ("kind", "lesson__course", "lesson")
     search_fields = ("title", "slug", "body_markdown")

@@ -142,10 +142,11 @@ def _learner_work(obj) -> Counter:
         work["read marks"] = SectionProgress.objects.filter(**on).count()
     if isinstance(obj, Lesson | Quiz):
         on = {"quiz__lesson": obj} if isinstance(obj, Lesson) else {"quiz": obj}
-        work["quiz attempts"] = Attempt.objects.filter(**on).count()
+        # A staff member's draft previews are not learners' work: they do not hold up an import.
+        work["quiz attempts"] = Attempt.objects.counted().filter(**on).count()
     if isinstance(obj, Question | Choice):
         on = {"question": obj} if isinstance(obj, Question) else {"choices": obj}
-        work["answers"] = Response.objects.filter(**on).count()
+        work["answers"] = Response.objects.filter(attempt__preview=False, **on).count()
     return +work  # only what is there
 
 

@@ -2,7 +2,8 @@
 
 from django import forms
 
-from .models import Lesson
+from .admin_sources import SourcesField
+from .models import Lesson, Section
 
 
 class LessonAdminForm(forms.ModelForm):
@@ -24,3 +25,14 @@ class LessonAdminForm(forms.ModelForm):
                     f"its own: change this one (for example to '{slug}-2') or rename the other.",
                 )
         return cleaned
+
+
+class SectionAdminForm(forms.ModelForm):
+    """A section, on its own page and in its lesson's inline: sources as "Title | https://…"
+    lines (admin_sources.py); the model checks them against the course file's rule."""
+
+    sources = SourcesField()
+
+    class Meta:
+        model = Section
+        fields = ["lesson", "slug", "order", "title", "kind", "body_markdown", "sources"]

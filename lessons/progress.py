@@ -162,8 +162,9 @@ def record_quiz_sections_read(attempt) -> None:
     """Passing a quiz reads the sections that send the learner to it: a signed-in learner's
     finished attempt writes their marks in the caller's transaction (the answer's), so the last
     answer costs no commit of its own. A failed attempt marks nothing; marks already there are
-    kept. A visitor's attempt is marked by mark_quiz_sections_read_for_visitor."""
-    if attempt.user_id is None or not attempt.passed:
+    kept. A visitor's attempt is marked by mark_quiz_sections_read_for_visitor. A staff
+    member's draft preview marks nothing: it is no learner's result."""
+    if attempt.user_id is None or attempt.preview or not attempt.passed:
         return
     section_ids = quiz_section_ids(attempt.quiz)
     if not section_ids:
@@ -290,7 +291,8 @@ def course_progress(request, courses) -> list[CourseProgress]:
     from quizzes.results import final_quizzes_to_pass
 
     courses = list(courses)
-    to_pass = final_quizzes_to_pass(owned_attempts(request), [course.id for course in courses])
+    attempts = owned_attempts(request).counted()  # a staff member's draft previews pass nothing
+    to_pass = final_quizzes_to_pass(attempts, [course.id for course in courses])
     lessons = list(
         Lesson.objects.published()
         .filter(course__in=courses)

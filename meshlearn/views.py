@@ -32,7 +32,8 @@ def me(request: HttpRequest) -> HttpResponse:
     context = {"courses": courses}
     # Other apps add their own parts of the dashboard here (quiz history, saved scenarios).
     context["scenarios"] = SavedScenario.objects.filter(user=request.user)
-    context["quiz_history"] = quiz_history(owned_attempts(request))
+    # A staff member's draft previews are not their results (quizzes/views.py shows them).
+    context["quiz_history"] = quiz_history(owned_attempts(request).counted())
     return render(request, "meshlearn/me.html", context)
 
 

@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
+from lessons.admin_delete import LearnersWorkOnDelete
 from lessons.admin_order import AppendedInline, AppendedOnAdd
 
 from . import scoring
@@ -70,7 +71,7 @@ class QuestionInline(admin.StackedInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(AppendedOnAdd, admin.ModelAdmin):
+class QuizAdmin(LearnersWorkOnDelete, AppendedOnAdd, admin.ModelAdmin):
     order_parent = "course"
     list_display = ("title", "slug", "course", "lesson", "pass_percent")
     list_filter = ("course",)
@@ -112,7 +113,7 @@ class QuestionForm(forms.ModelForm):
 
 
 @admin.register(Question)
-class QuestionAdmin(AppendedOnAdd, admin.ModelAdmin):
+class QuestionAdmin(LearnersWorkOnDelete, AppendedOnAdd, admin.ModelAdmin):
     form = QuestionForm
     order_parent = "quiz"
     list_display = ("__str__", "quiz", "order", "kind")
@@ -137,8 +138,8 @@ class ResponseInline(admin.TabularInline):
 
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
-    list_display = ("quiz", "user", "started_at", "finished_at", "score", "total")
-    list_filter = ("quiz",)
+    list_display = ("quiz", "user", "started_at", "finished_at", "score", "total", "preview")
+    list_filter = ("quiz", "preview")
     list_select_related = ("quiz", "user")
     search_fields = ("user__username",)
     readonly_fields = (
@@ -150,6 +151,7 @@ class AttemptAdmin(admin.ModelAdmin):
         "score",
         "total",
         "pass_percent",
+        "preview",
     )
     inlines = [ResponseInline]
 

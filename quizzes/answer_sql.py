@@ -25,10 +25,11 @@ _QUIZ = [f.attname for f in Quiz._meta.concrete_fields]
 _RESPONSE = [f.attname for f in Response._meta.concrete_fields]
 
 
-def _locked(attempts, attempt_id, slug):
+def _locked(attempts, attempt_id, slug, *, published_only=True):
     # Locks the attempt row only (not its quiz's, which every learner's answers share).
+    published = [published_quiz("quiz__")] if published_only else []
     return (
-        attempts.filter(published_quiz("quiz__"), pk=attempt_id, quiz__slug=slug)
+        attempts.filter(*published, pk=attempt_id, quiz__slug=slug)
         .select_for_update(of=("self",))
         .order_by()  # one row: no sort to plan
         .values_list(*_ATTEMPT, *(f"quiz__{name}" for name in _QUIZ))
@@ -47,17 +48,35 @@ _VISITORS_ATTEMPT = PreparedQuery(
     "str",
     "str",
 )
+# Staff previewing drafts: their own attempt at the quiz, published or not. A query of its own,
+# so the learners' one keeps its published filter and its plan, and nobody pays for a fallback.
+_STAFF_ATTEMPT = PreparedQuery(
+    lambda attempt, user, slug: _locked(
+        attempts_of(user_id=user), attempt, slug, published_only=False
+    ),
+    "int",
+    "int",
+    "str",
+)
 
 
 def locked_attempt(
-    *, attempt_id: int, slug: str, user_id: int | None = None, anon_id: str = ""
+    *,
+    attempt_id: int,
+    slug: str,
+    user_id: int | None = None,
+    anon_id: str = "",
+    drafts: bool = False,
 ) -> Attempt:
-    """The owner's attempt at the published quiz `slug`, with its quiz, locked until commit.
+    """The owner's attempt at the published quiz `slug`, with its quiz, locked until commit;
+    with `drafts` (staff previewing, always a user) at the quiz `slug` whether published or not.
 
     Raises Attempt.DoesNotExist for any other attempt (someone else's, another quiz's).
     Must run inside a transaction.
     """
-    if user_id is not None:
+    if user_id is not None and drafts:
+        rows = _STAFF_ATTEMPT.rows(attempt_id, user_id, slug)
+    elif user_id is not None:
         rows = _LEARNERS_ATTEMPT.rows(attempt_id, user_id, slug)
     elif anon_id:
         rows = _VISITORS_ATTEMPT.rows(attempt_id, anon_id, slug)

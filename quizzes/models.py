@@ -137,6 +137,14 @@ class Quiz(models.Model):
     def is_final(self) -> bool:
         return self.lesson_id is None
 
+    @property
+    def is_published(self) -> bool:
+        """Whether learners may take it (published_quiz() on one quiz: load its course and
+        lesson with it). Staff may take the others too, as a draft preview."""
+        if not self.course.published:
+            return False
+        return self.lesson_id is None or self.lesson.published
+
 
 class Question(models.Model):
     class Kind(models.TextChoices):
@@ -189,6 +197,12 @@ class Choice(models.Model):
         return self.text[:80]
 
 
+class AttemptQuerySet(models.QuerySet):
+    def counted(self):
+        """Attempts that count as learners' results: not a staff member's draft preview."""
+        return self.filter(preview=False)
+
+
 class Attempt(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -211,6 +225,16 @@ class Attempt(models.Model):
     # The quiz's pass mark when this attempt finished: a result stands as it was judged, so an
     # instructor raising the mark later does not turn a learner's pass into a fail (or back).
     pass_percent = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # Started by staff at a quiz learners cannot take yet (its lesson or course is a draft), to
+    # try it as learners will. It stays a preview if the quiz is published meanwhile, and counts
+    # nowhere learners' results are reported: /me/, team dashboards, "Course completed", marks.
+    preview = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="A staff member's try of a draft quiz: not counted in any learner's results.",
+    )
+
+    objects = AttemptQuerySet.as_manager()
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -81,9 +81,15 @@ def _owner_fields(user, anon_id: str) -> dict:
 
 
 @transaction.atomic
-def attempt_start(*, quiz: Quiz, user=None, anon_id: str = "") -> Attempt:
-    """The learner's open attempt at `quiz`, started now if there is none (start or resume)."""
+def attempt_start(*, quiz: Quiz, user=None, anon_id: str = "", preview: bool = False) -> Attempt:
+    """The learner's open attempt at `quiz`, started now if there is none (start or resume).
+
+    `preview`: a staff member trying a draft quiz; a new attempt is marked so, and counts in
+    no learner's results (an open attempt is resumed as it was started).
+    """
     owner = _owner_fields(user, anon_id)
+    if preview and owner["user"] is None:
+        raise ValueError("Only a signed-in staff member previews a draft quiz.")
     open_attempts = Attempt.objects.filter(quiz=quiz, finished_at__isnull=True, **owner)
     attempt = open_attempts.first()
     if attempt is not None:
@@ -92,7 +98,9 @@ def attempt_start(*, quiz: Quiz, user=None, anon_id: str = "") -> Attempt:
         with transaction.atomic():  # a savepoint: the race loser carries on below
             drawn = question_sets.draw_for_attempt(quiz)
             total = len(drawn) if quiz.draw_per_lesson else quiz.questions.count()
-            return Attempt.objects.create(quiz=quiz, question_ids=drawn, total=total, **owner)
+            return Attempt.objects.create(
+                quiz=quiz, question_ids=drawn, total=total, preview=preview, **owner
+            )
     except IntegrityError:
         # Two starts at once (a double-click on "Start"): the other request created it.
         return open_attempts.get()
@@ -125,10 +133,12 @@ def attempt_answer_as(
     choice_ids: Collection[int],
     user=None,
     anon_id: str = "",
+    drafts: bool = False,
 ) -> AnswerSheet:
     """Store and score one answer; finish the attempt when it was the last question.
 
-    Only the owner's (user's or visitor's) attempt at the published quiz `slug` is answered:
+    Only the owner's (user's or visitor's) attempt at the published quiz `slug` is answered
+    (with `drafts`, for staff previewing: the user's attempt at the quiz, published or not):
     any other raises Attempt.DoesNotExist. Raises AnswerRefused, with nothing written, for a
     finished attempt, a question it does not ask, a second answer to the same question, or an
     answer that cannot be scored. Returns what the feedback shows, so nothing is read back.
@@ -138,7 +148,11 @@ def attempt_answer_as(
 
     def lock() -> Attempt:
         return answer_sql.locked_attempt(
-            attempt_id=attempt_id, slug=slug, user_id=user_id, anon_id=owner["anon_id"]
+            attempt_id=attempt_id,
+            slug=slug,
+            user_id=user_id,
+            anon_id=owner["anon_id"],
+            drafts=drafts,
         )
 
     return _answer_safely(lock, attempt_id, question_id, choice_ids)

@@ -5,6 +5,11 @@ call a service, render. With htmx the answer POST returns the feedback partial; 
 JavaScript it redirects (POST-redirect-GET) to the same feedback as a full page; with htmx
 that page's URL goes into the address bar, so reload and Back show the feedback too. Nothing
 about a question's right answer or explanation is rendered until the learner has answered it.
+
+Learners and visitors find published quizzes only: every URL of a draft quiz is a 404 for them.
+Staff, who see draft lessons to preview them, may take a draft quiz too, as learners will once
+it is published; their attempts there are previews (Attempt.preview), which count nowhere
+learners' results are reported.
 """
 
 from dataclasses import dataclass
@@ -18,6 +23,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, push_url
 
+from lessons.lesson_page import STAFF, viewer_kind
 from lessons.progress import mark_quiz_sections_read_for_visitor
 from meshlearn.htmx_pages import answers_both_ways, wants_part
 from meshlearn.ids import parse_id
@@ -39,9 +45,24 @@ TAKE = "quizzes/take.html"
 never_stored = cache_control(private=True, no_store=True)
 
 
-def _published_quiz(slug: str) -> Quiz:
-    quizzes = Quiz.objects.published().select_related("course", "lesson__course")
+def _previews_drafts(request: HttpRequest) -> bool:
+    """Whether the requester may take draft quizzes: whoever sees draft lessons (staff)."""
+    return viewer_kind(request.user) == STAFF
+
+
+def _quiz(request: HttpRequest, slug: str) -> Quiz:
+    """The quiz `slug` if the requester may take it (a published one; for staff, any), or 404."""
+    quizzes = Quiz.objects.select_related("course", "lesson__course")
+    if not _previews_drafts(request):
+        quizzes = quizzes.published()
     return get_object_or_404(quizzes, slug=slug)
+
+
+def _history(request: HttpRequest, quiz: Quiz):
+    """The requester's attempts at `quiz`, newest first, as its pages list them: a draft's
+    page lists its previews; a published quiz's only the attempts that count."""
+    attempts = owned_attempts(request).filter(quiz=quiz)
+    return quiz_history(attempts.counted() if quiz.is_published else attempts)
 
 
 def _see_other(url: str) -> HttpResponseRedirect:
@@ -67,7 +88,7 @@ def _feedback_url(slug: str, attempt_id: int, question_id: int) -> str:
 @answers_both_ways
 def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """Resume the open attempt at its first unanswered question, or show the cover."""
-    quiz = _published_quiz(slug)
+    quiz = _quiz(request, slug)
     attempt = owned_attempts(request).filter(quiz=quiz, finished_at__isnull=True).first()
     if attempt is None:
         if wants_part(request):  # e.g. "Next" in a tab whose attempt was finished in another one
@@ -87,7 +108,7 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _cover(request: HttpRequest, quiz: Quiz) -> HttpResponse:
-    history = quiz_history(owned_attempts(request).filter(quiz=quiz))
+    history = _history(request, quiz)
     context = {
         "quiz": quiz,
         "count": question_count(quiz),
@@ -166,11 +187,13 @@ def _stored_sheet(attempt: Attempt, question: Question, response: Response) -> A
 @require_POST
 def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
     """Start (or, when one is open, resume) an attempt; also the result page's "Retake"."""
-    quiz = _published_quiz(slug)
+    quiz = _quiz(request, slug)
     if not question_count(quiz):
         messages.info(request, "This quiz has no questions yet.")
         return _see_other(quiz.get_absolute_url())
-    services.attempt_start(quiz=quiz, **owner(request, create=True))
+    # Only staff reach a draft here: their attempt is a preview.
+    preview = not quiz.is_published
+    services.attempt_start(quiz=quiz, preview=preview, **owner(request, create=True))
     return _see_other(quiz.get_absolute_url())
 
 
@@ -187,13 +210,14 @@ def quiz_answer(request: HttpRequest, slug: str) -> HttpResponse:
     if not any(who.values()):  # a visitor who never started an attempt owns none
         raise Http404("No such attempt.")
     try:
-        # The service finds the attempt itself (the requester's own, at this published quiz)
-        # in the query that locks it.
+        # The service finds the attempt itself (the requester's own, at this published quiz;
+        # for staff, at this quiz whether published or not) in the query that locks it.
         sheet = services.attempt_answer_as(
             slug=slug,
             attempt_id=attempt_id,
             question_id=parse_id(request.POST.get("question")),
             choice_ids=choice_ids,
+            drafts=_previews_drafts(request),
             **who,
         )
     except Attempt.DoesNotExist:
@@ -211,8 +235,9 @@ def quiz_answer(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _owned_attempt(request, slug: str, attempt_id: int) -> Attempt:
-    """The requester's attempt `attempt_id` at the published quiz `slug`, with the quiz; or 404."""
-    quiz = _published_quiz(slug)
+    """The requester's attempt `attempt_id` at the quiz `slug` they may take, with the quiz; or
+    404."""
+    quiz = _quiz(request, slug)
     attempt = get_object_or_404(owned_attempts(request).filter(quiz=quiz), pk=attempt_id)
     attempt.quiz = quiz
     return attempt
@@ -289,7 +314,7 @@ def quiz_result(request: HttpRequest, slug: str, attempt_id: int) -> HttpRespons
             else []
         )
         review.append(ReviewItem(question, response, rows))
-    history = quiz_history(owned_attempts(request).filter(quiz=quiz))
+    history = _history(request, quiz)
     context = {
         "quiz": quiz,
         "attempt": attempt,

@@ -219,7 +219,8 @@ def _quiz_scores(team, user_ids, quiz_ids):
     finished = Q(finished_at__isnull=False)
     percent = Cast(F("score"), FloatField()) * 100 / NullIf(F("total"), 0)
     rows = (
-        Attempt.objects.filter(_members_filter(team, user_ids), quiz_id__in=quiz_ids)
+        Attempt.objects.counted()  # an instructor's draft previews are no results
+        .filter(_members_filter(team, user_ids), quiz_id__in=quiz_ids)
         .values("user_id", "quiz_id")
         .annotate(
             finished_count=Count("id", filter=finished),
@@ -297,9 +298,9 @@ def member_detail(team: Team, membership: Membership) -> MemberDetail:
     ):
         sections_of[section.lesson_id].append((section, marks.get(section.id)))
     attempts = list(
-        Attempt.objects.filter(
-            user_id=membership.user_id, quiz__in=[q.id for q in report.quizzes]
-        ).select_related("quiz")
+        Attempt.objects.counted()
+        .filter(user_id=membership.user_id, quiz__in=[q.id for q in report.quizzes])
+        .select_related("quiz")
     )
     return MemberDetail(
         row=row,
