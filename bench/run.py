@@ -10,7 +10,8 @@ compressed weight of the lesson page with all its assets. An information-only co
 page's ratio to the bare view plus the session and user lookup (the signed-in floor), which
 shows how much of a page's cost is its own and how much every signed-in request pays. An
 information-only row, the floor of a page the lesson's size with a form, adds what the lesson
-page cannot skip either (a CSRF token for its forms, and its bytes), so it bounds the lesson row.
+page cannot skip either (a CSRF token for its forms, and its bytes), so it bounds the lesson row;
+the floor of a signed-in POST that writes (one committed write) bounds the quiz answer row.
 
 Traffic goes to 127.0.0.1 only; every run is bounded in time and stops its servers.
 The machine may be shared, so the pages are measured in ROUNDS interleaved rounds (bare, lesson,
@@ -319,6 +320,7 @@ def targets_for(data: dict, port: int) -> tuple[list[Target], dict[str, str]]:
         calculator_target(
             signed_in, None, "calculator-new", "calculator partial, never-seen inputs (info)"
         ),
+        write_floor_target(data, cookies),
         quiz_target(data, cookies),
         Target("me", "/me/ dashboard", "GET", "/me/", signed_in, expect="sections"),
     ]
@@ -397,6 +399,34 @@ end
         expect="<",
         reject="<html",
         script=script_headers + script,
+    )
+
+
+def write_floor_target(data: dict, cookies: list[str]) -> Target:
+    """POSTs that each commit one write for a different learner in turn, as quiz answers do."""
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": data["learners"][0]["csrf"]})
+    rows = ",\n".join(f"  {lua_string(cookie)}" for cookie in cookies)
+    script = f"""local cookies = {{
+{rows}
+}}
+local next_cookie = 0
+request = function()
+  next_cookie = next_cookie + 1
+  return wrk.format("POST", "/bench/write-floor/", {{
+    ["Cookie"] = cookies[((next_cookie - 1) % #cookies) + 1],
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+  }}, {lua_string(body)})
+end
+"""
+    return Target(
+        "write-floor",
+        "floor of a signed-in POST that writes (info)",
+        "POST",
+        "/bench/write-floor/",
+        {"Cookie": cookies[0]},
+        body=body,
+        expect="ok written",
+        script=script,
     )
 
 
@@ -642,6 +672,14 @@ def report(runs: list[dict]) -> None:
                 f"  token and the lesson page's bytes, with no work of its own. At "
                 f"{page_floor.rps / bare.rps:.2f}x bare it is\n"
                 f"  the most any lesson page that checks who is signed in could reach here."
+            )
+        write_floor = results.get("write-floor")
+        if isinstance(write_floor, Result) and isinstance(bare, Result):
+            print(
+                f"  floor of a signed-in POST that writes: the session and user lookups, the CSRF\n"
+                f"  check and one committed write. At {write_floor.rps / bare.rps:.2f}x bare it "
+                f"bounds the quiz answer POST,\n  which also reads and locks the attempt and "
+                f"stores three rows."
             )
         print("  targets:")
         for key, share in RATIO_TARGETS.items():

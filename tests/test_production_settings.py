@@ -144,6 +144,33 @@ def test_the_bench_page_floor_pays_the_session_user_and_csrf_token_at_the_size_a
     assert len(client.get("/bench/page-floor/?bytes=999999999").content) == 1 << 20
 
 
+def test_the_bench_write_floor_commits_a_write_that_changes_nothing(client, settings, learner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ROOT_URLCONF = "meshlearn.bench_urls"
+    assert client.get("/bench/write-floor/").status_code == 405
+    assert client.post("/bench/write-floor/").status_code == 403  # signed out: nothing to write
+    client.force_login(learner)
+    learner.refresh_from_db()
+    before = learner.last_login
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/bench/write-floor/")
+    assert response.content == b"ok written\n"
+    assert any(q["sql"].startswith("UPDATE") for q in captured.captured_queries)
+    learner.refresh_from_db()
+    assert learner.last_login == before
+
+
+def test_the_bench_write_floor_needs_the_csrf_token(settings, learner):
+    from django.test import Client
+
+    settings.ROOT_URLCONF = "meshlearn.bench_urls"
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(learner)
+    assert strict.post("/bench/write-floor/").status_code == 403
+
+
 def test_collected_static_files_get_brotli_and_gzip_copies(tmp_path):
     # What `make serve` runs; WhiteNoise serves the .br copy to browsers that ask for it.
     script = (
