@@ -8,7 +8,10 @@ fast wrong answer cannot pass for a fast page. Printed: requests/s, p50, p99, ea
 to the bare view (the same middleware, no work: the ceiling), the targets as PASS/MISS, and the
 compressed weight of the lesson page with all its assets. An information-only column gives each
 page's ratio to the bare view plus the session and user lookup (the signed-in floor), which
-shows how much of a page's cost is its own and how much every signed-in request pays.
+shows how much of a page's cost is its own and how much every signed-in request pays. An
+information-only row, the floor of a page the lesson's size with a form, adds what the lesson
+page cannot skip either (a CSRF token for its forms, and its bytes), so it bounds the lesson row;
+the floor of a signed-in POST that writes (one committed write) bounds the quiz answer row.
 
 Traffic goes to 127.0.0.1 only; every run is bounded in time and stops its servers.
 The machine may be shared, so the pages are measured in ROUNDS interleaved rounds (bare, lesson,
@@ -298,6 +301,14 @@ def targets_for(data: dict, port: int) -> tuple[list[Target], dict[str, str]]:
             expect="ok user",
         ),
         Target(
+            "lesson-floor",
+            "floor of a page that size with a form (info)",
+            "GET",
+            f"/bench/page-floor/?bytes={lesson_size(port, data['lesson_url'], signed_in)}",
+            signed_in,
+            expect="ok user ",
+        ),
+        Target(
             "lesson",
             f"lesson page ({data['lesson_title'][:28]}…)",
             "GET",
@@ -309,6 +320,7 @@ def targets_for(data: dict, port: int) -> tuple[list[Target], dict[str, str]]:
         calculator_target(
             signed_in, None, "calculator-new", "calculator partial, never-seen inputs (info)"
         ),
+        write_floor_target(data, cookies),
         quiz_target(data, cookies),
         Target("me", "/me/ dashboard", "GET", "/me/", signed_in, expect="sections"),
     ]
@@ -318,6 +330,12 @@ def targets_for(data: dict, port: int) -> tuple[list[Target], dict[str, str]]:
         if reason:
             unavailable[target.key] = reason
     return targets, unavailable
+
+
+def lesson_size(port: int, lesson_url: str, headers: dict[str, str]) -> int:
+    """The lesson page's size in bytes as served to the bench learner (0 if it fails)."""
+    status, _, body = fetch(port, "GET", lesson_url, headers)
+    return len(body) if status == 200 else 0
 
 
 # What learners type into the calculator: CALCULATOR_INPUTS distinct input sets (services,
@@ -381,6 +399,34 @@ end
         expect="<",
         reject="<html",
         script=script_headers + script,
+    )
+
+
+def write_floor_target(data: dict, cookies: list[str]) -> Target:
+    """POSTs that each commit one write for a different learner in turn, as quiz answers do."""
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": data["learners"][0]["csrf"]})
+    rows = ",\n".join(f"  {lua_string(cookie)}" for cookie in cookies)
+    script = f"""local cookies = {{
+{rows}
+}}
+local next_cookie = 0
+request = function()
+  next_cookie = next_cookie + 1
+  return wrk.format("POST", "/bench/write-floor/", {{
+    ["Cookie"] = cookies[((next_cookie - 1) % #cookies) + 1],
+    ["Content-Type"] = "application/x-www-form-urlencoded",
+  }}, {lua_string(body)})
+end
+"""
+    return Target(
+        "write-floor",
+        "floor of a signed-in POST that writes (info)",
+        "POST",
+        "/bench/write-floor/",
+        {"Cookie": cookies[0]},
+        body=body,
+        expect="ok written",
+        script=script,
     )
 
 
@@ -619,21 +665,37 @@ def report(runs: list[dict]) -> None:
             "  x floor: against the bare view plus the session and user lookup, which every\n"
             "  signed-in page pays first (information only: the targets are against the bare view)"
         )
+        page_floor = results.get("lesson-floor")
+        if isinstance(page_floor, Result) and isinstance(bare, Result):
+            print(
+                f"  floor of a page that size with a form: the session and user lookups, a CSRF\n"
+                f"  token and the lesson page's bytes, with no work of its own. At "
+                f"{page_floor.rps / bare.rps:.2f}x bare it is\n"
+                f"  the most any lesson page that checks who is signed in could reach here."
+            )
+        write_floor = results.get("write-floor")
+        if isinstance(write_floor, Result) and isinstance(bare, Result):
+            print(
+                f"  floor of a signed-in POST that writes: the session and user lookups, the CSRF\n"
+                f"  check and one committed write. At {write_floor.rps / bare.rps:.2f}x bare it "
+                f"bounds the quiz answer POST,\n  which also reads and locks the attempt and "
+                f"stores three rows."
+            )
         print("  targets:")
         for key, share in RATIO_TARGETS.items():
             result = results.get(key)
             if not isinstance(result, Result) or not isinstance(bare, Result):
-                print(f"    {key:<11} >= {share:.1f}x bare: not available")
+                print(f"    {key:<12} >= {share:.1f}x bare: not available")
                 continue
             ratio = result.rps / bare.rps
             ok = ratio >= share and not result.bad
-            print(f"    {key:<11} >= {share:.1f}x bare: {ratio:.2f}x  {verdict(ok)}")
+            print(f"    {key:<12} >= {share:.1f}x bare: {ratio:.2f}x  {verdict(ok)}")
         for target in run["targets"]:
             result = results[target.key]
             if isinstance(result, Result) and target.key not in INFO_ONLY:
                 ok = result.spread <= P99_OVER_P50
                 print(
-                    f"    {target.key:<11} p99 <= {P99_OVER_P50:.0f}x p50 at {CONNECTIONS} conn: "
+                    f"    {target.key:<12} p99 <= {P99_OVER_P50:.0f}x p50 at {CONNECTIONS} conn: "
                     f"{result.spread:.2f}x  {verdict(ok)}"
                 )
     weight = next((run["weight"] for run in runs if run.get("weight")), None)

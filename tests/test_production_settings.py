@@ -128,6 +128,49 @@ def test_the_bench_view_exists_only_when_the_bench_asks_for_it(client, settings,
     assert client.get("/healthz/").status_code == 200  # the site's URLs are all still there
 
 
+def test_the_bench_page_floor_pays_the_session_user_and_csrf_token_at_the_size_asked(
+    client, settings, learner
+):
+    settings.ROOT_URLCONF = "meshlearn.bench_urls"
+    client.force_login(learner)
+    response = client.get("/bench/page-floor/?bytes=5000")
+    assert len(response.content) == 5000
+    head = response.content.split(b"\n", 1)[0].split()
+    assert head[:2] == [b"ok", b"user"]
+    assert len(head[2]) == 64  # a masked CSRF token, as a page with a form carries
+    assert settings.CSRF_COOKIE_NAME in response.cookies  # and the cookie renewal it costs
+    # Sizes are bounded and anything else is read as 0: a bench view must not be a memory sink.
+    assert client.get("/bench/page-floor/?bytes=nope").content.startswith(b"ok user ")
+    assert len(client.get("/bench/page-floor/?bytes=999999999").content) == 1 << 20
+
+
+def test_the_bench_write_floor_commits_a_write_that_changes_nothing(client, settings, learner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.ROOT_URLCONF = "meshlearn.bench_urls"
+    assert client.get("/bench/write-floor/").status_code == 405
+    assert client.post("/bench/write-floor/").status_code == 403  # signed out: nothing to write
+    client.force_login(learner)
+    learner.refresh_from_db()
+    before = learner.last_login
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post("/bench/write-floor/")
+    assert response.content == b"ok written\n"
+    assert any(q["sql"].startswith("UPDATE") for q in captured.captured_queries)
+    learner.refresh_from_db()
+    assert learner.last_login == before
+
+
+def test_the_bench_write_floor_needs_the_csrf_token(settings, learner):
+    from django.test import Client
+
+    settings.ROOT_URLCONF = "meshlearn.bench_urls"
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(learner)
+    assert strict.post("/bench/write-floor/").status_code == 403
+
+
 def test_collected_static_files_get_brotli_and_gzip_copies(tmp_path):
     # What `make serve` runs; WhiteNoise serves the .br copy to browsers that ask for it.
     script = (
