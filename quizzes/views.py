@@ -1,7 +1,8 @@
 """Taking a quiz: the cover, one question at a time, feedback after each answer, the result.
 
-Thin views: look up (attempts only through `owned_attempts`, so another learner's id is a 404),
-call a service, render. With htmx the answer POST returns the feedback partial; without
+Thin views: look up (attempts only through `owned_attempts`, so another learner's id is a 404;
+an answer from a visitor who owns no such attempt is told they are signed out), call a service,
+render. With htmx the answer POST returns the feedback partial; without
 JavaScript it redirects (POST-redirect-GET) to the same feedback as a full page; with htmx
 that page's URL goes into the address bar, so reload and Back show the feedback too. Nothing
 about a question's right answer or explanation is rendered until the learner has answered it.
@@ -19,6 +20,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, push_url
@@ -207,8 +210,8 @@ def quiz_answer(request: HttpRequest, slug: str) -> HttpResponse:
     parsed = (parse_id(value) for value in request.POST.getlist("choice"))
     choice_ids = {-1 if value is None else value for value in parsed}
     who = owner(request)
-    if not any(who.values()):  # a visitor who never started an attempt owns none
-        raise Http404("No such attempt.")
+    if not any(who.values()):  # signed out, or a visitor whose session has no attempt
+        return _not_theirs(request, slug)
     try:
         # The service finds the attempt itself (the requester's own, at this published quiz;
         # for staff, at this quiz whether published or not) in the query that locks it.
@@ -221,7 +224,7 @@ def quiz_answer(request: HttpRequest, slug: str) -> HttpResponse:
             **who,
         )
     except Attempt.DoesNotExist:
-        raise Http404("No such attempt.") from None
+        return _not_theirs(request, slug)
     except AnswerRefused as refused:
         attempt = refused.attempt or _owned_attempt(request, slug, attempt_id)
         return _refused(request, attempt, refused)
@@ -232,6 +235,34 @@ def quiz_answer(request: HttpRequest, slug: str) -> HttpResponse:
         # Its own URL in the address bar: a reload or Back shows this feedback, not what follows.
         return push_url(_render_feedback(request, sheet), feedback_url)
     return _see_other(feedback_url)
+
+
+def _not_theirs(request, slug: str) -> HttpResponse:
+    """An answer to an attempt the requester does not own, at a quiz they may take.
+
+    A signed-in learner gets a 404, as for an attempt that does not exist. A visitor is most
+    often a learner who signed out in another tab, or whose session expired, mid-quiz: they
+    are told so, with the way back in through the login page. With htmx a 401 carries the
+    words for the quiz panel (static/js/site.js swaps it in); a plain form is sent to the
+    quiz's page with them. Either answer is the same whether the attempt exists and whose it is.
+    """
+    quiz = _quiz(request, slug)
+    if request.user.is_authenticated:
+        raise Http404("No such attempt.")
+    login_url = f"{reverse('login')}?{urlencode({'next': quiz.get_absolute_url()})}"
+    if request.htmx:
+        context = {"quiz": quiz, "login_url": login_url, "mode": "signed-out"}
+        return render(request, f"{TAKE}#signed-out", context, status=401)
+    # The quiz's page, not a page drawn for this POST: its own header's "Log in" returns there.
+    messages.warning(
+        request,
+        format_html(
+            "<strong>You are signed out</strong> (in another tab, or your session expired), "
+            'so this answer was not saved. <a href="{}">Sign in again to keep answering</a>.',
+            login_url,
+        ),
+    )
+    return _see_other(quiz.get_absolute_url())
 
 
 def _owned_attempt(request, slug: str, attempt_id: int) -> Attempt:

@@ -700,6 +700,87 @@ def test_another_visitor_cannot_see_a_visitors_attempt(client, quiz):
     assert "Start the quiz" in html_of(stranger.get(quiz.get_absolute_url()))
 
 
+# --- signed out in the middle of a quiz -----------------------------------------------------
+
+SIGNED_OUT = "You are signed out"
+
+
+def login_link_back_to(quiz) -> str:
+    return f'href="{reverse("login")}?next={quiz.get_absolute_url().replace("/", "%2F")}"'
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain-form"])
+def test_an_answer_after_signing_out_says_so_and_leads_back_through_the_login(
+    client, learner, quiz, htmx
+):
+    client.force_login(learner)
+    attempt = start(client, quiz)
+    q1 = questions_of(quiz)[0]
+    client.logout()  # in another tab, or the session expired
+    response = answer(client, quiz, attempt, q1, right(q1), **(HX if htmx else {}))
+    if htmx:
+        # 401, which static/js/site.js swaps into the quiz panel (htmx swaps no error status)
+        assert response.status_code == 401
+        page = html_of(response)
+        assert "<html" not in page  # the panel's part only
+    else:  # the quiz's page says it, above its cover
+        assert response.status_code == 303 and response["Location"] == quiz.get_absolute_url()
+        page = html_of(client.get(response["Location"]))
+    assert SIGNED_OUT in page and "sign in again to keep answering" in page.lower()
+    assert login_link_back_to(quiz) in page
+    assert not Response.objects.exists()
+    # Signed in again (the login page's `next`), the quiz resumes the same attempt.
+    client.force_login(learner)
+    assert "Question 1 of 3" in html_of(client.get(quiz.get_absolute_url()))
+    assert answer(client, quiz, attempt, q1, right(q1), **HX).status_code == 200
+
+
+def test_signed_out_says_the_same_whether_the_attempt_exists_and_whose_it_is(client, learner, quiz):
+    """A visitor learns nothing of attempts from the answer: a learner's, a visitor's, one
+    that never existed, and the visitor's own after their session ended read alike."""
+    from django.test import Client
+
+    q1 = questions_of(quiz)[0]
+    learners = services.attempt_start(quiz=quiz, user=learner)
+    visitor = Client()
+    visitors = start(visitor, quiz)
+    missing = Attempt(id=Attempt.objects.order_by("-id").first().id + 100)
+    answers = []
+    for attempt in (learners, visitors, missing):
+        for session in ("none", "another visitor's"):
+            stranger = Client()
+            if session != "none":
+                start(stranger, quiz)  # a visitor id of their own, owning another attempt
+            response = answer(stranger, quiz, attempt, q1, right(q1), **HX)
+            answers.append((response.status_code, without_tokens(html_of(response))))
+    assert len(set(answers)) == 1 and answers[0][0] == 401 and SIGNED_OUT in answers[0][1]
+    visitor.cookies.clear()  # the visitor's own session expired
+    response = answer(visitor, quiz, visitors, q1, right(q1), **HX)
+    assert (response.status_code, without_tokens(html_of(response))) == answers[0]
+    assert "start the quiz again" in answers[0][1]  # what a visitor without an account can do
+    assert not Response.objects.exists()
+
+
+def test_a_signed_in_learner_answering_someone_elses_attempt_still_gets_a_404(
+    client, learner, other_learner, quiz
+):
+    # Not "signed out": they are signed in, and the attempt is simply not one of theirs.
+    theirs = services.attempt_start(quiz=quiz, user=other_learner)
+    client.force_login(learner)
+    q1 = questions_of(quiz)[0]
+    response = answer(client, quiz, theirs, q1, right(q1), **HX)
+    assert response.status_code == 404 and SIGNED_OUT not in html_of(response)
+
+
+def test_signed_out_at_an_unpublished_quiz_is_a_404(client, learner, quiz):
+    client.force_login(learner)
+    attempt = start(client, quiz)
+    client.logout()
+    Lesson.objects.filter(slug="first").update(published=False)
+    q1 = questions_of(quiz)[0]
+    assert answer(client, quiz, attempt, q1, right(q1), **HX).status_code == 404
+
+
 def test_visitor_attempts_move_to_the_account_at_login(client, learner, quiz):
     visitor_attempt = start(client, quiz)
     q1, q2, _ = questions_of(quiz)

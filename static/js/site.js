@@ -69,7 +69,7 @@
 
   // htmx swaps nothing when a request fails, so a click would seem to do nothing: say what
   // happened beside what the learner did. A 403 is almost always the CSRF token of a page
-  // opened before signing in or out in another tab (both replace it): only a reload mends it.
+  // opened before signing in in another tab (which replaces it): only a reload mends it.
   function requestErrorText(status) {
     if (status === 403) {
       return "Your session changed (you signed in or out in another tab). Reload the page and try again.";
@@ -101,6 +101,16 @@
     errorAnchor(elt).after(box);
     box.scrollIntoView({ block: "nearest" });
   }
+
+  // A 401 is the server's own explanation, written for the page: a visitor answering an
+  // attempt they do not own is someone signed out in another tab or by an expired session
+  // (quizzes/views.py). Swap it in as htmx would a 200, instead of the generic message.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 401) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
 
   document.addEventListener("htmx:responseError", function (event) {
     showRequestError(event.detail.elt, requestErrorText(event.detail.xhr.status));

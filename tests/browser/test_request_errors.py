@@ -2,12 +2,13 @@
 did, with a way to reload, and a form sent with a stale CSRF token gets the site's own page.
 
 Signing in replaces the CSRF token, so a page opened before it holds a stale one: the tests
-sign up in a second tab of the same browser, as a learner would."""
+sign up in a second tab of the same browser, as a learner would. Signing out keeps the token:
+a quiz answered after it says the learner is signed out, and how to get back."""
 
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import DESKTOP, PHONE, assert_accessible, screenshot, sign_up
+from .conftest import DESKTOP, PASSWORD, PHONE, assert_accessible, screenshot, sign_up
 
 QUIZ = "/quizzes/istio-final-quiz/"
 LESSON = "/courses/istio-service-mesh/traffic-management/"
@@ -44,6 +45,37 @@ def test_a_stale_token_says_to_reload_and_the_reload_mends_it(
     screenshot(page, f"request-error-{scheme}-{width}")
     page.click("button:has-text('Reload the page')")
     page.wait_for_selector("fieldset.choices")  # the attempt moved into the new account
+    page.locator("fieldset.choices input").first.check()
+    page.click("button:has-text('Check answer')")
+    page.wait_for_selector(".feedback-verdict")
+
+
+@pytest.mark.parametrize(("width", "scheme"), LOOKS)
+def test_signed_out_in_another_tab_the_quiz_says_so_and_the_login_returns_to_it(
+    live_server, course, new_page, width, scheme
+):
+    page = new_page(viewport=PHONE if width == "phone" else DESKTOP, scheme=scheme)
+    base = live_server.url
+    sign_up(page, base, f"leaver-{width}")
+    open_the_first_question(page, base)
+    other = page.context.new_page()
+    other.goto(base + "/me/")
+    other.click("button:has-text('Log out')")
+    other.wait_for_load_state()
+    other.close()
+    page.click("button:has-text('Check answer')")
+    notice = page.locator("#quiz-panel .quiz-notice[role=alert]")
+    expect(notice).to_contain_text("You are signed out")
+    expect(notice).to_be_in_viewport()
+    assert page.locator(".request-error").count() == 0  # not the generic "error 401"
+    assert_accessible(page, f"signed-out notice ({scheme}, {width})")
+    screenshot(page, f"quiz-signed-out-{scheme}-{width}")
+    page.click("a:has-text('Sign in and return to the quiz')")
+    page.fill("#id_username", f"leaver-{width}")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]:has-text('Log in')")
+    page.wait_for_url(base + QUIZ)
+    expect(page.locator("#quiz-panel")).to_contain_text("Question 1 of 6")  # the same attempt
     page.locator("fieldset.choices input").first.check()
     page.click("button:has-text('Check answer')")
     page.wait_for_selector(".feedback-verdict")
