@@ -1,5 +1,5 @@
-"""Site-wide pages: the catalogue, the learner's dashboard, sign-up, the health check and the
-page for a refused CSRF token."""
+"""Site-wide pages: the catalogue, the learner's dashboard, sign-up, the health check, the
+page for a refused CSRF token, and /favicon.ico."""
 
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -7,8 +7,9 @@ from django.contrib.auth.forms import UserCreationForm
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
 from lessons.models import Course, SavedScenario
@@ -47,6 +48,14 @@ def healthz(request: HttpRequest) -> HttpResponse:
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_safe
+@cache_control(max_age=24 * 3600)
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers, feed readers and crawlers ask for /favicon.ico whatever a page links: send them
+    to the icon base.html links (a temporary redirect: the static file's name changes with it)."""
+    return redirect(static("favicon.svg"))
 
 
 def _to_next(next_url: str, fallback: str) -> HttpResponse:

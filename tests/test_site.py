@@ -1,4 +1,7 @@
-"""Health check, settings safety, and every admin page opening."""
+"""Health check, the favicon, settings safety, and every admin page opening."""
+
+import re
+import xml.etree.ElementTree as ET
 
 import pytest
 from django.contrib import admin
@@ -31,6 +34,34 @@ def test_healthz_503_when_the_database_is_unreachable(client, monkeypatch):
         response = client.get("/healthz/")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+
+
+@pytest.fixture
+def static_served(settings):
+    """WhiteNoise serving from the finders, as in development (tests collect no static files)."""
+    settings.WHITENOISE_USE_FINDERS = True  # read when the test client loads the middleware
+
+
+@pytest.mark.parametrize("url", ["/", "/calculator/", "/accounts/login/"])
+def test_pages_link_a_small_svg_favicon_that_answers(client, static_served, mini_course, url):
+    href = re.search(r'<link rel="icon" href="([^"]+)"', client.get(url).content.decode())[1]
+    icon = client.get(href)
+    assert icon.status_code == 200 and icon["Content-Type"].startswith("image/svg+xml")
+    svg = b"".join(icon.streaming_content)
+    assert ET.fromstring(svg).tag == "{http://www.w3.org/2000/svg}svg"
+    assert len(svg) < 1024  # `make bench` counts it in the lesson page's weight
+
+
+def test_favicon_ico_leads_to_the_linked_icon_instead_of_a_404(client, static_served):
+    # Browsers, feed readers and crawlers ask for it whatever the page links.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert (
+        response["Location"]
+        == re.search(r'<link rel="icon" href="([^"]+)"', client.get("/").content.decode())[1]
+    )
+    assert client.get(response["Location"]).status_code == 200
+    assert client.head("/favicon.ico").status_code == 302
 
 
 def _import_settings(env: dict):
