@@ -135,7 +135,7 @@ FIGURE_SETS: dict[str, FigureSet] = {
         ),
         FigureSet(
             key="1.16",
-            label="Istio 1.8-1.16 (the seed page's \u201c+3 ms\u201d era)",
+            label="Istio 1.8-1.16 (the \u201c+3 ms\u201d era)",
             sidecar_cpu=Figure(0.35, "vCPU", PAGE_1_16, "1.16", "per 1000 rps through the proxy"),
             sidecar_memory=Figure(40, "MB", PAGE_1_16, "1.16", "per 1000 rps through the proxy"),
             two_sidecars_p90=Figure(2.65, "ms", PAGE_1_16, "1.16", "90th percentile, summary"),

@@ -114,3 +114,36 @@ def test_my_progress_lessons_fit_a_common_phone_without_scrolling(
         "[...document.querySelectorAll('.table-wrap')].map(e => [e.scrollWidth, e.clientWidth])"
     )
     assert sizes and all(scroll <= client for scroll, client in sizes[:1]), sizes
+
+
+# Every option of every select, measured in the select's own font: [select id, option, text
+# width, room inside the box (less its padding and the arrow, about 1.5rem)].
+CHOICES_THAT_DO_NOT_FIT = """(scope) => {
+    const ctx = document.createElement('canvas').getContext('2d');
+    const cut = [];
+    for (const select of document.querySelectorAll(scope + ' select')) {
+        const style = getComputedStyle(select);
+        ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const room = select.clientWidth - parseFloat(style.paddingLeft)
+            - parseFloat(style.paddingRight) - 1.5 * parseFloat(style.fontSize);
+        for (const option of select.options) {
+            const width = ctx.measureText(option.text).width;
+            if (width > room) cut.push([select.id, option.text, width, room].map(
+                v => typeof v === 'number' ? Math.round(v) : v));
+        }
+    }
+    return cut;
+}"""
+
+
+def test_the_lesson_calculator_s_choices_are_not_cut_off(live_server, course, new_page):
+    """The lesson's embed sat its selects two, then four, to a row, as narrow as a number box:
+    "Sidecar (Envoy in every pod)" read "Sidecar (Envoy" on a phone, and was cut on a desktop
+    too. (At 320 px the longest labels still do not fit: the screen is narrower than them.)"""
+    lesson = f"{live_server.url}/courses/{course.slug}/what-is-istio/"
+    for width in (360, 390, 1280):
+        page = new_page(viewport={"width": width, "height": 844})
+        page.goto(lesson)
+        assert page.locator(".calculator-embed select").count() == 2
+        assert page.evaluate(CHOICES_THAT_DO_NOT_FIT, ".calculator-embed") == [], width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
