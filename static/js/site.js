@@ -34,6 +34,14 @@
     }
   });
 
+  // On a phone the header's links are one line that scrolls sideways (site.css). Chromium
+  // scrolls a focused link into view only when none of it shows: bring a half-hidden one in too.
+  document.addEventListener("focusin", function (event) {
+    if (event.target.closest && event.target.closest(".nav-links")) {
+      event.target.scrollIntoView({ block: "nearest", inline: "nearest" });
+    }
+  });
+
   // Marking a section read swaps its button for "Read": the focused button is gone and focus
   // would fall back to the page itself. Keep it where the learner was, on the new "Read".
   var readControl = null;

@@ -12,7 +12,7 @@ from quizzes import services
 from quizzes.models import Quiz
 from teams.services import membership_join, team_create
 
-from .conftest import PASSWORD, log_in
+from .conftest import PASSWORD, log_in, screenshot
 
 SMALL_PHONE = {"width": 320, "height": 640}
 
@@ -147,3 +147,55 @@ def test_the_lesson_calculator_s_choices_are_not_cut_off(live_server, course, ne
         assert page.locator(".calculator-embed select").count() == 2
         assert page.evaluate(CHOICES_THAT_DO_NOT_FIT, ".calculator-embed") == [], width
         assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+HEADER_ROWS = """() => {
+    const box = (selector) => document.querySelector(selector).getBoundingClientRect();
+    const brand = box('.brand'), account = box('.nav-account'), links = box('.nav-links');
+    const rows = new Set([brand, account, links].map(r => Math.round(r.top / 8)));
+    const overlap = brand.right > account.left && brand.bottom > account.top;
+    return {rows: rows.size, overlap, height: box('.site-header').height,
+            wide: document.documentElement.scrollWidth};
+}"""
+# Where each link is when it has the keyboard's focus (the browser scrolls it into view at
+# the next frame): inside the links' own box, or not.
+FOCUSED_LINK = """async () => {
+    await new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+    const link = document.activeElement;
+    if (!link.closest('.nav-links')) return null;
+    const row = link.closest('.nav-links').getBoundingClientRect();
+    const it = link.getBoundingClientRect();
+    return [link.textContent.trim(), it.left >= row.left - 1 && it.right <= row.right + 1];
+}"""
+
+
+def test_the_phone_header_takes_two_rows_and_every_link_is_reached_by_keyboard(
+    live_server, course, new_page, django_user_model
+):
+    """Three or four rows of header on a phone became two: the brand and the account, then the
+    links in one line that scrolls sideways; Tab reaches each link and brings it into view."""
+    staff = django_user_model.objects.create_user("ines-the-instructor", password=PASSWORD)
+    staff.is_staff = True
+    staff.save()
+    base = live_server.url
+    for who in (None, staff):
+        for width in (320, 390):
+            page = new_page(viewport={"width": width, "height": 700}, scheme="dark")
+            if who is not None:
+                log_in(page, base, who.username)
+            page.goto(base + "/")
+            shape = page.evaluate(HEADER_ROWS)
+            assert shape["rows"] == 2 and not shape["overlap"], (width, shape)
+            assert shape["wide"] <= width, (width, shape)
+            expected = page.locator(".nav-links a").all_inner_texts()
+            reached = []
+            for _ in range(len(expected) + 3):  # skip link and brand first
+                page.keyboard.press("Tab")
+                place = page.evaluate(FOCUSED_LINK)
+                if place:
+                    reached.append(place[0])
+                    assert place[1], (width, place)  # scrolled into view, not hidden
+            assert reached == expected, (width, reached)
+            if who is not None:
+                assert "Admin" in expected
+    screenshot(page, "header-phone-staff-dark")
