@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
 from lessons.calculator import MODE_LABELS, MODES, MeshInputs, dataplane_cpu_at
@@ -125,13 +126,65 @@ def dataplane_cpu_chart(
 
     mx, my = _x(inputs.rps, x_max), _y(current, y_max)
     label = f"you: {format_value(current, 'vCPU')}"
-    anchor = "end" if mx > LEFT + PLOT_W * 0.7 else "start"
-    offset = -10 if anchor == "end" else 10
+    slopes = [PLOT_H * lines[m] / y_max / PLOT_W for m in MODES]
+    lx, ly = place_label(label, mx, my, slopes)
     parts.append(
         f'<circle class="calc-chart-marker" data-testid="calc-chart-marker" cx="{mx:.1f}" '
         f'cy="{my:.1f}" r="6" fill="#18181b" stroke="#ffffff" stroke-width="2">'
         f"<title>{escape(label)}</title></circle>"
     )
-    parts.append(_text(mx + offset, my - 10, label, text_anchor=anchor, class_="calc-chart-label"))
+    parts.append(_text(lx, ly, label, class_="calc-chart-label"))
     parts.append("</svg>")
     return "\n".join(parts)
+
+
+# --- the marker's label: near the marker, never across a line ---------------------------------
+
+# The label's box from its baseline: bold 12px text (calculator.css), at most CHAR_W a
+# character on average ("you: 1,234 vCPU" in DejaVu Sans Bold, the widest of the usual system
+# fonts, is 7.5 px: tests/browser measures it). Its halo (a 4 px stroke) and a line's half
+# width keep CLEAR around it; MARKER_R is the dot with its ring.
+CHAR_W, ASCENT, DESCENT, CLEAR, MARKER_R = 8.0, 10.0, 3.0, 3.0, 8.0
+
+
+def label_box(x: float, y: float, text: str) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of the text drawn from (x, y), the start of its baseline."""
+    return (x, y - ASCENT, x + len(text) * CHAR_W, y + DESCENT)
+
+
+@lru_cache(maxsize=16)
+def _offsets(width: float) -> tuple[tuple[int, int], ...]:
+    """Where a label box this wide may go, as (left, top) from the marker in steps of 8 px,
+    nearest the marker first. Labels come in a few widths: each list is made once."""
+    height, reach = ASCENT + DESCENT, 200
+    found = []
+    for left in range(-round(width) - reach, reach + 1, 8):
+        for top in range(-round(height) - reach, reach + 1, 8):
+            gap = math.hypot(max(left, 0, -(left + width)), max(top, 0, -(top + height)))
+            found.append((gap, left, top))
+    found.sort()
+    return tuple((left, top) for _, left, top in found)
+
+
+def place_label(text: str, mx: float, my: float, slopes: list[float]) -> tuple[float, float]:
+    """(x, y) for the marker's label: the place nearest the marker at (mx, my) inside the
+    plot, off the marker and clear of every line; failing all, under the legend, where no line
+    runs. `slopes`: each line's rise per pixel to the right; every line starts at the origin."""
+    width, height = len(text) * CHAR_W, ASCENT + DESCENT
+    x0, y0 = LEFT, TOP + PLOT_H
+    for left, top in _offsets(width):
+        x, y = mx + left, my + top  # the box's top left
+        right, bottom = x + width, y + height
+        if x < LEFT or right > LEFT + PLOT_W or y < TOP or bottom > y0:
+            continue
+        off_marker = right <= mx - MARKER_R or x >= mx + MARKER_R
+        if not (off_marker or bottom <= my - MARKER_R or y >= my + MARKER_R):
+            continue
+        # A line rises to the right: it misses the box if it is still below the box's bottom
+        # at its right edge, or already above its top at its left edge.
+        if all(
+            y0 - k * (right + CLEAR - x0) > bottom + CLEAR or y0 - k * (x - CLEAR - x0) < y - CLEAR
+            for k in slopes
+        ):
+            return x, y + ASCENT
+    return LEFT + PLOT_W + 12, TOP + 12 + len(MODES) * 22 + 4

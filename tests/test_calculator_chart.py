@@ -77,3 +77,62 @@ def test_inputs_of_every_mode_given_by_the_caller_draw_the_same_chart(mode):
     assert chart.dataplane_cpu_chart(inputs, each_mode=each_mode) == chart.dataplane_cpu_chart(
         inputs
     )
+
+
+# --- the marker's label never crosses a line -------------------------------------------------
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def drawn(svg: str) -> tuple[tuple[float, float, float, float], list, tuple[float, float]]:
+    """The label's box (as chart.label_box reads its text), the plotted lines, the marker."""
+    root = _parse(svg)
+    text = root.find(f".//{SVG}text[@class='calc-chart-label']")
+    box = chart.label_box(float(text.get("x")), float(text.get("y")), text.text)
+    if text.get("text-anchor") == "end":
+        box = (2 * box[0] - box[2], box[1], box[0], box[3])
+    lines = [
+        tuple(float(line.get(a)) for a in ("x1", "y1", "x2", "y2"))
+        for line in root.iter(f"{SVG}line")
+        if "calc-chart-line" in line.get("class", "")
+    ]
+    marker = root.find(".//svg:circle[@data-testid='calc-chart-marker']", NS)
+    return box, lines, (float(marker.get("cx")), float(marker.get("cy")))
+
+
+def assert_label_clear(svg: str) -> None:
+    (left, top, right, bottom), lines, (mx, my) = drawn(svg)
+    assert len(lines) == 3
+    assert left >= 0 and top >= 0 and right <= chart.WIDTH and bottom <= chart.HEIGHT
+    # Off the dot (radius 6 and its 2 px ring)...
+    assert right <= mx - 8 or left >= mx + 8 or bottom <= my - 8 or top >= my + 8
+    # ...and no point of any line (3 px wide) within the text's box: every half pixel checked.
+    for x1, y1, x2, y2 in lines:
+        steps = int(abs(x2 - x1) * 2) + 1
+        for i in range(steps + 1):
+            x, y = x1 + (x2 - x1) * i / steps, y1 + (y2 - y1) * i / steps
+            inside = left - 1.5 < x < right + 1.5 and top - 1.5 < y < bottom + 1.5
+            assert not inside, ((x, y), (left, top, right, bottom))
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [
+        MeshInputs(),
+        MeshInputs(rps=0),  # the dot where the three lines meet
+        MeshInputs(rps=2000, services=40),  # it crossed the sidecar and waypoint lines
+        MeshInputs(rps=100, mode="ambient_waypoint"),  # lines close together near the origin
+        MeshInputs(rps=9000, mode="ambient"),  # the lowest line, near the axis
+        MeshInputs(rps=499, mode="sidecar", figures="1.16"),  # the dot right of the middle
+    ],
+    ids=["defaults", "no-traffic", "sidecar-2000", "waypoint-100", "ambient-9000", "old-figures"],
+)
+def test_the_label_of_the_dot_crosses_no_line(inputs):
+    assert_label_clear(chart.dataplane_cpu_chart(inputs))
+
+
+def test_the_label_stays_beside_the_dot_when_there_is_room():
+    (left, top, right, bottom), _, (mx, my) = drawn(chart.dataplane_cpu_chart(MeshInputs()))
+    gap_x = max(left - mx, 0, mx - right)
+    gap_y = max(top - my, 0, my - bottom)
+    assert (gap_x**2 + gap_y**2) ** 0.5 < 30

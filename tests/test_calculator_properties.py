@@ -97,3 +97,11 @@ def test_chart_is_valid_xml_for_any_input(inputs, figures):
     svg = dataplane_cpu_chart(replace(inputs, figures=figures))
     root = ET.fromstring(svg)
     assert root.tag.endswith("svg")
+
+
+@settings(max_examples=150, deadline=None)
+@given(mesh_inputs, st.sampled_from(FIGURE_KEYS), rates)
+def test_the_dot_s_label_crosses_no_line_for_any_input(inputs, figures, rps):
+    from .test_calculator_chart import assert_label_clear
+
+    assert_label_clear(dataplane_cpu_chart(replace(inputs, figures=figures, rps=rps)))
