@@ -2,10 +2,10 @@
 
 Thin views: look up (attempts only through `owned_attempts`, so another learner's id is a 404;
 an answer from a visitor who owns no such attempt is told they are signed out), call a service,
-render. With htmx the answer POST returns the feedback partial; without
-JavaScript it redirects (POST-redirect-GET) to the same feedback as a full page; with htmx
-that page's URL goes into the address bar, so reload and Back show the feedback too. Nothing
-about a question's right answer or explanation is rendered until the learner has answered it.
+render. With htmx the answer POST returns the feedback partial; without JavaScript it redirects
+(POST-redirect-GET) to the same feedback as a full page; with htmx that page's URL goes into the
+address bar, so reload and Back show the feedback too. Nothing about a question's right answer
+or explanation is rendered until the learner has answered it.
 
 Learners and visitors find published quizzes only: every URL of a draft quiz is a 404 for them.
 Staff, who see draft lessons to preview them, may take a draft quiz too, as learners will once
