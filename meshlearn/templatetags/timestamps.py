@@ -11,15 +11,12 @@ from django.utils.html import format_html
 register = template.Library()
 
 
-NBSP = "\u00a0"
-
-
 @register.filter
 def utc_time(value: datetime | None) -> str:
     """`<time datetime="2026-11-25T20:14:05+00:00">25 Nov 2026, 20:14 UTC</time>`; '' for None.
 
-    A narrow column wraps it after the comma only (no-break spaces elsewhere): the date on
-    one line, the clock and its zone on the next.
+    Plain spaces: the text stays the "25 Nov 2026, 20:14" it was before the zone was added,
+    which people (and the team tests) search the pages for.
     """
     if value is None:
         return ""
@@ -27,6 +24,6 @@ def utc_time(value: datetime | None) -> str:
     return format_html(
         '<time datetime="{}">{}, {}</time>',
         moment.isoformat(timespec="seconds"),
-        date_format(moment, "j M Y").replace(" ", NBSP),
-        f"{moment:%H:%M}{NBSP}UTC",
+        date_format(moment, "j M Y"),
+        f"{moment:%H:%M} UTC",
     )
