@@ -16,6 +16,8 @@ from quizzes import services
 from quizzes.models import Attempt, Question, Quiz, Response
 from teams.instructors import GROUP_NAME
 
+from .admin_forms import lesson_with_section
+
 pytestmark = pytest.mark.django_db
 
 REFUSED = "your account doesn't have permission to delete"
@@ -83,27 +85,7 @@ def test_the_lesson_inline_says_afterwards_what_went(
     lesson = Lesson.objects.get(slug="second")
     (section,) = lesson.sections.all()
     read(section, learner, other_learner)
-    data = {
-        "course": lesson.course_id,
-        "slug": lesson.slug,
-        "order": lesson.order,
-        "title": lesson.title,
-        "summary": lesson.summary,
-        "published": "on",
-        "sections-TOTAL_FORMS": 1,
-        "sections-INITIAL_FORMS": 1,
-        "sections-MIN_NUM_FORMS": 0,
-        "sections-MAX_NUM_FORMS": 1000,
-        "sections-0-id": section.pk,
-        "sections-0-lesson": lesson.pk,
-        "sections-0-order": section.order,
-        "sections-0-title": section.title,
-        "sections-0-slug": section.slug,
-        "sections-0-kind": section.kind,
-        "sections-0-body_markdown": section.body_markdown,
-        "sections-0-sources": "",
-        "sections-0-DELETE": "on",
-    }
+    data = lesson_with_section(lesson, section, sources="", DELETE="on")
     url = reverse("admin:lessons_lesson_change", args=[lesson.pk])
     response = instructor_client.post(url, data, follow=True)
     assert response.status_code == 200

@@ -14,6 +14,8 @@ from lessons.admin_order import next_order
 from lessons.admin_sources import as_lines, read_line, read_lines
 from lessons.models import Lesson, Section
 
+from .admin_forms import lesson_with_section
+
 pytestmark = pytest.mark.django_db
 
 LINES = (
@@ -220,34 +222,20 @@ def test_json_is_taken_as_before(admin_client, mini_course):
 def test_the_lesson_inline_takes_lines_too(admin_client, mini_course):
     lesson = Lesson.objects.get(slug="second")
     (section,) = lesson.sections.all()
-    data = {
-        "course": lesson.course_id,
-        "slug": lesson.slug,
-        "order": lesson.order,
-        "title": lesson.title,
-        "summary": lesson.summary,
-        "published": "on",
-        "sections-TOTAL_FORMS": 2,
-        "sections-INITIAL_FORMS": 1,
-        "sections-MIN_NUM_FORMS": 0,
-        "sections-MAX_NUM_FORMS": 1000,
-        "sections-0-id": section.pk,
-        "sections-0-lesson": lesson.pk,
-        "sections-0-order": section.order,
-        "sections-0-title": section.title,
-        "sections-0-slug": section.slug,
-        "sections-0-kind": section.kind,
-        "sections-0-body_markdown": section.body_markdown,
-        "sections-0-sources": LINES,
-        # A new row left as offered is no section (its empty sources are no change).
-        "sections-1-lesson": lesson.pk,
-        "sections-1-order": next_order(Section, lesson=lesson),
-        "sections-1-title": "",
-        "sections-1-slug": "",
-        "sections-1-kind": "text",
-        "sections-1-body_markdown": "",
-        "sections-1-sources": "",
-    }
+    data = lesson_with_section(lesson, section, sources=LINES)
+    # A new row left as offered is no section (its empty sources are no change).
+    data["sections-TOTAL_FORMS"] = 2
+    data.update(
+        {
+            "sections-1-lesson": lesson.pk,
+            "sections-1-order": next_order(Section, lesson=lesson),
+            "sections-1-title": "",
+            "sections-1-slug": "",
+            "sections-1-kind": "text",
+            "sections-1-body_markdown": "",
+            "sections-1-sources": "",
+        }
+    )
     url = reverse("admin:lessons_lesson_change", args=[lesson.pk])
     response = admin_client.post(url, data)
     assert response.status_code == 302, response.context["inline_admin_formsets"][0].formset.errors

@@ -11,6 +11,8 @@ from django.urls import reverse
 from lessons.models import ConfigExample, Course, Lesson, Section
 from quizzes.models import Quiz
 
+from .admin_forms import lesson_with_section
+
 pytestmark = pytest.mark.django_db
 
 SECOND_PAGE = "/courses/mini-mesh/second/"
@@ -92,26 +94,7 @@ def test_the_section_admin_refuses_sources_a_course_file_refuses(
 def test_the_sections_inline_of_a_lesson_refuses_them_too(admin_client, mini_course):
     lesson = Lesson.objects.get(slug="second")
     (section,) = lesson.sections.all()
-    data = {
-        "course": lesson.course_id,
-        "slug": lesson.slug,
-        "order": lesson.order,
-        "title": lesson.title,
-        "summary": lesson.summary,
-        "published": "on",
-        "sections-TOTAL_FORMS": 1,
-        "sections-INITIAL_FORMS": 1,
-        "sections-MIN_NUM_FORMS": 0,
-        "sections-MAX_NUM_FORMS": 1000,
-        "sections-0-id": section.pk,
-        "sections-0-lesson": lesson.pk,
-        "sections-0-order": section.order,
-        "sections-0-title": section.title,
-        "sections-0-slug": section.slug,
-        "sections-0-kind": section.kind,
-        "sections-0-body_markdown": section.body_markdown,
-        "sections-0-sources": "5",
-    }
+    data = lesson_with_section(lesson, section, sources="5")
     response = admin_client.post(reverse("admin:lessons_lesson_change", args=[lesson.pk]), data)
     assert response.status_code == 200
     (formset,) = response.context["inline_admin_formsets"]

@@ -1,0 +1,31 @@
+"""What the admin's lesson page posts: the lesson's fields and its sections inline."""
+
+from __future__ import annotations
+
+
+def lesson_with_section(lesson, section, **section_fields) -> dict:
+    """The lesson change form with `section` as its one inline row, as the page offers it;
+    `section_fields` (sources, DELETE, …) replace or add to that row's fields."""
+    row = {
+        "id": section.pk,
+        "lesson": lesson.pk,
+        "order": section.order,
+        "title": section.title,
+        "slug": section.slug,
+        "kind": section.kind,
+        "body_markdown": section.body_markdown,
+        **section_fields,
+    }
+    return {
+        "course": lesson.course_id,
+        "slug": lesson.slug,
+        "order": lesson.order,
+        "title": lesson.title,
+        "summary": lesson.summary,
+        "published": "on",
+        "sections-TOTAL_FORMS": 1,
+        "sections-INITIAL_FORMS": 1,
+        "sections-MIN_NUM_FORMS": 0,
+        "sections-MAX_NUM_FORMS": 1000,
+        **{f"sections-0-{name}": value for name, value in row.items()},
+    }
