@@ -622,6 +622,21 @@ def page_weight(port: int, lesson_url: str, headers: dict[str, str]) -> dict:
 # --- report --------------------------------------------------------------------------------
 
 
+# What the two information-only floors bound, printed under each database's table.
+FLOOR_NOTES = {
+    "lesson-floor": (
+        "  floor of a page that size with a form: the session and user lookups, a CSRF\n"
+        "  token and the lesson page's bytes, with no work of its own. At {ratio:.2f}x bare it is\n"
+        "  the most any lesson page that checks who is signed in could reach here."
+    ),
+    "write-floor": (
+        "  floor of a signed-in POST that writes: the session and user lookups, the CSRF\n"
+        "  check and one committed write. At {ratio:.2f}x bare it bounds the quiz answer POST,\n"
+        "  which also reads and locks the attempt and stores three rows."
+    ),
+}
+
+
 def verdict(ok: bool) -> str:
     return "PASS" if ok else "MISS"
 
@@ -665,22 +680,10 @@ def report(runs: list[dict]) -> None:
             "  x floor: against the bare view plus the session and user lookup, which every\n"
             "  signed-in page pays first (information only: the targets are against the bare view)"
         )
-        page_floor = results.get("lesson-floor")
-        if isinstance(page_floor, Result) and isinstance(bare, Result):
-            print(
-                f"  floor of a page that size with a form: the session and user lookups, a CSRF\n"
-                f"  token and the lesson page's bytes, with no work of its own. At "
-                f"{page_floor.rps / bare.rps:.2f}x bare it is\n"
-                f"  the most any lesson page that checks who is signed in could reach here."
-            )
-        write_floor = results.get("write-floor")
-        if isinstance(write_floor, Result) and isinstance(bare, Result):
-            print(
-                f"  floor of a signed-in POST that writes: the session and user lookups, the CSRF\n"
-                f"  check and one committed write. At {write_floor.rps / bare.rps:.2f}x bare it "
-                f"bounds the quiz answer POST,\n  which also reads and locks the attempt and "
-                f"stores three rows."
-            )
+        for key, text in FLOOR_NOTES.items():
+            floor_row = results.get(key)
+            if isinstance(floor_row, Result) and isinstance(bare, Result):
+                print(text.format(ratio=floor_row.rps / bare.rps))
         print("  targets:")
         for key, share in RATIO_TARGETS.items():
             result = results.get(key)

@@ -1,6 +1,27 @@
-"""What the admin's lesson page posts: the lesson's fields and its sections inline."""
+"""What the admin's lesson and section pages post, built from the rows they show."""
 
 from __future__ import annotations
+
+import json
+
+
+def section_form(section, **changes) -> dict:
+    """The section's admin change form as posted (sources as JSON), for a section without
+    examples; `changes` replace or add fields."""
+    data = {
+        "lesson": section.lesson_id,
+        "order": section.order,
+        "title": section.title,
+        "slug": section.slug,
+        "kind": section.kind,
+        "body_markdown": section.body_markdown,
+        "sources": json.dumps(section.sources),
+        "examples-TOTAL_FORMS": 0,
+        "examples-INITIAL_FORMS": 0,
+        "examples-MIN_NUM_FORMS": 0,
+        "examples-MAX_NUM_FORMS": 1000,
+    }
+    return {**data, **changes}
 
 
 def lesson_with_section(lesson, section, **section_fields) -> dict:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from lessons.models import ConfigExample, Course, Lesson, Section
 from quizzes.models import Quiz
 
-from .admin_forms import lesson_with_section
+from .admin_forms import lesson_with_section, section_form
 
 pytestmark = pytest.mark.django_db
 
@@ -28,24 +28,6 @@ def empty_cache():
 
 def minutes(slug: str) -> int:
     return Lesson.objects.get(slug=slug).reading_minutes
-
-
-def section_form(section: Section, **changes) -> dict:
-    """The section's admin change form as posted, for a section without examples."""
-    data = {
-        "lesson": section.lesson_id,
-        "order": section.order,
-        "title": section.title,
-        "slug": section.slug,
-        "kind": section.kind,
-        "body_markdown": section.body_markdown,
-        "sources": json.dumps(section.sources),
-        "examples-TOTAL_FORMS": 0,
-        "examples-INITIAL_FORMS": 0,
-        "examples-MIN_NUM_FORMS": 0,
-        "examples-MAX_NUM_FORMS": 1000,
-    }
-    return {**data, **changes}
 
 
 def example_form(example: ConfigExample, **changes) -> dict:
