@@ -143,8 +143,10 @@ def dataplane_cpu_chart(
 # The label's box from its baseline: bold 12px text (calculator.css), at most CHAR_W a
 # character on average ("you: 1,234 vCPU" in DejaVu Sans Bold, the widest of the usual system
 # fonts, is 7.5 px: tests/browser measures it). Its halo (a 4 px stroke) and a line's half
-# width keep CLEAR around it; MARKER_R is the dot with its ring.
-CHAR_W, ASCENT, DESCENT, CLEAR, MARKER_R = 8.0, 10.0, 3.0, 3.0, 8.0
+# width keep CLEAR around it; MARKER_R is the dot with its ring, kept 0.5 px wider than drawn
+# because the SVG writes every position to 0.1 px, and a box placed exactly at the ring's edge
+# could touch it once both are rounded.
+CHAR_W, ASCENT, DESCENT, CLEAR, MARKER_R = 8.0, 10.0, 3.0, 3.0, 8.5
 
 
 def label_box(x: float, y: float, text: str) -> tuple[float, float, float, float]:

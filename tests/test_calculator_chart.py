@@ -131,6 +131,17 @@ def test_the_label_of_the_dot_crosses_no_line(inputs):
     assert_label_clear(chart.dataplane_cpu_chart(inputs))
 
 
+def test_a_label_at_the_edge_of_the_ring_stays_clear_once_written_to_0_1_px():
+    # Found by hypothesis: the box's bottom sat exactly 8 px above the dot, and once both were
+    # written to one decimal, 249.4 + 3 no longer compared <= 260.4 - 8.
+    inputs = MeshInputs(
+        services=1, replicas=1, namespaces=1, nodes=1, hops=1, app_cpu=1.0, app_memory=1.0,
+        cpu_budget=1.0, mtls="strict", authz_policies=0, metrics=False, tracing_pct=0.0,
+        access_logs=False, figures="1.3", rps=745805.0,
+    )  # fmt: skip
+    assert_label_clear(chart.dataplane_cpu_chart(inputs))
+
+
 def test_the_label_stays_beside_the_dot_when_there_is_room():
     (left, top, right, bottom), _, (mx, my) = drawn(chart.dataplane_cpu_chart(MeshInputs()))
     gap_x = max(left - mx, 0, mx - right)
