@@ -23,10 +23,22 @@ MODE_LABELS: dict[str, str] = {
     "ambient": "Ambient L4 (ztunnel per node)",
     "ambient_waypoint": "Ambient + waypoint (L7)",
 }
-MTLS_LABELS: dict[str, str] = {
+# What each choice's <option> says. A closed select shows the chosen option on one line and
+# cuts off what is wider than its box, so each fits a 320 px phone (at most ~27 characters);
+# the help text under the field says the rest, and the results keep MODE_LABELS.
+MODE_OPTIONS: dict[str, str] = {
+    "sidecar": "Sidecar (Envoy per pod)",
+    "ambient": "Ambient L4 (ztunnel)",
+    "ambient_waypoint": "Ambient + waypoint (L7)",
+}
+MTLS_OPTIONS: dict[str, str] = {
     "strict": "STRICT (mTLS only)",
-    "permissive": "PERMISSIVE (Istio's default: mTLS or plaintext)",
+    "permissive": "PERMISSIVE (default)",
     "off": "DISABLE (plaintext)",
+}
+FIGURE_OPTIONS: dict[str, str] = {key: fs.label for key, fs in FIGURE_SETS.items()} | {
+    figs.DEFAULT_FIGURES: f"Istio {figs.DEFAULT_FIGURES} (newest)",
+    "1.16": "Istio 1.8-1.16 (+3 ms era)",
 }
 
 
@@ -53,15 +65,16 @@ INPUT_SPECS: tuple[InputSpec, ...] = (
         "traffic; a waypoint (Envoy) adds L7 features per namespace.",
         "choice",
         "sidecar",
-        choices=tuple(MODE_LABELS.items()),
+        choices=tuple(MODE_OPTIONS.items()),
     ),
     InputSpec(
         "figures",
         "Istio figures",
-        "Which release's published benchmark to compute with. Older releases show the trend.",
+        f"Which release's published benchmark to compute with: {figs.DEFAULT_FIGURES} is the "
+        "newest published; older releases show the trend.",
         "choice",
         figs.DEFAULT_FIGURES,
-        choices=tuple((key, fs.label) for key, fs in FIGURE_SETS.items()),
+        choices=tuple(FIGURE_OPTIONS.items()),
     ),
     InputSpec("services", "Services", "Services in the mesh.", "int", 20, "services", 1, 5000),
     InputSpec("replicas", "Replicas per service", "Pods per service.", "int", 3, "pods", 1, 500),
@@ -129,10 +142,11 @@ INPUT_SPECS: tuple[InputSpec, ...] = (
     InputSpec(
         "mtls",
         "mTLS mode",
-        "PeerAuthentication mode for the whole mesh.",
+        "PeerAuthentication mode for the whole mesh. STRICT: mTLS only. PERMISSIVE, "
+        "Istio's default: mTLS or plaintext. DISABLE: plaintext only.",
         "choice",
         "permissive",
-        choices=tuple(MTLS_LABELS.items()),
+        choices=tuple(MTLS_OPTIONS.items()),
     ),
     InputSpec(
         "authz_policies",
