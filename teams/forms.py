@@ -50,3 +50,27 @@ class TeamForm(forms.ModelForm):
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
         return slug
+
+
+class TeamCoursesForm(forms.Form):
+    """The published courses a team trains on, changed by its instructors on the site.
+
+    Published only, for everyone: a draft is assigned early by staff (new team, admin), and
+    stays assigned when this form is saved. No course at all is allowed, as on TeamForm.
+    """
+
+    # Both errors name no value: what was posted may be anything, and the list is right there.
+    _not_offered = "A chosen course is a draft or no longer exists. Choose from the courses listed."
+
+    courses = forms.ModelMultipleChoiceField(
+        queryset=Course.objects.published(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Courses the team trains on",
+        help_text="Untick a course to take it off the team's dashboard and export.",
+        error_messages={
+            "invalid_choice": _not_offered,
+            "invalid_pk_value": _not_offered,
+            "invalid_list": "Choose courses from the list.",
+        },
+    )
