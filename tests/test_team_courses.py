@@ -402,7 +402,7 @@ def test_a_save_costs_a_bounded_number_of_queries(
     lead_team, lead, traffic_course, django_assert_max_num_queries
 ):
     client = client_for(lead)
-    with django_assert_max_num_queries(16) as save:
+    with django_assert_max_num_queries(13) as save:
         response = client.post(courses_url(lead_team), {"courses": [traffic_course.pk]})
     assert response.status_code == 302 and assigned(lead_team) == {"traffic"}
     print(f"team-courses POST: {len(save.captured_queries)} queries")
