@@ -9,7 +9,6 @@ changes what the dashboard and CSV report, never a learner's read marks or attem
 import re
 
 import pytest
-from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
@@ -20,32 +19,16 @@ from teams.instructors import GROUP_NAME, TEAM_LEADS_GROUP
 from teams.models import Membership, Team
 from teams.services import membership_join, team_create
 
-from .test_teams import finish_attempt, parse_csv, read
+from . import test_team_leads
+from .test_team_leads import PASSWORD, make_user
+from .test_teams import client_for, finish_attempt, parse_csv, read
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-long-course-picking-phrase"
-
-
-def make_user(django_user_model, username: str, *groups: str, staff: bool = False):
-    user = django_user_model.objects.create_user(username, f"{username}@example.com", PASSWORD)
-    user.is_staff = staff
-    user.save()
-    for name in groups:
-        user.groups.add(Group.objects.get(name=name))
-    return user
-
-
-def client_for(user, **options) -> Client:
-    client = Client(**options)
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def lead(django_user_model):
-    return make_user(django_user_model, "lena", TEAM_LEADS_GROUP)
+# The team leads' own fixtures: Lena leads "Support crew" (slug support) on the mini course,
+# with Ada as its learner.
+lead = test_team_leads.lead
+lead_team = test_team_leads.lead_team
 
 
 @pytest.fixture
@@ -66,13 +49,6 @@ def traffic_course(db):
 @pytest.fixture
 def draft_course(db):
     return Course.objects.create(slug="unreleased", title="Unreleased course", published=False)
-
-
-@pytest.fixture
-def lead_team(mini_course, lead, learner):
-    team = team_create(name="Support crew", slug="support", courses=[mini_course], creator=lead)
-    membership_join(team=team, user=learner)
-    return team
 
 
 @pytest.fixture
@@ -163,7 +139,8 @@ def test_a_missing_team_looks_exactly_like_another_leads_team(people, lead_team)
 
 
 def test_a_save_needs_the_csrf_token(lead_team, lead, traffic_course):
-    strict = client_for(lead, enforce_csrf_checks=True)
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(lead)
     page = strict.get(courses_url(lead_team)).content.decode()
     form = page.split('<form id="team-courses"')[1].split("</form>")[0]
     assert 'name="csrfmiddlewaretoken"' in form
