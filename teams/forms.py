@@ -1,13 +1,36 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 from lessons.models import Course
 
 from .models import RESERVED_SLUGS, Team
 
+# SQLite stores integers in 64 bits and refuses a larger one in a query (a 500); PostgreSQL's
+# backend simply finds no row. Either way such an id is no course.
+_LARGEST_ID = 2**63 - 1
+
+
+class CourseChoiceField(forms.ModelMultipleChoiceField):
+    """Courses by id, where an id too large for the database is an unknown course."""
+
+    def _check_values(self, value):
+        for pk in value:
+            try:
+                too_large = abs(int(str(pk))) > _LARGEST_ID
+            except ValueError:
+                continue  # not a number: the parent says so
+            if too_large:
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": pk},
+                )
+        return super()._check_values(value)
+
 
 class TeamForm(forms.ModelForm):
-    courses = forms.ModelMultipleChoiceField(
+    courses = CourseChoiceField(
         queryset=Course.objects.all(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -50,3 +73,27 @@ class TeamForm(forms.ModelForm):
         while slug in taken:
             slug, n = f"{base}-{n}", n + 1
         return slug
+
+
+class TeamCoursesForm(forms.Form):
+    """The published courses a team trains on, changed by its instructors on the site.
+
+    Published only, for everyone: a draft is assigned early by staff (new team, admin), and
+    stays assigned when this form is saved. No course at all is allowed, as on TeamForm.
+    """
+
+    # Both errors name no value: what was posted may be anything, and the list is right there.
+    _not_offered = "A chosen course is a draft or no longer exists. Choose from the courses listed."
+
+    courses = CourseChoiceField(
+        queryset=Course.objects.published(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label="Courses the team trains on",
+        help_text="Untick a course to take it off the team's dashboard and export.",
+        error_messages={
+            "invalid_choice": _not_offered,
+            "invalid_pk_value": _not_offered,
+            "invalid_list": "Choose courses from the list.",
+        },
+    )

@@ -1,7 +1,9 @@
-"""Writes to teams: create a team, join one, revoke an invite link. Each in one transaction."""
+"""Writes to teams: create a team, join one, revoke an invite link, change its courses. Each in
+one transaction."""
 
 from django.db import IntegrityError, transaction
 
+from .course_set import CourseChange, course_change
 from .models import Membership, Team, new_invite_token
 
 
@@ -45,3 +47,21 @@ def team_regenerate_invite(*, team: Team) -> str:
     team.invite_token = new_invite_token()
     Team.objects.filter(pk=team.pk).update(invite_token=team.invite_token)
     return team.invite_token
+
+
+@transaction.atomic
+def team_set_published_courses(*, team: Team, courses) -> CourseChange:
+    """Make `courses` (published ones) the team's published courses; drafts staff assigned stay.
+
+    Only the team's rows in the course link table change: read marks and quiz attempts are the
+    learners' own, so a course removed and added back shows their progress again.
+    """
+    # Two saves of one team at once would both add the same link and one would fail on the
+    # unique pair; the lock on the team's row makes the second wait and see the first's result.
+    Team.objects.select_for_update().filter(pk=team.pk).values_list("pk", flat=True).first()
+    change = course_change(team.courses.filter(published=True), courses)
+    if change.removed:
+        team.courses.remove(*change.removed)
+    if change.added:
+        team.courses.add(*change.added)
+    return change

@@ -1,4 +1,5 @@
-"""Team pages: the list, a new team, joining by invite link, the dashboard, a member, the CSV.
+"""Team pages: the list, a new team, joining by invite link, the dashboard, a member, the CSV,
+the team's courses.
 
 Instructors and team leads create teams (teams/instructors.py); whoever runs a team manages it
 here, with no need of the admin.
@@ -20,9 +21,10 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from meshlearn.htmx_pages import answers_both_ways, wants_part
 
 from .access import managed_team_or_404, managed_teams, role_in
+from .course_set import describe_change
 from .csvsafe import csv_text
 from .export import report_rows
-from .forms import TeamForm
+from .forms import TeamCoursesForm, TeamForm
 from .instructors import can_create_teams
 from .models import Membership, Team
 from .reporting import DEFAULT_SORT, SORT_KEYS, member_detail, sort_rows, team_report
@@ -32,6 +34,7 @@ from .services import (
     membership_leave,
     team_create,
     team_regenerate_invite,
+    team_set_published_courses,
 )
 
 
@@ -201,3 +204,39 @@ def remove_member(request: HttpRequest, slug: str, username: str) -> HttpRespons
         " would add them again: revoke it below if they should not come back.",
     )
     return redirect(team)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_courses(request: HttpRequest, slug: str) -> HttpResponse:
+    """The team's instructors change which published courses it trains on.
+
+    Without JavaScript a save redirects here with the confirmation as a message; htmx swaps the
+    form in place and announces the same confirmation in the page's status region.
+    """
+    team = managed_team_or_404(request.user, slug)
+    posted = request.POST if request.method == "POST" else None  # unticking all is a valid POST
+    assigned = list(team.courses.all())
+    form = TeamCoursesForm(posted, initial={"courses": [c.id for c in assigned if c.published]})
+    change = confirmation = None
+    if posted is not None and form.is_valid():
+        change = team_set_published_courses(team=team, courses=form.cleaned_data["courses"])
+        confirmation = describe_change(change, team.name)
+        if not wants_part(request):
+            level = messages.SUCCESS if change.changed else messages.INFO
+            messages.add_message(request, level, confirmation)
+            return redirect("team-courses", team.slug)
+        assigned = list(team.courses.all())
+        form = TeamCoursesForm(initial={"courses": [c.id for c in assigned if c.published]})
+    context = {
+        "team": team,
+        "form": form,
+        "drafts": [course for course in assigned if not course.published],
+        "change": change,
+        "confirmation": confirmation,
+        "swapped": posted is not None and wants_part(request),
+    }
+    template = "teams/courses.html"
+    if context["swapped"]:
+        template += "#course-form"
+    return render(request, template, context)
