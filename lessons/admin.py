@@ -7,23 +7,16 @@ from .admin_example_form import ConfigExampleAdminForm
 from .admin_order import AppendedInline, AppendedOnAdd
 from .admin_transfer import CourseTransferMixin
 from .lesson_admin_form import LessonAdminForm, SectionAdminForm
-from .lesson_page import touch_lesson
+from .lesson_refresh import lessons_changed
 from .models import ConfigExample, Course, Lesson, Section, SectionProgress
-
-
-def lessons_changed(lesson_ids) -> None:
-    """Recompute what a lesson derives from its sections and examples: the reading time, then a
-    new page version, so a cached page never shows the old minutes or a section that moved."""
-    for lesson in Lesson.objects.filter(pk__in=lesson_ids):
-        lesson.refresh_reading_minutes()
-        touch_lesson(lesson_id=lesson.pk)
 
 
 class LessonPartAdmin(admin.ModelAdmin):
     """The admin of a part of lessons (sections, examples): every save and delete refreshes each
     lesson it changes, the one a moved part left as well as the one it joined.
 
-    The course import (content.py) refreshes its lessons itself, once per lesson.
+    The course import (content.py) refreshes its lessons itself, once per lesson. A section's
+    own save and delete also refresh the lessons it leaves (signals.py), whoever makes them.
     """
 
     lesson_lookup = ""  # from this model to its lesson's id

@@ -7,14 +7,17 @@ page shows them to learners beside the example.
 
 from django import forms
 
+from .admin_text import KeepsUnchangedText, TrimmedAuthorTextField
 from .istio import validate
 from .models import ConfigExample
 
 
-class ConfigExampleAdminForm(forms.ModelForm):
+class ConfigExampleAdminForm(KeepsUnchangedText, forms.ModelForm):
     class Meta:
         model = ConfigExample
         fields = ("section", "slug", "order", "title", "yaml_text", "explanation", "broken")
+        # Trimmed when edited, as before; unchanged, saved as stored (admin_text.py).
+        field_classes = {"yaml_text": TrimmedAuthorTextField, "explanation": TrimmedAuthorTextField}
 
     # Warnings do not stop a save, but the author should read them: the admin shows them as
     # messages once the example is saved (lessons/admin.py).

@@ -2,7 +2,9 @@
 
 Loading never half-applies: the whole file is read and checked first, then written in one
 transaction. Rows whose content did not change are not saved again, so a second load of the
-same file reports no change and learners' progress on unchanged sections stays attached.
+same file reports no change and learners' progress on unchanged sections stays attached. The
+report tells rows whose content changed from rows only renumbered (their `order`: a row added
+or removed before them moves them), and counts the rows left as they were.
 """
 
 from collections import Counter
@@ -17,14 +19,28 @@ from quizzes.models import Attempt, Choice, Question, Quiz, Response
 from .course_schema import CourseData, LessonData, QuizData, read_course
 from .examples import check_example
 from .models import ConfigExample, Course, Lesson, Section, SectionProgress
+from .rendering import unix_newlines
 from .yamlfile import ContentError
+
+# The report's labels, in the order of the course's parts, with their singular.
+_LABELS = {
+    "course": "course",
+    "lessons": "lesson",
+    "sections": "section",
+    "examples": "example",
+    "quizzes": "quiz",
+    "questions": "question",
+    "choices": "choice",
+}
 
 
 @dataclass
 class LoadReport:
     course: Course | None = None
     created: Counter = field(default_factory=Counter)
-    updated: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)  # every row saved again, reordered or not
+    reordered: Counter = field(default_factory=Counter)  # of those, the ones only renumbered
+    unchanged: Counter = field(default_factory=Counter)
     deleted: Counter = field(default_factory=Counter)
     # Learners' work that went with the deleted rows ("read marks", "quiz attempts",
     # "answers"), and the deleted lessons, sections and quizzes that held marks or attempts.
@@ -37,9 +53,19 @@ class LoadReport:
     def changed(self) -> bool:
         return bool(self.created or self.updated or self.deleted)
 
+    @property
+    def content_changed(self) -> Counter:
+        """The updated rows whose content changed (not only their position)."""
+        return self.updated - self.reordered
+
     def summary(self) -> str:
+        """What the load did, in one line. "updated" counts every row written again; the
+        sentences after it say which of those only moved in the order, and what was left."""
         if not self.changed:
-            return f"No changes: course '{self.course.slug}' is already up to date."
+            return (
+                f"No changes: course '{self.course.slug}' is already up to date."
+                + self._breakdown()
+            )
         parts = []
         for verb, counter in (
             ("created", self.created),
@@ -51,7 +77,16 @@ class LoadReport:
                 parts.append(f"{verb} {items}")
         if self.work_lost:
             parts.append(f"learners' work removed with them: {self.work_lost_text()}")
-        return f"Course '{self.course.slug}': " + "; ".join(parts) + "."
+        return f"Course '{self.course.slug}': " + "; ".join(parts) + "." + self._breakdown()
+
+    def _breakdown(self) -> str:
+        text = ""
+        if self.reordered:
+            content = _counted(self.content_changed) or "none"
+            text += f" Content changed: {content}; only reordered: {_counted(self.reordered)}."
+        if self.unchanged:
+            text += f" Unchanged: {_counted(self.unchanged)}."
+        return text
 
     def work_lost_text(self) -> str:
         return ", ".join(
@@ -69,6 +104,15 @@ class LoadReport:
         return "\n".join(
             ["Reading time per lesson:", *lines, f"  {'Total':<{width}}  {total:>3} min"]
         )
+
+
+def _counted(counter: Counter) -> str:
+    """'1 lesson, 3 sections', in the order of the course's parts."""
+    return ", ".join(
+        f"{counter[label]} {singular if counter[label] == 1 else label}"
+        for label, singular in _LABELS.items()
+        if counter[label]
+    )
 
 
 def load_course_file(path: Path) -> LoadReport:
@@ -101,27 +145,36 @@ def check_course_examples(data: CourseData) -> None:
                     )
 
 
-def _apply(obj, values: dict) -> bool:
-    """Set values on obj; True if it is new or anything differs."""
-    changed = obj.pk is None
+def _apply(obj, values: dict) -> set[str]:
+    """Set values on obj; the names of the fields whose value differs."""
+    changed = set()
     for name, value in values.items():
         field = obj._meta.get_field(name)
         if field.is_relation:  # compare ids: reading an unset relation would raise
             if getattr(obj, field.attname) != (value.pk if value is not None else None):
                 setattr(obj, name, value)
-                changed = True
+                changed.add(name)
             continue
         if getattr(obj, name) != value:
             setattr(obj, name, value)
-            changed = True
+            changed.add(name)
     return changed
 
 
 def _save(report: LoadReport, obj, values: dict, label: str) -> None:
+    """Create `obj`, or save it again if any value differs, and count which it was."""
     is_new = obj.pk is None
-    if _apply(obj, values):
+    changed = _apply(obj, values)
+    if is_new:
         obj.save()
-        (report.created if is_new else report.updated)[label] += 1
+        report.created[label] += 1
+    elif changed:
+        obj.save()
+        report.updated[label] += 1
+        if changed == {"order"}:
+            report.reordered[label] += 1
+    else:
+        report.unchanged[label] += 1
 
 
 def _delete_rest(report: LoadReport, leftovers, label: str) -> None:
@@ -250,7 +303,7 @@ def _load_sections(report: LoadReport, lesson: Lesson, lesson_data: LessonData) 
                 "order": (index + 1) * 10,
                 "title": section_data.title,
                 "kind": section_data.kind,
-                "body_markdown": section_data.body,
+                "body_markdown": unix_newlines(section_data.body),  # as Section.save stores it
                 "sources": sources,
             },
             "sections",
@@ -266,8 +319,8 @@ def _load_sections(report: LoadReport, lesson: Lesson, lesson_data: LessonData) 
                 {
                     "order": (position + 1) * 10,
                     "title": example_data.title,
-                    "yaml_text": example_data.yaml,
-                    "explanation": example_data.explanation,
+                    "yaml_text": unix_newlines(example_data.yaml),  # as stored
+                    "explanation": unix_newlines(example_data.explanation),
                     "broken": example_data.broken,
                 },
                 "examples",
@@ -300,9 +353,9 @@ def _load_quiz(report, quiz: Quiz, data: QuizData, course, lesson, order: int) -
             question,
             {
                 "order": (index + 1) * 10,
-                "prompt": question_data.prompt,
+                "prompt": unix_newlines(question_data.prompt),  # as Question.save stores it
                 "kind": question_data.kind,
-                "explanation": question_data.explanation,
+                "explanation": unix_newlines(question_data.explanation),
             },
             "questions",
         )

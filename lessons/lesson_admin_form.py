@@ -3,6 +3,7 @@
 from django import forms
 
 from .admin_sources import SourcesField
+from .admin_text import AuthorTextField, KeepsUnchangedText
 from .models import Lesson, Section
 
 
@@ -27,12 +28,14 @@ class LessonAdminForm(forms.ModelForm):
         return cleaned
 
 
-class SectionAdminForm(forms.ModelForm):
+class SectionAdminForm(KeepsUnchangedText, forms.ModelForm):
     """A section, on its own page and in its lesson's inline: sources as "Title | https://…"
-    lines (admin_sources.py); the model checks them against the course file's rule."""
+    lines (admin_sources.py); the model checks them against the course file's rule. The body
+    is kept as typed (admin_text.py), so an unchanged save exports as it was."""
 
     sources = SourcesField()
 
     class Meta:
         model = Section
         fields = ["lesson", "slug", "order", "title", "kind", "body_markdown", "sources"]
+        field_classes = {"body_markdown": AuthorTextField}  # kept as typed: no strip

@@ -160,10 +160,31 @@ class Section(models.Model):
     def save(self, *args, **kwargs):
         self.body_markdown = unix_newlines(self.body_markdown)
         self.body_html = markdown_to_html(self.body_markdown)
+        # Read by the post_save signal (signals.py): the lesson it left needs its reading time
+        # and page version renewed as much as the one it joined.
+        self.left_lesson_id = self._lesson_it_leaves()
         super().save(*args, **kwargs)
+        self._stored_lesson_id = self.lesson_id
 
     def get_absolute_url(self) -> str:
         return f"{self.lesson.get_absolute_url()}#{self.slug}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        section = super().from_db(db, field_names, values)
+        if "lesson_id" in field_names:  # as stored: a save can then tell if it moves the section
+            section._stored_lesson_id = section.lesson_id
+        return section
+
+    def _lesson_it_leaves(self) -> int | None:
+        """The lesson this save moves the section out of, or None if it stays (or is new)."""
+        if self.pk is None:
+            return None
+        if hasattr(self, "_stored_lesson_id"):
+            stored = self._stored_lesson_id
+        else:  # not read from the database (or read without its lesson): ask it
+            stored = Section.objects.filter(pk=self.pk).values_list("lesson_id", flat=True).first()
+        return stored if stored is not None and stored != self.lesson_id else None
 
     @property
     def shown_sources(self) -> list[dict]:

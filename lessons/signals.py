@@ -1,12 +1,14 @@
 """Signal wiring only: the work is done by the service functions it calls."""
 
 from django.contrib.auth.signals import user_logged_in
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from quizzes.models import Question, Quiz
 
 from .lesson_page import touch_lesson
+from .lesson_refresh import lessons_changed
 from .models import ConfigExample, Lesson, Section
 from .progress import merge_session_read_marks
 
@@ -35,9 +37,26 @@ def lesson_deleted(sender, instance, **kwargs):
 
 
 @receiver(post_save, sender=Section, dispatch_uid="lessons.section_saved")
+def section_saved(sender, instance, **kwargs):
+    left = getattr(instance, "left_lesson_id", None)
+    if left is not None:  # moved, however it was saved: both lessons' reading times change
+        lessons_changed([left, instance.lesson_id])
+    else:
+        touch_lesson(lesson_id=instance.lesson_id)
+
+
 @receiver(post_delete, sender=Section, dispatch_uid="lessons.section_deleted")
-def section_changed(sender, instance, **kwargs):
-    touch_lesson(lesson_id=instance.lesson_id)
+def section_deleted(sender, instance, origin=None, **kwargs):
+    if _deleted_for_itself(origin, Section):
+        lessons_changed([instance.lesson_id])
+    else:  # deleted with its lesson or course: nothing left to recompute
+        touch_lesson(lesson_id=instance.lesson_id)
+
+
+def _deleted_for_itself(origin, model) -> bool:
+    """Whether a delete started from rows of `model` (an instance or a queryset), rather than
+    from a parent they cascade from."""
+    return (origin.model if isinstance(origin, QuerySet) else type(origin)) is model
 
 
 @receiver(post_save, sender=ConfigExample, dispatch_uid="lessons.example_saved")

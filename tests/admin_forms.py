@@ -50,3 +50,24 @@ def lesson_with_section(lesson, section, **section_fields) -> dict:
         "sections-MAX_NUM_FORMS": 1000,
         **{f"sections-0-{name}": value for name, value in row.items()},
     }
+
+
+def section_with_examples(section, **changes) -> dict:
+    """`section_form` with the section's config examples as its inline rows, unchanged."""
+    examples = list(section.examples.all())
+    data = section_form(section, **changes)
+    data["examples-TOTAL_FORMS"] = data["examples-INITIAL_FORMS"] = len(examples)
+    for index, example in enumerate(examples):
+        row = {
+            "id": example.pk,
+            "section": section.pk,
+            "order": example.order,
+            "title": example.title,
+            "slug": example.slug,
+            "yaml_text": example.yaml_text,
+            "explanation": example.explanation,
+        }
+        if example.broken:
+            row["broken"] = "on"
+        data.update({f"examples-{index}-{name}": value for name, value in row.items()})
+    return data
