@@ -12,6 +12,7 @@ from lessons.models import Lesson
 from quizzes import services
 from quizzes.models import Attempt, Response
 
+from . import test_quiz_attempts
 from .test_quiz_attempts import (
     HX,
     RESTORE,
@@ -20,7 +21,6 @@ from .test_quiz_attempts import (
     html_of,
     login_link_back_to,
     questions_of,
-    quiz,  # noqa: F401  (the fixture)
     right,
     start,
     without_tokens,
@@ -29,10 +29,11 @@ from .test_quiz_attempts import (
 pytestmark = pytest.mark.django_db
 
 NOT_SAVED = "so this answer was not saved"
+quiz = test_quiz_attempts.quiz  # the fixture: three questions, on the lesson 'first'
 
 
 @pytest.fixture
-def signed_out(client, learner, quiz):  # noqa: F811
+def signed_out(client, learner, quiz):
     """A learner who answered question 1 with htmx, then was signed out: (client, attempt)."""
     client.force_login(learner)
     attempt = start(client, quiz)
@@ -42,7 +43,7 @@ def signed_out(client, learner, quiz):  # noqa: F811
     return client, attempt
 
 
-def attempt_urls(quiz, attempt) -> dict[str, str]:  # noqa: F811
+def attempt_urls(quiz, attempt) -> dict[str, str]:
     q1 = questions_of(quiz)[0]
     return {
         "feedback": reverse("quiz-feedback", args=[quiz.slug, attempt.id, q1.id]),
@@ -50,7 +51,7 @@ def attempt_urls(quiz, attempt) -> dict[str, str]:  # noqa: F811
     }
 
 
-def assert_signed_out_panel(response, quiz, *, whole_page: bool) -> str:  # noqa: F811
+def assert_signed_out_panel(response, quiz, *, whole_page: bool) -> str:
     assert response.status_code == 401
     page = html_of(response)
     assert SIGNED_OUT in page and "sign in again to keep answering" in page.lower()
@@ -67,7 +68,7 @@ def assert_signed_out_panel(response, quiz, *, whole_page: bool) -> str:  # noqa
 def test_next_question_after_signing_out_says_so_instead_of_jumping_to_the_cover(
     signed_out,
     learner,
-    quiz,  # noqa: F811
+    quiz,
     django_assert_max_num_queries,
 ):
     client, attempt = signed_out
@@ -84,7 +85,7 @@ def test_next_question_after_signing_out_says_so_instead_of_jumping_to_the_cover
 
 def test_back_to_the_quiz_after_signing_out_gets_the_whole_page_with_the_panel(
     signed_out,
-    quiz,  # noqa: F811
+    quiz,
 ):
     client, _ = signed_out
     response = client.get(quiz.get_absolute_url(), **RESTORE)
@@ -95,7 +96,7 @@ def test_back_to_the_quiz_after_signing_out_gets_the_whole_page_with_the_panel(
 
 def test_a_plain_visit_of_the_quiz_after_signing_out_is_the_cover_with_its_login_link(
     signed_out,
-    quiz,  # noqa: F811
+    quiz,
 ):
     """Without htmx nothing tells a signed-out learner from a new visitor: the cover, whose
     "log in" returns to the quiz, where the attempt goes on."""
@@ -109,7 +110,7 @@ def test_a_plain_visit_of_the_quiz_after_signing_out_is_the_cover_with_its_login
 
 def test_a_visitor_whose_attempt_was_finished_elsewhere_still_goes_to_the_cover(
     client,
-    quiz,  # noqa: F811
+    quiz,
 ):
     """Not signed out: a visitor with attempts of their own is sent to the cover as before."""
     attempt = start(client, quiz)
@@ -126,7 +127,7 @@ def test_a_visitor_whose_attempt_was_finished_elsewhere_still_goes_to_the_cover(
 @pytest.mark.parametrize("headers", [HX, RESTORE], ids=["htmx", "history-restore"])
 def test_htmx_on_an_attempt_page_after_signing_out_gets_the_panel(
     signed_out,
-    quiz,  # noqa: F811
+    quiz,
     page_name,
     headers,
 ):
@@ -141,7 +142,7 @@ def test_htmx_on_an_attempt_page_after_signing_out_gets_the_panel(
 def test_a_plain_request_for_an_attempt_page_after_signing_out_offers_the_login_back_there(
     signed_out,
     learner,
-    quiz,  # noqa: F811
+    quiz,
     page_name,
 ):
     client, attempt = signed_out
@@ -164,7 +165,7 @@ def test_a_plain_request_for_an_attempt_page_after_signing_out_offers_the_login_
 @pytest.mark.parametrize("headers", [{}, HX, RESTORE], ids=["plain", "htmx", "history-restore"])
 def test_attempt_pages_tell_a_visitor_nothing_of_whose_attempt_it_is(
     learner,
-    quiz,  # noqa: F811
+    quiz,
     page_name,
     headers,
 ):
@@ -196,7 +197,7 @@ def test_a_signed_in_learner_on_someone_else_s_attempt_page_still_gets_a_404(
     client,
     learner,
     other_learner,
-    quiz,  # noqa: F811
+    quiz,
     headers,
 ):
     theirs = services.attempt_start(quiz=quiz, user=other_learner)
@@ -210,7 +211,7 @@ def test_a_signed_in_learner_on_someone_else_s_attempt_page_still_gets_a_404(
 @pytest.mark.parametrize("headers", [{}, HX, RESTORE], ids=["plain", "htmx", "history-restore"])
 def test_signed_out_at_a_draft_quiz_is_still_a_404_everywhere(
     signed_out,
-    quiz,  # noqa: F811
+    quiz,
     headers,
 ):
     client, attempt = signed_out
@@ -223,7 +224,7 @@ def test_signed_out_at_a_draft_quiz_is_still_a_404_everywhere(
 
 def test_the_answer_panel_still_says_the_answer_was_not_saved(
     signed_out,
-    quiz,  # noqa: F811
+    quiz,
 ):
     client, attempt = signed_out
     q2 = questions_of(quiz)[1]
@@ -232,7 +233,7 @@ def test_the_answer_panel_still_says_the_answer_was_not_saved(
     assert Response.objects.count() == 1  # question 1's, from before signing out
 
 
-def test_the_result_page_varies_on_htmx(client, learner, quiz):  # noqa: F811
+def test_the_result_page_varies_on_htmx(client, learner, quiz):
     """It answers htmx differently now (the panel), so a browser must not mix the two up."""
     client.force_login(learner)
     attempt = start(client, quiz)
