@@ -51,6 +51,13 @@ def attempt_urls(quiz, attempt) -> dict[str, str]:
     }
 
 
+def ask_for(signed_out, quiz, page_name: str, headers: dict):
+    """The signed-out learner's request for one of their attempt's pages: (client, url, reply)."""
+    client, attempt = signed_out
+    url = attempt_urls(quiz, attempt)[page_name]
+    return client, url, client.get(url, **headers)
+
+
 def assert_signed_out_panel(response, quiz, *, whole_page: bool) -> str:
     assert response.status_code == 401
     page = html_of(response)
@@ -66,10 +73,7 @@ def assert_signed_out_panel(response, quiz, *, whole_page: bool) -> str:
 
 
 def test_next_question_after_signing_out_says_so_instead_of_jumping_to_the_cover(
-    signed_out,
-    learner,
-    quiz,
-    django_assert_max_num_queries,
+    signed_out, learner, quiz, django_assert_max_num_queries
 ):
     client, attempt = signed_out
     with django_assert_max_num_queries(3):  # the session, the quiz: no attempt is looked for
@@ -83,10 +87,7 @@ def test_next_question_after_signing_out_says_so_instead_of_jumping_to_the_cover
     assert "Question 2 of 3" in again and Attempt.objects.get().id == attempt.id
 
 
-def test_back_to_the_quiz_after_signing_out_gets_the_whole_page_with_the_panel(
-    signed_out,
-    quiz,
-):
+def test_back_to_the_quiz_after_signing_out_gets_the_whole_page_with_the_panel(signed_out, quiz):
     client, _ = signed_out
     response = client.get(quiz.get_absolute_url(), **RESTORE)
     page = assert_signed_out_panel(response, quiz, whole_page=True)
@@ -95,8 +96,7 @@ def test_back_to_the_quiz_after_signing_out_gets_the_whole_page_with_the_panel(
 
 
 def test_a_plain_visit_of_the_quiz_after_signing_out_is_the_cover_with_its_login_link(
-    signed_out,
-    quiz,
+    signed_out, quiz
 ):
     """Without htmx nothing tells a signed-out learner from a new visitor: the cover, whose
     "log in" returns to the quiz, where the attempt goes on."""
@@ -108,10 +108,7 @@ def test_a_plain_visit_of_the_quiz_after_signing_out_is_the_cover_with_its_login
     assert f'href="{reverse("login")}?next={quiz.get_absolute_url()}"' in page
 
 
-def test_a_visitor_whose_attempt_was_finished_elsewhere_still_goes_to_the_cover(
-    client,
-    quiz,
-):
+def test_a_visitor_whose_attempt_was_finished_elsewhere_still_goes_to_the_cover(client, quiz):
     """Not signed out: a visitor with attempts of their own is sent to the cover as before."""
     attempt = start(client, quiz)
     for question in questions_of(quiz):
@@ -126,28 +123,18 @@ def test_a_visitor_whose_attempt_was_finished_elsewhere_still_goes_to_the_cover(
 @pytest.mark.parametrize("page_name", ["feedback", "result"])
 @pytest.mark.parametrize("headers", [HX, RESTORE], ids=["htmx", "history-restore"])
 def test_htmx_on_an_attempt_page_after_signing_out_gets_the_panel(
-    signed_out,
-    quiz,
-    page_name,
-    headers,
+    signed_out, quiz, page_name, headers
 ):
-    client, attempt = signed_out
-    url = attempt_urls(quiz, attempt)[page_name]
-    response = client.get(url, **headers)
+    _, _, response = ask_for(signed_out, quiz, page_name, headers)
     assert_signed_out_panel(response, quiz, whole_page=headers is RESTORE)
     assert "EXPLAIN-ONE" not in html_of(response)  # nothing of the attempt is shown
 
 
 @pytest.mark.parametrize("page_name", ["feedback", "result"])
 def test_a_plain_request_for_an_attempt_page_after_signing_out_offers_the_login_back_there(
-    signed_out,
-    learner,
-    quiz,
-    page_name,
+    signed_out, learner, quiz, page_name
 ):
-    client, attempt = signed_out
-    url = attempt_urls(quiz, attempt)[page_name]
-    response = client.get(url)
+    client, url, response = ask_for(signed_out, quiz, page_name, {})
     assert response.status_code == 404
     page = html_of(response)
     assert "EXPLAIN-ONE" not in page
@@ -164,10 +151,7 @@ def test_a_plain_request_for_an_attempt_page_after_signing_out_offers_the_login_
 @pytest.mark.parametrize("page_name", ["feedback", "result"])
 @pytest.mark.parametrize("headers", [{}, HX, RESTORE], ids=["plain", "htmx", "history-restore"])
 def test_attempt_pages_tell_a_visitor_nothing_of_whose_attempt_it_is(
-    learner,
-    quiz,
-    page_name,
-    headers,
+    learner, quiz, page_name, headers
 ):
     """A learner's attempt, a visitor's, and one that never existed read alike, to a visitor
     with no session and to one with attempts of their own."""
@@ -194,11 +178,7 @@ def test_attempt_pages_tell_a_visitor_nothing_of_whose_attempt_it_is(
 
 @pytest.mark.parametrize("headers", [HX, RESTORE], ids=["htmx", "history-restore"])
 def test_a_signed_in_learner_on_someone_else_s_attempt_page_still_gets_a_404(
-    client,
-    learner,
-    other_learner,
-    quiz,
-    headers,
+    client, learner, other_learner, quiz, headers
 ):
     theirs = services.attempt_start(quiz=quiz, user=other_learner)
     client.force_login(learner)
@@ -209,11 +189,7 @@ def test_a_signed_in_learner_on_someone_else_s_attempt_page_still_gets_a_404(
 
 
 @pytest.mark.parametrize("headers", [{}, HX, RESTORE], ids=["plain", "htmx", "history-restore"])
-def test_signed_out_at_a_draft_quiz_is_still_a_404_everywhere(
-    signed_out,
-    quiz,
-    headers,
-):
+def test_signed_out_at_a_draft_quiz_is_still_a_404_everywhere(signed_out, quiz, headers):
     client, attempt = signed_out
     Lesson.objects.filter(slug="first").update(published=False)
     for url in [quiz.get_absolute_url(), *attempt_urls(quiz, attempt).values()]:
@@ -222,10 +198,7 @@ def test_signed_out_at_a_draft_quiz_is_still_a_404_everywhere(
         assert SIGNED_OUT not in html_of(response)
 
 
-def test_the_answer_panel_still_says_the_answer_was_not_saved(
-    signed_out,
-    quiz,
-):
+def test_the_answer_panel_still_says_the_answer_was_not_saved(signed_out, quiz):
     client, attempt = signed_out
     q2 = questions_of(quiz)[1]
     response = answer(client, quiz, attempt, q2, right(q2), **HX)
