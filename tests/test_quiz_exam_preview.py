@@ -41,6 +41,11 @@ def unpublish(*, course: bool) -> None:
         Course.objects.filter(quizzes__slug=EXAM).update(published=False)
 
 
+def exam_link_count(count: int) -> str:
+    """How a lesson page's link to a course quiz gives its size."""
+    return f'<span class="muted">{count} questions</span>'
+
+
 def lesson_quiz_count(exam) -> int:
     return Quiz.objects.filter(course=exam.course, lesson__isnull=False).count()
 
@@ -127,6 +132,18 @@ def test_learners_take_the_published_course_s_exam_without_the_draft_lesson(lear
     attempt = start(learner_client, exam)
     assert not attempt.preview and attempt.total == count
     assert not draft_lesson_question_ids() & set(attempt.question_ids)
+
+
+def test_the_draft_course_s_lesson_page_counts_the_exam_as_the_preview_draws_it(staff_client, exam):
+    unpublish(course=True)
+    lesson_page = "/courses/istio-service-mesh/final-quiz/"
+    preview, published = 2 * lesson_quiz_count(exam), 2 * (lesson_quiz_count(exam) - 1)
+    assert exam_link_count(preview) in html_of(staff_client.get(lesson_page))
+    course = Course.objects.get(pk=exam.course_id)
+    course.published = True
+    course.save()  # as the admin does: the cached pages of the course are renewed
+    page = html_of(staff_client.get(lesson_page))
+    assert exam_link_count(published) in page and exam_link_count(preview) not in page
 
 
 # --- a preview counts nowhere --------------------------------------------------------------------
