@@ -61,9 +61,9 @@ def _quiz(request: HttpRequest, slug: str) -> Quiz:
     return get_object_or_404(quizzes, slug=slug)
 
 
-def _drawn_from_drafts(quiz: Quiz) -> bool:
-    """Whether an attempt at `quiz` is a preview, whose drawn exam draws from draft lessons too
-    (question_sets._pooled): only staff reach a draft quiz."""
+def _is_preview(quiz: Quiz) -> bool:
+    """Whether an attempt started at `quiz` now is a staff preview (only staff reach a draft),
+    which for a drawn exam draws from draft lessons too (question_sets._pooled)."""
     return not quiz.is_published
 
 
@@ -124,7 +124,7 @@ def _cover(request: HttpRequest, quiz: Quiz) -> HttpResponse:
     history = _history(request, quiz)
     context = {
         "quiz": quiz,
-        "count": question_count(quiz, drafts=_drawn_from_drafts(quiz)),
+        "count": question_count(quiz, drafts=_is_preview(quiz)),
         "entry": history[0] if history else None,
     }
     return render(request, "quizzes/quiz.html", context)
@@ -202,7 +202,7 @@ def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
     """Start (or, when one is open, resume) an attempt; also the result page's "Retake"."""
     quiz = _quiz(request, slug)
     # Only staff reach a draft here: their attempt is a preview.
-    preview = _drawn_from_drafts(quiz)
+    preview = _is_preview(quiz)
     if not question_count(quiz, drafts=preview):
         messages.info(request, "This quiz has no questions yet.")
         return _see_other(quiz.get_absolute_url())
