@@ -7,10 +7,11 @@ its course's `updated_at`. `touch_lesson` (wired to saves and deletes of section
 quizzes and questions in signals.py) moves the lesson's `updated_at` on every change, so a
 changed lesson gets a new key and the old entry is never read again. Publishing, unpublishing
 or deleting a lesson moves its course's `updated_at`: a drawn exam's size, shown on every lesson
-of the course, counts the published lessons' quizzes. The key comes from the database row read
-on every request, so several processes, each with its own local-memory cache, never serve an old
-version. Per request the view renders only the learner's parts: progress
-panel, read controls and the CSRF token.
+of the course, counts the published lessons' quizzes (in a draft course, seen by staff only,
+all of them, as their preview draws it; publishing the course saves it, which moves it too).
+The key comes from the database row read on every request, so several processes, each with its
+own local-memory cache, never serve an old version. Per request the view renders only the
+learner's parts: progress panel, read controls and the CSRF token.
 
 Content must change through `save()`/`delete()` (the admin and `loadcourse` do): a bulk
 `QuerySet.update()` of sections or examples moves no version.
@@ -120,9 +121,11 @@ def _quiz_links(lesson: Lesson) -> tuple[QuizLink | None, tuple[QuizLink, ...]]:
         .annotate(question_count=Count("questions"))
     )
     lesson_quiz, final_quizzes = None, []
+    # Only staff see a draft course's lessons: its exam is counted as their preview draws it.
+    drafts = not lesson.course.published
     for quiz in quizzes:
         # A drawn exam has no questions of its own: count what an attempt will ask.
-        count = question_count(quiz) if quiz.draw_per_lesson else quiz.question_count
+        count = question_count(quiz, drafts=drafts) if quiz.draw_per_lesson else quiz.question_count
         link = QuizLink(quiz.title, quiz.get_absolute_url(), count)
         if quiz.lesson_id == lesson.id and lesson_quiz is None:
             lesson_quiz = link

@@ -15,11 +15,14 @@ from .models import Attempt, Choice, Question, Quiz
 T = TypeVar("T")
 
 
-def _pooled(course_id) -> QuerySet[Question]:
-    """What a drawn exam of the course draws from: its published lessons' quizzes' questions."""
-    return Question.objects.filter(
-        quiz__course_id=course_id, quiz__lesson__isnull=False, quiz__lesson__published=True
-    )
+def _pooled(course_id, *, drafts: bool = False) -> QuerySet[Question]:
+    """What a drawn exam of the course draws from: its published lessons' quizzes' questions.
+
+    `drafts`, for a staff preview of the exam of a draft course: every lesson's, draft ones
+    too, as the preview shows the course (the lessons it will have once published).
+    """
+    questions = Question.objects.filter(quiz__course_id=course_id, quiz__lesson__isnull=False)
+    return questions if drafts else questions.filter(quiz__lesson__published=True)
 
 
 def askable() -> Q:
@@ -30,11 +33,12 @@ def askable() -> Q:
     return Q(own, draw_per_lesson=0) | Q(pooled, draw_per_lesson__gt=0)
 
 
-def lesson_pools(quiz: Quiz) -> list[list[int]]:
-    """Question ids of each published lesson quiz of the exam's course, in course order."""
+def lesson_pools(quiz: Quiz, *, drafts: bool = False) -> list[list[int]]:
+    """Question ids of each published lesson quiz of the exam's course (with `drafts`, of each
+    lesson quiz), in course order."""
     pools: dict[int, list[int]] = {}
     rows = (
-        _pooled(quiz.course_id)
+        _pooled(quiz.course_id, drafts=drafts)
         .order_by("quiz__lesson__order", "quiz__order", "quiz_id", "order", "id")
         .values_list("quiz_id", "id")
     )
@@ -43,15 +47,20 @@ def lesson_pools(quiz: Quiz) -> list[list[int]]:
     return list(pools.values())
 
 
-def draw_for_attempt(quiz: Quiz) -> list[int]:
-    """A fresh draw for a new attempt; empty for a quiz that asks its own questions."""
-    return draw(lesson_pools(quiz), quiz.draw_per_lesson) if quiz.draw_per_lesson else []
+def draw_for_attempt(quiz: Quiz, *, drafts: bool = False) -> list[int]:
+    """A fresh draw for a new attempt (`drafts`: a staff preview's, see _pooled); empty for a
+    quiz that asks its own questions."""
+    if not quiz.draw_per_lesson:
+        return []
+    return draw(lesson_pools(quiz, drafts=drafts), quiz.draw_per_lesson)
 
 
-def question_count(quiz: Quiz) -> int:
-    """How many questions an attempt at `quiz` will ask (for its cover page)."""
+def question_count(quiz: Quiz, *, drafts: bool = False) -> int:
+    """How many questions an attempt at `quiz` will ask (for its cover page; `drafts` as for
+    draw_for_attempt)."""
     if quiz.draw_per_lesson:
-        return exam_size([len(pool) for pool in lesson_pools(quiz)], quiz.draw_per_lesson)
+        pools = lesson_pools(quiz, drafts=drafts)
+        return exam_size([len(pool) for pool in pools], quiz.draw_per_lesson)
     return quiz.questions.count()
 
 

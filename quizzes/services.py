@@ -85,7 +85,8 @@ def attempt_start(*, quiz: Quiz, user=None, anon_id: str = "", preview: bool = F
     """The learner's open attempt at `quiz`, started now if there is none (start or resume).
 
     `preview`: a staff member trying a draft quiz; a new attempt is marked so, and counts in
-    no learner's results (an open attempt is resumed as it was started).
+    no learner's results (an open attempt is resumed as it was started). A drawn exam's preview
+    draws from the draft lessons too: the exam as it will be once the course is published.
     """
     owner = _owner_fields(user, anon_id)
     if preview and owner["user"] is None:
@@ -96,7 +97,7 @@ def attempt_start(*, quiz: Quiz, user=None, anon_id: str = "", preview: bool = F
         return attempt
     try:
         with transaction.atomic():  # a savepoint: the race loser carries on below
-            drawn = question_sets.draw_for_attempt(quiz)
+            drawn = question_sets.draw_for_attempt(quiz, drafts=preview)
             total = len(drawn) if quiz.draw_per_lesson else quiz.questions.count()
             return Attempt.objects.create(
                 quiz=quiz, question_ids=drawn, total=total, preview=preview, **owner

@@ -1,7 +1,7 @@
 """Taking a quiz: the cover, one question at a time, feedback after each answer, the result.
 
 Thin views: look up (attempts only through `owned_attempts`, so another learner's id is a 404;
-an answer from a visitor who owns no such attempt is told they are signed out), call a service,
+a visitor who owns no such attempt is told, by htmx, that they are signed out), call a service,
 render. With htmx the answer POST returns the feedback partial; without JavaScript it redirects
 (POST-redirect-GET) to the same feedback as a full page; with htmx that page's URL goes into the
 address bar, so reload and Back show the feedback too. Nothing about a question's right answer
@@ -33,7 +33,7 @@ from meshlearn.ids import parse_id
 
 from . import services
 from .answer_review import ChoiceRow, choice_rows, review_html
-from .learners import owned_attempts, owner
+from .learners import owned_attempts, owner, visitor_id
 from .models import Attempt, Question, Quiz, Response
 from .question_sets import attempt_answers, attempt_questions, question_count
 from .results import quiz_history
@@ -59,6 +59,12 @@ def _quiz(request: HttpRequest, slug: str) -> Quiz:
     if not _previews_drafts(request):
         quizzes = quizzes.published()
     return get_object_or_404(quizzes, slug=slug)
+
+
+def _is_preview(quiz: Quiz) -> bool:
+    """Whether an attempt started at `quiz` now is a staff preview (only staff reach a draft),
+    which for a drawn exam draws from draft lessons too (question_sets._pooled)."""
+    return not quiz.is_published
 
 
 def _history(request: HttpRequest, quiz: Quiz):
@@ -94,6 +100,10 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     quiz = _quiz(request, slug)
     attempt = owned_attempts(request).filter(quiz=quiz, finished_at__isnull=True).first()
     if attempt is None:
+        # Only a page htmx drew asks with htmx ("Next question", Back): a requester with no
+        # account and no visitor id was signed out meanwhile. A plain visit is a visitor's cover.
+        if request.htmx and _signed_out(request):
+            return _signed_out_reply(request, quiz)
         if wants_part(request):  # e.g. "Next" in a tab whose attempt was finished in another one
             return HttpResponseClientRedirect(quiz.get_absolute_url())
         return _cover(request, quiz)
@@ -114,7 +124,7 @@ def _cover(request: HttpRequest, quiz: Quiz) -> HttpResponse:
     history = _history(request, quiz)
     context = {
         "quiz": quiz,
-        "count": question_count(quiz),
+        "count": question_count(quiz, drafts=_is_preview(quiz)),
         "entry": history[0] if history else None,
     }
     return render(request, "quizzes/quiz.html", context)
@@ -191,11 +201,11 @@ def _stored_sheet(attempt: Attempt, question: Question, response: Response) -> A
 def quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
     """Start (or, when one is open, resume) an attempt; also the result page's "Retake"."""
     quiz = _quiz(request, slug)
-    if not question_count(quiz):
+    # Only staff reach a draft here: their attempt is a preview.
+    preview = _is_preview(quiz)
+    if not question_count(quiz, drafts=preview):
         messages.info(request, "This quiz has no questions yet.")
         return _see_other(quiz.get_absolute_url())
-    # Only staff reach a draft here: their attempt is a preview.
-    preview = not quiz.is_published
     services.attempt_start(quiz=quiz, preview=preview, **owner(request, create=True))
     return _see_other(quiz.get_absolute_url())
 
@@ -237,40 +247,88 @@ def quiz_answer(request: HttpRequest, slug: str) -> HttpResponse:
     return _see_other(feedback_url)
 
 
+def _signed_out(request) -> bool:
+    """No account and no visitor id: no attempt can be theirs. Mid-quiz, that is a learner who
+    signed out in another tab, or whose session expired (logging out ends the session)."""
+    return not request.user.is_authenticated and not visitor_id(request.session)
+
+
+def _login_url(quiz: Quiz, next_url: str = "") -> str:
+    return f"{reverse('login')}?{urlencode({'next': next_url or quiz.get_absolute_url()})}"
+
+
+def _signed_out_reply(request, quiz: Quiz) -> HttpResponse:
+    """To htmx, the words for a visitor mid-quiz who owns no such attempt: a 401 carrying the
+    quiz panel (static/js/site.js swaps it in, as it does the whole page htmx asks for on Back),
+    with the way back in through the login page to the quiz. The same whether the attempt exists
+    and whose it is."""
+    context = {
+        "quiz": quiz,
+        "login_url": _login_url(quiz),
+        "answering": request.method == "POST",
+        "mode": "signed-out",
+    }
+    template = f"{TAKE}#signed-out" if wants_part(request) else TAKE
+    response = render(request, template, context, status=401)
+    response["HX-Push-Url"] = "false"  # a refusal is no place to go Back to
+    return response
+
+
 def _not_theirs(request, slug: str) -> HttpResponse:
     """An answer to an attempt the requester does not own, at a quiz they may take.
 
     A signed-in learner gets a 404, as for an attempt that does not exist. A visitor is most
     often a learner who signed out in another tab, or whose session expired, mid-quiz: they
-    are told so, with the way back in through the login page. With htmx a 401 carries the
-    words for the quiz panel (static/js/site.js swaps it in); a plain form is sent to the
-    quiz's page with them. Either answer is the same whether the attempt exists and whose it is.
+    are told so (_signed_out_reply), with the way back in through the login page; a plain form
+    is sent to the quiz's page with the same words. Either answer is the same whether the
+    attempt exists and whose it is.
     """
     quiz = _quiz(request, slug)
     if request.user.is_authenticated:
         raise Http404("No such attempt.")
-    login_url = f"{reverse('login')}?{urlencode({'next': quiz.get_absolute_url()})}"
     if request.htmx:
-        context = {"quiz": quiz, "login_url": login_url, "mode": "signed-out"}
-        return render(request, f"{TAKE}#signed-out", context, status=401)
+        return _signed_out_reply(request, quiz)
     # The quiz's page, not a page drawn for this POST: its own header's "Log in" returns there.
     messages.warning(
         request,
         format_html(
             "<strong>You are signed out</strong> (in another tab, or your session expired), "
             'so this answer was not saved. <a href="{}">Sign in again to keep answering</a>.',
-            login_url,
+            _login_url(quiz),
         ),
     )
     return _see_other(quiz.get_absolute_url())
 
 
+def _attempt_page_not_theirs(request, quiz: Quiz) -> HttpResponse:
+    """An attempt's page (feedback, result) that is not the requester's, at a quiz they may take.
+
+    A signed-in learner gets a 404. A visitor gets, with htmx, the signed-out panel; without, a
+    404 that offers the login page, back to this address (logged in, it may be theirs). Both
+    read the same whether the attempt exists and whose it is.
+    """
+    if request.user.is_authenticated:
+        raise Http404("No such attempt.")
+    if request.htmx:
+        return _signed_out_reply(request, quiz)
+    context = {"quiz": quiz, "login_url": _login_url(quiz, request.get_full_path())}
+    return render(request, "quizzes/attempt_not_found.html", context, status=404)
+
+
+def _find_owned(request, quiz: Quiz, attempt_id: int) -> Attempt | None:
+    """The requester's attempt `attempt_id` at `quiz` (with the quiz), or None."""
+    attempt = owned_attempts(request).filter(quiz=quiz, pk=attempt_id).first()
+    if attempt is not None:
+        attempt.quiz = quiz
+    return attempt
+
+
 def _owned_attempt(request, slug: str, attempt_id: int) -> Attempt:
     """The requester's attempt `attempt_id` at the quiz `slug` they may take, with the quiz; or
     404."""
-    quiz = _quiz(request, slug)
-    attempt = get_object_or_404(owned_attempts(request).filter(quiz=quiz), pk=attempt_id)
-    attempt.quiz = quiz
+    attempt = _find_owned(request, _quiz(request, slug), attempt_id)
+    if attempt is None:
+        raise Http404("No such attempt.")
     return attempt
 
 
@@ -308,8 +366,10 @@ def quiz_feedback(
 ) -> HttpResponse:
     """The feedback on one answered question, as a full page: the no-JavaScript path, and the
     address of the feedback htmx swapped in, for reload and Back."""
-    attempt = _owned_attempt(request, slug, attempt_id)
-    quiz = attempt.quiz
+    quiz = _quiz(request, slug)
+    attempt = _find_owned(request, quiz, attempt_id)
+    if attempt is None:
+        return _attempt_page_not_theirs(request, quiz)
     response = (
         Response.objects.filter(attempt=attempt, question_id=question_id)
         .select_related("question")
@@ -329,9 +389,12 @@ class ReviewItem:
 
 @require_safe
 @never_stored
+@answers_both_ways  # a signed-out visitor's htmx request gets the quiz panel's 401
 def quiz_result(request: HttpRequest, slug: str, attempt_id: int) -> HttpResponse:
-    attempt = _owned_attempt(request, slug, attempt_id)
-    quiz = attempt.quiz
+    quiz = _quiz(request, slug)
+    attempt = _find_owned(request, quiz, attempt_id)
+    if attempt is None:
+        return _attempt_page_not_theirs(request, quiz)
     if attempt.finished_at is None:  # no review of an attempt still being taken
         return redirect(quiz.get_absolute_url())
     responses = {r.question_id: r for r in attempt.responses.prefetch_related("choices")}

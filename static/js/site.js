@@ -120,6 +120,13 @@
     }
   });
 
+  // Back onto a quiz page after signing out: htmx asks for the whole page, which comes as the
+  // same 401, and htmx drops a history answer that is not a success. Show it as it would one.
+  document.addEventListener("htmx:historyCacheMissLoadError", function (event) {
+    if (event.detail.xhr.status !== 401) return;
+    htmx.swap(event.detail.historyElt, event.detail.xhr.response, { swapStyle: "innerHTML" });
+  });
+
   document.addEventListener("htmx:responseError", function (event) {
     showRequestError(event.detail.elt, requestErrorText(event.detail.xhr.status));
   });

@@ -128,3 +128,57 @@ def test_a_plain_form_with_a_stale_token_gets_the_site_s_page(
     page.wait_for_url(base + LESSON)
     page.locator(".read-control button").first.click()  # with the token of the new session
     expect(page.locator("#lesson-progress")).to_contain_text("1 of")
+
+
+def sign_out_in_another_tab(page, base: str) -> None:
+    other = page.context.new_page()
+    other.goto(base + "/me/")
+    other.click("button:has-text('Log out')")
+    other.wait_for_load_state()
+    other.close()
+
+
+@pytest.mark.parametrize(("width", "scheme"), LOOKS)
+def test_signed_out_in_another_tab_next_question_says_so_and_back_too(
+    live_server, course, new_page, width, scheme
+):
+    """ "Next question" (an htmx GET) after signing out gets the same panel as "Check answer",
+    not a silent jump to the cover; so does Back onto the quiz's address."""
+    page = new_page(viewport=PHONE if width == "phone" else DESKTOP, scheme=scheme)
+    base = live_server.url
+    sign_up(page, base, f"next-{width}")
+    open_the_first_question(page, base)
+    page.click("button:has-text('Check answer')")
+    page.wait_for_selector(".feedback-verdict")
+    feedback_url = page.url
+    sign_out_in_another_tab(page, base)
+    page.click("a:has-text('Next question')")
+    notice = page.locator("#quiz-panel .quiz-notice[role=alert]")
+    expect(notice).to_contain_text("You are signed out")
+    expect(notice).not_to_contain_text("this answer was not saved")  # none was given
+    expect(notice).to_be_in_viewport()
+    assert page.locator(".request-error").count() == 0  # not the generic "error 401"
+    assert page.locator("button:has-text('Start the quiz')").count() == 0  # not the cover
+    assert page.url == feedback_url  # the refusal put no address in the history
+    login = page.locator("#quiz-panel a:has-text('Sign in and return to the quiz')")
+    expect(login).to_have_attribute(
+        "href", "/accounts/login/?next=%2Fquizzes%2Fistio-final-quiz%2F"
+    )
+    assert_accessible(page, f"signed-out notice after Next ({scheme}, {width})")
+    screenshot(page, f"quiz-signed-out-next-{scheme}-{width}")
+
+    page.evaluate("document.querySelector('#quiz-panel').dataset.before = 'back'")
+    page.go_back()  # to where question 1 was asked: htmx asks for the whole page
+    page.wait_for_url(base + QUIZ)
+    page.wait_for_selector("#quiz-panel:not([data-before])")  # drawn anew, not left as it was
+    expect(notice).to_contain_text("You are signed out")
+    assert page.locator("header.site-header").is_visible()  # the whole page, not a bare part
+    assert page.locator("button:has-text('Start the quiz')").count() == 0
+    screenshot(page, f"quiz-signed-out-back-{scheme}-{width}")
+
+    login.click()
+    page.fill("#id_username", f"next-{width}")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]:has-text('Log in')")
+    page.wait_for_url(base + QUIZ)
+    expect(page.locator("#quiz-panel")).to_contain_text("Question 2 of 6")  # the same attempt
