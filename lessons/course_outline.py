@@ -45,8 +45,13 @@ class CourseOutline:
         return [sid for lesson in self.lessons for sid in self.section_ids[lesson.id]]
 
 
-_COURSE_FIELDS = [field.attname for field in Course._meta.concrete_fields]
-_LESSON_FIELDS = [field.attname for field in Lesson._meta.concrete_fields]
+def _shown_fields(model) -> list[str]:
+    # Not `updated_at`: nothing shows it, and it would be parsed for every section row.
+    return [field.attname for field in model._meta.concrete_fields if field.name != "updated_at"]
+
+
+_COURSE_FIELDS = _shown_fields(Course)
+_LESSON_FIELDS = _shown_fields(Lesson)
 
 
 def _outline_rows(courses):
