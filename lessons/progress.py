@@ -254,7 +254,7 @@ class CourseProgress:
     @property
     def rows(self) -> list[tuple]:
         """(lesson, its progress, its page's URL) in order: the URLs are the outline's, reversed
-        once per content version instead of once a row per request."""
+        when it was built instead of once a row per request."""
         return [(lesson, lp, self.lesson_urls[lesson.id]) for lesson, lp in self.lessons]
 
     @property
