@@ -8,7 +8,7 @@ unread); when a section is removed, its marks go with it and the lesson is judge
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, connections, transaction
@@ -17,6 +17,7 @@ from django.utils import timezone
 from meshlearn.ids import parse_id
 from meshlearn.prepared import PreparedQuery
 
+from .course_outline import course_outlines
 from .models import Lesson, Section, SectionProgress
 
 SESSION_KEY = "read_sections"  # {section_id (str): ISO time read}
@@ -53,12 +54,23 @@ class LessonProgress:
         return round(100 * self.read / self.total) if self.total else 0
 
 
+_ALL_MARKS = PreparedQuery(
+    lambda user_id: (
+        SectionProgress.objects.filter(user_id=user_id)
+        .order_by()  # a lookup table: no sort
+        .values_list("section_id", "read_at")
+    ),
+    "int",
+)
+
+
 def read_marks(request, section_ids=None) -> dict[int, datetime]:
-    """section id → when it was read, for the current learner (one query, or none)."""
+    """section id → when it was read, for the current learner (one query, or none); all their
+    marks when `section_ids` is None."""
     if request.user.is_authenticated:
-        rows = SectionProgress.objects.filter(user=request.user)
-        if section_ids is not None:
-            rows = rows.filter(section_id__in=section_ids)
+        if section_ids is None:
+            return dict(_ALL_MARKS.rows(request.user.pk))
+        rows = SectionProgress.objects.filter(user=request.user, section_id__in=section_ids)
         return dict(rows.values_list("section_id", "read_at"))
     marks = {}
     for key, when in request.session.get(SESSION_KEY, {}).items():
@@ -237,6 +249,13 @@ class CourseProgress:
     total: int
     continue_url: str | None  # the first unread section, None when all are read
     final_quiz_url: str | None = None  # a course-level quiz still to pass, None when none is
+    lesson_urls: dict[int, str] = field(default_factory=dict)  # lesson id → its page
+
+    @property
+    def rows(self) -> list[tuple]:
+        """(lesson, its progress, its page's URL) in order: the URLs are the outline's, reversed
+        when it was built instead of once a row per request."""
+        return [(lesson, lp, self.lesson_urls[lesson.id]) for lesson, lp in self.lessons]
 
     @property
     def percent(self) -> int:
@@ -285,48 +304,35 @@ def where_to_continue(section_ids: list[int], marks: dict[int, datetime]) -> int
     return next((sid for sid in after if sid not in marks), unread[0])
 
 
-def course_progress(request, courses) -> list[CourseProgress]:
-    """Progress through each course's published lessons: four queries for any number of courses."""
+def course_progress(request, courses=None, *, passed_quiz_ids=None) -> list[CourseProgress]:
+    """Progress through each course's published lessons: `courses`, or the published catalogue
+    when None. Per request: the outlines (two prepared queries, course_outline.py), the
+    learner's marks, and unless the caller knows which quizzes the learner passed
+    (`passed_quiz_ids`), one query for the final quizzes passed."""
     from quizzes.learners import owned_attempts  # late: quizzes' models import this app's
-    from quizzes.results import final_quizzes_to_pass
+    from quizzes.results import passed_quiz_ids as passed_of
 
-    courses = list(courses)
-    attempts = owned_attempts(request).counted()  # a staff member's draft previews pass nothing
-    to_pass = final_quizzes_to_pass(attempts, [course.id for course in courses])
-    lessons = list(
-        Lesson.objects.published()
-        .filter(course__in=courses)
-        .select_related("course")
-        .order_by("course_id", "order", "id")
-    )
-    sections, slugs = _section_index(lessons)  # slugs for the "continue" anchors
-    marks = read_marks(request, [sid for ids in sections.values() for sid in ids])
-    progress = lesson_progress(sections, marks)
+    outlines = course_outlines(courses)
+    if passed_quiz_ids is None:
+        finals = [quiz.id for outline in outlines for quiz in outline.final_quizzes]
+        # A staff member's draft previews pass nothing.
+        passed_quiz_ids = passed_of(owned_attempts(request).counted(), finals)
+    marks = read_marks(request)
     out = []
-    for course in courses:
-        rows = [
-            (lesson, progress[lesson.id]) for lesson in lessons if lesson.course_id == course.id
-        ]
-        in_order = [(sid, lesson) for lesson, _ in rows for sid in sections[lesson.id]]
-        next_id = where_to_continue([sid for sid, _ in in_order], marks)
-        continue_url = next(
-            (
-                f"{lesson.get_absolute_url()}#{slugs[sid]}"
-                for sid, lesson in in_order
-                if sid == next_id
-            ),
-            None,
-        )
+    for outline in outlines:
+        progress = lesson_progress(outline.section_ids, marks)
+        rows = [(lesson, progress[lesson.id]) for lesson in outline.lessons]
+        next_id = where_to_continue(outline.in_order, marks)
+        final = next((q for q in outline.final_quizzes if q.id not in passed_quiz_ids), None)
         out.append(
             CourseProgress(
-                course=course,
+                course=outline.course,
                 lessons=rows,
                 read=sum(p.read for _, p in rows),
                 total=sum(p.total for _, p in rows),
-                continue_url=continue_url,
-                final_quiz_url=(
-                    to_pass[course.id].get_absolute_url() if course.id in to_pass else None
-                ),
+                continue_url=outline.anchors.get(next_id),
+                final_quiz_url=final.url if final else None,
+                lesson_urls=outline.lesson_urls,
             )
         )
     return out

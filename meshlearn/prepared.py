@@ -71,8 +71,19 @@ class PreparedQuery:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
-        if not converters or not self.convert:
+        if not self.convert:
             return rows
+        return self._convert(rows, converters)
+
+    def converted(self, rows: list[tuple]) -> list[tuple]:
+        """Rows read with `convert=False`, converted as `rows()` would have given them: a caller
+        can key a memo on the driver's rows and convert only when it builds anew."""
+        return self._convert(rows, self._compiled()[3])
+
+    def _convert(self, rows, converters) -> list[tuple]:
+        if not converters:
+            return rows
+        connection = connections[self.using]
         converted = []
         for row in rows:
             row = list(row)

@@ -12,16 +12,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 
-from lessons.models import Course, SavedScenario
+from lessons.models import SavedScenario
 from lessons.progress import course_progress
-from quizzes.learners import owned_attempts
-from quizzes.results import quiz_history
+from quizzes.results import learner_quiz_history
 from teams.home import teams_on_home
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    courses = course_progress(request, Course.objects.published())
+    courses = course_progress(request)
     teams = teams_on_home(request.user, courses)
     return render(request, "meshlearn/home.html", {"courses": courses, "teams": teams})
 
@@ -29,12 +28,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def me(request: HttpRequest) -> HttpResponse:
-    courses = course_progress(request, Course.objects.published())
-    context = {"courses": courses}
+    # A staff member's draft previews are not their results (quizzes/views.py shows them).
+    history = learner_quiz_history(request.user.pk)
+    # The history already says which quizzes were passed: the progress need not ask again.
+    passed = {entry.quiz.id for entry in history if entry.passed}
+    context = {"courses": course_progress(request, passed_quiz_ids=passed)}
     # Other apps add their own parts of the dashboard here (quiz history, saved scenarios).
     context["scenarios"] = SavedScenario.objects.filter(user=request.user)
-    # A staff member's draft previews are not their results (quizzes/views.py shows them).
-    context["quiz_history"] = quiz_history(owned_attempts(request).counted())
+    context["quiz_history"] = history
     return render(request, "meshlearn/me.html", context)
 
 

@@ -6,10 +6,15 @@ when any of its attempts passed: the history, "Course completed" and the team da
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
+
+from lessons.models import Course
+from meshlearn.prepared import PreparedQuery
 
 from . import scoring
 from .models import Attempt, Quiz
@@ -30,6 +35,10 @@ class QuizHistory:
     def passed(self) -> bool:
         return self.best is not None and self.best.passed
 
+    @cached_property
+    def url(self) -> str:
+        return self.quiz.get_absolute_url()  # reversed once: the tables link it from each row
+
 
 def best_attempt(finished: list[Attempt]) -> Attempt | None:
     """A passed attempt before any that did not pass, then the larger share right, then more
@@ -49,19 +58,67 @@ def best_attempt(finished: list[Attempt]) -> Attempt | None:
     return max(finished, key=rank, default=None)
 
 
+HISTORY_ORDER = (
+    "quiz__course__order", "quiz__course_id", "quiz__order", "quiz_id", "-started_at", "-id"
+)  # fmt: skip
+
+
 def quiz_history(attempts: QuerySet[Attempt]) -> list[QuizHistory]:
     """Every attempt grouped by quiz, in course order (one query)."""
-    rows = attempts.select_related("quiz__course").order_by(
-        "quiz__course__order", "quiz__course_id", "quiz__order", "quiz_id", "-started_at", "-id"
-    )
+    return _grouped(attempts.select_related("quiz__course").order_by(*HISTORY_ORDER))
+
+
+def _grouped(attempts) -> list[QuizHistory]:
     history: dict[int, QuizHistory] = {}
-    for attempt in rows:
+    for attempt in attempts:
         entry = history.setdefault(attempt.quiz_id, QuizHistory(attempt.quiz, [], None))
         attempt.quiz = entry.quiz  # one Quiz object per quiz, shared by its attempts
         entry.attempts.append(attempt)
     for entry in history.values():
         entry.best = best_attempt(entry.finished)
     return list(history.values())
+
+
+# /me/ reads a learner's whole history on every request: the same rows as quiz_history's
+# select_related query, compiled once per connection (meshlearn/prepared.py), which halves
+# what building the query and its objects cost each time.
+_JOINED = ((Attempt, ""), (Quiz, "quiz__"), (Course, "quiz__course__"))
+_NAMES = [[field.attname for field in model._meta.concrete_fields] for model, _ in _JOINED]
+_LEARNER_HISTORY = PreparedQuery(
+    lambda user_id: (
+        Attempt.objects.filter(user_id=user_id)
+        .counted()
+        .order_by(*HISTORY_ORDER)
+        .values_list(
+            *(
+                path + name
+                for (_, path), names in zip(_JOINED, _NAMES, strict=True)
+                for name in names
+            )
+        )
+    ),
+    "int",
+)
+
+
+def _instances(row) -> list:
+    """An attempt row's Attempt, Quiz and Course, as select_related("quiz__course") builds them."""
+    out, start = [], 0
+    for (model, _), names in zip(_JOINED, _NAMES, strict=True):
+        out.append(model.from_db(DEFAULT_DB_ALIAS, names, row[start : start + len(names)]))
+        start += len(names)
+    return out
+
+
+def learner_quiz_history(user_id: int) -> list[QuizHistory]:
+    """quiz_history of a signed-in learner's attempts that count (not draft previews)."""
+    attempts = []
+    for row in _LEARNER_HISTORY.rows(user_id):
+        attempt, quiz, course = _instances(row)
+        quiz.course = course
+        attempt.quiz = quiz  # _grouped keeps one Quiz per quiz, as quiz_history does
+        attempts.append(attempt)
+    return _grouped(attempts)
 
 
 def passed_attempts(quiz_mark) -> Q:
@@ -73,17 +130,31 @@ def passed_attempts(quiz_mark) -> Q:
     return Q(meets, finished_at__isnull=False, total__gt=0)
 
 
-def final_quizzes_to_pass(attempts: QuerySet[Attempt], course_ids) -> dict[int, Quiz]:
-    """course id → its first course-level quiz the learner has not passed (one query).
+def final_quizzes(**where) -> QuerySet[Quiz]:
+    """The course-level quizzes (of the courses `where` picks) that a learner can pass, each
+    course's in the order they are to be passed. A quiz with no question to ask is left out:
+    nobody could pass it, so it would block completion."""
+    quizzes = Quiz.objects.filter(askable(), lesson__isnull=True, **where)
+    return quizzes.order_by("course_id", "order", "id")
 
-    A course missing from the result has no final quiz, or the learner passed them all. A quiz
-    with no question to ask is left out: nobody could pass it, so it would block completion.
+
+def passed_quiz_ids(attempts: QuerySet[Attempt], quiz_ids) -> set[int]:
+    """Which of `quiz_ids` the attempts passed (one query; none without quizzes to ask about)."""
+    if not quiz_ids:
+        return set()
+    passing = attempts.filter(passed_attempts(F("quiz__pass_percent")), quiz_id__in=quiz_ids)
+    return set(passing.values_list("quiz_id", flat=True).distinct())
+
+
+def final_quizzes_to_pass(attempts: QuerySet[Attempt], course_ids) -> dict[int, Quiz]:
+    """course id → its first course-level quiz the learner has not passed (two queries).
+
+    A course missing from the result has no final quiz, or the learner passed them all.
     """
-    passing = attempts.filter(passed_attempts(OuterRef("pass_percent")), quiz=OuterRef("pk"))
-    to_pass = (
-        Quiz.objects.filter(askable(), course_id__in=course_ids, lesson__isnull=True)
-        .exclude(Exists(passing))
-        .order_by("-order", "-id")
-        .only("id", "slug", "title", "course_id")
-    )
-    return {quiz.course_id: quiz for quiz in to_pass}  # ordered so the first quiz wins
+    finals = list(final_quizzes(course_id__in=course_ids).only("id", "slug", "title", "course_id"))
+    passed = passed_quiz_ids(attempts, [quiz.id for quiz in finals])
+    to_pass: dict[int, Quiz] = {}
+    for quiz in finals:
+        if quiz.id not in passed:
+            to_pass.setdefault(quiz.course_id, quiz)
+    return to_pass

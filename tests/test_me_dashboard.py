@@ -1,0 +1,156 @@
+"""/me/: its query budget, and the prepared reads behind it giving what the ORM gives."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from lessons.course_outline import course_outlines
+from lessons.models import Lesson, SavedScenario, Section, SectionProgress
+from quizzes.learners import attempts_of
+from quizzes.models import Attempt, Question, Quiz
+from quizzes.results import learner_quiz_history, quiz_history
+
+pytestmark = pytest.mark.django_db
+
+# Session, user, the learner's quiz history, the courses' outline, their final quizzes, the
+# learner's read marks and saved scenarios: however many lessons, quizzes and attempts.
+ME_BUDGET = 7
+
+
+def extra_quiz(course, n: int) -> Quiz:
+    quiz = Quiz.objects.create(course=course, slug=f"extra-{n}", title=f"Extra quiz {n}", order=n)
+    Question.objects.create(quiz=quiz, prompt=f"Question {n}?", explanation="Because.")
+    return quiz
+
+
+def finished(quiz, user, *, score: int, total: int, minutes_ago: int) -> Attempt:
+    when = timezone.now() - timedelta(minutes=minutes_ago)
+    attempt = Attempt.objects.create(
+        user=user, quiz=quiz, score=score, total=total, finished_at=when, pass_percent=70
+    )
+    Attempt.objects.filter(pk=attempt.pk).update(started_at=when - timedelta(minutes=1))
+    return attempt
+
+
+def read_some(user, course) -> None:
+    """The first section of every lesson read: progress in several lessons."""
+    for lesson in course.lessons.all():
+        section = lesson.sections.order_by("order").first()
+        SectionProgress.objects.create(user=user, section=section, read_at=timezone.now())
+
+
+def attempts_at(quizzes, user, count: int) -> None:
+    """`count` attempts spread over `quizzes`: one open at each, the rest finished."""
+    for n in range(count):
+        quiz = quizzes[n % len(quizzes)]
+        if n < len(quizzes):
+            Attempt.objects.create(user=user, quiz=quiz, score=0, total=0)
+        else:
+            finished(quiz, user, score=n % 2, total=1, minutes_ago=n)
+
+
+def test_me_with_progress_and_attempts_keeps_to_its_budget(
+    client, learner, mini_course, django_assert_max_num_queries
+):
+    client.force_login(learner)
+    read_some(learner, mini_course)
+    quizzes = [*Quiz.objects.filter(course=mini_course), extra_quiz(mini_course, 1)]
+    attempts_at(quizzes, learner, 6)
+    SavedScenario.objects.create(user=learner, name="My mesh", params={})
+    with django_assert_max_num_queries(ME_BUDGET):
+        html = client.get("/me/").content.decode()
+    assert "2 of 4 sections read" in html
+    assert html.count("In progress — resume") == 3
+    assert html.count("review attempt of") == 3
+    assert "My mesh" in html
+
+
+def test_me_query_count_does_not_grow_with_quizzes_and_attempts(
+    client, learner, mini_course, django_assert_max_num_queries
+):
+    client.force_login(learner)
+    read_some(learner, mini_course)
+    quizzes = list(Quiz.objects.filter(course=mini_course))
+    attempts_at(quizzes, learner, 2)
+    client.get("/me/")  # the connection's prepared reads compiled, as in a running server
+    with django_assert_max_num_queries(ME_BUDGET) as two:
+        html = client.get("/me/").content.decode()
+    assert html.count("In progress — resume") == 2 and "review attempt of" not in html
+    quizzes += [extra_quiz(mini_course, n) for n in range(1, 3)]
+    Attempt.objects.filter(user=learner).delete()
+    attempts_at(quizzes, learner, 8)
+    with django_assert_max_num_queries(ME_BUDGET) as eight:
+        html = client.get("/me/").content.decode()
+    assert html.count("In progress — resume") == 4
+    assert html.count("review attempt of") == 4
+    assert len(eight.captured_queries) == len(two.captured_queries) == ME_BUDGET
+
+
+def test_the_learner_s_prepared_history_is_quiz_history_of_their_counted_attempts(
+    learner, other_learner, mini_course
+):
+    final, lesson_quiz = Quiz.objects.get(slug="mini-final"), Quiz.objects.get(slug="first-check")
+    finished(final, learner, score=1, total=1, minutes_ago=30)
+    finished(final, learner, score=0, total=1, minutes_ago=20)
+    Attempt.objects.create(user=learner, quiz=lesson_quiz, score=1, total=0)
+    Attempt.objects.create(user=learner, quiz=extra_quiz(mini_course, 1), preview=True)
+    finished(lesson_quiz, other_learner, score=2, total=2, minutes_ago=5)
+
+    prepared = learner_quiz_history(learner.pk)
+    orm = quiz_history(attempts_of(user_id=learner.pk).counted())
+    assert (
+        [e.quiz.slug for e in prepared]
+        == [e.quiz.slug for e in orm]
+        == [
+            "first-check",
+            "mini-final",
+        ]
+    )  # a preview is no result, and another learner's attempts are not theirs
+    for got, want in zip(prepared, orm, strict=True):
+        assert got.quiz.course.title == want.quiz.course.title == mini_course.title
+        assert got.url == want.url == want.quiz.get_absolute_url()
+        assert (got.best and got.best.id) == (want.best and want.best.id)
+        assert got.passed == want.passed
+        assert [a.id for a in got.attempts] == [a.id for a in want.attempts]
+        for mine, theirs in zip(got.attempts, want.attempts, strict=True):
+            for field in Attempt._meta.concrete_fields:
+                value, expected = getattr(mine, field.attname), getattr(theirs, field.attname)
+                assert value == expected and type(value) is type(expected), field.name
+    assert prepared[1].passed and prepared[1].best.score == 1  # the earlier pass counts
+
+
+def test_the_outline_shows_an_edit_at_once_even_one_that_moves_no_version(mini_course):
+    """The outline is rebuilt from what the request read: a bulk update (no signal, no new
+    updated_at) shows on the next read, as do a drafted lesson and a new section."""
+    (before,) = course_outlines()
+    assert [lesson.title for lesson in before.lessons] == ["First lesson", "Second lesson"]
+    Lesson.objects.filter(slug="second").update(title="Second, retitled", reading_minutes=9)
+    (after,) = course_outlines()
+    assert [lesson.title for lesson in after.lessons] == ["First lesson", "Second, retitled"]
+    assert after.lessons[1].reading_minutes == 9
+    Lesson.objects.filter(slug="first").update(published=False)
+    second = Lesson.objects.get(slug="second")
+    new = Section.objects.create(lesson=second, slug="more", title="More", order=99)
+    (drafted,) = course_outlines()
+    assert [lesson.slug for lesson in drafted.lessons] == ["second"]
+    assert drafted.in_order[-1] == new.id
+    assert drafted.anchors[new.id] == f"{second.get_absolute_url()}#more"
+    assert [quiz.url for quiz in drafted.final_quizzes] == ["/quizzes/mini-final/"]
+
+
+def test_outlines_agree_with_the_orm_for_the_catalogue_and_for_one_course(mini_course):
+    Lesson.objects.create(
+        course=mini_course, slug="empty", title="No sections", published=True, order=99
+    )
+    Lesson.objects.create(course=mini_course, slug="draft", title="Draft", published=False)
+    lessons = list(Lesson.objects.published().filter(course=mini_course).order_by("order", "id"))
+    sections = {
+        lesson.id: tuple(lesson.sections.order_by("order", "id").values_list("id", flat=True))
+        for lesson in lessons
+    }
+    for (outline,) in (course_outlines(), course_outlines([mini_course])):
+        assert outline.course == mini_course
+        assert [lesson.id for lesson in outline.lessons] == [lesson.id for lesson in lessons]
+        assert outline.section_ids == sections and sections[lessons[-1].id] == ()
+        assert outline.lesson_urls == {lesson.id: lesson.get_absolute_url() for lesson in lessons}
