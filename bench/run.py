@@ -175,7 +175,8 @@ def wait_idle(port: int) -> None:
     """Let the workers finish what the last run left queued before the next run starts.
 
     When wrk stops, up to CONNECTIONS requests are still queued or in flight; after a slow page
-    (/me/ at ~100 ms a request) they keep both workers busy for most of a second, and the next
+    (/me/ took ~100 ms a request under this load when this was written) they keep both workers
+    busy for up to a second, and the next
     page's first requests would wait behind them and be counted in its tail. Idle means three
     bare requests in a row answered in under 10 ms (bounded at 5 s).
     """
