@@ -15,11 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import FilteredRelation, Q
 
 from meshlearn import fragments
-from meshlearn.prepared import PreparedQuery
+from meshlearn.prepared import PreparedQuery, field_names, joined_instances
 
 from .models import Course, Lesson
 
@@ -45,13 +44,10 @@ class CourseOutline:
         return [sid for lesson in self.lessons for sid in self.section_ids[lesson.id]]
 
 
-def _shown_fields(model) -> list[str]:
-    # Not `updated_at`: nothing shows it, and it would be parsed for every section row.
-    return [field.attname for field in model._meta.concrete_fields if field.name != "updated_at"]
-
-
-_COURSE_FIELDS = _shown_fields(Course)
-_LESSON_FIELDS = _shown_fields(Lesson)
+# Not `updated_at`: nothing shows it, and it would be parsed for every section row.
+_COURSE_FIELDS = field_names(Course, leave_out=("updated_at",))
+_LESSON_FIELDS = field_names(Lesson, leave_out=("updated_at",))
+_LAYOUT = [(Course, _COURSE_FIELDS), (Lesson, _LESSON_FIELDS)]
 
 
 def _outline_rows(courses):
@@ -132,10 +128,10 @@ def _outlines(rows, final_rows) -> list[CourseOutline]:
     for row in rows:
         course_id, lesson_id, section_id = row[0], row[split], row[end]
         if course_id not in courses:
-            courses[course_id] = Course.from_db(DEFAULT_DB_ALIAS, _COURSE_FIELDS, row[:split])
+            (courses[course_id],) = joined_instances(row, _LAYOUT[:1])
             lessons[course_id] = []
         if lesson_id is not None and lesson_id not in sections:
-            lesson = Lesson.from_db(DEFAULT_DB_ALIAS, _LESSON_FIELDS, row[split:end])
+            _, lesson = joined_instances(row, _LAYOUT)  # its course: the one kept above
             lesson.course = courses[course_id]
             lessons[course_id].append(lesson)
             sections[lesson_id] = []

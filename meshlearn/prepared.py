@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 from django.db.models.query import ModelIterable
 
@@ -121,6 +121,24 @@ class PreparedQuery:
         if queryset._iterable_class is ModelIterable and not queryset.query.select_related:
             model_fields = (queryset.model, [column.target.attname for column in columns])
         return sql, positions, tuple(params), converters, model_fields
+
+
+def field_names(model, *, leave_out: tuple[str, ...] = ()) -> list[str]:
+    """The columns a `model` instance is built from (its concrete fields' attnames), in order;
+    `leave_out` names fields a read does not need."""
+    return [f.attname for f in model._meta.concrete_fields if f.name not in leave_out]
+
+
+def joined_instances(row, layout) -> list:
+    """The model instances one joined row holds, as select_related would build them: `layout`
+    lists (model, field names) in the order their columns were selected; columns after the
+    last are left alone."""
+    instances, start = [], 0
+    for model, names in layout:
+        end = start + len(names)
+        instances.append(model.from_db(DEFAULT_DB_ALIAS, names, row[start:end]))
+        start = end
+    return instances
 
 
 def _stand_in(kind: str, number: int):

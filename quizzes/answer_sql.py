@@ -15,14 +15,14 @@ from datetime import datetime
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
-from meshlearn.prepared import PreparedQuery
+from meshlearn.prepared import PreparedQuery, field_names, joined_instances
 
 from .learners import attempts_of
 from .models import Attempt, Choice, Quiz, Response, published_quiz
 
-_ATTEMPT = [f.attname for f in Attempt._meta.concrete_fields]
-_QUIZ = [f.attname for f in Quiz._meta.concrete_fields]
-_RESPONSE = [f.attname for f in Response._meta.concrete_fields]
+_ATTEMPT = field_names(Attempt)
+_QUIZ = field_names(Quiz)
+_RESPONSE = field_names(Response)
 
 
 def _locked(attempts, attempt_id, slug, *, published_only=True):
@@ -84,9 +84,8 @@ def locked_attempt(
         rows = []
     if not rows:
         raise Attempt.DoesNotExist("No such attempt of this requester at this quiz.")
-    row = rows[0]
-    attempt = Attempt.from_db(DEFAULT_DB_ALIAS, _ATTEMPT, row[: len(_ATTEMPT)])
-    attempt.quiz = Quiz.from_db(DEFAULT_DB_ALIAS, _QUIZ, row[len(_ATTEMPT) :])
+    attempt, quiz = joined_instances(rows[0], [(Attempt, _ATTEMPT), (Quiz, _QUIZ)])
+    attempt.quiz = quiz
     return attempt
 
 

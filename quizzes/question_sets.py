@@ -7,7 +7,7 @@ from typing import TypeVar
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
 
-from meshlearn.prepared import PreparedQuery
+from meshlearn.prepared import PreparedQuery, field_names
 
 from .drawing import draw, exam_size
 from .models import Attempt, Choice, Question, Quiz
@@ -95,8 +95,8 @@ def _drawn_answers(size: int) -> PreparedQuery:
     return prepared
 
 
-_QUESTION = [f.attname for f in Question._meta.concrete_fields]
-_CHOICE = [f.attname for f in Choice._meta.concrete_fields]
+_QUESTION = field_names(Question)
+_CHOICE = field_names(Choice)
 _QUESTION_WITH_CHOICES = PreparedQuery(
     lambda question: (
         Question.objects.filter(pk=question)

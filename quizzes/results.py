@@ -8,13 +8,12 @@ when any of its attempts passed: the history, "Course completed" and the team da
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 
 from lessons.models import Course
-from meshlearn.prepared import PreparedQuery
+from meshlearn.prepared import PreparedQuery, field_names, joined_instances
 
 from . import scoring
 from .models import Attempt, Quiz
@@ -83,38 +82,24 @@ def _grouped(attempts) -> list[QuizHistory]:
 # select_related query, compiled once per connection (meshlearn/prepared.py), which halves
 # what building the query and its objects cost each time.
 _JOINED = ((Attempt, ""), (Quiz, "quiz__"), (Course, "quiz__course__"))
-_NAMES = [[field.attname for field in model._meta.concrete_fields] for model, _ in _JOINED]
+_LAYOUT = [(model, field_names(model)) for model, _ in _JOINED]
+_COLUMNS = [path + name for model, path in _JOINED for name in field_names(model)]
 _LEARNER_HISTORY = PreparedQuery(
     lambda user_id: (
         Attempt.objects.filter(user_id=user_id)
         .counted()
         .order_by(*HISTORY_ORDER)
-        .values_list(
-            *(
-                path + name
-                for (_, path), names in zip(_JOINED, _NAMES, strict=True)
-                for name in names
-            )
-        )
+        .values_list(*_COLUMNS)
     ),
     "int",
 )
-
-
-def _instances(row) -> list:
-    """An attempt row's Attempt, Quiz and Course, as select_related("quiz__course") builds them."""
-    out, start = [], 0
-    for (model, _), names in zip(_JOINED, _NAMES, strict=True):
-        out.append(model.from_db(DEFAULT_DB_ALIAS, names, row[start : start + len(names)]))
-        start += len(names)
-    return out
 
 
 def learner_quiz_history(user_id: int) -> list[QuizHistory]:
     """quiz_history of a signed-in learner's attempts that count (not draft previews)."""
     attempts = []
     for row in _LEARNER_HISTORY.rows(user_id):
-        attempt, quiz, course = _instances(row)
+        attempt, quiz, course = joined_instances(row, _LAYOUT)
         quiz.course = course
         attempt.quiz = quiz  # _grouped keeps one Quiz per quiz, as quiz_history does
         attempts.append(attempt)

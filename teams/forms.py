@@ -3,24 +3,19 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 from lessons.models import Course
+from meshlearn.ids import parse_id
 
 from .models import RESERVED_SLUGS, Team
 
-# SQLite stores integers in 64 bits and refuses a larger one in a query (a 500); PostgreSQL's
-# backend simply finds no row. Either way such an id is no course.
-_LARGEST_ID = 2**63 - 1
-
 
 class CourseChoiceField(forms.ModelMultipleChoiceField):
-    """Courses by id, where an id too large for the database is an unknown course."""
+    """Courses by id, each read as the site reads every id a browser sends (meshlearn.ids): a
+    value that is not one (letters, a sign, more digits than an id has) is an unknown course.
+    Queried as it came, a number too large for 64 bits made SQLite fail (a 500)."""
 
     def _check_values(self, value):
         for pk in value:
-            try:
-                too_large = abs(int(str(pk))) > _LARGEST_ID
-            except ValueError:
-                continue  # not a number: the parent says so
-            if too_large:
+            if parse_id(str(pk)) is None:
                 raise ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",
