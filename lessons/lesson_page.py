@@ -33,12 +33,12 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from calculator import cache as calculator_cache
 from meshlearn import fragments
 from meshlearn.prepared import PreparedQuery
 from quizzes.models import Quiz
 from quizzes.question_sets import question_count
 
-from . import calculator_cache
 from .models import Course, Lesson
 from .progress import LessonProgress
 

@@ -9,12 +9,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils.http import urlencode
 
-from .course_schema import read_sources
-from .examples import check_example
+from course_format.schema import read_sources
+from course_format.yamlfile import ContentError
+
+from .example_checks import check_example
 from .rendering import highlight_yaml, markdown_to_html, reading_minutes, unix_newlines
-from .yamlfile import ContentError
 
 logger = logging.getLogger(__name__)
 
@@ -304,28 +304,3 @@ class SectionProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} read {self.section}"
-
-
-class SavedScenario(models.Model):
-    """A learner's named set of overhead-calculator inputs, reopened from /me/."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calculator_scenarios"
-    )
-    name = models.CharField(max_length=80)
-    params = models.JSONField(
-        help_text="Calculator inputs as query-string values, validated when saved."
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["user", "name"], name="scenario_name_unique_per_user")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user}: {self.name}"
-
-    def get_absolute_url(self) -> str:
-        return f"{reverse('calculator')}?{urlencode(self.params)}"

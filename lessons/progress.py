@@ -14,8 +14,8 @@ from datetime import datetime
 from django.db import IntegrityError, connections, transaction
 from django.utils import timezone
 
-from meshlearn.ids import parse_id
 from meshlearn.prepared import PreparedQuery
+from shared.ids import parse_id
 
 from .course_outline import course_outlines
 from .models import Lesson, Section, SectionProgress

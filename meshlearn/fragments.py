@@ -1,7 +1,7 @@
 """Rendered HTML kept for reuse: in the shared cache, and the last few in the process.
 
 Lesson bodies and page shells (lessons/lesson_page.py) and calculator blocks
-(lessons/calculator_blocks.py) are HTML whose key names exactly what drew it, so a kept copy
+(calculator/blocks.py) are HTML whose key names exactly what drew it, so a kept copy
 is never stale. The shared cache (local memory, or Redis with REDIS_URL) is an accelerator,
 never a dependency: when it fails, the caller draws the fragment as if it were missing and the
 failure is logged. `Recent` saves a repeat the cache's unpickling or Redis round trip.

@@ -40,7 +40,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # A refused token is most often a page opened before signing in or out: the site's own page says so.
-CSRF_FAILURE_VIEW = "meshlearn.views.csrf_failure"
+CSRF_FAILURE_VIEW = "shared.views.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -53,16 +53,20 @@ INSTALLED_APPS = [
     "axes",
     "django_htmx",
     "template_partials",
-    "meshlearn",
+    "shared",
+    "calculator",
     "lessons",
+    "lab",
     "quizzes",
+    "coursefiles",
     "teams",
+    "accounts",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "meshlearn.csp.ContentSecurityPolicyMiddleware",
-    "meshlearn.body_limit.RequestBodyLimitMiddleware",
+    "shared.body_limit.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -156,7 +160,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("MESHLEARN_LOGIN_COOLOF
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "meshlearn.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "shared.client_ip.client_ip"
 # Behind N trusted proxies the learner's address is the Nth from the right in X-Forwarded-For.
 MESHLEARN_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 # /lab/check.json, open to anyone: requests per minute from one client address (0: no limit).
@@ -244,8 +248,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 # The biggest legitimate POST is a lab config (bounded at 256 KB in the checker).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
-# Whole request bodies (meshlearn/body_limit.py): form fields plus multipart framing, and in
-# the admin one course file (lessons/yamlfile.py: 2 MB) with its form.
+# Whole request bodies (shared/body_limit.py): form fields plus multipart framing, and in
+# the admin one course file (course_format/yamlfile.py: 2 MB) with its form.
 MESHLEARN_MAX_BODY_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024
 MESHLEARN_MAX_ADMIN_BODY_BYTES = 2 * 1024 * 1024 + DATA_UPLOAD_MAX_MEMORY_SIZE
 

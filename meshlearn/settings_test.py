@@ -5,7 +5,7 @@ import os
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-key-not-a-secret-0123456789abcdef")
 os.environ.setdefault("MESHLEARN_PLAIN_STATIC", "1")  # no collectstatic manifest needed in tests
 
-from .settings import *  # noqa: E402,F403
+from .settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed, tests only
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collectstatic run before tests

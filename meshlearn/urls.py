@@ -1,19 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from shared import views as shared_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("me/", views.me, name="me"),
-    path("healthz/", views.healthz, name="healthz"),
-    path("favicon.ico", views.favicon, name="favicon"),
-    path("accounts/signup/", views.signup, name="signup"),
+    path("healthz/", shared_views.healthz, name="healthz"),
+    path("favicon.ico", shared_views.favicon, name="favicon"),
+    path("", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("quizzes/", include("quizzes.urls")),
     path("teams/", include("teams.urls")),
-    path("", include("lessons.calculator_urls")),
-    path("", include("lessons.lab_urls")),
+    path("", include("calculator.urls")),
+    path("", include("lab.urls")),
     path("", include("lessons.urls")),
 ]

@@ -13,8 +13,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from lessons.admin_delete import LearnersWorkOnDelete
-from lessons.admin_order import AppendedInline, AppendedOnAdd
+from lessons.admin.delete import LearnersWorkOnDelete
+from lessons.admin.order import AppendedInline, AppendedOnAdd
 
 from . import scoring
 from .models import Attempt, Choice, Question, Quiz, Response

@@ -28,7 +28,7 @@ def published_quiz(path: str = "") -> Q:
     )
 
 
-# The course file's bounds (lessons/course_schema.py): the admin keeps to them so that an
+# The course file's bounds (course_format/schema.py): the admin keeps to them so that an
 # exported course always imports again.
 MIN_PASS_PERCENT, MAX_PASS_PERCENT = 1, 100
 MAX_DRAW_PER_LESSON = 20

@@ -10,8 +10,8 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
-SINGLE = "single"
-MULTIPLE = "multiple"
+from course_format.questions import MULTIPLE, SINGLE, authoring_problems  # noqa: F401
+
 DEFAULT_PASS_PERCENT = 70
 
 # Shown to the learner when an answer cannot be scored; none of them changes a stored score.
@@ -42,25 +42,6 @@ def is_correct(kind: str, correct_ids: Collection[int], chosen_ids: Collection[i
     if kind == SINGLE:
         return len(correct) == 1 and chosen == correct
     return chosen == correct
-
-
-def authoring_problems(kind: str, choices: int, correct: int) -> list[str]:
-    """What makes a question unanswerable or unfair, in words for the instructor."""
-    problems = []
-    if choices < 2:
-        problems.append(f"A question needs at least two choices; this one has {choices}.")
-    if kind == SINGLE and correct == 0:
-        problems.append(
-            "A single-choice question needs exactly one correct choice; none is marked correct."
-        )
-    elif kind == SINGLE and correct > 1:
-        problems.append(
-            f"A single-choice question needs exactly one correct choice; {correct} are marked "
-            "correct. Keep one, or make it a multiple-choice question."
-        )
-    elif kind == MULTIPLE and correct == 0:
-        problems.append("A multiple-choice question needs at least one correct choice.")
-    return problems
 
 
 def percent(score: int, total: int) -> int:

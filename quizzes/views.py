@@ -28,8 +28,8 @@ from django_htmx.http import HttpResponseClientRedirect, push_url
 
 from lessons.lesson_page import STAFF, viewer_kind
 from lessons.progress import mark_quiz_sections_read_for_visitor
-from meshlearn.htmx_pages import answers_both_ways, wants_part
-from meshlearn.ids import parse_id
+from shared.htmx import answers_both_ways, wants_part
+from shared.ids import parse_id
 
 from . import services
 from .answer_review import ChoiceRow, choice_rows, review_html

@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 from lessons.models import Course
-from meshlearn.ids import parse_id
+from shared.ids import parse_id
 
 from .models import RESERVED_SLUGS, Team
 

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from meshlearn.htmx_pages import answers_both_ways, wants_part
+from shared.htmx import answers_both_ways, wants_part
 
 from .access import managed_team_or_404, managed_teams, role_in
 from .course_set import describe_change

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from lessons.content import load_course_file
+from coursefiles.loading import load_course_file
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI_COURSE = ROOT / "tests" / "fixtures" / "mini-course"
@@ -56,7 +56,8 @@ def learner_client(client, learner):
 def _fresh_process_memos():
     """What a process keeps of rendered HTML (lesson shells, calculator blocks, answer reviews)
     is per test."""
-    from lessons import calculator_blocks, lesson_page
+    from calculator import blocks as calculator_blocks
+    from lessons import lesson_page
     from quizzes import answer_review
 
     memos = (lesson_page._recent_shells, calculator_blocks._recent_blocks, answer_review._recent)

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from lessons.admin_example_form import ConfigExampleAdminForm
+from lessons.admin.example_form import ConfigExampleAdminForm
 from lessons.models import ConfigExample, Section
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +142,7 @@ def test_lesson_page_shows_a_broken_examples_problems(client, section):
 
 
 def test_admin_shows_the_checkers_warnings_once_the_example_is_saved(admin_client, section):
-    from lessons.istio import validate
+    from istio_checker import validate
 
     warnings = [p for p in validate(WARNING_ONLY) if p.severity == "warning"]
     assert warnings  # the corpus file is the seed's VirtualService: it warns, it does not fail
@@ -156,7 +156,7 @@ def test_admin_shows_the_checkers_warnings_once_the_example_is_saved(admin_clien
 
 
 def test_examples_saved_from_a_browser_keep_unix_line_endings(admin_client, section):
-    from lessons.content import dump_course
+    from coursefiles.loading import dump_course
 
     url = reverse("admin:lessons_configexample_add")
     data = form_data(section, VALID.replace("\n", "\r\n"))

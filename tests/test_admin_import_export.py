@@ -14,9 +14,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons.content import dump_course
+from course_format.yamlfile import MAX_FILE_BYTES
+from coursefiles.loading import dump_course
 from lessons.models import ConfigExample, Course, Lesson, Section, SectionProgress
-from lessons.yamlfile import MAX_FILE_BYTES
 from quizzes.models import Attempt, Choice, Question, Quiz, Response
 
 from .conftest import MINI_COURSE as MINI_COURSE_DIR
@@ -182,8 +182,8 @@ def test_leaving_out_what_no_learner_used_needs_no_box(instructor_client, mini_c
 def test_loadcourse_still_applies_the_file_and_reports_the_work_removed(mini_course, learner):
     from io import StringIO
 
-    from lessons.content import load_course
-    from lessons.course_schema import read_course
+    from course_format.schema import read_course
+    from coursefiles.loading import load_course
 
     SectionProgress.objects.create(
         user=learner, section=Section.objects.get(slug="only"), read_at=timezone.now()
@@ -394,7 +394,7 @@ def test_changing_questions_keeps_finished_attempts_as_they_were_scored(
 def test_a_broken_example_is_located_by_its_line_in_the_file_and_its_lesson(
     instructor_client, mini_course
 ):
-    from lessons.content import dump_yaml  # as "Export YAML" writes: examples as `yaml: |`
+    from coursefiles.loading import dump_yaml  # as "Export YAML" writes: examples as `yaml: |`
 
     text = dump_yaml(_with_bad_example(course_data(mini_course)))
     bad_line = next(n for n, line in enumerate(text.splitlines(), 1) if "5 seconds" in line)

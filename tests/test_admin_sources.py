@@ -10,8 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from lessons.admin_order import next_order
-from lessons.admin_sources import as_lines, read_line, read_lines
+from lessons.admin.order import next_order
+from lessons.admin.sources import as_lines, read_line, read_lines
 from lessons.models import Lesson, Section
 
 from .admin_forms import lesson_with_section, section_form

@@ -16,11 +16,12 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from lessons import calculator_blocks, calculator_cache
-from lessons.calculator import INPUT_SPECS, MeshInputs, estimate
-from lessons.calculator_forms import form_data
-from lessons.calculator_reading import format_value
-from lessons.models import SavedScenario
+from calculator import blocks as calculator_blocks
+from calculator import cache as calculator_cache
+from calculator.forms import form_data
+from calculator.model import INPUT_SPECS, MeshInputs, estimate
+from calculator.models import SavedScenario
+from calculator.reading import format_value
 from meshlearn import fragments
 
 URL = "/calculator/"

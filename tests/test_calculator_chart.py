@@ -7,8 +7,8 @@ from dataclasses import replace
 
 import pytest
 
-from lessons import calculator_chart as chart
-from lessons.calculator import MODES, MeshInputs, dataplane_cpu_at
+from calculator import chart
+from calculator.model import MODES, MeshInputs, dataplane_cpu_at
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 

@@ -8,7 +8,8 @@ from dataclasses import replace
 
 import pytest
 
-from lessons.calculator import (
+from calculator.figures import FIGURE_SETS, find_figure
+from calculator.model import (
     INPUT_SPECS,
     MeshInputs,
     bounds_problems,
@@ -17,8 +18,7 @@ from lessons.calculator import (
     mesh_policies,
     parameters_table,
 )
-from lessons.calculator_figures import FIGURE_SETS, find_figure
-from lessons.calculator_reading import format_row, format_value, read_estimate
+from calculator.reading import format_row, format_value, read_estimate
 
 ONE_HOP = MeshInputs(rps=1000, hops=1)
 

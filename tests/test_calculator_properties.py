@@ -9,10 +9,10 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lessons.calculator import INPUT_SPECS, MeshInputs, compare_modes, estimate
-from lessons.calculator_chart import dataplane_cpu_chart
-from lessons.calculator_figures import FIGURE_KEYS
-from lessons.calculator_reading import read_estimate
+from calculator.chart import dataplane_cpu_chart
+from calculator.figures import FIGURE_KEYS
+from calculator.model import INPUT_SPECS, MeshInputs, compare_modes, estimate
+from calculator.reading import read_estimate
 
 RATE_DEPENDENT = (
     "dataplane_cpu_total",

@@ -8,8 +8,8 @@ from dataclasses import fields
 
 import pytest
 
-from lessons.calculator import MODES, MeshInputs, estimate
-from lessons.calculator_figures import FIGURE_KEYS, FIGURE_SETS, Figure
+from calculator.figures import FIGURE_KEYS, FIGURE_SETS, Figure
+from calculator.model import MODES, MeshInputs, estimate
 
 RELEASE = re.compile(r"^1\.\d+$")
 ISTIO_PAGE = re.compile(r"^https://istio\.io/(latest|v1\.\d+)/docs/")

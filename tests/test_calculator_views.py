@@ -11,10 +11,11 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lessons.calculator import INPUT_SPECS, MeshInputs, compare_modes, estimate
-from lessons.calculator_forms import FIELD_GROUPS, CalculatorForm
-from lessons.calculator_reading import format_value
-from lessons.models import SavedScenario, Section
+from calculator.forms import FIELD_GROUPS, CalculatorForm
+from calculator.model import INPUT_SPECS, MeshInputs, compare_modes, estimate
+from calculator.models import SavedScenario
+from calculator.reading import format_value
+from lessons.models import Section
 
 URL = "/calculator/"
 JSON_URL = "/calculator.json"

@@ -3,7 +3,7 @@
 import pytest
 from django.template import Context, Template
 
-from lessons.istio import validate
+from istio_checker import validate
 
 pytestmark = pytest.mark.django_db
 

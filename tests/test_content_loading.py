@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from lessons.content import dump_course, load_course_file
+from course_format.yamlfile import ContentError
+from coursefiles.loading import dump_course, load_course_file
 from lessons.models import ConfigExample, Course, Lesson, Section, SectionProgress
-from lessons.yamlfile import ContentError
 from quizzes.models import Choice, Question, Quiz
 
 from .conftest import MINI_COURSE

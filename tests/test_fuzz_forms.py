@@ -19,7 +19,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lessons.models import SavedScenario
+from calculator.models import SavedScenario
 from quizzes.models import Quiz
 from quizzes.services import attempt_start
 

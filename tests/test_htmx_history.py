@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from meshlearn.htmx_pages import wants_part
+from shared.htmx import wants_part
 from teams.services import membership_join, team_create
 
 pytestmark = pytest.mark.django_db

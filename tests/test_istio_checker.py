@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from lessons.istio import validate
-from lessons.istio.checks import MAX_PROBLEMS
-from lessons.istio.durations import parse_duration
-from lessons.istio.matchers import check_regex
-from lessons.istio.yamlsource import MAX_TEXT_BYTES
+from istio_checker import validate
+from istio_checker.checks import MAX_PROBLEMS
+from istio_checker.durations import parse_duration
+from istio_checker.matchers import check_regex
+from istio_checker.yamlsource import MAX_TEXT_BYTES
 
 CORPUS = Path(__file__).parent / "istio_corpus"
 CORPUS_FILES = sorted(CORPUS.glob("*.yaml"))
@@ -357,8 +357,8 @@ def test_the_istio_package_imports_nothing_from_django():
 
 
 def test_lab_service_checks_traces_and_marks_the_gutter():
-    from lessons.istio import Request
-    from lessons.istio.lab import check_config, gutter
+    from istio_checker import Request
+    from istio_checker.lab import check_config, gutter
 
     text = (CORPUS / "32-seed-pair-missing-subset.yaml").read_text()
     result = check_config(text, Request(host="reviews", headers={"end-user": "jason"}))
@@ -375,8 +375,8 @@ def test_lab_service_checks_traces_and_marks_the_gutter():
 
 def test_lab_service_does_not_trace_yaml_it_could_not_read():
     """A trace of the documents that did parse could say the opposite of the paste."""
-    from lessons.istio import Request
-    from lessons.istio.lab import check_config
+    from istio_checker import Request
+    from istio_checker.lab import check_config
 
     jason = (CORPUS / "02-reviews-jason-v2.yaml").read_text()
     request = Request(host="reviews", headers={"end-user": "jason"})
@@ -392,8 +392,8 @@ def test_lab_service_does_not_trace_yaml_it_could_not_read():
 
 
 def test_gutter_keeps_the_worst_problem_of_a_line_and_gives_up_on_huge_texts():
-    from lessons.istio.lab import MAX_GUTTER_LINES, gutter
-    from lessons.istio.problems import Problem
+    from istio_checker.lab import MAX_GUTTER_LINES, gutter
+    from istio_checker.problems import Problem
 
     problems = [
         Problem("info", "X", "", 2, 1, "note"),
@@ -408,7 +408,7 @@ def test_gutter_keeps_the_worst_problem_of_a_line_and_gives_up_on_huge_texts():
 
 
 def test_lab_service_survives_a_checker_failure(monkeypatch):
-    from lessons.istio import lab
+    from istio_checker import lab
 
     def explode(_text):
         raise RuntimeError("boom")
@@ -420,7 +420,7 @@ def test_lab_service_survives_a_checker_failure(monkeypatch):
 
 
 def test_suggested_host_prefers_a_concrete_host():
-    from lessons.istio.lab import suggested_host
+    from istio_checker.lab import suggested_host
 
     assert suggested_host((CORPUS / "02-reviews-jason-v2.yaml").read_text()) == "reviews"
     gateway_bound = (CORPUS / "06-bookinfo-gateway-no-default.yaml").read_text()

@@ -6,8 +6,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lessons.istio import Request, trace, validate
-from lessons.istio.schema import KINDS
+from istio_checker import Request, trace, validate
+from istio_checker.schema import KINDS
 
 CORPUS_TEXTS = [
     path.read_text() for path in sorted((Path(__file__).parent / "istio_corpus").glob("*.yaml"))

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from lessons.istio import Request, parse_headers, trace
+from istio_checker import Request, parse_headers, trace
 
 CORPUS = Path(__file__).parent / "istio_corpus"
 

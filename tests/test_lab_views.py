@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from lessons.istio.yamlsource import MAX_TEXT_BYTES
+from istio_checker.yamlsource import MAX_TEXT_BYTES
 from lessons.models import ConfigExample, Course, Lesson
 
 CORPUS = Path(__file__).parent / "istio_corpus"
@@ -307,7 +307,7 @@ def trace_section(html: str) -> str:
 
 
 def test_yaml_that_cannot_be_read_is_not_traced_and_the_page_says_why(client):
-    from lessons.lab_views import SAMPLE_CONFIG
+    from lab.views import SAMPLE_CONFIG
 
     typo = SAMPLE_CONFIG.replace("        subset: v1", "       subset: v1")
     assert typo != SAMPLE_CONFIG
@@ -433,7 +433,7 @@ def test_each_request_input_names_its_slot_and_is_marked_as_drawn(client, host, 
 
 def typo_sample() -> str:
     """The lab's sample with one line indented a space short: YAML that cannot all be read."""
-    from lessons.lab_views import SAMPLE_CONFIG
+    from lab.views import SAMPLE_CONFIG
 
     return SAMPLE_CONFIG.replace("        subset: v1", "       subset: v1")
 
@@ -493,7 +493,7 @@ def test_json_gives_unreadable_yaml_before_no_host(client):
 
 
 def test_json_says_when_the_checker_itself_failed(client, monkeypatch):
-    from lessons.istio import lab
+    from istio_checker import lab
 
     def explode(_text):
         raise RuntimeError("boom")
@@ -517,7 +517,7 @@ def test_json_traces_a_text_without_routing_documents(client, config):
 
 
 def test_the_page_says_why_the_checker_failed_trace_is_missing(client, monkeypatch):
-    from lessons.istio import lab
+    from istio_checker import lab
 
     monkeypatch.setattr(lab, "load_resources", lambda _text: 1 / 0)
     trace = trace_section(client.post(LAB, {"config": JASON, "host": "reviews"}).content.decode())
@@ -588,7 +588,7 @@ JASON_FORM = {"config": JASON, "host": "reviews"}
 def three_a_minute(settings, monkeypatch):
     from django.core.cache import cache
 
-    from meshlearn import rate_limit
+    from shared import rate_limit
 
     settings.MESHLEARN_LAB_CHECK_PER_MINUTE = 3
     clock = {"now": A_MINUTE_STARTS + 20}

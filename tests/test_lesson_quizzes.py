@@ -9,8 +9,8 @@ import pytest
 import yaml
 from django.urls import reverse
 
-from lessons.content import dump_course, load_course
-from lessons.course_schema import read_course
+from course_format.schema import read_course
+from coursefiles.loading import dump_course, load_course
 from lessons.models import Course, Lesson
 from quizzes import services
 from quizzes.models import Attempt, Quiz

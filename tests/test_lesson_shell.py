@@ -13,7 +13,8 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons import calculator_cache, lesson_page
+from calculator import cache as calculator_cache
+from lessons import lesson_page
 from lessons.models import Lesson, Section, SectionProgress
 from lessons.progress import SESSION_KEY
 from lessons.views import _lesson_context, lesson_detail

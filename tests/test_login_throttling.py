@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import override_settings
 from django.urls import reverse
 
-from meshlearn.client_ip import client_ip
+from shared.client_ip import client_ip
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from calculator.models import SavedScenario
 from lessons.course_outline import course_outlines
-from lessons.models import Lesson, SavedScenario, Section, SectionProgress
+from lessons.models import Lesson, Section, SectionProgress
 from quizzes.learners import attempts_of
 from quizzes.models import Attempt, Question, Quiz
 from quizzes.results import learner_quiz_history, quiz_history

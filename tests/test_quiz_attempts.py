@@ -306,7 +306,7 @@ def test_passing_the_shipped_final_quiz(client, learner, shipped_course):
 
 def test_the_shipped_final_quiz_is_six_well_formed_questions():
     """3–5 choices each, an explanation, and a "why" for every wrong choice (read, not loaded)."""
-    from lessons.course_schema import read_course
+    from course_format.schema import read_course
 
     from .conftest import SHIPPED_COURSE
 

@@ -5,9 +5,9 @@ import random
 import pytest
 from django.urls import reverse
 
-from lessons.content import load_course_file
+from course_format.yamlfile import ContentError
+from coursefiles.loading import load_course_file
 from lessons.models import Lesson
-from lessons.yamlfile import ContentError
 from quizzes import services
 from quizzes.drawing import draw, exam_size
 from quizzes.models import Attempt, Question, Quiz
@@ -150,7 +150,7 @@ def _course_with(tmp_path, quiz_yaml: str):
 
 @pytest.mark.django_db
 def test_exam_loads_and_dumps(tmp_path):
-    from lessons.content import dump_course
+    from coursefiles.loading import dump_course
 
     folder = _course_with(
         tmp_path, "  - slug: mini-exam\n    title: Exam\n    draw_per_lesson: 1\n"

@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from lessons.content import _learner_work
+from coursefiles.loading import _learner_work
 from lessons.models import Course, Lesson
 from quizzes import services
 from quizzes.models import Attempt, Question, Quiz

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons.content import _learner_work
+from coursefiles.loading import _learner_work
 from lessons.models import Course, Lesson, Section, SectionProgress
 from quizzes import answer_sql, services
 from quizzes.learners import SESSION_KEY as VISITOR_KEY

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from lessons.content import load_course_file
+from coursefiles.loading import load_course_file
 from lessons.models import ConfigExample, Course, Lesson, Section
 from quizzes.models import Choice, Question, Quiz
 

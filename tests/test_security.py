@@ -16,7 +16,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons.models import ConfigExample, SavedScenario, Section, SectionProgress
+from calculator.models import SavedScenario
+from lessons.models import ConfigExample, Section, SectionProgress
 from quizzes.models import Attempt, Question, Quiz, Response
 from quizzes.services import attempt_answer, attempt_start
 from teams.models import Membership, Team
@@ -294,7 +295,7 @@ def test_an_oversized_body_is_refused_not_a_500(endpoint, mini_course, learner):
 
 
 # A file part is not a form field: DATA_UPLOAD_MAX_MEMORY_SIZE does not bound it, and Django
-# spooled any size to disk for any POST endpoint. meshlearn/body_limit.py refuses such bodies
+# spooled any size to disk for any POST endpoint. shared/body_limit.py refuses such bodies
 # before anything parses them; only the admin takes a file (one course of up to 2 MB).
 
 
@@ -349,7 +350,7 @@ def test_bodies_within_the_limits_still_reach_their_forms(client, learner):
 def test_the_admin_takes_a_course_file_up_to_its_limit_and_no_more(admin_user, no_spooling):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from lessons.yamlfile import MAX_FILE_BYTES
+    from course_format.yamlfile import MAX_FILE_BYTES
 
     client = Client()
     client.force_login(admin_user)

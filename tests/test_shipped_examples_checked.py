@@ -5,7 +5,7 @@ ambient mode; those are broken with an empty problem list and explained in prose
 
 import pytest
 
-from lessons.istio import validate
+from istio_checker import validate
 from lessons.models import ConfigExample
 
 pytestmark = pytest.mark.django_db

@@ -20,7 +20,7 @@ def test_healthz_ok(client):
 
 
 def test_healthz_503_when_the_database_is_unreachable(client, monkeypatch):
-    from meshlearn import views
+    from shared import views
 
     class BrokenCursor:
         def __enter__(self):

@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from django.urls import reverse
 
-from lessons.models import SavedScenario, Section, SectionProgress
-from meshlearn.templatetags.timestamps import utc_time
+from calculator.models import SavedScenario
+from lessons.models import Section, SectionProgress
 from quizzes import services
 from quizzes.models import Attempt, Quiz
+from shared.templatetags.timestamps import utc_time
 from teams.models import Membership
 from teams.services import membership_join, team_create
 

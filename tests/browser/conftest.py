@@ -10,9 +10,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
-from lessons.content import load_course_file
-
-from ..conftest import ROOT, SHIPPED_COURSE
+from coursefiles.loading import load_course_file
+from tests.conftest import ROOT, SHIPPED_COURSE
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 

@@ -3,7 +3,7 @@ line, and is no wider than the chart module reckons when it places it."""
 
 import pytest
 
-from lessons import calculator_chart as chart
+from calculator import chart
 
 from .conftest import SCREENSHOTS
 

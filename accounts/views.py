@@ -1,0 +1,56 @@
+"""The learner's own pages: the home page (catalogue with their progress and teams), /me/, and
+sign-up."""
+
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import UserCreationForm
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_safe
+
+from calculator.models import SavedScenario
+from lessons.progress import course_progress
+from quizzes.results import learner_quiz_history
+from teams.home import teams_on_home
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    courses = course_progress(request)
+    teams = teams_on_home(request.user, courses)
+    return render(request, "accounts/home.html", {"courses": courses, "teams": teams})
+
+
+@login_required
+@require_safe
+def me(request: HttpRequest) -> HttpResponse:
+    # A staff member's draft previews are not their results (quizzes/views.py shows them).
+    history = learner_quiz_history(request.user.pk)
+    # The history already says which quizzes were passed: the progress need not ask again.
+    passed = {entry.quiz.id for entry in history if entry.passed}
+    context = {"courses": course_progress(request, passed_quiz_ids=passed)}
+    # Other apps add their own parts of the dashboard here (quiz history, saved scenarios).
+    context["scenarios"] = SavedScenario.objects.filter(user=request.user)
+    context["quiz_history"] = history
+    return render(request, "accounts/me.html", context)
+
+
+def _to_next(next_url: str, fallback: str) -> HttpResponse:
+    # A checked `next` is a URL, never a view name: redirect("0") would try to reverse it.
+    return HttpResponseRedirect(next_url) if next_url else redirect(fallback)
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = ""
+    if request.user.is_authenticated:
+        return _to_next(next_url, "home")
+    form = UserCreationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        # login() fires user_logged_in, which carries a visitor's progress into the account.
+        login(request, user, backend="meshlearn.auth_backend.ModelBackend")
+        return _to_next(next_url, "me")
+    return render(request, "registration/signup.html", {"form": form, "next": next_url})

@@ -1,0 +1,479 @@
+"""Course files ⇄ database: load (validated, atomic, idempotent upsert by slug) and dump.
+
+Loading never half-applies: the whole file is read and checked first, then written in one
+transaction. Rows whose content did not change are not saved again, so a second load of the
+same file reports no change and learners' progress on unchanged sections stays attached. The
+report tells rows whose content changed from rows only renumbered (their `order`: a row added
+or removed before them moves them), and counts the rows left as they were.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+
+from course_format.schema import CourseData, LessonData, QuizData, read_course
+from course_format.yamlfile import ContentError
+from lessons.example_checks import check_example
+from lessons.models import ConfigExample, Course, Lesson, Section, SectionProgress
+from lessons.rendering import unix_newlines
+from quizzes.models import Attempt, Choice, Question, Quiz, Response
+
+# The report's labels, in the order of the course's parts, with their singular.
+_LABELS = {
+    "course": "course",
+    "lessons": "lesson",
+    "sections": "section",
+    "examples": "example",
+    "quizzes": "quiz",
+    "questions": "question",
+    "choices": "choice",
+}
+
+
+@dataclass
+class LoadReport:
+    course: Course | None = None
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)  # every row saved again, reordered or not
+    reordered: Counter = field(default_factory=Counter)  # of those, the ones only renumbered
+    unchanged: Counter = field(default_factory=Counter)
+    deleted: Counter = field(default_factory=Counter)
+    # Learners' work that went with the deleted rows ("read marks", "quiz attempts",
+    # "answers"), and the deleted lessons, sections and quizzes that held marks or attempts.
+    # (Answers to a removed question go with it, but finished attempts keep their scores:
+    # that is an edit of a quiz, not a loss of a learner's record.)
+    work_lost: Counter = field(default_factory=Counter)
+    deleted_with_work: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.deleted)
+
+    @property
+    def content_changed(self) -> Counter:
+        """The updated rows whose content changed (not only their position)."""
+        return self.updated - self.reordered
+
+    def summary(self) -> str:
+        """What the load did, in one line. "updated" counts every row written again; the
+        sentences after it say which of those only moved in the order, and what was left."""
+        if not self.changed:
+            return (
+                f"No changes: course '{self.course.slug}' is already up to date."
+                + self._breakdown()
+            )
+        parts = []
+        for verb, counter in (
+            ("created", self.created),
+            ("updated", self.updated),
+            ("deleted", self.deleted),
+        ):
+            if counter:
+                items = ", ".join(f"{n} {name}" for name, n in sorted(counter.items()))
+                parts.append(f"{verb} {items}")
+        if self.work_lost:
+            parts.append(f"learners' work removed with them: {self.work_lost_text()}")
+        return f"Course '{self.course.slug}': " + "; ".join(parts) + "." + self._breakdown()
+
+    def _breakdown(self) -> str:
+        text = ""
+        if self.reordered:
+            content = _counted(self.content_changed) or "none"
+            text += f" Content changed: {content}; only reordered: {_counted(self.reordered)}."
+        if self.unchanged:
+            text += f" Unchanged: {_counted(self.unchanged)}."
+        return text
+
+    def work_lost_text(self) -> str:
+        return ", ".join(
+            f"{n} {name if n != 1 else name[:-1]}" for name, n in sorted(self.work_lost.items())
+        )
+
+    def reading_times(self) -> str:
+        """One line per lesson with its derived reading time, and the course total."""
+        lessons = list(self.course.lessons.all())
+        width = max((len(lesson.title) for lesson in lessons), default=0)
+        lines = [
+            f"  {lesson.title:<{width}}  {lesson.reading_minutes:>3} min" for lesson in lessons
+        ]
+        total = sum(lesson.reading_minutes for lesson in lessons)
+        return "\n".join(
+            ["Reading time per lesson:", *lines, f"  {'Total':<{width}}  {total:>3} min"]
+        )
+
+
+def _counted(counter: Counter) -> str:
+    """'1 lesson, 3 sections', in the order of the course's parts."""
+    return ", ".join(
+        f"{counter[label]} {singular if counter[label] == 1 else label}"
+        for label, singular in _LABELS.items()
+        if counter[label]
+    )
+
+
+def load_course_file(path: Path) -> LoadReport:
+    """Validate and load a course folder or file. Raises ContentError; writes nothing then."""
+    data = read_course(path)
+    check_course_examples(data)
+    return load_course(data)
+
+
+def check_course_examples(data: CourseData) -> None:
+    """Every example must pass the Istio checker unless it is flagged deliberately broken."""
+    for lesson in data.lessons:
+        for section in lesson.sections:
+            for example in section.examples:
+                errors = [p for p in check_example(example.yaml) if p["severity"] == "error"]
+                if errors and not example.broken:
+                    first, *more = errors
+                    in_file = example.first_line and example.first_line + first["line"] - 1
+                    # All of them, not only the first: the cause is often a later one (a typo
+                    # in a key first shows up as a required key missing).
+                    rest = "".join(f"; line {p['line']}: {p['message']}" for p in more[:4])
+                    rest += f"; and {len(more) - 4} more" if len(more) > 4 else ""
+                    raise ContentError(
+                        lesson.file or "course",
+                        f"example '{example.slug}' has {len(errors)} error(s), first at line "
+                        f"{first['line']} of its YAML: {first['message']}{rest} (set `broken: "
+                        "true` if the mistake is deliberate)",
+                        line=in_file or None,
+                        path=example.path or ("sections", section.slug, "examples", example.slug),
+                    )
+
+
+def _apply(obj, values: dict) -> set[str]:
+    """Set values on obj; the names of the fields whose value differs."""
+    changed = set()
+    for name, value in values.items():
+        field = obj._meta.get_field(name)
+        if field.is_relation:  # compare ids: reading an unset relation would raise
+            if getattr(obj, field.attname) != (value.pk if value is not None else None):
+                setattr(obj, name, value)
+                changed.add(name)
+            continue
+        if getattr(obj, name) != value:
+            setattr(obj, name, value)
+            changed.add(name)
+    return changed
+
+
+def _save(report: LoadReport, obj, values: dict, label: str) -> None:
+    """Create `obj`, or save it again if any value differs, and count which it was."""
+    is_new = obj.pk is None
+    changed = _apply(obj, values)
+    if is_new:
+        obj.save()
+        report.created[label] += 1
+    elif changed:
+        obj.save()
+        report.updated[label] += 1
+        if changed == {"order"}:
+            report.reordered[label] += 1
+    else:
+        report.unchanged[label] += 1
+
+
+def _delete_rest(report: LoadReport, leftovers, label: str) -> None:
+    for obj in leftovers:
+        work = _learner_work(obj)
+        report.work_lost.update(work)
+        if work["read marks"] or work["quiz attempts"]:
+            report.deleted_with_work.append(f"{obj._meta.verbose_name} '{_name_of(obj)}'")
+        obj.delete()
+        report.deleted[label] += 1
+
+
+def _learner_work(obj) -> Counter:
+    """What learners did that deleting `obj` takes with it (the deletes cascade)."""
+    work = Counter()
+    if isinstance(obj, Lesson | Section):
+        on = {"section__lesson": obj} if isinstance(obj, Lesson) else {"section": obj}
+        work["read marks"] = SectionProgress.objects.filter(**on).count()
+    if isinstance(obj, Lesson | Quiz):
+        on = {"quiz__lesson": obj} if isinstance(obj, Lesson) else {"quiz": obj}
+        # A staff member's draft previews are not learners' work: they do not hold up an import.
+        work["quiz attempts"] = Attempt.objects.counted().filter(**on).count()
+    if isinstance(obj, Question | Choice):
+        on = {"question": obj} if isinstance(obj, Question) else {"choices": obj}
+        work["answers"] = Response.objects.filter(attempt__preview=False, **on).count()
+    return +work  # only what is there
+
+
+def _name_of(obj) -> str:
+    return getattr(obj, "slug", None) or str(obj)[:60]
+
+
+class WorkAtStake(ContentError):
+    """Loading would delete rows that hold learners' work, and that was not allowed."""
+
+
+@transaction.atomic
+def load_course(data: CourseData, *, delete_learner_work: bool = True) -> LoadReport:
+    """Load `data` in one transaction. With `delete_learner_work=False`, a file that leaves out
+    a lesson, section or quiz with learners' read marks or attempts raises WorkAtStake and
+    changes nothing."""
+    report = LoadReport()
+    course = Course.objects.select_for_update().filter(slug=data.slug).first() or Course(
+        slug=data.slug
+    )
+    _save(
+        report,
+        course,
+        {"title": data.title, "summary": data.summary, "published": data.published},
+        "course",
+    )
+    report.course = course
+
+    existing = {lesson.slug: lesson for lesson in course.lessons.all()}
+    lessons_by_slug = {}
+    for index, lesson_data in enumerate(data.lessons):
+        lesson = existing.pop(lesson_data.slug, None) or Lesson(
+            course=course, slug=lesson_data.slug
+        )
+        _save(
+            report,
+            lesson,
+            {
+                "order": (index + 1) * 10,
+                "title": lesson_data.title,
+                "summary": lesson_data.summary,
+                "published": lesson_data.published,
+            },
+            "lessons",
+        )
+        _load_sections(report, lesson, lesson_data)
+        lesson.refresh_reading_minutes()
+        lessons_by_slug[lesson.slug] = lesson
+    _delete_rest(report, existing.values(), "lessons")
+
+    quizzes = {quiz.slug: quiz for quiz in Quiz.objects.filter(course=course)}
+    wanted = [
+        (lesson_data.quiz, lessons_by_slug[lesson_data.slug])
+        for lesson_data in data.lessons
+        if lesson_data.quiz
+    ]
+    wanted += [(quiz_data, None) for quiz_data in data.quizzes]
+    for index, (quiz_data, lesson) in enumerate(wanted):
+        quiz = quizzes.pop(quiz_data.slug, None)
+        if quiz is None:
+            if Quiz.objects.filter(slug=quiz_data.slug).exists():
+                raise ContentError(
+                    "course", f"quiz slug '{quiz_data.slug}' is already used by another course"
+                )
+            quiz = Quiz(slug=quiz_data.slug)
+        if lesson is not None:
+            _free_lesson(lesson, quizzes.values())
+        _load_quiz(report, quiz, quiz_data, course, lesson, (index + 1) * 10)
+    _delete_rest(report, quizzes.values(), "quizzes")
+    if report.deleted_with_work and not delete_learner_work:
+        raise WorkAtStake(  # rolls the whole load back
+            "course",
+            f"the file leaves out {', '.join(report.deleted_with_work)}, and deleting "
+            f"{'it' if len(report.deleted_with_work) == 1 else 'them'} would remove learners' "
+            f"work: {report.work_lost_text()}",
+        )
+    return report
+
+
+def _free_lesson(lesson: Lesson, waiting) -> None:
+    """A lesson has one quiz (a database constraint). A quiz still waiting its turn that holds
+    the lesson the file gives another quiz lets go of it now; its own turn attaches it where
+    the file says, or it is deleted with the rest."""
+    for other in waiting:
+        if other.lesson_id == lesson.id:
+            Quiz.objects.filter(pk=other.pk).update(lesson=None)
+            other.lesson = None
+
+
+def _load_sections(report: LoadReport, lesson: Lesson, lesson_data: LessonData) -> None:
+    existing = {section.slug: section for section in lesson.sections.all()}
+    for index, section_data in enumerate(lesson_data.sections):
+        section = existing.pop(section_data.slug, None) or Section(
+            lesson=lesson, slug=section_data.slug
+        )
+        sources = [{"title": s.title, "url": s.url} for s in section_data.sources]
+        _save(
+            report,
+            section,
+            {
+                "order": (index + 1) * 10,
+                "title": section_data.title,
+                "kind": section_data.kind,
+                "body_markdown": unix_newlines(section_data.body),  # as Section.save stores it
+                "sources": sources,
+            },
+            "sections",
+        )
+        examples = {example.slug: example for example in section.examples.all()}
+        for position, example_data in enumerate(section_data.examples):
+            example = examples.pop(example_data.slug, None) or ConfigExample(
+                section=section, slug=example_data.slug
+            )
+            _save(
+                report,
+                example,
+                {
+                    "order": (position + 1) * 10,
+                    "title": example_data.title,
+                    "yaml_text": unix_newlines(example_data.yaml),  # as stored
+                    "explanation": unix_newlines(example_data.explanation),
+                    "broken": example_data.broken,
+                },
+                "examples",
+            )
+        _delete_rest(report, examples.values(), "examples")
+    _delete_rest(report, existing.values(), "sections")
+
+
+def _load_quiz(report, quiz: Quiz, data: QuizData, course, lesson, order: int) -> None:
+    _save(
+        report,
+        quiz,
+        {
+            "title": data.title,
+            "course": course,
+            "lesson": lesson,
+            "order": order,
+            "pass_percent": data.pass_percent,
+            "draw_per_lesson": data.draw_per_lesson,
+        },
+        "quizzes",
+    )
+    # Questions have no slug: they are matched by position, so an unchanged question keeps
+    # its id and the learners' responses that point at it.
+    questions = list(quiz.questions.prefetch_related("choices"))
+    for index, question_data in enumerate(data.questions):
+        question = questions[index] if index < len(questions) else Question(quiz=quiz)
+        _save(
+            report,
+            question,
+            {
+                "order": (index + 1) * 10,
+                "prompt": unix_newlines(question_data.prompt),  # as Question.save stores it
+                "kind": question_data.kind,
+                "explanation": unix_newlines(question_data.explanation),
+            },
+            "questions",
+        )
+        choices = list(question.choices.all()) if question.pk else []
+        for position, choice_data in enumerate(question_data.choices):
+            choice = choices[position] if position < len(choices) else Choice(question=question)
+            _save(
+                report,
+                choice,
+                {
+                    "order": (position + 1) * 10,
+                    "text": choice_data.text,
+                    "is_correct": choice_data.correct,
+                    "why": choice_data.why,
+                },
+                "choices",
+            )
+        _delete_rest(report, choices[len(question_data.choices) :], "choices")
+    _delete_rest(report, questions[len(data.questions) :], "questions")
+
+
+# --- dump -------------------------------------------------------------------------------------
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """Multi-line text as `|` blocks, so a dumped course reads like a hand-written one."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_BlockDumper.add_representer(str, _represent_str)
+
+
+def course_to_dict(course: Course) -> dict:
+    lessons = course.lessons.prefetch_related("sections__examples", "quizzes__questions__choices")
+    out = {
+        "slug": course.slug,
+        "title": course.title,
+        "summary": course.summary,
+        "published": course.published,
+        "lessons": [],
+    }
+    extra_quizzes: list[Quiz] = []
+    for lesson in lessons:
+        item = {
+            "slug": lesson.slug,
+            "title": lesson.title,
+            "summary": lesson.summary,
+            "published": lesson.published,
+            "sections": [],
+        }
+        for section in lesson.sections.all():
+            entry = {
+                "slug": section.slug,
+                "title": section.title,
+                "kind": section.kind,
+                "body": section.body_markdown,
+            }
+            if section.sources:
+                entry["sources"] = [{"title": s["title"], "url": s["url"]} for s in section.sources]
+            examples = [
+                {
+                    "slug": e.slug,
+                    "title": e.title,
+                    "explanation": e.explanation,
+                    "broken": e.broken,
+                    "yaml": e.yaml_text,
+                }
+                for e in section.examples.all()
+            ]
+            if examples:
+                entry["examples"] = examples
+            item["sections"].append(entry)
+        lesson_quizzes = list(lesson.quizzes.all())
+        if lesson_quizzes:
+            item["quiz"] = _quiz_to_dict(lesson_quizzes[0])
+            # The admin allows one quiz per lesson; any other (older data) is written as a
+            # course-level quiz rather than left out, so the file carries it and its attempts.
+            extra_quizzes += lesson_quizzes[1:]
+        out["lessons"].append(item)
+    finals = course.quizzes.filter(lesson__isnull=True).prefetch_related("questions__choices")
+    finals = [*finals, *extra_quizzes]
+    if finals:
+        out["quizzes"] = [_quiz_to_dict(quiz) for quiz in finals]
+    return out
+
+
+def _quiz_to_dict(quiz: Quiz) -> dict:
+    questions = []
+    for question in quiz.questions.all():
+        choices = []
+        for choice in question.choices.all():
+            entry = {"text": choice.text, "correct": choice.is_correct}
+            if choice.why:
+                entry["why"] = choice.why
+            choices.append(entry)
+        questions.append(
+            {
+                "prompt": question.prompt,
+                "kind": question.kind,
+                "explanation": question.explanation,
+                "choices": choices,
+            }
+        )
+    out = {"slug": quiz.slug, "title": quiz.title, "pass_percent": quiz.pass_percent}
+    if quiz.draw_per_lesson:
+        out["draw_per_lesson"] = quiz.draw_per_lesson
+    if questions:
+        out["questions"] = questions
+    return out
+
+
+def dump_yaml(data: dict) -> str:
+    return yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def dump_course(course: Course) -> str:
+    """The whole course as one YAML file (lessons inline); `loadcourse` reads it back."""
+    return dump_yaml(course_to_dict(course))

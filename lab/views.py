@@ -1,0 +1,182 @@
+"""The config lab: paste Istio YAML, see its problems beside the lines and trace a request.
+
+/lab/ works as a plain form (POST with CSRF, full page) and, with htmx, checks while the
+learner types by swapping only the results, the gutter, the summary and the request fields'
+error slots (never the inputs, which the learner may be typing in). /lab/check.json is the
+same check for programs: it changes nothing, so it needs neither login nor CSRF token, and it
+is bounded by size and by a number of requests a minute per client instead.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from istio_checker.lab import check_config, gutter, suggested_host
+from istio_checker.yamlsource import MAX_TEXT_BYTES
+from lessons.models import ConfigExample
+from shared.body_limit import declared_length
+from shared.ids import parse_id
+from shared.rate_limit import retry_after
+
+from .forms import LabForm
+
+PAGE = "lab/lab.html"
+# The form POST also carries the trace fields and the CSRF token; leave room for them.
+MAX_BODY_BYTES = MAX_TEXT_BYTES + 64 * 1024
+MIN_EDITOR_ROWS = 18
+
+SAMPLE_CONFIG = """\
+# Try it: delete the last rule (everyone-else),
+# or trace the request without the end-user header.
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+spec:
+  hosts:
+  - reviews
+  http:
+  - name: jason-sees-v2
+    match:
+    - headers:
+        end-user:
+          exact: jason
+    route:
+    - destination:
+        host: reviews
+        subset: v2
+  - name: everyone-else
+    route:
+    - destination:
+        host: reviews
+        subset: v1
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: reviews
+spec:
+  host: reviews
+  subsets:
+  - name: v1
+    labels:
+      version: v1
+  - name: v2
+    labels:
+      version: v2
+"""
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@vary_on_headers("HX-Request")
+def lab_page(request: HttpRequest) -> HttpResponse:
+    example = None
+    if request.method == "POST":
+        form = LabForm(request.POST)
+    else:
+        example = _requested_example(request)
+        form = LabForm(_starting_data(example))
+    context = lab_context(form)
+    context["example"] = example
+    if request.htmx:
+        html = render_to_string(f"{PAGE}#results", context, request)
+        html += render_to_string(f"{PAGE}#gutter", {**context, "oob": True}, request)
+        html += render_to_string(f"{PAGE}#request-errors", {**context, "oob": True}, request)
+        summary = render_to_string(f"{PAGE}#summary", context, request)
+        html += f'<span hx-swap-oob="innerHTML:#lab-summary">{summary}</span>'
+        return HttpResponse(html)
+    return render(request, PAGE, context)
+
+
+def lab_context(form: LabForm) -> dict[str, object]:
+    form.is_valid()  # binds cleaned_data; wrong trace fields are shown, the YAML is still checked
+    text = form.config_text()
+    result = check_config(text, form.sample_request())
+    lines = gutter(text, result.problems)
+    form.fields["config"].widget.attrs["rows"] = max(MIN_EDITOR_ROWS, len(lines) + 1)
+    return {"form": form, "result": result, "gutter": lines}
+
+
+@csrf_exempt  # read-only: it checks the text it is sent and stores nothing
+@require_POST
+def lab_check_json(request: HttpRequest) -> JsonResponse:
+    per_minute = settings.MESHLEARN_LAB_CHECK_PER_MINUTE
+    wait = retry_after(request, "lab-check-json", per_minute)
+    if wait is not None:
+        response = JsonResponse(
+            {
+                "error": f"More than {per_minute} checks a minute from your address; "
+                f"try again in {wait} s.",
+                "retry_after": wait,
+            },
+            status=429,
+        )
+        response["Retry-After"] = str(wait)
+        return response
+    if declared_length(request) > MAX_BODY_BYTES:
+        return _too_large()
+    try:
+        data = request.POST
+    except RequestDataTooBig:
+        return _too_large()
+    if "config" not in data:
+        return JsonResponse(
+            {"error": "Send the YAML in the form field `config` (form-encoded or multipart)."},
+            status=400,
+        )
+    if len(data["config"].encode("utf-8", errors="replace")) > MAX_TEXT_BYTES:
+        return _too_large()
+    form = LabForm(data)
+    if not form.is_valid():
+        return JsonResponse(
+            {"error": "Some request fields are not valid.", "fields": form.errors.get_json_data()},
+            status=400,
+        )
+    return JsonResponse(check_config(form.config_text(), form.sample_request()).as_dict())
+
+
+def _requested_example(request: HttpRequest) -> ConfigExample | None:
+    """`?example=<id>`: an example of a published lesson (staff may open drafts too)."""
+    raw = request.GET.get("example")
+    if raw is None:
+        return None
+    example_id = parse_id(raw)
+    if example_id is None:
+        raise Http404("No such example.")
+    examples = ConfigExample.objects.select_related("section__lesson__course")
+    if not request.user.is_staff:
+        examples = examples.filter(
+            section__lesson__published=True, section__lesson__course__published=True
+        )
+    return get_object_or_404(examples, pk=example_id)
+
+
+def _starting_data(example: ConfigExample | None) -> dict[str, str]:
+    if example is None:
+        return {
+            "config": SAMPLE_CONFIG,
+            "host": "reviews",
+            "path": "/",
+            "method": "GET",
+            "headers": "end-user: jason",
+        }
+    return {
+        "config": example.yaml_text,
+        "host": suggested_host(example.yaml_text),
+        "path": "/",
+        "method": "GET",
+    }
+
+
+def _too_large() -> JsonResponse:
+    return JsonResponse(
+        {"error": f"The config is larger than {MAX_TEXT_BYTES // 1024} KB; send less at a time."},
+        status=413,
+    )
