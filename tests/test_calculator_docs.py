@@ -1,10 +1,10 @@
-"""The README's "Calculator parameters" table is INPUT_SPECS, word for word."""
+"""The "Calculator parameters" table in docs/calculator.md is INPUT_SPECS, word for word."""
 
 from pathlib import Path
 
 from calculator.model import INPUT_SPECS, parameters_table
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parent.parent / "docs" / "calculator.md"
 
 
 def _section(text: str) -> str:
