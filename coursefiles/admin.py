@@ -19,7 +19,8 @@ from course_format.yamlfile import ContentError, format_path
 from lessons import admin as lessons_admin
 from lessons.models import Course
 
-from .loading import WorkAtStake, dump_course
+from .dumping import dump_course
+from .loading import WorkAtStake
 from .upload import load_uploaded_course
 
 # Importing can create, change and delete every kind of row a course file describes.

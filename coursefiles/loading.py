@@ -1,4 +1,4 @@
-"""Course files ⇄ database: load (validated, atomic, idempotent upsert by slug) and dump.
+"""Course file → database: validated, atomic, idempotent upsert by slug (dumping.py writes back).
 
 Loading never half-applies: the whole file is read and checked first, then written in one
 transaction. Rows whose content did not change are not saved again, so a second load of the
@@ -11,7 +11,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from django.db import transaction
 
 from course_format.schema import CourseData, LessonData, QuizData, read_course
@@ -249,6 +248,19 @@ def load_course(data: CourseData, *, delete_learner_work: bool = True) -> LoadRe
         lessons_by_slug[lesson.slug] = lesson
     _delete_rest(report, existing.values(), "lessons")
 
+    _load_quizzes(report, course, data, lessons_by_slug)
+    if report.deleted_with_work and not delete_learner_work:
+        raise WorkAtStake(  # rolls the whole load back
+            "course",
+            f"the file leaves out {', '.join(report.deleted_with_work)}, and deleting "
+            f"{'it' if len(report.deleted_with_work) == 1 else 'them'} would remove learners' "
+            f"work: {report.work_lost_text()}",
+        )
+    return report
+
+
+def _load_quizzes(report: LoadReport, course: Course, data: CourseData, lessons_by_slug) -> None:
+    """The lessons' quizzes, then the course-level ones, numbered in that order."""
     quizzes = {quiz.slug: quiz for quiz in Quiz.objects.filter(course=course)}
     wanted = [
         (lesson_data.quiz, lessons_by_slug[lesson_data.slug])
@@ -268,14 +280,6 @@ def load_course(data: CourseData, *, delete_learner_work: bool = True) -> LoadRe
             _free_lesson(lesson, quizzes.values())
         _load_quiz(report, quiz, quiz_data, course, lesson, (index + 1) * 10)
     _delete_rest(report, quizzes.values(), "quizzes")
-    if report.deleted_with_work and not delete_learner_work:
-        raise WorkAtStake(  # rolls the whole load back
-            "course",
-            f"the file leaves out {', '.join(report.deleted_with_work)}, and deleting "
-            f"{'it' if len(report.deleted_with_work) == 1 else 'them'} would remove learners' "
-            f"work: {report.work_lost_text()}",
-        )
-    return report
 
 
 def _free_lesson(lesson: Lesson, waiting) -> None:
@@ -374,106 +378,3 @@ def _load_quiz(report, quiz: Quiz, data: QuizData, course, lesson, order: int) -
             )
         _delete_rest(report, choices[len(question_data.choices) :], "choices")
     _delete_rest(report, questions[len(data.questions) :], "questions")
-
-
-# --- dump -------------------------------------------------------------------------------------
-
-
-class _BlockDumper(yaml.SafeDumper):
-    """Multi-line text as `|` blocks, so a dumped course reads like a hand-written one."""
-
-
-def _represent_str(dumper: yaml.SafeDumper, value: str):
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_BlockDumper.add_representer(str, _represent_str)
-
-
-def course_to_dict(course: Course) -> dict:
-    lessons = course.lessons.prefetch_related("sections__examples", "quizzes__questions__choices")
-    out = {
-        "slug": course.slug,
-        "title": course.title,
-        "summary": course.summary,
-        "published": course.published,
-        "lessons": [],
-    }
-    extra_quizzes: list[Quiz] = []
-    for lesson in lessons:
-        item = {
-            "slug": lesson.slug,
-            "title": lesson.title,
-            "summary": lesson.summary,
-            "published": lesson.published,
-            "sections": [],
-        }
-        for section in lesson.sections.all():
-            entry = {
-                "slug": section.slug,
-                "title": section.title,
-                "kind": section.kind,
-                "body": section.body_markdown,
-            }
-            if section.sources:
-                entry["sources"] = [{"title": s["title"], "url": s["url"]} for s in section.sources]
-            examples = [
-                {
-                    "slug": e.slug,
-                    "title": e.title,
-                    "explanation": e.explanation,
-                    "broken": e.broken,
-                    "yaml": e.yaml_text,
-                }
-                for e in section.examples.all()
-            ]
-            if examples:
-                entry["examples"] = examples
-            item["sections"].append(entry)
-        lesson_quizzes = list(lesson.quizzes.all())
-        if lesson_quizzes:
-            item["quiz"] = _quiz_to_dict(lesson_quizzes[0])
-            # The admin allows one quiz per lesson; any other (older data) is written as a
-            # course-level quiz rather than left out, so the file carries it and its attempts.
-            extra_quizzes += lesson_quizzes[1:]
-        out["lessons"].append(item)
-    finals = course.quizzes.filter(lesson__isnull=True).prefetch_related("questions__choices")
-    finals = [*finals, *extra_quizzes]
-    if finals:
-        out["quizzes"] = [_quiz_to_dict(quiz) for quiz in finals]
-    return out
-
-
-def _quiz_to_dict(quiz: Quiz) -> dict:
-    questions = []
-    for question in quiz.questions.all():
-        choices = []
-        for choice in question.choices.all():
-            entry = {"text": choice.text, "correct": choice.is_correct}
-            if choice.why:
-                entry["why"] = choice.why
-            choices.append(entry)
-        questions.append(
-            {
-                "prompt": question.prompt,
-                "kind": question.kind,
-                "explanation": question.explanation,
-                "choices": choices,
-            }
-        )
-    out = {"slug": quiz.slug, "title": quiz.title, "pass_percent": quiz.pass_percent}
-    if quiz.draw_per_lesson:
-        out["draw_per_lesson"] = quiz.draw_per_lesson
-    if questions:
-        out["questions"] = questions
-    return out
-
-
-def dump_yaml(data: dict) -> str:
-    return yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100)
-
-
-def dump_course(course: Course) -> str:
-    """The whole course as one YAML file (lessons inline); `loadcourse` reads it back."""
-    return dump_yaml(course_to_dict(course))

@@ -156,7 +156,7 @@ def test_admin_shows_the_checkers_warnings_once_the_example_is_saved(admin_clien
 
 
 def test_examples_saved_from_a_browser_keep_unix_line_endings(admin_client, section):
-    from coursefiles.loading import dump_course
+    from coursefiles.dumping import dump_course
 
     url = reverse("admin:lessons_configexample_add")
     data = form_data(section, VALID.replace("\n", "\r\n"))

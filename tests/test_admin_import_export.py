@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from course_format.yamlfile import MAX_FILE_BYTES
-from coursefiles.loading import dump_course
+from coursefiles.dumping import dump_course
 from lessons.models import ConfigExample, Course, Lesson, Section, SectionProgress
 from quizzes.models import Attempt, Choice, Question, Quiz, Response
 
@@ -394,7 +394,7 @@ def test_changing_questions_keeps_finished_attempts_as_they_were_scored(
 def test_a_broken_example_is_located_by_its_line_in_the_file_and_its_lesson(
     instructor_client, mini_course
 ):
-    from coursefiles.loading import dump_yaml  # as "Export YAML" writes: examples as `yaml: |`
+    from coursefiles.dumping import dump_yaml  # as "Export YAML" writes: examples as `yaml: |`
 
     text = dump_yaml(_with_bad_example(course_data(mini_course)))
     bad_line = next(n for n, line in enumerate(text.splitlines(), 1) if "5 seconds" in line)

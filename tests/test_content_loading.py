@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from course_format.yamlfile import ContentError
-from coursefiles.loading import dump_course, load_course_file
+from coursefiles.dumping import dump_course
+from coursefiles.loading import load_course_file
 from lessons.models import ConfigExample, Course, Lesson, Section, SectionProgress
 from quizzes.models import Choice, Question, Quiz
 

@@ -10,7 +10,8 @@ import yaml
 from django.urls import reverse
 
 from course_format.schema import read_course
-from coursefiles.loading import dump_course, load_course
+from coursefiles.dumping import dump_course
+from coursefiles.loading import load_course
 from lessons.models import Course, Lesson
 from quizzes import services
 from quizzes.models import Attempt, Quiz

@@ -150,7 +150,7 @@ def _course_with(tmp_path, quiz_yaml: str):
 
 @pytest.mark.django_db
 def test_exam_loads_and_dumps(tmp_path):
-    from coursefiles.loading import dump_course
+    from coursefiles.dumping import dump_course
 
     folder = _course_with(
         tmp_path, "  - slug: mini-exam\n    title: Exam\n    draw_per_lesson: 1\n"

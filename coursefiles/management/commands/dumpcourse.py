@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from coursefiles.loading import dump_course
+from coursefiles.dumping import dump_course
 from lessons.models import Course
 
 

@@ -1,0 +1,107 @@
+"""Database → course file: one YAML file in the format `loadcourse` reads, written so that loading
+it changes nothing (multi-line text as `|` blocks, as an author writes it)."""
+
+import yaml
+
+from lessons.models import Course
+from quizzes.models import Quiz
+
+
+class _BlockDumper(yaml.SafeDumper):
+    """Multi-line text as `|` blocks, so a dumped course reads like a hand-written one."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str):
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_BlockDumper.add_representer(str, _represent_str)
+
+
+def course_to_dict(course: Course) -> dict:
+    lessons = course.lessons.prefetch_related("sections__examples", "quizzes__questions__choices")
+    out = {
+        "slug": course.slug,
+        "title": course.title,
+        "summary": course.summary,
+        "published": course.published,
+        "lessons": [],
+    }
+    extra_quizzes: list[Quiz] = []
+    for lesson in lessons:
+        item = {
+            "slug": lesson.slug,
+            "title": lesson.title,
+            "summary": lesson.summary,
+            "published": lesson.published,
+            "sections": [],
+        }
+        for section in lesson.sections.all():
+            entry = {
+                "slug": section.slug,
+                "title": section.title,
+                "kind": section.kind,
+                "body": section.body_markdown,
+            }
+            if section.sources:
+                entry["sources"] = [{"title": s["title"], "url": s["url"]} for s in section.sources]
+            examples = [
+                {
+                    "slug": e.slug,
+                    "title": e.title,
+                    "explanation": e.explanation,
+                    "broken": e.broken,
+                    "yaml": e.yaml_text,
+                }
+                for e in section.examples.all()
+            ]
+            if examples:
+                entry["examples"] = examples
+            item["sections"].append(entry)
+        lesson_quizzes = list(lesson.quizzes.all())
+        if lesson_quizzes:
+            item["quiz"] = _quiz_to_dict(lesson_quizzes[0])
+            # The admin allows one quiz per lesson; any other (older data) is written as a
+            # course-level quiz rather than left out, so the file carries it and its attempts.
+            extra_quizzes += lesson_quizzes[1:]
+        out["lessons"].append(item)
+    finals = course.quizzes.filter(lesson__isnull=True).prefetch_related("questions__choices")
+    finals = [*finals, *extra_quizzes]
+    if finals:
+        out["quizzes"] = [_quiz_to_dict(quiz) for quiz in finals]
+    return out
+
+
+def _quiz_to_dict(quiz: Quiz) -> dict:
+    questions = []
+    for question in quiz.questions.all():
+        choices = []
+        for choice in question.choices.all():
+            entry = {"text": choice.text, "correct": choice.is_correct}
+            if choice.why:
+                entry["why"] = choice.why
+            choices.append(entry)
+        questions.append(
+            {
+                "prompt": question.prompt,
+                "kind": question.kind,
+                "explanation": question.explanation,
+                "choices": choices,
+            }
+        )
+    out = {"slug": quiz.slug, "title": quiz.title, "pass_percent": quiz.pass_percent}
+    if quiz.draw_per_lesson:
+        out["draw_per_lesson"] = quiz.draw_per_lesson
+    if questions:
+        out["questions"] = questions
+    return out
+
+
+def dump_yaml(data: dict) -> str:
+    return yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+def dump_course(course: Course) -> str:
+    """The whole course as one YAML file (lessons inline); `loadcourse` reads it back."""
+    return dump_yaml(course_to_dict(course))
