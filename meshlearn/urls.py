@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from . import views
 
+# Django's default 400 view parses the body again (see views.bad_request).
+handler400 = "meshlearn.views.bad_request"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("me/", views.me, name="me"),
