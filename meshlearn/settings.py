@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A view that cannot reach the database answers 503 with Retry-After, not 500.
+    "meshlearn.db_unavailable.DatabaseUnavailableMiddleware",
     "meshlearn.csp.ContentSecurityPolicyMiddleware",
     "meshlearn.body_limit.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -253,5 +255,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The 503 for an unreachable database is logged once, by meshlearn/db_unavailable.py.
+    "filters": {"unavailable_logged": {"()": "meshlearn.db_unavailable.SkipLoggedUnavailable"}},
+    "loggers": {"django.request": {"filters": ["unavailable_logged"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
