@@ -166,6 +166,15 @@ MESHLEARN_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT",
 # /lab/check.json, open to anyone: requests per minute from one client address (0: no limit).
 MESHLEARN_LAB_CHECK_PER_MINUTE = int(os.environ.get("MESHLEARN_LAB_CHECK_PER_MINUTE", "60"))
 
+# Password-reset e-mails an hour, per address asked for and per client address (0: no limit),
+# counted in the database (meshlearn/throttle.py); over either, the page answers as usual.
+MESHLEARN_PASSWORD_RESETS_PER_ADDRESS = int(
+    os.environ.get("MESHLEARN_PASSWORD_RESETS_PER_ADDRESS", "3")
+)
+MESHLEARN_PASSWORD_RESETS_PER_CLIENT = int(
+    os.environ.get("MESHLEARN_PASSWORD_RESETS_PER_CLIENT", "10")
+)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
