@@ -1,9 +1,8 @@
 """Site-wide pages: the catalogue, the learner's dashboard, sign-up, the health check, the
-page for a refused CSRF token, and /favicon.ico."""
+pages for a refused CSRF token and a malformed request, and /favicon.ico."""
 
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import UserCreationForm
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
@@ -16,6 +15,8 @@ from lessons.models import SavedScenario
 from lessons.progress import course_progress
 from quizzes.results import learner_quiz_history
 from teams.home import teams_on_home
+
+from .forms import SignupForm
 
 
 @require_safe
@@ -70,7 +71,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         next_url = ""
     if request.user.is_authenticated:
         return _to_next(next_url, "home")
-    form = UserCreationForm(request.POST or None)
+    form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         # login() fires user_logged_in, which carries a visitor's progress into the account.
@@ -87,3 +88,17 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     if not url_has_allowed_host_and_scheme(back_url, {request.get_host()}, request.is_secure()):
         back_url = ""
     return render(request, "403_csrf.html", {"back_url": back_url}, status=403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400. Django's own bad_request is wrapped in requires_csrf_token, which runs the
+    CSRF check and so parses the body again: for a form body that is not UTF-8 (or has too
+    many fields) the parse raises the same BadRequest a second time, and the visitor got a
+    500. This view reads nothing of the body; the page's token comes from the cookie."""
+    if request.path.endswith(".json"):  # /lab/check.json and the calculator answer in JSON
+        return JsonResponse(
+            {"error": "The request could not be read; send UTF-8 JSON or form text."}, status=400
+        )
+    encoding = (request.encoding or "utf-8").lower()
+    context = {"charset": request.encoding if encoding not in ("utf-8", "utf8") else ""}
+    return render(request, "400.html", context, status=400)
