@@ -9,9 +9,11 @@ attempt draws again, and nothing per choice is stored.
 
 The form does not send choice ids either. Ids are handed out in authoring order, so sorting
 the page's values would give the first choice written: an author's habit of writing the right
-answer first would show through. Each choice is sent as a token keyed by the attempt's seed,
-which no page shows: the tokens say nothing of ids or authoring order, and are worth nothing
-outside their attempt and question.
+answer first would show through. Nor does the answer take ids: it refuses, without scoring, a
+choice that is not the question's, so posting ids upwards until one is taken would find the
+lowest. Each choice is sent as a token keyed by the attempt's seed, which no page shows: the
+tokens say nothing of ids or authoring order, and name a choice only in their own attempt and
+question.
 """
 
 import hashlib
@@ -19,12 +21,10 @@ import secrets
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
-from meshlearn.ids import parse_id
-
 T = TypeVar("T")
 
 SEED_BITS = 63  # fits a signed 64-bit column (PostgreSQL's bigint)
-TOKEN_PREFIX = "c"  # a token never reads as a number, so it is never taken for a plain id
+TOKEN_PREFIX = "c"  # "c" and 16 hex digits: never a number, so never taken for an id
 NOT_A_CHOICE = -1  # no choice has this id: the answer is refused as not the question's
 
 
@@ -64,13 +64,7 @@ def chosen_ids(
     seed: int, question_id: int, choice_ids: Iterable[int], values: Iterable[str]
 ) -> set[int]:
     """The choices an answer's form values name: this attempt's tokens for the question's
-    choices, or plain ids (what scripts send; they too must be the question's, which scoring
-    checks). Anything else is NOT_A_CHOICE, so the answer is refused, never scored."""
+    choices. Anything else (a choice id, another attempt's or question's token) is
+    NOT_A_CHOICE, so the answer is refused, never scored."""
     by_token = {token: cid for cid, token in tokens(seed, question_id, choice_ids).items()}
-    chosen = set()
-    for value in values:
-        found = by_token.get(value) if isinstance(value, str) else None
-        if found is None:
-            found = parse_id(value)
-        chosen.add(NOT_A_CHOICE if found is None else found)
-    return chosen
+    return {by_token.get(value, NOT_A_CHOICE) for value in values}

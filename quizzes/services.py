@@ -142,8 +142,8 @@ def attempt_answer_as(
 ) -> AnswerSheet:
     """Store and score one answer; finish the attempt when it was the last question.
 
-    `values` are what the form sent for the chosen choices: the attempt's tokens for them, or
-    plain choice ids (choice_order.chosen_ids).
+    `values` are what the form sent for the chosen choices: the attempt's tokens for them
+    (choice_order.py); anything else is refused as no choice of the question.
 
     Only the owner's (user's or visitor's) attempt at the published quiz `slug` is answered
     (with `drafts`, for staff previewing: the user's attempt at the quiz, published or not):

@@ -92,8 +92,8 @@ def test_tokens_name_choices_only_within_their_attempt_and_question():
     other_question = choice_order.tokens(5, 3, IDS)[101]
     for stray in (other_seed, other_question, "c" + "0" * 16, "", "choice", "-3", "1e3"):
         assert choice_order.chosen_ids(5, 2, IDS, [stray]) == {choice_order.NOT_A_CHOICE}
-    # A plain id, as scripts send, is read as one; scoring checks it is the question's.
-    assert choice_order.chosen_ids(5, 2, IDS, ["102", "999"]) == {102, 999}
+    # Nor is a choice id taken: refused, it would tell which ids are the question's.
+    assert choice_order.chosen_ids(5, 2, IDS, ["102"]) == {choice_order.NOT_A_CHOICE}
 
 
 def test_sorting_the_tokens_says_nothing_of_the_ids():
@@ -217,6 +217,7 @@ def test_a_token_is_taken_only_for_its_attempt_and_question(client, learner, oth
     strays = [
         choice_order.tokens(other.choice_seed, q1.id, ids1)[right1],  # another attempt's
         choice_order.tokens(attempt.choice_seed, q2.id, ids2)[ids2[0]],  # another question's
+        str(right1),  # the right choice's own id
         str(ids2[0]),  # another question's choice id
         "c" + "f" * 16,
     ]
