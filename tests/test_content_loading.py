@@ -89,6 +89,34 @@ def test_reload_upserts_and_removes_what_the_file_no_longer_has(tmp_path, learne
     assert SectionProgress.objects.filter(user=learner, section=kept).exists()
 
 
+def test_reordered_choices_keep_their_rows_and_the_answers_given_to_them(tmp_path, learner):
+    from quizzes import services
+
+    load_course_file(MINI_COURSE)
+    quiz = Quiz.objects.get(slug="first-check")
+    question = quiz.questions.get()
+    ids = {c.text: c.id for c in question.choices.all()}
+    attempt = services.attempt_start(quiz=quiz, user=learner)
+    services.attempt_answer(attempt=attempt, question=question, choice_ids={ids["Business logic"]})
+    folder = copy_course(tmp_path)
+    lesson_file = folder / "first.yaml"
+    text = lesson_file.read_text()
+    wrong = "        - text: Business logic\n          why: That stays in the application.\n"
+    # The wrong choice first, and the second right one's text edited.
+    text = text.replace(wrong, "").replace("      choices:\n", "      choices:\n" + wrong)
+    lesson_file.write_text(text.replace("- text: mTLS", "- text: Mutual TLS"))
+    report = load_course_file(folder)
+    stored = list(question.choices.all())
+    assert [c.text for c in stored] == ["Business logic", "Retries", "Mutual TLS"]
+    # Each text kept its row; the edited one kept the row it had.
+    assert [c.id for c in stored] == [ids["Business logic"], ids["Retries"], ids["mTLS"]]
+    assert report.created["choices"] == 0 and report.deleted["choices"] == 0
+    answer = attempt.responses.get()
+    assert [c.text for c in answer.choices.all()] == ["Business logic"] and not answer.is_correct
+    dumped = dump_course(Course.objects.get())  # export follows the file's order
+    assert dumped.index("text: Business logic") < dumped.index("text: Retries")
+
+
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
