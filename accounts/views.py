@@ -3,7 +3,6 @@ sign-up."""
 
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -13,6 +12,8 @@ from calculator.models import SavedScenario
 from lessons.progress import course_progress
 from quizzes.results import learner_quiz_history
 from teams.home import teams_on_home
+
+from .forms import SignupForm
 
 
 @require_safe
@@ -47,7 +48,7 @@ def signup(request: HttpRequest) -> HttpResponse:
         next_url = ""
     if request.user.is_authenticated:
         return _to_next(next_url, "home")
-    form = UserCreationForm(request.POST or None)
+    form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         # login() fires user_logged_in, which carries a visitor's progress into the account.

@@ -3,6 +3,11 @@
 Course files are written by hand, so a mistake must be reported by file and line. PyYAML's safe
 loader builds the data; a walk over the same node tree records each path's line and catches
 duplicate keys, which the loader alone would silently let the last one win. No Django here.
+
+The loader is yaml.SafeLoader (the same safe types) with two bounds while it composes: how deep
+collections nest (PyYAML composes recursively: a few hundred levels raised RecursionError) and
+how many nodes aliases may add (a 2.5 KB file of anchors and aliases stood for 22,500 quiz
+choices, each of which became a database row).
 """
 
 from dataclasses import dataclass, field
@@ -11,6 +16,11 @@ from pathlib import Path
 import yaml
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+# A course nests about 8 levels (course, quizzes, a quiz, questions, a question, choices, ...).
+MAX_DEPTH = 50
+# Nodes that aliases may add in all. Hand-written course files rarely use aliases at all; the
+# shipped course uses none.
+MAX_ALIAS_NODES = 10_000
 
 Path_ = tuple[str | int, ...]
 
@@ -69,14 +79,71 @@ def read_yaml(path: Path, display_name: str | None = None) -> YamlDocument:
     return parse_yaml(text, name)
 
 
+class BoundExceeded(yaml.composer.ComposerError):
+    """Valid YAML, refused for its depth or what its aliases expand to."""
+
+
+class BoundedSafeLoader(yaml.SafeLoader):
+    """yaml.SafeLoader that refuses collections nested deeper than MAX_DEPTH, and aliases
+    that would add more than MAX_ALIAS_NODES nodes once expanded, while it composes."""
+
+    def __init__(self, stream) -> None:
+        super().__init__(stream)
+        self.depth = 0
+        self.alias_nodes = 0
+        self.expanded: dict[int, int] = {}  # id(node): the nodes it stands for, aliases expanded
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            node = super().compose_node(parent, index)
+            size = self.expanded.get(id(node))
+            if size is None:  # the anchor is still being composed: a structure inside itself
+                raise BoundExceeded(
+                    None, None, "an alias refers to a collection that contains it", mark
+                )
+            self.alias_nodes += size
+            if self.alias_nodes > MAX_ALIAS_NODES:
+                raise BoundExceeded(
+                    None,
+                    None,
+                    f"aliases here expand to more than {MAX_ALIAS_NODES:,} values in all; "
+                    "write the repeated parts out instead",
+                    mark,
+                )
+            return node
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            mark = self.peek_event().start_mark
+            raise BoundExceeded(
+                None, None, f"lists and mappings nest more than {MAX_DEPTH} levels deep", mark
+            )
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+        self.expanded[id(node)] = 1 + sum(self.expanded[id(child)] for child in _children(node))
+        return node
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    return []
+
+
 def parse_yaml(text: str, name: str) -> YamlDocument:
     try:
-        loader = yaml.SafeLoader(text)
+        loader = BoundedSafeLoader(text)
         try:
             node = loader.get_single_node()
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
+    except BoundExceeded as exc:
+        raise ContentError(name, exc.problem, exc.problem_mark.line + 1) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None

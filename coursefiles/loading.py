@@ -363,8 +363,9 @@ def _load_quiz(report, quiz: Quiz, data: QuizData, course, lesson, order: int) -
             "questions",
         )
         choices = list(question.choices.all()) if question.pk else []
+        matched = _match_choices(choices, [c.text for c in question_data.choices])
         for position, choice_data in enumerate(question_data.choices):
-            choice = choices[position] if position < len(choices) else Choice(question=question)
+            choice = matched[position] or Choice(question=question)
             _save(
                 report,
                 choice,
@@ -376,5 +377,28 @@ def _load_quiz(report, quiz: Quiz, data: QuizData, course, lesson, order: int) -
                 },
                 "choices",
             )
-        _delete_rest(report, choices[len(question_data.choices) :], "choices")
+        kept = {choice.pk for choice in matched if choice is not None}
+        _delete_rest(report, [c for c in choices if c.pk not in kept], "choices")
     _delete_rest(report, questions[len(data.questions) :], "questions")
+
+
+def _match_choices(stored: list[Choice], texts: list[str]) -> list[Choice | None]:
+    """The stored choice each of the file's choices (`texts`, in the file's order) updates, or
+    None for a new one.
+
+    A choice keeps its row when its text is unchanged, wherever the file moves it: learners'
+    answers point at the row, so reordering the choices must not hand a row, and the answers
+    given to it, to another text. The file's other choices take the rows left over in order,
+    so an edited text keeps its row as before.
+    """
+    free = list(stored)
+    matched: list[Choice | None] = [None] * len(texts)
+    for position, text in enumerate(texts):
+        same = next((choice for choice in free if choice.text == text), None)
+        if same is not None:
+            matched[position] = same
+            free.remove(same)
+    for position in range(len(texts)):
+        if matched[position] is None and free:
+            matched[position] = free.pop(0)
+    return matched

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A view that cannot reach the database answers 503 with Retry-After, not 500.
+    "shared.db_unavailable.DatabaseUnavailableMiddleware",
     "meshlearn.csp.ContentSecurityPolicyMiddleware",
     "shared.body_limit.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in pages are `private`, personal ones also `no-store`.
+    "shared.private_pages.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -166,6 +170,15 @@ MESHLEARN_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT",
 # /lab/check.json, open to anyone: requests per minute from one client address (0: no limit).
 MESHLEARN_LAB_CHECK_PER_MINUTE = int(os.environ.get("MESHLEARN_LAB_CHECK_PER_MINUTE", "60"))
 
+# Password-reset e-mails an hour, per address asked for and per client address (0: no limit),
+# counted in the database (meshlearn/throttle.py); over either, the page answers as usual.
+MESHLEARN_PASSWORD_RESETS_PER_ADDRESS = int(
+    os.environ.get("MESHLEARN_PASSWORD_RESETS_PER_ADDRESS", "3")
+)
+MESHLEARN_PASSWORD_RESETS_PER_CLIENT = int(
+    os.environ.get("MESHLEARN_PASSWORD_RESETS_PER_CLIENT", "10")
+)
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -257,5 +270,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # The 503 for an unreachable database is logged once, by meshlearn/db_unavailable.py.
+    "filters": {"unavailable_logged": {"()": "shared.db_unavailable.SkipLoggedUnavailable"}},
+    "loggers": {"django.request": {"filters": ["unavailable_logged"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }

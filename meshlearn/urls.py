@@ -3,6 +3,9 @@ from django.urls import include, path
 
 from shared import views as shared_views
 
+# Django's default 400 view parses the body again (see shared.views.bad_request).
+handler400 = "shared.views.bad_request"
+
 urlpatterns = [
     path("healthz/", shared_views.healthz, name="healthz"),
     path("favicon.ico", shared_views.favicon, name="favicon"),

@@ -1,15 +1,19 @@
-"""An answered question's review, drawn once per distinct answer and kept in the process.
+"""An answered question's review, drawn in pieces that are kept in the process.
 
 The review is the part of an answer's feedback that shows the question again: the verdict, the
 prompt, every choice marked (chosen, right, why it is wrong) and the explanation. Profiling the
-answer POST in-process, drawing it was about a third of the request, and it is the same HTML for
-every learner who picks the same choices of the same question. The key is a digest of everything
-the review shows and of the templates that draw it, so an instructor's edit or a deploy makes a
-new key: a kept copy is never stale, and keeping it in the process is a memo, not state.
+answer POST in-process, drawing it was about a third of the request. Each attempt lists the
+choices in its own order (quizzes/choice_order.py), so the review is kept as pieces that do not
+depend on that order: the verdict with the prompt, each marked choice, and the explanation, each
+the same HTML for every learner who gives the same answer; the feedback lays the choices out in
+the attempt's order. A piece's key is a digest of everything it shows and of the templates that
+draw it, so an instructor's edit or a deploy makes a new key: a kept copy is never stale, and
+keeping it in the process is a memo, not state.
 """
 
 import hashlib
-from typing import TypedDict
+from collections.abc import Callable
+from typing import NamedTuple, TypedDict
 
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
@@ -19,7 +23,8 @@ from meshlearn import fragments
 from .models import Choice, Question
 
 TEMPLATE = "quizzes/take.html"
-RECENT_REVIEWS = 512  # ~2-4 KB each: a course's questions times their common answers
+CHOICE_TEMPLATE = "quizzes/_choice_review.html"
+RECENT_REVIEWS = 2048  # pieces of 0.2-2 KB: a course's prompts, explanations and marked choices
 _recent: fragments.Recent = fragments.Recent()
 
 
@@ -36,6 +41,14 @@ class ChoiceRow(TypedDict):
     why: str
 
 
+class Review(NamedTuple):
+    """A review's pieces, for the feedback template to lay out (rows in the attempt's order)."""
+
+    head: SafeString  # the verdict and the prompt
+    rows: list[SafeString]  # each choice, marked
+    tail: SafeString  # the explanation
+
+
 def choice_rows(choices: list[Choice], chosen_ids: set[int]) -> list[ChoiceRow]:
     return [
         ChoiceRow(text=c.text, is_correct=c.is_correct, chosen=c.id in chosen_ids, why=c.why)
@@ -45,30 +58,41 @@ def choice_rows(choices: list[Choice], chosen_ids: set[int]) -> list[ChoiceRow]:
 
 @fragments.per_deploy
 def shape_digest() -> str:
-    return fragments.shape_digest([TEMPLATE, "quizzes/_choice_review.html"])
+    return fragments.shape_digest([TEMPLATE, CHOICE_TEMPLATE])
 
 
-def review_html(question: Question, rows: list[ChoiceRow], correct: bool, htmx: bool) -> SafeString:
-    key = _key(question, rows, correct, htmx)
+def review_of(question: Question, rows: list[ChoiceRow], correct: bool, htmx: bool) -> Review:
+    """The review of an answer whose choices, in the attempt's order, are `rows`."""
+    head = _kept(
+        ("head", correct, htmx, question.prompt_html),
+        lambda: render_to_string(
+            f"{TEMPLATE}#review-head",
+            {"correct": correct, "htmx": htmx, "prompt_html": question.prompt_html},
+        ),
+    )
+    marked = [
+        _kept(
+            ("row", *row.values()),
+            lambda row=row: render_to_string(f"{CHOICE_TEMPLATE}#row", {"row": row}),
+        )
+        for row in rows
+    ]
+    tail = _kept(
+        ("tail", question.explanation_html),
+        lambda: render_to_string(
+            f"{TEMPLATE}#review-tail", {"explanation_html": question.explanation_html}
+        ),
+    )
+    return Review(head, marked, tail)
+
+
+def _kept(parts: tuple, draw: Callable[[], str]) -> SafeString:
+    digest = hashlib.blake2b(digest_size=20)
+    for part in (shape_digest(), *parts):
+        digest.update(repr(part).encode())
+    key = digest.hexdigest()
     html = _recent.get(key)
     if html is None:
-        context = {
-            "correct": correct,
-            "htmx": htmx,
-            "prompt_html": question.prompt_html,
-            "explanation_html": question.explanation_html,
-            "rows": rows,
-        }
         # Sanitised at save (prompt, explanation) or escaped by the template (choices).
-        html = mark_safe(render_to_string(f"{TEMPLATE}#review", context))
-        _recent.keep(key, html, RECENT_REVIEWS)
+        html = _recent.keep(key, mark_safe(draw()), RECENT_REVIEWS)
     return html
-
-
-def _key(question: Question, rows: list[ChoiceRow], correct: bool, htmx: bool) -> str:
-    digest = hashlib.blake2b(digest_size=20)
-    for part in (shape_digest(), correct, htmx, question.prompt_html, question.explanation_html):
-        digest.update(repr(part).encode())
-    for row in rows:
-        digest.update(repr(tuple(row.values())).encode())
-    return digest.hexdigest()

@@ -4,6 +4,8 @@ Integrity lives in the database, not only in Python: one open attempt per learne
 one response per (attempt, question).
 """
 
+from operator import attrgetter
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,7 +16,7 @@ from django.urls import reverse
 from lessons.models import Course, Lesson
 from lessons.rendering import markdown_to_html, unix_newlines
 
-from . import scoring
+from . import choice_order, scoring
 
 
 def published_quiz(path: str = "") -> Q:
@@ -234,6 +236,10 @@ class Attempt(models.Model):
         help_text="A staff member's try of a draft quiz: not counted in any learner's results.",
     )
 
+    # Draws the order this attempt shows each question's choices in, and the values its form
+    # sends for them (choice_order.py). Never shown on a page.
+    choice_seed = models.PositiveBigIntegerField(default=choice_order.new_seed, editable=False)
+
     objects = AttemptQuerySet.as_manager()
 
     class Meta:
@@ -271,6 +277,11 @@ class Attempt(models.Model):
         return self.finished_at is not None and scoring.passed(
             self.score, self.total, self.pass_mark
         )
+
+    def in_shown_order(self, question_id: int, choices: list, choice_id=attrgetter("id")) -> list:
+        """A question's choices (objects, or rows with `choice_id`) in the order this attempt
+        shows them: its own, drawn from its seed (choice_order.py)."""
+        return choice_order.arrange(self.choice_seed, question_id, choices, choice_id)
 
 
 class Response(models.Model):

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from lessons.progress import record_quiz_sections_read
 
-from . import answer_sql, question_sets, scoring
+from . import answer_sql, choice_order, question_sets, scoring
 from .models import Attempt, Choice, Question, Quiz, Response
 
 ALREADY_ANSWERED = "You have already answered this question; your first answer counts."
@@ -58,12 +58,16 @@ class AnswerSheet:
 
     attempt: Attempt  # with its quiz, score, total and finished_at as settled
     question: Question
-    choices: list[Choice]  # the question's choices, in order
+    choices: list[Choice]  # the question's choices, in the order the attempt shows them
     response: Response
     chosen: set[int]  # the ids of the choices the learner chose
     asked: list[int]  # the ids of the questions the attempt asks, in order
     answered: int  # how many of them are answered
 
+
+# What the learner chose, as choice ids: read from their answer once the attempt (its seed) and
+# the question's choices are known.
+Chosen = Callable[[Attempt, Question, list[Choice]], set[int]]
 
 _PROBLEM_CODES = {
     scoring.EMPTY_ANSWER: "empty",
@@ -116,7 +120,7 @@ def attempt_answer(
         attempts = Attempt.objects.select_related("quiz").select_for_update(of=("self",))
         return attempts.get(pk=attempt.pk)
 
-    sheet = _answer_safely(lock, attempt.pk, question.pk, choice_ids)
+    sheet = _answer_safely(lock, attempt.pk, question.pk, lambda *_: set(choice_ids))
     attempt.score, attempt.total, attempt.finished_at, attempt.pass_percent = (
         sheet.attempt.score,
         sheet.attempt.total,
@@ -131,12 +135,15 @@ def attempt_answer_as(
     slug: str,
     attempt_id: int,
     question_id: int | None,
-    choice_ids: Collection[int],
+    values: Collection[str],
     user=None,
     anon_id: str = "",
     drafts: bool = False,
 ) -> AnswerSheet:
     """Store and score one answer; finish the attempt when it was the last question.
+
+    `values` are what the form sent for the chosen choices: the attempt's tokens for them
+    (choice_order.py); anything else is refused as no choice of the question.
 
     Only the owner's (user's or visitor's) attempt at the published quiz `slug` is answered
     (with `drafts`, for staff previewing: the user's attempt at the quiz, published or not):
@@ -156,7 +163,11 @@ def attempt_answer_as(
             drafts=drafts,
         )
 
-    return _answer_safely(lock, attempt_id, question_id, choice_ids)
+    def chosen(attempt: Attempt, question: Question, choices: list[Choice]) -> set[int]:
+        ids = [choice.id for choice in choices]
+        return choice_order.chosen_ids(attempt.choice_seed, question.id, ids, values)
+
+    return _answer_safely(lock, attempt_id, question_id, chosen)
 
 
 class _AnswerRaced(Exception):
@@ -167,12 +178,12 @@ def _answer_safely(
     lock: Callable[[], Attempt],
     attempt_id: int,
     question_id: int | None,
-    choice_ids: Collection[int],
+    chosen: Chosen,
 ) -> AnswerSheet:
     # The question's content is read before the transaction, so the row lock is held less.
     found = question_sets.question_with_choices(question_id) if question_id else None
     try:
-        return _answer(lock, found, set(choice_ids))
+        return _answer(lock, found, chosen)
     except _AnswerRaced:
         # Only reachable if the lock was bypassed; the constraint kept the first answer, and
         # the failed transaction was rolled back whole (no savepoint needed for that).
@@ -185,7 +196,7 @@ def _answer_safely(
 
 @transaction.atomic
 def _answer(
-    lock: Callable[[], Attempt], found: tuple[Question, list[Choice]] | None, chosen: set[int]
+    lock: Callable[[], Attempt], found: tuple[Question, list[Choice]] | None, read: Chosen
 ) -> AnswerSheet:
     # Answers to one attempt queue up on its row lock, so the checks below see every earlier
     # answer. (SQLite runs one writing transaction at a time anyway.)
@@ -195,6 +206,8 @@ def _answer(
     if found is None or not _asks(attempt, found[0]):
         raise AnswerRefused(NOT_IN_QUIZ, code="not-in-quiz", attempt=attempt)
     question, choices = found
+    chosen = read(attempt, question, choices)
+    choices = attempt.in_shown_order(question.id, choices)
     # Read after the lock, in a statement of its own: under READ COMMITTED it then sees every
     # answer committed before the lock was granted (joined into the locking query, PostgreSQL
     # would keep the rows it had read before waiting). The score is counted from these.

@@ -14,6 +14,7 @@ learners' results are reported.
 """
 
 from dataclasses import dataclass
+from operator import itemgetter
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -31,8 +32,8 @@ from lessons.progress import mark_quiz_sections_read_for_visitor
 from shared.htmx import answers_both_ways, wants_part
 from shared.ids import parse_id
 
-from . import services
-from .answer_review import ChoiceRow, choice_rows, review_html
+from . import choice_order, services
+from .answer_review import ChoiceRow, choice_rows, review_of
 from .learners import owned_attempts, owner, visitor_id
 from .models import Attempt, Question, Quiz, Response
 from .question_sets import attempt_answers, attempt_questions, question_count
@@ -143,8 +144,7 @@ def _render_question(
         "quiz": attempt.quiz,
         "attempt": attempt,
         "question": question,
-        # Only ids and texts: whether a choice is right is not even read for this page.
-        "choices": list(question.choices.values("id", "text")),
+        "choices": _shown_choices(attempt, question),
         "number": asked.index(question.id) + 1,
         "count": len(asked),
         "score": attempt.score,
@@ -153,6 +153,19 @@ def _render_question(
         "mode": "question",
     }
     return render(request, f"{TAKE}#question" if wants_part(request) else TAKE, context)
+
+
+def _shown_choices(attempt: Attempt, question: Question) -> list[dict]:
+    """The question's choices in the attempt's order, each with the token its form sends.
+
+    Only ids and texts are read (whether a choice is right is not even read for this page), and
+    only the tokens and texts are shown: ids follow the authoring order (choice_order.py).
+    """
+    rows = attempt.in_shown_order(
+        question.id, list(question.choices.values("id", "text")), itemgetter("id")
+    )
+    tokens = choice_order.tokens(attempt.choice_seed, question.id, [row["id"] for row in rows])
+    return [{"token": tokens[row["id"]], "text": row["text"]} for row in rows]
 
 
 def _render_feedback(request, sheet: AnswerSheet, *, notice: str = "") -> HttpResponse:
@@ -164,9 +177,7 @@ def _render_feedback(request, sheet: AnswerSheet, *, notice: str = "") -> HttpRe
         "quiz": attempt.quiz,
         "htmx": htmx,
         "correct": correct,
-        "review_html": review_html(
-            question, choice_rows(sheet.choices, sheet.chosen), correct, htmx
-        ),
+        "review": review_of(question, choice_rows(sheet.choices, sheet.chosen), correct, htmx),
         "number": asked.index(question.id) + 1 if question.id in asked else 0,
         "count": len(asked),
         "score": attempt.score,
@@ -189,7 +200,7 @@ def _stored_sheet(attempt: Attempt, question: Question, response: Response) -> A
     return AnswerSheet(
         attempt=attempt,
         question=question,
-        choices=list(question.choices.all()),
+        choices=attempt.in_shown_order(question.id, list(question.choices.all())),
         response=response,
         chosen=set(through.values_list("choice_id", flat=True)),
         asked=list(answers),
@@ -215,10 +226,10 @@ def quiz_answer(request: HttpRequest, slug: str) -> HttpResponse:
     attempt_id = parse_id(request.POST.get("attempt"))
     if attempt_id is None:
         raise Http404("No such attempt.")
-    # An unreadable id is no choice of any question: the service refuses it as foreign, after
-    # its other checks (finished attempt, question answered already).
-    parsed = (parse_id(value) for value in request.POST.getlist("choice"))
-    choice_ids = {-1 if value is None else value for value in parsed}
+    # Read by the service once it has the attempt (the tokens are its own): a value that names
+    # no choice of the question is refused as foreign, after the other checks (finished
+    # attempt, question answered already).
+    values = request.POST.getlist("choice")
     who = owner(request)
     if not any(who.values()):  # signed out, or a visitor whose session has no attempt
         return _not_theirs(request, slug)
@@ -229,7 +240,7 @@ def quiz_answer(request: HttpRequest, slug: str) -> HttpResponse:
             slug=slug,
             attempt_id=attempt_id,
             question_id=parse_id(request.POST.get("question")),
-            choice_ids=choice_ids,
+            values=values,
             drafts=_previews_drafts(request),
             **who,
         )
@@ -403,7 +414,10 @@ def quiz_result(request: HttpRequest, slug: str, attempt_id: int) -> HttpRespons
         response = responses.get(question.id)
         # A question added after this attempt was not answered in it: its answer stays hidden.
         rows = (
-            choice_rows(list(question.choices.all()), {c.id for c in response.choices.all()})
+            choice_rows(
+                attempt.in_shown_order(question.id, list(question.choices.all())),
+                {c.id for c in response.choices.all()},
+            )
             if response
             else []
         )

@@ -9,7 +9,7 @@ from .models import RESERVED_SLUGS, Team
 
 
 class CourseChoiceField(forms.ModelMultipleChoiceField):
-    """Courses by id, each read as the site reads every id a browser sends (meshlearn.ids): a
+    """Courses by id, each read as the site reads every id a browser sends (shared.ids): a
     value that is not one (letters, a sign, more digits than an id has) is an unknown course.
     Queried as it came, a number too large for 64 bits made SQLite fail (a 500)."""
 

@@ -4,8 +4,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from coursefiles.loading import load_course_file
+
+# Speed is never judged by a test (the classroom bench does that): Hypothesis's per-example
+# deadline failed CI on a loaded machine (a first request at 320 ms), so every property test
+# runs without one.
+settings.register_profile("meshlearn", deadline=None)
+settings.load_profile("meshlearn")
 
 ROOT = Path(__file__).resolve().parent.parent
 MINI_COURSE = ROOT / "tests" / "fixtures" / "mini-course"

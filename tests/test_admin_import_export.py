@@ -20,6 +20,7 @@ from lessons.models import ConfigExample, Course, Lesson, Section, SectionProgre
 from quizzes.models import Attempt, Choice, Question, Quiz, Response
 
 from .conftest import MINI_COURSE as MINI_COURSE_DIR
+from .test_content_loading import alias_bomb, deep_flow
 
 pytestmark = pytest.mark.django_db
 
@@ -461,3 +462,24 @@ def test_an_example_refused_on_import_lists_every_error_not_only_the_first(
     found = re.search(r"has (\d+) error\(s\), first at line \d+ of its YAML: ([^;(]+)", page)
     assert found and int(found.group(1)) >= 2, page[:3000]
     assert "destinaton" in page  # the later error, the typo itself, is named too
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (alias_bomb(), "bomb.yaml, line 16</code>: aliases here expand to more than 10,000"),
+        (deep_flow(5000), "bomb.yaml, line 13</code>: lists and mappings nest more than 50 "),
+    ],
+    ids=["aliases", "deep"],
+)
+def test_an_upload_that_stands_for_too_much_is_refused(
+    instructor_client, mini_course, text, expected
+):
+    before = snapshot()
+    response = upload(instructor_client, text, "bomb.yaml")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nothing was imported." in html and expected in html, html[html.find("errornote") :][
+        :600
+    ]
+    assert snapshot() == before

@@ -90,6 +90,34 @@ def test_reload_upserts_and_removes_what_the_file_no_longer_has(tmp_path, learne
     assert SectionProgress.objects.filter(user=learner, section=kept).exists()
 
 
+def test_reordered_choices_keep_their_rows_and_the_answers_given_to_them(tmp_path, learner):
+    from quizzes import services
+
+    load_course_file(MINI_COURSE)
+    quiz = Quiz.objects.get(slug="first-check")
+    question = quiz.questions.get()
+    ids = {c.text: c.id for c in question.choices.all()}
+    attempt = services.attempt_start(quiz=quiz, user=learner)
+    services.attempt_answer(attempt=attempt, question=question, choice_ids={ids["Business logic"]})
+    folder = copy_course(tmp_path)
+    lesson_file = folder / "first.yaml"
+    text = lesson_file.read_text()
+    wrong = "        - text: Business logic\n          why: That stays in the application.\n"
+    # The wrong choice first, and the second right one's text edited.
+    text = text.replace(wrong, "").replace("      choices:\n", "      choices:\n" + wrong)
+    lesson_file.write_text(text.replace("- text: mTLS", "- text: Mutual TLS"))
+    report = load_course_file(folder)
+    stored = list(question.choices.all())
+    assert [c.text for c in stored] == ["Business logic", "Retries", "Mutual TLS"]
+    # Each text kept its row; the edited one kept the row it had.
+    assert [c.id for c in stored] == [ids["Business logic"], ids["Retries"], ids["mTLS"]]
+    assert report.created["choices"] == 0 and report.deleted["choices"] == 0
+    answer = attempt.responses.get()
+    assert [c.text for c in answer.choices.all()] == ["Business logic"] and not answer.is_correct
+    dumped = dump_course(Course.objects.get())  # export follows the file's order
+    assert dumped.index("text: Business logic") < dumped.index("text: Retries")
+
+
 @pytest.mark.parametrize(
     ("edit", "expected"),
     [
@@ -226,3 +254,73 @@ def test_lesson_file_outside_the_course_folder_is_refused(tmp_path):
     )
     with pytest.raises(ContentError, match="outside the course folder"):
         load_course_file(folder)
+
+
+# --- what a small file may stand for ---------------------------------------------------------
+
+COURSE_HEAD = """slug: bomb
+title: Bomb
+summary: s
+published: true
+lessons:
+  - slug: l
+    title: L
+    summary: s
+    sections:
+      - slug: s
+        title: S
+        body: b
+"""
+
+
+def alias_bomb(copies: int = 150) -> str:
+    """About 1.5 KB standing for copies x copies quiz choices: one question of `copies`
+    choices (all but the first an alias of the second), asked `copies` times by alias."""
+    choices = ", ".join(["*c"] * (copies - 2))
+    questions = ", ".join(["*q"] * (copies - 1))
+    return COURSE_HEAD + (
+        "quizzes:\n  - slug: q\n    title: Q\n    questions: [&q {prompt: p, explanation: e, "
+        f"choices: [{{text: ok, correct: true}}, &c {{text: x}}, {choices}]}}, {questions}]\n"
+    )
+
+
+def deep_flow(levels: int) -> str:
+    return COURSE_HEAD + "extra: " + "[" * levels + "]" * levels + "\n"
+
+
+def deep_block(levels: int) -> str:
+    return COURSE_HEAD + "extra:\n" + "".join("  " * i + "- \n" for i in range(1, levels + 1))
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (alias_bomb(), r"bomb\.yaml:16: aliases here expand to more than 10,000 values"),
+        (deep_flow(5000), r"bomb\.yaml:13: lists and mappings nest more than 50 levels deep"),
+        (deep_block(1200), r"bomb\.yaml:63: lists and mappings nest more than 50 levels deep"),
+    ],
+    ids=["aliases", "deep-flow", "deep-block"],
+)
+def test_loadcourse_refuses_a_file_that_stands_for_too_much(tmp_path, text, expected):
+    load_course_file(MINI_COURSE)
+    before = snapshot()
+    path = tmp_path / "bomb.yaml"
+    path.write_text(text)
+    with pytest.raises(CommandError, match=r"Nothing was loaded\. .*" + expected):
+        call_command("loadcourse", str(path))
+    assert snapshot() == before
+
+
+def test_a_few_aliases_still_load(tmp_path):
+    path = tmp_path / "course.yaml"
+    path.write_text(alias_bomb(copies=8))
+    load_course_file(path)
+    assert Question.objects.filter(quiz__slug="q").count() == 8
+    assert Choice.objects.filter(question__quiz__slug="q").count() == 8 * 8
+
+
+def test_an_alias_inside_its_own_anchor_is_refused(tmp_path):
+    path = tmp_path / "course.yaml"
+    path.write_text(COURSE_HEAD + "extra: &loop [1, *loop]\n")
+    with pytest.raises(ContentError, match=r"course\.yaml:13: an alias refers to a collection"):
+        load_course_file(path)

@@ -16,6 +16,7 @@ from .test_quiz_attempts import (
     HX,
     QUESTIONS,
     answer,
+    form_values,
     html_of,
     make_quiz,
     questions_of,
@@ -237,7 +238,8 @@ def test_non_ascii_digits_in_an_answer_are_refused_not_a_server_error(
         client.force_login(learner)
     attempt = start(client, quiz)
     q1 = questions_of(quiz)[0]
-    data = {"attempt": str(attempt.id), "question": str(q1.id), "choice": right(q1)}
+    values = form_values(attempt, q1, right(q1))
+    data = {"attempt": str(attempt.id), "question": str(q1.id), "choice": values}
     data[field] = digits
     response = client.post(reverse("quiz-answer", args=[quiz.slug]), data, **HX)
     assert response.status_code in (200, 404)  # refused with feedback, or no such attempt

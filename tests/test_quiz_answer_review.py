@@ -1,6 +1,9 @@
-"""The answered question's review is drawn once per distinct answer and kept in the process
-(quizzes/answer_review.py): a second learner with the same answer gets the same HTML without a
-new drawing, a different answer gets its own, and an instructor's edit is shown at once."""
+"""The answered question's review is drawn in pieces kept in the process (quizzes/answer_review.py):
+a second learner with the same answer gets the same pieces without a new drawing, whatever order
+their attempt shows the choices in; a different answer draws only the pieces it changes; and an
+instructor's edit is shown at once."""
+
+import re
 
 import pytest
 from django.urls import reverse
@@ -39,6 +42,18 @@ def first_answer(client, user, quiz, chosen):
     return html_of(answer(client, quiz, attempt, question, chosen(question), **HX))
 
 
+HEAD, ROW, TAIL = (
+    "quizzes/take.html#review-head",
+    "quizzes/_choice_review.html#row",
+    "quizzes/take.html#review-tail",
+)
+
+
+def marked_choices(html: str) -> list[str]:
+    """The review's choices as drawn, in the order the page lists them."""
+    return re.findall(r'<li class="choice-row.*?</li>', review_part(html), re.S)
+
+
 def review_part(html: str) -> str:
     start_at = html.index('<h2 id="feedback-verdict"')
     return html[start_at : html.index('<p class="quiz-next">')]
@@ -48,16 +63,21 @@ def test_the_same_answer_by_two_learners_is_drawn_once(
     client, learner, other_learner, quiz, drawings
 ):
     first = first_answer(client, learner, quiz, right)
+    assert drawings == [HEAD, ROW, ROW, ROW, TAIL]
     second = first_answer(client, other_learner, quiz, right)
-    assert drawings == ["quizzes/take.html#review"]
-    assert review_part(first) == review_part(second)
+    assert len(drawings) == 5  # nothing drawn anew, though the attempts' orders may differ
+    assert sorted(marked_choices(first)) == sorted(marked_choices(second))
+    assert review_part(first).split("<ul")[0] == review_part(second).split("<ul")[0]
     assert "Your answer" in review_part(second) and "Correct" in review_part(second)
 
 
 def test_a_different_answer_gets_its_own_review(client, learner, other_learner, quiz, drawings):
     right_html = review_part(first_answer(client, learner, quiz, right))
+    del drawings[:]
     wrong_html = review_part(first_answer(client, other_learner, quiz, wrong))
-    assert len(drawings) == 2
+    # The verdict, the right choice (not chosen now) and the wrong one chosen; the third choice
+    # and the explanation are as they were.
+    assert drawings == [HEAD, ROW, ROW]
     assert "Not quite" in wrong_html and "Not quite" not in right_html
     # The wrong choice's "why" is part of the review.
     question = questions_of(quiz)[0]
@@ -73,8 +93,9 @@ def test_an_edited_question_is_shown_at_once(client, learner, other_learner, qui
     choice = question.choices.get(is_correct=True)
     choice.text = "Envoy, rewritten"
     choice.save()
+    del drawings[:]
     html = review_part(first_answer(client, other_learner, quiz, right))
-    assert len(drawings) == 2
+    assert drawings == [ROW, TAIL]  # the edited choice and the explanation
     assert "Rewritten by the instructor" in html and "Envoy, rewritten" in html
 
 

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lessons.models import Course, Lesson, Section, SectionProgress
-from quizzes import services
+from quizzes import choice_order, services
 from quizzes.learners import SESSION_KEY as VISITOR_KEY
 from quizzes.models import Attempt, Choice, Question, Quiz, Response
 from quizzes.services import AnswerRefused
@@ -81,8 +81,19 @@ def wrong(question: Question) -> list[int]:
     return [c.id for c in question.choices.all() if not c.is_correct][:1]
 
 
+def form_values(attempt: Attempt, question: Question, choices) -> list[str]:
+    """What the page sends for these choice ids: the attempt's tokens (quizzes/choice_order.py),
+    also for a choice of another question (which the answer refuses). A string is sent as it is
+    (a malformed value)."""
+    choices = choices if isinstance(choices, list | tuple | set) else [choices]
+    ids = [choice for choice in choices if isinstance(choice, int)]
+    tokens = choice_order.tokens(attempt.choice_seed, question.id, ids)
+    return [tokens[choice] if isinstance(choice, int) else choice for choice in choices]
+
+
 def answer(client, quiz, attempt, question, choice_ids, **extra):
-    data = {"attempt": attempt.id, "question": question.id, "choice": choice_ids}
+    values = form_values(attempt, question, choice_ids)
+    data = {"attempt": attempt.id, "question": question.id, "choice": values}
     return client.post(reverse("quiz-answer", args=[quiz.slug]), data, **extra)
 
 
@@ -497,7 +508,7 @@ def test_the_question_page_is_the_same_whichever_choice_is_right(client, learner
     Choice.objects.filter(pk=choices[2].pk).update(is_correct=True)
     after = without_tokens(html_of(client.get(quiz.get_absolute_url())))
     assert before == after
-    assert f'value="{choices[0].id}"' in before  # every choice is offered alike
+    assert before.count('name="choice"') == len(choices)  # every choice is offered alike
 
 
 # --- stale tabs, double clicks, replays ------------------------------------------------------

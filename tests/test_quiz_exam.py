@@ -15,6 +15,7 @@ from quizzes.question_sets import attempt_questions, lesson_pools, question_coun
 from quizzes.services import AnswerRefused
 
 from .conftest import MINI_COURSE
+from .test_quiz_attempts import form_values
 
 EXAM = "istio-final-exam"
 
@@ -119,7 +120,11 @@ def test_exam_pages_cover_question_and_review(client, exam, learner):
         right = [c.id for c in question.choices.all() if c.is_correct]
         client.post(
             reverse("quiz-answer", args=[EXAM]),
-            {"attempt": attempt.id, "question": question.id, "choice": right},
+            {
+                "attempt": attempt.id,
+                "question": question.id,
+                "choice": form_values(attempt, question, right),
+            },
         )
     attempt.refresh_from_db()
     assert attempt.score == attempt.total and attempt.finished_at

@@ -24,6 +24,7 @@ from teams.models import Membership, Team
 from teams.services import team_create
 
 from .endpoints import discover, known_values, row_counts, some_paths
+from .test_quiz_attempts import form_values
 
 pytestmark = pytest.mark.django_db
 
@@ -155,7 +156,7 @@ def test_another_learner_can_neither_read_nor_change_anything_of_adas(
     hijack = {
         "attempt": adas_things["attempt"].id,
         "question": adas_things["question"].id,
-        "choice": choice.id,
+        "choice": form_values(adas_things["attempt"], adas_things["question"], choice.id),
         "name": "hijacked",
         "services": "99",
     }

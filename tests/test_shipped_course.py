@@ -1,6 +1,7 @@
 """The whole shipped Istio course, loaded as `make run` loads it, checked as a reviewer would."""
 
 import re
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -94,3 +95,27 @@ def test_each_lesson_offers_its_quiz_once(shipped_course, client):
         has_section = lesson.sections.filter(kind="quiz").exists()
         assert html.count(f'href="{quiz.get_absolute_url()}"') == 1, lesson.slug
         assert ('<aside class="callout">' in html) is not has_section, lesson.slug
+
+
+def test_the_right_answers_are_spread_over_the_places(shipped_course):
+    """Issue 20: every shipped question listed its right answer first. A reader of the file or
+    the admin must learn no place to tick: no place holds more than 40% of the single-answer
+    questions' right answers, not every multiple-answer question starts with a right one, and
+    no quiz could be passed by ticking one place every time in the authored order."""
+    questions = Question.objects.filter(quiz__course=shipped_course).prefetch_related("choices")
+    singles, multiples = Counter(), []
+    for question in questions:
+        right = [place for place, c in enumerate(question.choices.all()) if c.is_correct]
+        if question.kind == "single":
+            singles[right[0]] += 1
+        else:
+            multiples.append(right)
+    assert sum(singles.values()) >= 40 and len(multiples) >= 5
+    assert max(singles.values()) <= 0.4 * sum(singles.values()), singles
+    assert len(singles) == 4  # every place holds some
+    assert not all(right[0] == 0 for right in multiples), multiples
+    for quiz in Quiz.objects.filter(course=shipped_course).prefetch_related("questions__choices"):
+        marks = [[c.is_correct for c in q.choices.all()] for q in quiz.questions.all()]
+        for place in range(5):  # ticking only this place, as the file lists the choices
+            scored = sum(mark == [i == place for i in range(len(mark))] for mark in marks)
+            assert 100 * scored < quiz.pass_percent * max(len(marks), 1), (quiz.slug, place)

@@ -26,6 +26,8 @@ from teams.instructors import GROUP_NAME
 from teams.models import Membership, Team
 from teams.services import membership_join, team_create
 
+from .test_quiz_attempts import form_values
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct-horse-9"
@@ -922,7 +924,9 @@ def test_instructor_and_learner_journeys_end_to_end(
         {
             "attempt": attempt.pk,
             "question": question.pk,
-            "choice": list(question.choices.filter(is_correct=True).values_list("pk", flat=True)),
+            "choice": form_values(
+                attempt, question, [c.pk for c in question.choices.filter(is_correct=True)]
+            ),
         },
     )
     attempt.refresh_from_db()

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from lessons.models import Lesson, Section, SectionProgress
+from quizzes import choice_order
 from quizzes.models import Attempt, Quiz
 
 from .conftest import DESKTOP, PASSWORD, PHONE, assert_accessible, screenshot
@@ -27,12 +28,15 @@ def unpublish_lesson() -> Lesson:
     return lesson
 
 
-def right_answers() -> list[list[int]]:
+def right_answers() -> list[list[str]]:
+    """The form's values for each question's right choices: the open attempt's tokens."""
     quiz = Quiz.objects.get(slug=QUIZ)
-    return [
-        [c.id for c in q.choices.all() if c.is_correct]
-        for q in quiz.questions.prefetch_related("choices")
-    ]
+    seed = Attempt.objects.get(quiz=quiz, finished_at__isnull=True).choice_seed
+    answers = []
+    for question in quiz.questions.prefetch_related("choices"):
+        right = [c.id for c in question.choices.all() if c.is_correct]
+        answers.append(list(choice_order.tokens(seed, question.id, right).values()))
+    return answers
 
 
 def test_instructor_previews_a_draft_lesson_s_quiz(live_server, course, new_page, monkeypatch):
@@ -53,9 +57,9 @@ def test_instructor_previews_a_draft_lesson_s_quiz(live_server, course, new_page
     assert_accessible(page, "draft quiz preview")
     screenshot(page, "quiz-draft-preview-light-desktop")
     solutions = right_answers()
-    for number, choice_ids in enumerate(solutions, start=1):
-        for choice_id in choice_ids:
-            page.check(f"#choice-{choice_id}")
+    for number, tokens in enumerate(solutions, start=1):
+        for token in tokens:
+            page.check(f"#choice-{token}")
         page.click("button:has-text('Check answer')")
         page.wait_for_selector(".feedback-verdict")
         if number < len(solutions):
