@@ -129,6 +129,23 @@ def test_home_query_count_is_constant(client, learner, mini_course, django_asser
     assert len(large.captured_queries) == len(small.captured_queries)
 
 
+def test_course_page_query_count_is_constant(
+    client, learner, mini_course, django_assert_max_num_queries
+):
+    client.force_login(learner)
+    # Session and user, the course, its published lessons, their sections, the learner's marks.
+    with django_assert_max_num_queries(6) as small:
+        assert client.get("/courses/mini-mesh/").status_code == 200
+    lesson = Lesson.objects.get(slug="first")
+    _grow_lesson(lesson, sections=10, examples_each=1)
+    for section in lesson.sections.all():
+        SectionProgress.objects.create(user=learner, section=section, read_at=timezone.now())
+    with django_assert_max_num_queries(6) as large:
+        html = client.get("/courses/mini-mesh/").content.decode()
+    assert "13 of 14 sections read" in html
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
 def test_course_page_and_card_give_the_reading_time_and_what_is_left(client, learner, mini_course):
     lessons = list(Lesson.objects.filter(course=mini_course).order_by("order"))
     Lesson.objects.filter(pk=lessons[0].pk).update(reading_minutes=12)
