@@ -135,11 +135,9 @@ def _mark_read(request, section_id: int) -> bool:
 
 # A finished quiz is the reading of the sections that send the learner to take it: a lesson
 # quiz's lesson's quiz sections, or for a course-level quiz the quiz sections of the course's
-# lessons without a quiz of their own (those list the course's quizzes).
-
-
-# (The quiz app calls these with its quizzes and attempts; `lesson__quizzes` is its reverse
-# relation, named without importing it.)
+# lessons without a quiz of their own (those list the course's quizzes). The quiz app calls
+# these with its quizzes and attempts; `lesson__quizzes` is its reverse relation, named here
+# without importing it.
 def quiz_section_ids(quiz) -> list[int]:
     if quiz.lesson_id is not None:
         where = {"lesson_id": quiz.lesson_id}
