@@ -9,8 +9,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
 from calculator.models import SavedScenario
+from lessons.models import Course
 from lessons.progress import course_progress
-from quizzes.results import learner_quiz_history
+from quizzes.learners import owned_attempts
+from quizzes.results import final_quizzes_to_pass, learner_quiz_history
 from teams.home import teams_on_home
 
 from .forms import SignupForm
@@ -18,7 +20,11 @@ from .forms import SignupForm
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    courses = course_progress(request)
+    # A staff member's draft previews pass nothing (counted() leaves them out).
+    to_pass = final_quizzes_to_pass(
+        owned_attempts(request).counted(), Course.objects.published().values("id")
+    )
+    courses = course_progress(request, final_quiz_urls=_urls(to_pass))
     teams = teams_on_home(request.user, courses)
     return render(request, "accounts/home.html", {"courses": courses, "teams": teams})
 
@@ -30,11 +36,19 @@ def me(request: HttpRequest) -> HttpResponse:
     history = learner_quiz_history(request.user.pk)
     # The history already says which quizzes were passed: the progress need not ask again.
     passed = {entry.quiz.id for entry in history if entry.passed}
-    context = {"courses": course_progress(request, passed_quiz_ids=passed)}
+    to_pass = final_quizzes_to_pass(
+        owned_attempts(request), Course.objects.published().values("id"), passed=passed
+    )
+    context = {"courses": course_progress(request, final_quiz_urls=_urls(to_pass))}
     # Other apps add their own parts of the dashboard here (quiz history, saved scenarios).
     context["scenarios"] = SavedScenario.objects.filter(user=request.user)
     context["quiz_history"] = history
     return render(request, "accounts/me.html", context)
+
+
+def _urls(quizzes: dict) -> dict[int, str]:
+    """course id → the page of its final quiz still to pass."""
+    return {course_id: quiz.get_absolute_url() for course_id, quiz in quizzes.items()}
 
 
 def _to_next(next_url: str, fallback: str) -> HttpResponse:

@@ -1,6 +1,9 @@
 """Courses, lessons, sections and config examples, plus each learner's reading marks.
 
 Markdown and Pygments run once, on save, and their HTML is stored: lesson pages only read it.
+The parts of a lesson page that are the same for everyone are cached by the lesson's content
+version (`Lesson.content_version`): its and its course's `updated_at`, which every change to what
+the page shows moves (`touch()`, wired in signals.py and in quizzes/signals.py).
 """
 
 import logging
@@ -9,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from course_format.schema import read_sources
 from course_format.yamlfile import ContentError
@@ -22,6 +26,10 @@ logger = logging.getLogger(__name__)
 class CourseQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True)
+
+    def touch(self) -> int:
+        """A new content version for every lesson page of these courses."""
+        return self.update(updated_at=timezone.now())
 
 
 class Course(models.Model):
@@ -49,6 +57,18 @@ class Course(models.Model):
 class LessonQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True, course__published=True)
+
+    def touch(self) -> int:
+        """A new content version for these lessons' pages."""
+        return self.update(updated_at=timezone.now())
+
+    def content_changed(self) -> None:
+        """Recompute what each lesson derives from its sections and examples (the reading
+        time), then start a new content version, so a cached page never shows the old minutes
+        or a section that moved away."""
+        for lesson in self:
+            lesson.refresh_reading_minutes()
+        self.touch()
 
 
 class Lesson(models.Model):
@@ -89,6 +109,13 @@ class Lesson(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("lesson", args=[self.course.slug, self.slug])
+
+    @property
+    def content_version(self) -> str:
+        """The cache key's part that changes with what the page shows (`course` loaded): the
+        course's version too, as publishing a lesson resizes the drawn exam that every lesson of
+        the course shows. Read from the row on each request, so no process serves an old one."""
+        return f"{self.updated_at.timestamp()}-{self.course.updated_at.timestamp()}"
 
     @classmethod
     def from_db(cls, db, field_names, values):
@@ -168,6 +195,11 @@ class Section(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.lesson.get_absolute_url()}#{self.slug}"
+
+    @property
+    def read_url(self) -> str:
+        """Where "Mark as read" posts (`lesson.course` loaded)."""
+        return reverse("mark-read", args=[self.lesson.course.slug, self.lesson.slug, self.slug])
 
     @classmethod
     def from_db(cls, db, field_names, values):

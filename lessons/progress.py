@@ -8,13 +8,14 @@ unread); when a section is removed, its marks go with it and the lesson is judge
 """
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from meshlearn.prepared import PreparedQuery
 from shared.ids import parse_id
 
 from .course_outline import course_outlines
@@ -54,23 +55,10 @@ class LessonProgress:
         return round(100 * self.read / self.total) if self.total else 0
 
 
-_ALL_MARKS = PreparedQuery(
-    lambda user_id: (
-        SectionProgress.objects.filter(user_id=user_id)
-        .order_by()  # a lookup table: no sort
-        .values_list("section_id", "read_at")
-    ),
-    "int",
-)
-
-
-def read_marks(request, section_ids=None) -> dict[int, datetime]:
-    """section id → when it was read, for the current learner (one query, or none); all their
-    marks when `section_ids` is None."""
+def read_marks(request) -> dict[int, datetime]:
+    """section id → when it was read, for the current learner (one query, or none)."""
     if request.user.is_authenticated:
-        if section_ids is None:
-            return dict(_ALL_MARKS.rows(request.user.pk))
-        rows = SectionProgress.objects.filter(user=request.user, section_id__in=section_ids)
+        rows = SectionProgress.objects.filter(user=request.user).order_by()  # a lookup: no sort
         return dict(rows.values_list("section_id", "read_at"))
     marks = {}
     for key, when in request.session.get(SESSION_KEY, {}).items():
@@ -81,20 +69,30 @@ def read_marks(request, section_ids=None) -> dict[int, datetime]:
     return marks
 
 
-_LESSON_MARKS = PreparedQuery(
-    lambda user_id, lesson_id: SectionProgress.objects.filter(
-        user_id=user_id, section__lesson_id=lesson_id
-    ).values_list("section_id"),
-    "int",
-    "int",
-)
+@dataclass(frozen=True)
+class LessonReading:
+    """A lesson's sections in order, and which of them the current learner has read."""
+
+    lesson: Lesson
+    sections: list[Section]
+    read_ids: set[int]
+
+    @property
+    def progress(self) -> LessonProgress:
+        return LessonProgress(self.lesson.id, len(self.read_ids), len(self.sections), None)
 
 
-def read_section_ids(request, lesson_id: int) -> set[int]:
-    """The ids of the lesson's sections the current learner has read (the lesson page's read)."""
+def lesson_reading(request, lesson: Lesson) -> LessonReading:
+    """The lesson page's sections and the learner's marks on them, in one query (a visitor's
+    marks are in their session). The sections come whole: a cache miss draws their bodies."""
+    sections = lesson.sections.defer("body_markdown")  # the page shows the stored HTML
     if request.user.is_authenticated:
-        return {section_id for (section_id,) in _LESSON_MARKS.rows(request.user.pk, lesson_id)}
-    return set(read_marks(request))  # a visitor's marks: the page keeps this lesson's own
+        own = SectionProgress.objects.filter(user=request.user, section=OuterRef("pk"))
+        rows = list(sections.annotate(is_read=Exists(own)))
+        return LessonReading(lesson, rows, {row.id for row in rows if row.is_read})
+    rows = list(sections)
+    marks = read_marks(request)
+    return LessonReading(lesson, rows, {row.id for row in rows if row.id in marks})
 
 
 def lesson_progress(lesson_sections: dict[int, list[int]], marks: dict[int, datetime]):
@@ -111,18 +109,11 @@ def lesson_progress(lesson_sections: dict[int, list[int]], marks: dict[int, date
 
 def sections_by_lesson(lessons) -> dict[int, list[int]]:
     """lesson id → its section ids in order (one query for any number of lessons)."""
-    return _section_index(lessons)[0]
-
-
-def _section_index(lessons) -> tuple[dict[int, list[int]], dict[int, str]]:
-    """lesson id → its section ids in order, and section id → slug, from one query."""
     out: dict[int, list[int]] = {lesson.id: [] for lesson in lessons}
-    slugs: dict[int, str] = {}
     rows = Section.objects.filter(lesson__in=out.keys()).order_by("lesson_id", "order", "id")
-    for lesson_id, section_id, slug in rows.values_list("lesson_id", "id", "slug"):
+    for lesson_id, section_id in rows.values_list("lesson_id", "id"):
         out[lesson_id].append(section_id)
-        slugs[section_id] = slug
-    return out, slugs
+    return out
 
 
 def mark_section_read(request, section: Section) -> bool:
@@ -144,30 +135,17 @@ def _mark_read(request, section_id: int) -> bool:
 
 # A finished quiz is the reading of the sections that send the learner to take it: a lesson
 # quiz's lesson's quiz sections, or for a course-level quiz the quiz sections of the course's
-# lessons without a quiz of their own (those list the course's quizzes).
-
-
-# Prepared (meshlearn/prepared.py): the last answer of every quiz runs these, and building
-# them through the ORM each time cost the answer POST more than the statements themselves.
-def _quiz_sections(**where):
-    published = Lesson.objects.published()
-    sections = Section.objects.filter(kind=Section.Kind.QUIZ, lesson__in=published, **where)
-    return sections.order_by().values_list("id")
-
-
-_OF_LESSON = PreparedQuery(lambda lesson_id: _quiz_sections(lesson_id=lesson_id), "int")
-_OF_COURSE = PreparedQuery(
-    lambda course_id: _quiz_sections(lesson__course_id=course_id, lesson__quizzes=None), "int"
-)
-
-
+# lessons without a quiz of their own (those list the course's quizzes). The quiz app calls
+# these with its quizzes and attempts; `lesson__quizzes` is its reverse relation, named here
+# without importing it.
 def quiz_section_ids(quiz) -> list[int]:
     if quiz.lesson_id is not None:
-        return [row[0] for row in _OF_LESSON.rows(quiz.lesson_id)]
-    return [row[0] for row in _OF_COURSE.rows(quiz.course_id)]
-
-
-_MARK_FIELDS = ("user", "section", "read_at")
+        where = {"lesson_id": quiz.lesson_id}
+    else:
+        where = {"lesson__course_id": quiz.course_id, "lesson__quizzes": None}
+    published = Lesson.objects.published()
+    sections = Section.objects.filter(kind=Section.Kind.QUIZ, lesson__in=published, **where)
+    return list(sections.order_by().values_list("id", flat=True))
 
 
 def record_quiz_sections_read(attempt) -> None:
@@ -181,19 +159,12 @@ def record_quiz_sections_read(attempt) -> None:
     section_ids = quiz_section_ids(attempt.quiz)
     if not section_ids:
         return
-    user_id, when = attempt.user_id, attempt.finished_at
-    connection = connections[SectionProgress.objects.db]
-    fields = SectionProgress._meta
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(fields.get_field(name).column) for name in _MARK_FIELDS)
-    # ON CONFLICT DO NOTHING: PostgreSQL, and SQLite since 3.24 (Django 5.2 needs 3.31).
-    sql = (
-        f"INSERT INTO {quote(fields.db_table)} ({columns}) VALUES (%s, %s, %s) "
-        "ON CONFLICT DO NOTHING"
-    )
-    read_at = fields.get_field("read_at").get_db_prep_value(when, connection)
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, [(user_id, section_id, read_at) for section_id in section_ids])
+    marks = [
+        SectionProgress(user_id=attempt.user_id, section_id=section_id, read_at=attempt.finished_at)
+        for section_id in section_ids
+    ]
+    # One INSERT … ON CONFLICT DO NOTHING: a mark already there is kept, with its time.
+    SectionProgress.objects.bulk_create(marks, ignore_conflicts=True)
 
 
 def mark_quiz_sections_read_for_visitor(request, attempt) -> int:
@@ -304,26 +275,23 @@ def where_to_continue(section_ids: list[int], marks: dict[int, datetime]) -> int
     return next((sid for sid in after if sid not in marks), unread[0])
 
 
-def course_progress(request, courses=None, *, passed_quiz_ids=None) -> list[CourseProgress]:
+def course_progress(
+    request, courses=None, *, final_quiz_urls: Mapping[int, str] | None = None
+) -> list[CourseProgress]:
     """Progress through each course's published lessons: `courses`, or the published catalogue
-    when None. Per request: the outlines (two prepared queries, course_outline.py), the
-    learner's marks, and unless the caller knows which quizzes the learner passed
-    (`passed_quiz_ids`), one query for the final quizzes passed."""
-    from quizzes.learners import owned_attempts  # late: quizzes' models import this app's
-    from quizzes.results import passed_quiz_ids as passed_of
+    when None. Per request: the outlines (course_outline.py) and the learner's marks.
 
-    outlines = course_outlines(courses)
-    if passed_quiz_ids is None:
-        finals = [quiz.id for outline in outlines for quiz in outline.final_quizzes]
-        # A staff member's draft previews pass nothing.
-        passed_quiz_ids = passed_of(owned_attempts(request).counted(), finals)
+    `final_quiz_urls` maps a course's id to the page of the first course-level quiz the learner
+    has still to pass: the caller asks the quiz app, which this app does not know. A course not
+    in it has no final quiz left, so reading every section completes it.
+    """
+    final_quiz_urls = final_quiz_urls or {}
     marks = read_marks(request)
     out = []
-    for outline in outlines:
+    for outline in course_outlines(courses):
         progress = lesson_progress(outline.section_ids, marks)
         rows = [(lesson, progress[lesson.id]) for lesson in outline.lessons]
         next_id = where_to_continue(outline.in_order, marks)
-        final = next((q for q in outline.final_quizzes if q.id not in passed_quiz_ids), None)
         out.append(
             CourseProgress(
                 course=outline.course,
@@ -331,7 +299,7 @@ def course_progress(request, courses=None, *, passed_quiz_ids=None) -> list[Cour
                 read=sum(p.read for _, p in rows),
                 total=sum(p.total for _, p in rows),
                 continue_url=outline.anchors.get(next_id),
-                final_quiz_url=final.url if final else None,
+                final_quiz_url=final_quiz_urls.get(outline.course.id),
                 lesson_urls=outline.lesson_urls,
             )
         )

@@ -225,6 +225,19 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 1000},
         }
     }
+# {% cache %} uses this alias: the default cache, where an outage costs a render, never the page
+# (shared/fragment_cache.py). With debug on nothing is kept, so a template edit shows at once.
+CACHES["template_fragments"] = {
+    "BACKEND": (
+        "django.core.cache.backends.dummy.DummyCache"
+        if DEBUG
+        else "shared.fragment_cache.FailSoftCache"
+    ),
+    "LOCATION": "default",
+}
+# Part of every cached fragment's key: set it per deploy (e.g. to the commit), so a shared cache
+# (Redis) never serves HTML drawn by the previous release's templates, code or static files.
+MESHLEARN_RELEASE = os.environ.get("MESHLEARN_RELEASE", "dev")
 
 # Production hardening switches on whenever debug is off. The defaults assume TLS ends at a
 # proxy in front of gunicorn that sets X-Forwarded-Proto (overwriting any the client sent);

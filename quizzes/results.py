@@ -8,7 +8,7 @@ when any of its attempts passed: the history, "Course completed" and the team da
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 
@@ -123,23 +123,21 @@ def final_quizzes(**where) -> QuerySet[Quiz]:
     return quizzes.order_by("course_id", "order", "id")
 
 
-def passed_quiz_ids(attempts: QuerySet[Attempt], quiz_ids) -> set[int]:
-    """Which of `quiz_ids` the attempts passed (one query; none without quizzes to ask about)."""
-    if not quiz_ids:
-        return set()
-    passing = attempts.filter(passed_attempts(F("quiz__pass_percent")), quiz_id__in=quiz_ids)
-    return set(passing.values_list("quiz_id", flat=True).distinct())
-
-
-def final_quizzes_to_pass(attempts: QuerySet[Attempt], course_ids) -> dict[int, Quiz]:
-    """course id → its first course-level quiz the learner has not passed (two queries).
+def final_quizzes_to_pass(
+    attempts: QuerySet[Attempt], course_ids, *, passed: set[int] | None = None
+) -> dict[int, Quiz]:
+    """course id → its first course-level quiz the learner has not passed (one query). Which
+    quizzes the attempts passed is asked in the same query, unless the caller already knows
+    (`passed`: quiz ids). `course_ids` may be a list or a subquery of ids.
 
     A course missing from the result has no final quiz, or the learner passed them all.
     """
-    finals = list(final_quizzes(course_id__in=course_ids).only("id", "slug", "title", "course_id"))
-    passed = passed_quiz_ids(attempts, [quiz.id for quiz in finals])
+    finals = final_quizzes(course_id__in=course_ids).only("id", "slug", "title", "course_id")
+    if passed is None:
+        passing = attempts.filter(passed_attempts(F("quiz__pass_percent")), quiz=OuterRef("pk"))
+        finals = finals.annotate(was_passed=Exists(passing))
     to_pass: dict[int, Quiz] = {}
     for quiz in finals:
-        if quiz.id not in passed:
+        if not (quiz.was_passed if passed is None else quiz.id in passed):
             to_pass.setdefault(quiz.course_id, quiz)
     return to_pass

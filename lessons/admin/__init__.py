@@ -2,7 +2,6 @@
 
 from django.contrib import admin, messages
 
-from lessons.lesson_refresh import lessons_changed
 from lessons.models import ConfigExample, Course, Lesson, Section, SectionProgress
 
 from .delete import LearnersWorkOnDelete
@@ -31,21 +30,22 @@ class LessonPartAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         before = self.lesson_ids_of(obj) if change else set()
         super().save_model(request, obj, form, change)
-        lessons_changed(before - self.lesson_ids_of(obj))  # the lesson it left, if it moved
+        left = before - self.lesson_ids_of(obj)  # the lesson it left, if it moved
+        Lesson.objects.filter(pk__in=left).content_changed()
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)  # after its inlines
-        lessons_changed(self.lesson_ids_of(form.instance))
+        Lesson.objects.filter(pk__in=self.lesson_ids_of(form.instance)).content_changed()
 
     def delete_model(self, request, obj):
         lesson_ids = self.lesson_ids_of(obj)
         super().delete_model(request, obj)
-        lessons_changed(lesson_ids)
+        Lesson.objects.filter(pk__in=lesson_ids).content_changed()
 
     def delete_queryset(self, request, queryset):  # the changelist's "delete selected"
         lesson_ids = self.lesson_ids(queryset)
         super().delete_queryset(request, queryset)
-        lessons_changed(lesson_ids)
+        Lesson.objects.filter(pk__in=lesson_ids).content_changed()
 
 
 class LessonInline(AppendedInline, admin.TabularInline):
@@ -89,7 +89,8 @@ class LessonAdmin(LearnersWorkOnDelete, AppendedOnAdd, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        lessons_changed([form.instance.pk])  # its sections may have changed with it
+        # Its sections may have changed with it.
+        Lesson.objects.filter(pk=form.instance.pk).content_changed()
 
 
 def show_checker_warnings(request, forms) -> None:

@@ -27,11 +27,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.text import capfirst
 
-from lessons.models import SectionProgress
-from quizzes.models import Attempt, Response
-
-# Learners' records a delete cascades to: counted, never listed one by one.
-LEARNERS_RECORDS = (SectionProgress, Attempt, Response, Response.choices.through)
+# Learners' records a delete cascades to: counted, never listed one by one. Named by model label,
+# as the quiz app's models are above this app (quizzes imports lessons, never the reverse).
+READ_MARK = "lessons.sectionprogress"
+ATTEMPT = "quizzes.attempt"  # its fields read here: preview, user_id, anon_id
+RESPONSE = "quizzes.response"  # its field read here: attempt_id
+LEARNERS_RECORDS = {READ_MARK, ATTEMPT, RESPONSE, "quizzes.response_choices"}
 _FOLDED = object()  # stands for a learner's record in the nested list, then is taken out
 
 
@@ -53,11 +54,12 @@ class LearnersWork:
 
     @classmethod
     def collected(cls, collector: NestedObjects) -> LearnersWork:
-        marks = collector.model_objs.get(SectionProgress, ())
-        attempts = collector.model_objs.get(Attempt, ())
+        rows = {model._meta.label_lower: objs for model, objs in collector.model_objs.items()}
+        marks = rows.get(READ_MARK, ())
+        attempts = rows.get(ATTEMPT, ())
         counted = [attempt for attempt in attempts if not attempt.preview]
         gone = {attempt.pk for attempt in attempts}
-        responses = collector.model_objs.get(Response, ())
+        responses = rows.get(RESPONSE, ())
         return cls(
             read_marks=len(marks),
             readers=len({mark.user_id for mark in marks}),
@@ -161,7 +163,7 @@ class LearnersWorkOnDelete:
 
         def format_callback(obj):
             model, opts = obj.__class__, obj._meta
-            if isinstance(obj, LEARNERS_RECORDS):
+            if opts.label_lower in LEARNERS_RECORDS:
                 return _FOLDED
             no_edit_link = f"{capfirst(opts.verbose_name)}: {obj}"
             if not admin_site.is_registered(model):
@@ -182,7 +184,7 @@ class LearnersWorkOnDelete:
         model_count = {
             model._meta.verbose_name_plural: len(rows)
             for model, rows in collector.model_objs.items()
-            if model not in LEARNERS_RECORDS
+            if model._meta.label_lower not in LEARNERS_RECORDS
         }
         work = LearnersWork.collected(collector)
         model_count.update(work.summary())
