@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .model import MODE_LABELS, MeshEstimate, RubricItem
+from .inputs import MODE_LABELS
+from .model import MeshEstimate
+from .rubrics import RubricItem
 
 
 def format_value(value: float, unit: str = "") -> str:

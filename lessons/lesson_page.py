@@ -103,7 +103,7 @@ def _cache_key(lesson: Lesson) -> str:
 
 
 # Everything the cached HTML is drawn from besides the database: the page's templates, the
-# embedded calculator (its templates, code and Django's widgets: calculator_cache's digest)
+# embedded calculator (calculator_cache.version(): the release setting, the figures' version)
 # and the static files' manifest (the page links hashed file names, which a deploy replaces).
 SHAPE_TEMPLATES = (TEMPLATE, "base.html", "includes/header.html")
 
@@ -111,7 +111,7 @@ SHAPE_TEMPLATES = (TEMPLATE, "base.html", "includes/header.html")
 @fragments.per_deploy
 def _template_digest() -> str:
     manifest = getattr(staticfiles_storage, "manifest_hash", "")
-    return fragments.shape_digest(SHAPE_TEMPLATES, (), [calculator_cache.shape_digest(), manifest])
+    return fragments.shape_digest(SHAPE_TEMPLATES, (), [calculator_cache.version(), manifest])
 
 
 def _quiz_links(lesson: Lesson) -> tuple[QuizLink | None, tuple[QuizLink, ...]]:

@@ -213,6 +213,10 @@ else:
         }
     }
 
+# Names this release in the keys of cached HTML (calculator results, lesson bodies), so a
+# deploy never serves HTML drawn by older templates or code: bump it, or set it per deploy.
+MESHLEARN_RELEASE = os.environ.get("MESHLEARN_RELEASE", "2025-issue-21")
+
 # Production hardening switches on whenever debug is off. The defaults assume TLS ends at a
 # proxy in front of gunicorn that sets X-Forwarded-Proto (overwriting any the client sent);
 # `make serve` turns the TLS-only switches off for a plain-HTTP trial on loopback, and says so.

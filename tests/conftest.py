@@ -54,13 +54,11 @@ def learner_client(client, learner):
 
 @pytest.fixture(autouse=True)
 def _fresh_process_memos():
-    """What a process keeps of rendered HTML (lesson shells, calculator blocks, answer reviews)
-    is per test."""
-    from calculator import blocks as calculator_blocks
+    """What a process keeps of rendered HTML (lesson shells, answer reviews) is per test."""
     from lessons import lesson_page
     from quizzes import answer_review
 
-    memos = (lesson_page._recent_shells, calculator_blocks._recent_blocks, answer_review._recent)
+    memos = (lesson_page._recent_shells, answer_review._recent)
     for memo in memos:
         memo.clear()
     yield

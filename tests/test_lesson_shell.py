@@ -13,7 +13,6 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
-from calculator import cache as calculator_cache
 from lessons import lesson_page
 from lessons.models import Lesson, Section, SectionProgress
 from lessons.progress import SESSION_KEY
@@ -192,10 +191,11 @@ def test_the_cache_key_covers_every_template_the_page_is_drawn_from(client, ship
     finally:
         template_rendered.disconnect(seen)
     assert "lessons/partials/_calculator_embed.html" in drawn
-    # The calculator's digest covers its own templates and Django's form widgets (by version).
+    # The embedded calculator's templates and Django's form widgets are covered by the
+    # calculator's cache version instead (the release setting and the figures' version).
     widgets = {name for name in drawn if name.startswith("django/forms/widgets/")}
-    covered = {*lesson_page.SHAPE_TEMPLATES, *calculator_cache.SHAPE_TEMPLATES}
-    assert drawn - widgets <= covered
+    calculator = {"lessons/partials/_calculator_embed.html", "calculator/embed.html"}
+    assert drawn - widgets - calculator <= set(lesson_page.SHAPE_TEMPLATES)
 
 
 def test_a_new_static_manifest_is_a_new_cache_key(monkeypatch):
@@ -210,3 +210,20 @@ def test_a_new_static_manifest_is_a_new_cache_key(monkeypatch):
         keys.add(lesson_page._template_digest())
     lesson_page._template_digest.cache_clear()
     assert len(keys) == 2
+
+
+@pytest.mark.parametrize("change", ["release", "figures"])
+def test_a_new_release_or_new_calculator_figures_is_a_new_cache_key(monkeypatch, settings, change):
+    # The body embeds the calculator's result for Istio's defaults.
+    from calculator import figures
+
+    lesson_page._template_digest.cache_clear()
+    before = lesson_page._template_digest()
+    if change == "release":
+        settings.MESHLEARN_RELEASE = "next-release"
+    else:
+        monkeypatch.setattr(figures, "VERSION", figures.VERSION + 1)
+    lesson_page._template_digest.cache_clear()
+    after = lesson_page._template_digest()
+    lesson_page._template_digest.cache_clear()
+    assert after != before
