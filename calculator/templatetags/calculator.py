@@ -19,7 +19,7 @@ def calculator_embed(slug: str) -> dict[str, object]:
     Ids carry the section slug, so two calculator sections on one page stay distinct.
     """
     form = CalculatorForm({}, auto_id=f"calc-{slug}-%s")
-    results = form.results(chart_id=f"calc-{slug}-chart")
+    results = form.results()  # the embed draws no chart
     return {
         "slug": slug,
         "form": form,
