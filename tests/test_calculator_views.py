@@ -331,7 +331,7 @@ def test_query_budget(client, learner, django_assert_max_num_queries):
             SavedScenario(user=learner, name=f"s{count}-{i}", params={"services": str(i + 1)})
             for i in range(count)
         )
-        for params in ({}, {"services": "33"}):  # the result block drawn, then from the cache
+        for params in ({}, {"services": "33"}):  # cached above; drawn, then cached
             with django_assert_max_num_queries(3):  # session, user, scenarios
                 assert client.get(URL, params).status_code == 200
         with django_assert_max_num_queries(0):  # the live update reads no session
