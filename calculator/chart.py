@@ -1,18 +1,20 @@
-"""Server-side SVG chart: data-plane CPU against request rate, one line per mode.
+"""The chart's geometry: data-plane CPU against request rate, one line per mode. No Django.
 
-No JavaScript and no chart library: the chart is a string the template inserts as is.
-All text is XML-escaped here, so the caller may mark the result safe.
+No JavaScript and no chart library: `dataplane_cpu_chart` works out where every line, tick
+and label goes, in the SVG's own units, and the template (the "chart" partial of
+templates/calculator/calculator.html) draws them as SVG, autoescaping the text. Positions
+are strings written to 0.1 px, as the SVG shows them.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
-from collections.abc import Mapping
-from dataclasses import replace
-from functools import lru_cache
-from xml.sax.saxutils import escape, quoteattr
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 
-from .model import MODE_LABELS, MODES, MeshInputs, dataplane_cpu_at
+from .inputs import MODE_LABELS, MODES, MeshInputs
+from .model import dataplane_cpu_at
 from .reading import format_value
 
 WIDTH, HEIGHT = 640, 360
@@ -26,6 +28,70 @@ STYLES = {
 }
 
 
+@dataclass(frozen=True)
+class Text:
+    x: str
+    y: str
+    text: str
+
+
+@dataclass(frozen=True)
+class GridStep:
+    """One of the six grid lines on each axis, with its tick labels (the x axis's centred
+    under its line, the y axis's ending left of its line)."""
+
+    x: str
+    y: str
+    x_tick: Text
+    y_tick: Text
+
+
+@dataclass(frozen=True)
+class ModeLine:
+    """A mode's line across the plot, and its sample and name in the legend."""
+
+    mode: str
+    colour: str
+    dash: str
+    x1: str
+    y1: str
+    x2: str
+    y2: str
+    legend_x1: int
+    legend_x2: int
+    legend_y: int
+    legend: Text
+
+
+@dataclass(frozen=True)
+class Chart:
+    id_prefix: str
+    title: str
+    desc: str
+    grid: list[GridStep]
+    x_axis: Text
+    y_axis: Text
+    y_axis_turn: str  # rotate() centre of the vertical axis label
+    lines: list[ModeLine]
+    marker_x: str
+    marker_y: str
+    marker_label: Text
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    top: int = TOP
+    plot_right: int = LEFT + PLOT_W
+    plot_bottom: int = TOP + PLOT_H
+
+    @property
+    def title_id(self) -> str:
+        return f"{self.id_prefix}-title"
+
+    @property
+    def desc_id(self) -> str:
+        return f"{self.id_prefix}-desc"
+
+
 def nice_ceiling(value: float) -> float:
     """The smallest 1, 2 or 5 × 10^k that is at least `value` (value > 0)."""
     exponent = math.floor(math.log10(value))
@@ -36,25 +102,58 @@ def nice_ceiling(value: float) -> float:
     return float(10 ** (exponent + 1))
 
 
-def _x(rps: float, x_max: float) -> float:
+def _px(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def x_at(rps: float, x_max: float) -> float:
     return LEFT + PLOT_W * rps / x_max
 
 
-def _y(cpu: float, y_max: float) -> float:
+def y_at(cpu: float, y_max: float) -> float:
     return TOP + PLOT_H * (1 - cpu / y_max)
 
 
-def _text(x: float, y: float, content: str, **attrs: str) -> str:
-    extra = "".join(f" {k.rstrip('_').replace('_', '-')}={quoteattr(v)}" for k, v in attrs.items())
-    return f'<text x="{x:.1f}" y="{y:.1f}"{extra}>{escape(content)}</text>'
+def _grid(x_max: float, y_max: float) -> list[GridStep]:
+    """Five steps on each axis: six grid lines, each with its tick label."""
+    steps = []
+    for i in range(6):
+        gx, gy = LEFT + PLOT_W * i / 5, TOP + PLOT_H * i / 5
+        x_tick = Text(_px(gx), _px(TOP + PLOT_H + 18), format_value(x_max * i / 5))
+        y_tick = Text(_px(LEFT - 8), _px(gy + 4), format_value(y_max * (5 - i) / 5))
+        steps.append(GridStep(_px(gx), _px(gy), x_tick, y_tick))
+    return steps
+
+
+def _mode_lines(lines: Mapping[str, float], x_max: float, y_max: float) -> list[ModeLine]:
+    drawn = []
+    for index, mode in enumerate(MODES):
+        colour, dash = STYLES[mode]
+        ly, lx = TOP + 12 + index * 22, LEFT + PLOT_W + 12
+        drawn.append(
+            ModeLine(
+                mode,
+                colour,
+                dash,
+                _px(x_at(0, x_max)),
+                _px(y_at(0, y_max)),
+                _px(x_at(x_max, x_max)),
+                _px(y_at(lines[mode], y_max)),
+                lx,
+                lx + 24,
+                ly,
+                Text(_px(lx + 30), _px(ly + 4), MODE_LABELS[mode].split(" (")[0]),
+            )
+        )
+    return drawn
 
 
 def dataplane_cpu_chart(
     inputs: MeshInputs,
     id_prefix: str = "calc-chart",
     each_mode: Mapping[str, MeshInputs] | None = None,
-) -> str:
-    """An accessible SVG of vCPU (y) against mesh-wide requests/s (x), current input marked.
+) -> Chart:
+    """vCPU (y) against mesh-wide requests/s (x), one line per mode, the current input marked.
 
     `each_mode`: the inputs in every mode, when the caller has them already.
     """
@@ -66,7 +165,6 @@ def dataplane_cpu_chart(
     at_input = {m: dataplane_cpu_at(each_mode[m], inputs.rps) for m in MODES}
     current = at_input[inputs.mode]
 
-    title = "Data-plane CPU against mesh-wide request rate"
     summary = "; ".join(f"{MODE_LABELS[m]}: {format_value(at_input[m], 'vCPU')}" for m in MODES)
     desc = (
         f"Straight lines for the three data-plane modes using Istio {inputs.figures} figures, "
@@ -74,68 +172,23 @@ def dataplane_cpu_chart(
         f"{format_value(inputs.rps, 'requests/s')}: {summary}. The marker shows "
         f"{MODE_LABELS[inputs.mode]}."
     )
-    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'role="img" class="calc-chart" aria-labelledby="{title_id} {desc_id}">',
-        f'<title id="{title_id}">{escape(title)}</title>',
-        f'<desc id="{desc_id}">{escape(desc)}</desc>',
-    ]
-
-    # grid and tick labels: five steps on each axis
-    for i in range(6):
-        gx, gy = LEFT + PLOT_W * i / 5, TOP + PLOT_H * i / 5
-        parts.append(
-            f'<line class="calc-chart-grid" x1="{gx:.1f}" y1="{TOP}" x2="{gx:.1f}" '
-            f'y2="{TOP + PLOT_H}" stroke="#d4d4d8" stroke-width="1"/>'
-        )
-        parts.append(
-            f'<line class="calc-chart-grid" x1="{LEFT}" y1="{gy:.1f}" x2="{LEFT + PLOT_W}" '
-            f'y2="{gy:.1f}" stroke="#d4d4d8" stroke-width="1"/>'
-        )
-        parts.append(
-            _text(gx, TOP + PLOT_H + 18, format_value(x_max * i / 5), text_anchor="middle")
-        )
-        parts.append(_text(LEFT - 8, gy + 4, format_value(y_max * (5 - i) / 5), text_anchor="end"))
-    parts.append(_text(LEFT + PLOT_W / 2, HEIGHT - 8, "mesh-wide requests/s", text_anchor="middle"))
-    parts.append(
-        _text(
-            16,
-            TOP + PLOT_H / 2,
-            "data-plane vCPU",
-            text_anchor="middle",
-            transform=f"rotate(-90 16 {TOP + PLOT_H / 2:.1f})",
-        )
-    )
-
-    for index, mode in enumerate(MODES):
-        colour, dash = STYLES[mode]
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        parts.append(
-            f'<line class="calc-chart-line calc-chart-{mode}" x1="{_x(0, x_max):.1f}" '
-            f'y1="{_y(0, y_max):.1f}" x2="{_x(x_max, x_max):.1f}" '
-            f'y2="{_y(lines[mode], y_max):.1f}" stroke="{colour}" stroke-width="3"{dash_attr}/>'
-        )
-        ly = TOP + 12 + index * 22
-        lx = LEFT + PLOT_W + 12
-        parts.append(
-            f'<line class="calc-chart-{mode}" x1="{lx}" y1="{ly}" x2="{lx + 24}" y2="{ly}" '
-            f'stroke="{colour}" stroke-width="3"{dash_attr}/>'
-        )
-        parts.append(_text(lx + 30, ly + 4, MODE_LABELS[mode].split(" (")[0]))
-
-    mx, my = _x(inputs.rps, x_max), _y(current, y_max)
+    mx, my = x_at(inputs.rps, x_max), y_at(current, y_max)
     label = f"you: {format_value(current, 'vCPU')}"
     slopes = [PLOT_H * lines[m] / y_max / PLOT_W for m in MODES]
     lx, ly = place_label(label, mx, my, slopes)
-    parts.append(
-        f'<circle class="calc-chart-marker" data-testid="calc-chart-marker" cx="{mx:.1f}" '
-        f'cy="{my:.1f}" r="6" fill="#18181b" stroke="#ffffff" stroke-width="2">'
-        f"<title>{escape(label)}</title></circle>"
+    return Chart(
+        id_prefix=id_prefix,
+        title="Data-plane CPU against mesh-wide request rate",
+        desc=desc,
+        grid=_grid(x_max, y_max),
+        x_axis=Text(_px(LEFT + PLOT_W / 2), _px(HEIGHT - 8), "mesh-wide requests/s"),
+        y_axis=Text(_px(16), _px(TOP + PLOT_H / 2), "data-plane vCPU"),
+        y_axis_turn=f"16 {TOP + PLOT_H / 2:.1f}",
+        lines=_mode_lines(lines, x_max, y_max),
+        marker_x=_px(mx),
+        marker_y=_px(my),
+        marker_label=Text(_px(lx), _px(ly), label),
     )
-    parts.append(_text(lx, ly, label, class_="calc-chart-label"))
-    parts.append("</svg>")
-    return "\n".join(parts)
 
 
 # --- the marker's label: near the marker, never across a line ---------------------------------
@@ -154,18 +207,35 @@ def label_box(x: float, y: float, text: str) -> tuple[float, float, float, float
     return (x, y - ASCENT, x + len(text) * CHAR_W, y + DESCENT)
 
 
-@lru_cache(maxsize=16)
-def _offsets(width: float) -> tuple[tuple[int, int], ...]:
+def _offsets(width: float) -> Iterator[tuple[int, int]]:
     """Where a label box this wide may go, as (left, top) from the marker in steps of 8 px,
-    nearest the marker first. Labels come in a few widths: each list is made once."""
+    nearest the marker first, ties by (left, top).
+
+    A best-first walk out from the places that touch the marker's point: each step away from
+    them makes the gap grow, so the heap hands places out in order while the walk visits only
+    as many as the label needs (usually a few dozen of some 3,000).
+    """
     height, reach = ASCENT + DESCENT, 200
-    found = []
-    for left in range(-round(width) - reach, reach + 1, 8):
-        for top in range(-round(height) - reach, reach + 1, 8):
-            gap = math.hypot(max(left, 0, -(left + width)), max(top, 0, -(top + height)))
-            found.append((gap, left, top))
-    found.sort()
-    return tuple((left, top) for _, left, top in found)
+    lefts = range(-round(width) - reach, reach + 1, 8)
+    tops = range(-round(height) - reach, reach + 1, 8)
+
+    def entry(i: int, j: int) -> tuple[float, int, int, int, int]:
+        left, top = lefts[i], tops[j]
+        gap = math.hypot(max(left, 0, -(left + width)), max(top, 0, -(top + height)))
+        return gap, left, top, i, j
+
+    touching_x = [i for i, left in enumerate(lefts) if -width <= left <= 0]
+    touching_y = [j for j, top in enumerate(tops) if -height <= top <= 0]
+    seen = {(i, j) for i in touching_x for j in touching_y}
+    heap = [entry(i, j) for i, j in seen]
+    heapq.heapify(heap)
+    while heap:
+        _, left, top, i, j = heapq.heappop(heap)
+        yield left, top
+        for near in ((i - 1, j), (i + 1, j), (i, j - 1), (i, j + 1)):
+            if near not in seen and 0 <= near[0] < len(lefts) and 0 <= near[1] < len(tops):
+                seen.add(near)
+                heapq.heappush(heap, entry(*near))
 
 
 def place_label(text: str, mx: float, my: float, slopes: list[float]) -> tuple[float, float]:

@@ -172,6 +172,9 @@ FIGURE_SETS: dict[str, FigureSet] = {
 
 FIGURE_KEYS: tuple[str, ...] = tuple(FIGURE_SETS)  # newest first
 DEFAULT_FIGURES = "1.24"
+# Bump when a figure, its page or its note changes: the calculator's cached HTML is keyed by it
+# (calculator/cache.py), so learners never see results drawn from the old numbers.
+VERSION = 1
 
 # Sizing facts Istio publishes with the 1.20 (and earlier) istiod figure.
 ISTIOD_SERVICES_PER_INSTANCE = 1000

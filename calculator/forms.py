@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
+from urllib.parse import urlencode
 
 from django import forms
 
-from .model import INPUT_SPECS, InputSpec, MeshInputs
+from .inputs import INPUT_SPECS, InputSpec, MeshInputs
+from .results import Results
 
 ON_OFF = (("on", "On"), ("off", "Off"))
 NOT_A_NUMBER = "A number is required: this is empty, or what is typed is not a number."
@@ -52,19 +53,6 @@ def _field(spec: InputSpec) -> forms.Field:
     return field
 
 
-@lru_cache(maxsize=64)  # one per auto_id: the page's and each lesson embed's
-def _fields(auto_id: str | bool) -> dict[str, forms.Field]:
-    fields = {}
-    for spec in INPUT_SPECS:
-        field = _field(spec)
-        # Help and error slots sit next to the field, ids derived from the field's id
-        # so two forms on one page (lesson embeds) never share an id.
-        field_id = auto_id % spec.name if auto_id else spec.name
-        field.widget.attrs["aria-describedby"] = f"{field_id}-help {field_id}-error"
-        fields[spec.name] = field
-    return fields
-
-
 def form_data(params: Mapping[str, str]) -> dict[str, str]:
     """What the form validates: each input as sent, its default when left out."""
     data = dict(DEFAULTS)
@@ -78,16 +66,17 @@ SPECS = {spec.name: spec for spec in INPUT_SPECS}
 class CalculatorForm(forms.Form):
     """All calculator inputs; a missing parameter takes its default, an empty one is an error.
 
-    The fields are built once per auto_id and shared by every form with that id scheme:
-    building 19 fields (or deep-copying them, Django's way) costs more than the rest of
-    a validation. Nothing changes a field after it is built, so sharing is safe; code that
-    wants to adjust one must copy it first.
+    Its fields are made from INPUT_SPECS below the class, one per input.
     """
 
     def __init__(self, params: Mapping[str, str] | None = None, **kwargs) -> None:
         super().__init__(None if params is None else form_data(params), initial=DEFAULTS, **kwargs)
-        self.fields = dict(_fields(self.auto_id))
         self.specs = SPECS
+        for name, field in self.fields.items():
+            # Help and error slots sit next to the field, ids derived from the field's id,
+            # so two forms on one page (lesson embeds) never share an id.
+            field_id = self.auto_id % name if self.auto_id else name
+            field.widget.attrs["aria-describedby"] = f"{field_id}-help {field_id}-error"
 
     def groups(self) -> list[tuple[str, list[tuple[forms.BoundField, InputSpec]]]]:
         """Fields grouped for display, each with its spec (for the unit)."""
@@ -100,8 +89,21 @@ class CalculatorForm(forms.Form):
         """The validated inputs; call only after is_valid()."""
         return MeshInputs(**self.cleaned_data)
 
+    def results(self, chart_id: str = "calc-chart") -> Results | None:
+        """What the result templates show for these inputs; None when they are not valid."""
+        return Results(self.mesh_inputs(), chart_id) if self.is_valid() else None
+
+    def query_as_sent(self) -> str:
+        """The inputs as sent, defaults for those left out: the log-in form's way back."""
+        return urlencode(self.data)
+
     def errors_by_field(self) -> dict[str, list[str]]:
         return {name: [str(message) for message in errors] for name, errors in self.errors.items()}
+
+
+# The declarative syntax, written out from the specs: Form.base_fields is what Django copies
+# into each form's own `fields`.
+CalculatorForm.base_fields.update({spec.name: _field(spec) for spec in INPUT_SPECS})
 
 
 class ScenarioForm(forms.Form):

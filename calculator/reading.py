@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from .model import MODE_LABELS, MeshEstimate, RubricItem
+from .inputs import MODE_LABELS
+from .model import MeshEstimate
+from .rubrics import RubricItem
 
 
 def format_value(value: float, unit: str = "") -> str:
@@ -67,6 +69,37 @@ def _next_step(items: tuple[RubricItem, ...]) -> RubricItem | None:
     return max(missing, key=lambda i: i.max_points - i.points) if missing else None
 
 
+def _against(result: MeshEstimate, other: MeshEstimate) -> str:
+    """The same traffic in the other mode: its CPU and its latency."""
+    theirs = format_value(other["dataplane_cpu_total"].value, "vCPU")
+    ours = format_value(result["dataplane_cpu_total"].value, "vCPU")
+    cpu = f"need {theirs} instead of {ours}" if theirs != ours else f"also need {ours}"
+    return (
+        f"{_short_mode(other.inputs.mode)} would {cpu} for the same traffic, and add "
+        f"{format_value(other['latency_p90_ms'].value, 'ms')} at p90."
+    )
+
+
+def _rubric_steps(result: MeshEstimate) -> list[str]:
+    """Each rubric's score, and the practice that would add the most to it."""
+    sentences = []
+    for name, items in (
+        ("Security", result.security_rubric),
+        ("Observability", result.observability_rubric),
+    ):
+        step = _next_step(items)
+        score = format_value(result[f"{name.lower()}_score"].value)
+        if step is None:
+            sentences.append(f"{name} scores {score} of 100 on the rubric.")
+        else:
+            gain = format_value(step.max_points - step.points)
+            sentences.append(
+                f"{name} scores {score} of 100; the biggest next step is "
+                f"\u201c{step.label}\u201d (+{gain})."
+            )
+    return sentences
+
+
 def read_estimate(result: MeshEstimate, other: MeshEstimate | None = None) -> list[str]:
     """A few sentences a platform engineer can paste into a design doc.
 
@@ -104,28 +137,8 @@ def read_estimate(result: MeshEstimate, other: MeshEstimate | None = None) -> li
             "would shrink it."
         )
     if other is not None:
-        other_mode = _short_mode(other.inputs.mode)
-        theirs = format_value(other["dataplane_cpu_total"].value, "vCPU")
-        ours = format_value(out["dataplane_cpu_total"].value, "vCPU")
-        cpu = f"need {theirs} instead of {ours}" if theirs != ours else f"also need {ours}"
-        sentences.append(
-            f"{other_mode} would {cpu} for the same traffic, and add "
-            f"{format_value(other['latency_p90_ms'].value, 'ms')} at p90."
-        )
-    for name, items in (
-        ("Security", result.security_rubric),
-        ("Observability", result.observability_rubric),
-    ):
-        step = _next_step(items)
-        score = format_value(out[f"{name.lower()}_score"].value)
-        if step is None:
-            sentences.append(f"{name} scores {score} of 100 on the rubric.")
-        else:
-            gain = format_value(step.max_points - step.points)
-            sentences.append(
-                f"{name} scores {score} of 100; the biggest next step is "
-                f"\u201c{step.label}\u201d (+{gain})."
-            )
+        sentences.append(_against(result, other))
+    sentences.extend(_rubric_steps(result))
     count = int(out["mesh_policies"].value)
     sentences.append(
         f"Your team would manage {count} mesh {'resource' if count == 1 else 'resources'}."

@@ -1,24 +1,20 @@
-"""What the calculator's result templates show, as plain strings and flat dicts.
+"""What the calculator's templates show for one set of valid inputs. Pure Python, no Django.
 
-The templates only place these values: every number is formatted and every lookup done
-here, once, because each `{{ a.b.c }}` costs the template engine far more than Python
-(the result block shows a few hundred values). Parts only the full calculator shows
-(chart, every output with its source, rubrics) are computed on first use, so the lesson
-embed, which shows a short table, never pays for them.
+Every number is formatted and every lookup done here, so the templates only place plain
+strings and flat dicts. Each part is computed on first use: a result block served from the
+cache never runs the model, and the lesson embed, which shows a short table, never pays for
+the chart, the sources or the rubrics.
 """
 
 from __future__ import annotations
 
 from functools import cached_property
+from urllib.parse import urlencode
 
-from django.utils.http import urlencode
-from django.utils.safestring import SafeString, mark_safe
-
-from . import html as calculator_html
-from .chart import dataplane_cpu_chart
+from .chart import Chart, dataplane_cpu_chart
 from .figures import Source
-from .forms import CalculatorForm
-from .model import MODE_LABELS, MODES, MeshInputs, compare_modes
+from .inputs import MODE_LABELS, MODES, MeshInputs
+from .model import MeshEstimate, compare_modes
 from .reading import format_row, format_value, read_estimate
 
 # The outputs compared across modes, in the order the side-by-side table shows them.
@@ -70,11 +66,18 @@ class Results:
     def __init__(self, inputs: MeshInputs, chart_id: str = "calc-chart") -> None:
         self.inputs = inputs
         self.chart_id = chart_id
-        self.by_mode = compare_modes(inputs)
-        self.estimate = self.by_mode[inputs.mode]
+
+    @cached_property
+    def by_mode(self) -> dict[str, MeshEstimate]:
+        return compare_modes(self.inputs)
+
+    @cached_property
+    def estimate(self) -> MeshEstimate:
+        return self.by_mode[self.inputs.mode]
 
     @cached_property
     def share_params(self) -> dict[str, str]:
+        """The inputs in their canonical spelling: the share link's and the save form's."""
         return self.inputs.as_query()
 
     @cached_property
@@ -156,7 +159,7 @@ class Results:
             {
                 "title": title,
                 "score": format_value(result[score].value),
-                "rows": calculator_html.rubric_rows(
+                "items": [
                     {
                         "label": item.label,
                         "url": item.url,
@@ -165,7 +168,7 @@ class Results:
                         "detail": item.detail,
                     }
                     for item in items
-                ),
+                ],
             }
             for title, score, items in (
                 ("Security", "security_score", result.security_rubric),
@@ -177,43 +180,7 @@ class Results:
     def policies(self) -> list[dict[str, object]]:
         return [{"count": p.count, "kind": p.kind, "why": p.why} for p in self.estimate.policies]
 
-    # The long tables' rows and the hidden fields, drawn in Python (see calculator_html).
     @cached_property
-    def headlines_html(self) -> SafeString:
-        return calculator_html.headline_cards(self.headlines)
-
-    @cached_property
-    def compare_html(self) -> SafeString:
-        return calculator_html.compare_rows(self.compare_rows)
-
-    @cached_property
-    def outputs_html(self) -> SafeString:
-        return calculator_html.output_rows(self.outputs)
-
-    @cached_property
-    def save_fields(self) -> SafeString:
-        """The inputs for the save form, which sits in the page outside the result block."""
-        return calculator_html.hidden_inputs(self.share_params, "calc-save")
-
-    @cached_property
-    def chart(self) -> SafeString:
-        # The chart escapes all of its text itself (see calculator_chart).
+    def chart(self) -> Chart:
         each_mode = {mode: result.inputs for mode, result in self.by_mode.items()}
-        svg = dataplane_cpu_chart(self.inputs, id_prefix=self.chart_id, each_mode=each_mode)
-        return mark_safe(svg)  # noqa: S308
-
-
-def results_context(form: CalculatorForm, chart_id: str = "calc-chart") -> dict[str, object]:
-    """Everything the result templates show for a bound form, valid or not."""
-    if not form.is_valid():
-        # form_query: the inputs as sent, for the log-in form's way back
-        return {"form": form, "estimate": None, "form_query": urlencode(form.data)}
-    results = Results(form.mesh_inputs(), chart_id)
-    return {
-        "form": form,
-        "inputs": results.inputs,
-        "estimate": results.estimate,
-        "results": results,
-        # what the lesson embed reads by name (see templatetags/calculator.py)
-        "share_query": results.share_query,
-    }
+        return dataplane_cpu_chart(self.inputs, id_prefix=self.chart_id, each_mode=each_mode)

@@ -1,9 +1,10 @@
-"""The overhead calculator's pages: thin views around the pure model in `calculator.py`.
+"""The overhead calculator's pages: thin views around the form (forms.py) and the templates.
 
 GET /calculator/?<inputs> is the whole interface: the query string reproduces a result, a
 plain form submit and htmx's live update use the same URL, and /calculator.json answers
-with the same parameters. What depends on the inputs alone is drawn (and cached) by
-`calculator_blocks`; only the page around it knows who is asking.
+with the same parameters. The parts that depend on the inputs alone come from
+calculator/cache.py (drawn once per inputs, then from Django's cache); the page around
+them adds what depends on who asks: the header, the save form, the saved scenarios.
 """
 
 from __future__ import annotations
@@ -21,12 +22,15 @@ from django.views.decorators.vary import vary_on_headers
 
 from shared.htmx import wants_part
 
-from . import blocks as calculator_blocks
+from .cache import PAGE, render_part
 from .forms import CalculatorForm, ScenarioForm
-from .model import compare_modes
+from .model import estimate
 from .models import SavedScenario
 
-PAGE = calculator_blocks.PAGE
+
+def _page_url(request: HttpRequest) -> str:
+    """The calculator's absolute address: the share link's, which the result block shows."""
+    return request.build_absolute_uri(reverse("calculator"))
 
 
 def _render_page(
@@ -37,8 +41,8 @@ def _render_page(
 ) -> HttpResponse:
     """The whole calculator page: inputs, result block and, signed in, saving."""
     context: dict[str, object] = {
-        "inputs": calculator_blocks.inputs_column(form),
-        "live": calculator_blocks.live_block(request, form.data, swapped=False, form=form),
+        "inputs_column": render_part("inputs", form),
+        "result_block": render_part("live", form, _page_url(request)),
     }
     if request.user.is_authenticated:
         context["scenarios"] = list(
@@ -53,17 +57,18 @@ def _render_page(
 @require_safe
 @vary_on_headers("HX-Request")
 def calculator_page(request: HttpRequest) -> HttpResponse:
+    form = CalculatorForm(request.GET)
     if wants_part(request) and request.GET.get("view") == "compact":
         # The lesson page's embedded calculator swaps only its small result block.
-        return HttpResponse(calculator_blocks.compact_block(request.GET))
+        return HttpResponse(render_part("compact", form))
     if wants_part(request):
         # Only the result block (and the fields' error slots): the same for everyone.
-        return HttpResponse(calculator_blocks.live_block(request, request.GET, swapped=True))
+        return HttpResponse(render_part("swap", form, _page_url(request)))
     # The whole page, also for htmx restoring on Back a URL the live update pushed
-    # (meshlearn/htmx_pages.py), so it varies on that header too. The block does not need to:
+    # (shared/htmx.py), so it varies on that header too. The block does not need to:
     # it is never fresh in a browser's cache (no max-age, no validator), so a restore request
     # that finds it there still asks the server.
-    response = _render_page(request, CalculatorForm(request.GET))
+    response = _render_page(request, form)
     patch_vary_headers(response, ["HX-History-Restore-Request"])
     return response
 
@@ -73,7 +78,7 @@ def calculator_json(request: HttpRequest) -> JsonResponse:
     form = CalculatorForm(request.GET)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors_by_field()}, status=400)
-    return JsonResponse(compare_modes(form.mesh_inputs())[form.cleaned_data["mode"]].as_dict())
+    return JsonResponse(estimate(form.mesh_inputs()).as_dict())
 
 
 @login_required

@@ -7,10 +7,71 @@ import re
 from django import forms
 
 from istio_checker import Request, parse_headers
+from istio_checker.lab import suggested_host
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 _METHOD_TOKEN = re.compile(r"[A-Z]{1,16}")
 _HOST = re.compile(r"[A-Za-z0-9._\-*:\[\]]{1,253}")
+
+SAMPLE_CONFIG = """\
+# Try it: delete the last rule (everyone-else),
+# or trace the request without the end-user header.
+apiVersion: networking.istio.io/v1
+kind: VirtualService
+metadata:
+  name: reviews
+spec:
+  hosts:
+  - reviews
+  http:
+  - name: jason-sees-v2
+    match:
+    - headers:
+        end-user:
+          exact: jason
+    route:
+    - destination:
+        host: reviews
+        subset: v2
+  - name: everyone-else
+    route:
+    - destination:
+        host: reviews
+        subset: v1
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata:
+  name: reviews
+spec:
+  host: reviews
+  subsets:
+  - name: v1
+    labels:
+      version: v1
+  - name: v2
+    labels:
+      version: v2
+"""
+
+
+def starting_data(example_yaml: str | None) -> dict[str, str]:
+    """What the lab shows first: the sample and a request it routes, or a lesson example's
+    YAML with the host it suggests."""
+    if example_yaml is None:
+        return {
+            "config": SAMPLE_CONFIG,
+            "host": "reviews",
+            "path": "/",
+            "method": "GET",
+            "headers": "end-user: jason",
+        }
+    return {
+        "config": example_yaml,
+        "host": suggested_host(example_yaml),
+        "path": "/",
+        "method": "GET",
+    }
 
 
 class LabForm(forms.Form):

@@ -13,65 +13,23 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from istio_checker.lab import check_config, gutter, suggested_host
+from istio_checker.lab import check_config, gutter
 from istio_checker.yamlsource import MAX_TEXT_BYTES
 from lessons.models import ConfigExample
 from shared.body_limit import declared_length
 from shared.ids import parse_id
 from shared.rate_limit import retry_after
 
-from .forms import LabForm
+from .forms import LabForm, starting_data
 
 PAGE = "lab/lab.html"
 # The form POST also carries the trace fields and the CSRF token; leave room for them.
 MAX_BODY_BYTES = MAX_TEXT_BYTES + 64 * 1024
 MIN_EDITOR_ROWS = 18
-
-SAMPLE_CONFIG = """\
-# Try it: delete the last rule (everyone-else),
-# or trace the request without the end-user header.
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata:
-  name: reviews
-spec:
-  hosts:
-  - reviews
-  http:
-  - name: jason-sees-v2
-    match:
-    - headers:
-        end-user:
-          exact: jason
-    route:
-    - destination:
-        host: reviews
-        subset: v2
-  - name: everyone-else
-    route:
-    - destination:
-        host: reviews
-        subset: v1
----
-apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata:
-  name: reviews
-spec:
-  host: reviews
-  subsets:
-  - name: v1
-    labels:
-      version: v1
-  - name: v2
-    labels:
-      version: v2
-"""
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -82,16 +40,12 @@ def lab_page(request: HttpRequest) -> HttpResponse:
         form = LabForm(request.POST)
     else:
         example = _requested_example(request)
-        form = LabForm(_starting_data(example))
+        form = LabForm(starting_data(example.yaml_text if example else None))
     context = lab_context(form)
     context["example"] = example
     if request.htmx:
-        html = render_to_string(f"{PAGE}#results", context, request)
-        html += render_to_string(f"{PAGE}#gutter", {**context, "oob": True}, request)
-        html += render_to_string(f"{PAGE}#request-errors", {**context, "oob": True}, request)
-        summary = render_to_string(f"{PAGE}#summary", context, request)
-        html += f'<span hx-swap-oob="innerHTML:#lab-summary">{summary}</span>'
-        return HttpResponse(html)
+        # The results, and out of band the gutter, the summary and the request fields' errors.
+        return render(request, f"{PAGE}#live-check", context)
     return render(request, PAGE, context)
 
 
@@ -156,23 +110,6 @@ def _requested_example(request: HttpRequest) -> ConfigExample | None:
             section__lesson__published=True, section__lesson__course__published=True
         )
     return get_object_or_404(examples, pk=example_id)
-
-
-def _starting_data(example: ConfigExample | None) -> dict[str, str]:
-    if example is None:
-        return {
-            "config": SAMPLE_CONFIG,
-            "host": "reviews",
-            "path": "/",
-            "method": "GET",
-            "headers": "end-user: jason",
-        }
-    return {
-        "config": example.yaml_text,
-        "host": suggested_host(example.yaml_text),
-        "path": "/",
-        "method": "GET",
-    }
 
 
 def _too_large() -> JsonResponse:

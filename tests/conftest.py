@@ -61,11 +61,10 @@ def learner_client(client, learner):
 
 @pytest.fixture(autouse=True)
 def _fresh_process_memos():
-    """What a process keeps of rendered HTML (calculator blocks, answer reviews) is per test."""
-    from calculator import blocks as calculator_blocks
+    """What a process keeps of rendered HTML (answer reviews) is per test."""
     from quizzes import answer_review
 
-    memos = (calculator_blocks._recent_blocks, answer_review._recent)
+    memos = (answer_review._recent,)
     for memo in memos:
         memo.clear()
     yield

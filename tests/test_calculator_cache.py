@@ -2,7 +2,8 @@
 
 The htmx result block must not depend on who asks (no session, no user, no CSRF token), so
 one rendering can serve every learner; the cache must give back exactly what a fresh
-render gives, never store answers to invalid inputs, and only slow the page when it fails.
+render gives, never store answers to invalid inputs, start afresh with each release or new
+figures, and only slow the page when it fails.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from calculator import blocks as calculator_blocks
 from calculator import cache as calculator_cache
-from calculator.forms import form_data
-from calculator.model import INPUT_SPECS, MeshInputs, estimate
+from calculator import figures, results
+from calculator.forms import CalculatorForm
+from calculator.inputs import INPUT_SPECS, MeshInputs
+from calculator.model import estimate
 from calculator.models import SavedScenario
 from calculator.reading import format_value
-from meshlearn import fragments
 
 URL = "/calculator/"
 HTMX = {"HX-Request": "true"}
@@ -37,21 +38,49 @@ def _empty_cache():
 
 
 def _swap_key(params, host="testserver"):
-    return calculator_cache.key(
-        form_data(params),
-        variant="swap",
-        chart_id=calculator_blocks.CHART_ID,
-        base_url=f"http://{host}{URL}",
-    )
+    query = CalculatorForm(params).results().share_query  # the inputs as the form read them
+    return calculator_cache.key("swap", query, f"http://{host}{URL}")
+
+
+def _cached(key):
+    return cache.get(key, version=calculator_cache.version())
+
+
+class Drawn:
+    """Counts the model's runs: a block served from the cache runs none."""
+
+    def __init__(self, monkeypatch):
+        self.count = 0
+        real = results.compare_modes
+
+        def counted(inputs):
+            self.count += 1
+            return real(inputs)
+
+        monkeypatch.setattr(results, "compare_modes", counted)
 
 
 def _refuse_to_draw(monkeypatch):
-    """From here on, drawing a block fails the test: only the cache can answer."""
+    """From here on, running the model fails the test: only the cache can answer."""
 
     def refuse(*args, **kwargs):
         raise AssertionError("drew a block the cache should have served")
 
-    monkeypatch.setattr(calculator_blocks, "results_context", refuse)
+    monkeypatch.setattr(results, "compare_modes", refuse)
+
+
+class RecordingCache:
+    """The real cache, noting the keys stored."""
+
+    def __init__(self, real):
+        self.real, self.stored = real, []
+
+    def get(self, *args, **kwargs):
+        return self.real.get(*args, **kwargs)
+
+    def set(self, key, *args, **kwargs):
+        self.stored.append(key)
+        return self.real.set(key, *args, **kwargs)
 
 
 class BrokenCache:
@@ -70,7 +99,7 @@ class BrokenCache:
 def test_cached_block_is_the_fresh_block(client, monkeypatch):
     fresh = client.get(URL, PARAMS, headers=HTMX)
     assert fresh.status_code == 200
-    assert cache.get(_swap_key(PARAMS)) == fresh.content.decode()
+    assert _cached(_swap_key(PARAMS)) == fresh.content.decode()
 
     _refuse_to_draw(monkeypatch)
     cached = client.get(URL, PARAMS, headers=HTMX)
@@ -84,8 +113,10 @@ def test_cached_block_is_the_fresh_block(client, monkeypatch):
 def test_same_inputs_in_another_spelling_share_one_entry(client, monkeypatch):
     client.get(URL, PARAMS, headers=HTMX)
     _refuse_to_draw(monkeypatch)
-    # order, defaults spelled out and unknown parameters do not change what the form reads
-    again = client.get(URL, {"rps": "800", "mode": "sidecar", "x": "1", **PARAMS}, headers=HTMX)
+    # order, defaults spelled out, unknown parameters and another spelling of a number do not
+    # change the inputs the form reads
+    spelled = {**PARAMS, "services": "040", "rps": "8e2"}
+    again = client.get(URL, {"mode": "sidecar", "x": "1", **spelled}, headers=HTMX)
     assert again.status_code == 200
 
 
@@ -93,41 +124,36 @@ def test_key_separates_what_changes_the_html():
     base = _swap_key(PARAMS)
     assert _swap_key({**PARAMS, "rps": "801"}) != base
     assert _swap_key(PARAMS, host="meshlearn.example") != base  # the share link is absolute
-    data = form_data(PARAMS)
-    page = calculator_cache.key(
-        data,
-        variant="page",
-        chart_id=calculator_blocks.CHART_ID,
-        base_url=f"http://testserver{URL}",
-    )
-    other_chart = calculator_cache.key(
-        data, variant="swap", chart_id="other-chart", base_url=f"http://testserver{URL}"
-    )
-    assert len({base, page, other_chart}) == 3
+    query = results.Results(MeshInputs(services=40, replicas=3, rps=800)).share_query
+    page = calculator_cache.key("live", query, f"http://testserver{URL}")
+    compact = calculator_cache.key("compact", query)
+    assert len({base, page, compact}) == 3
 
 
-def test_key_changes_when_a_template_changes(monkeypatch):
-    before = _swap_key(PARAMS)
-    real = fragments.get_template
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", ["release", "figures"])
+def test_a_new_release_or_new_figures_draw_the_block_again(client, monkeypatch, settings, change):
+    client.get(URL, PARAMS, headers=HTMX)
+    drawn = Drawn(monkeypatch)
+    client.get(URL, PARAMS, headers=HTMX)
+    assert drawn.count == 0  # from the cache
+    if change == "release":
+        settings.MESHLEARN_RELEASE = "next-release"
+    else:
+        monkeypatch.setattr(figures, "VERSION", figures.VERSION + 1)
+    client.get(URL, PARAMS, headers=HTMX)
+    assert drawn.count == 1
 
-    def edited(name):
-        template = real(name)
-        if name == calculator_cache.LIVE:
 
-            class Edited:
-                source = template.template.source + "<p>new</p>"
-
-            return type("T", (), {"template": Edited})()
-        return template
-
-    monkeypatch.setattr(fragments, "get_template", edited)
-    calculator_cache.shape_digest.cache_clear()
-    try:
-        assert _swap_key(PARAMS) != before
-    finally:
-        monkeypatch.undo()
-        calculator_cache.shape_digest.cache_clear()
-    assert _swap_key(PARAMS) == before
+@pytest.mark.django_db
+def test_nothing_is_kept_in_the_process(client, monkeypatch):
+    """Once the shared cache has forgotten a block (another process's cache, an eviction), the
+    block is drawn again: no copy kept in the process answers instead."""
+    client.get(URL, PARAMS, headers=HTMX)
+    cache.clear()
+    drawn = Drawn(monkeypatch)
+    assert client.get(URL, PARAMS, headers=HTMX).status_code == 200
+    assert drawn.count == 1
 
 
 @pytest.mark.django_db
@@ -231,7 +257,9 @@ def test_saving_invalid_inputs_from_a_live_block_is_refused(learner_client):
 
 
 @pytest.mark.django_db
-def test_invalid_inputs_show_field_errors_and_are_not_cached(client):
+def test_invalid_inputs_show_field_errors_and_are_not_cached(client, monkeypatch):
+    recording = RecordingCache(calculator_cache.cache)
+    monkeypatch.setattr(calculator_cache, "cache", recording)
     params = {"services": "-3"}
     for _ in range(2):
         response = client.get(URL, params, headers=HTMX)
@@ -239,18 +267,19 @@ def test_invalid_inputs_show_field_errors_and_are_not_cached(client):
         page = html.unescape(response.content.decode())
         assert re.search(r'id="id_services-error" hx-swap-oob="true"><ul><li>[^<]*greater', page)
         assert "Some inputs need fixing" in page
-        assert cache.get(_swap_key(params)) is None
     assert client.get(URL, params).status_code == 400  # the full page too
-    assert cache.get(_swap_key(PARAMS)) is None  # nothing else was stored meanwhile
+    assert client.get(URL, {**params, "view": "compact"}, headers=HTMX).status_code == 200
+    assert recording.stored == []
+    client.get(URL, PARAMS, headers=HTMX)
+    assert recording.stored == [_swap_key(PARAMS)]  # a valid one is
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("htmx", [True, False], ids=["block", "page"])
 def test_cache_outage_only_slows_the_page(client, monkeypatch, caplog, htmx):
     fresh = client.get(URL, PARAMS, headers=HTMX if htmx else {})
-    monkeypatch.setattr(fragments, "cache", BrokenCache())
-    calculator_blocks._recent_blocks.clear()  # as in a process that has not drawn it yet
-    with caplog.at_level(logging.WARNING, logger="meshlearn.fragments"):
+    monkeypatch.setattr(calculator_cache, "cache", BrokenCache())
+    with caplog.at_level(logging.WARNING, logger="calculator.cache"):
         response = client.get(URL, PARAMS, headers=HTMX if htmx else {})
     assert response.status_code == 200
     if htmx:
@@ -268,28 +297,3 @@ def test_copy_button_waits_for_javascript_on_the_page_only(client):
     block = client.get(URL, PARAMS, headers=HTMX).content.decode()
     assert 'data-copy="calc-share-link" hidden>' in page
     assert 'data-copy="calc-share-link">' in block
-
-
-@pytest.mark.django_db
-def test_a_process_keeps_recent_blocks_within_its_bound(client, monkeypatch):
-    monkeypatch.setattr(calculator_blocks, "RECENT_BLOCKS", 2)
-    for services in (10, 20, 30):
-        client.get(URL, {**PARAMS, "services": services}, headers=HTMX)
-    kept = calculator_blocks._recent_blocks
-    assert len(kept) == 2
-    assert not any(("services", "10") in key for key in kept)  # the oldest went first
-    # A repeat is served from the process and equals the shared cache's copy.
-    again = client.get(URL, {**PARAMS, "services": 30}, headers=HTMX).content.decode()
-    key = calculator_cache.key(
-        form_data({**PARAMS, "services": "30"}),
-        variant="swap",
-        chart_id=calculator_blocks.CHART_ID,
-        base_url="http://testserver/calculator/",
-    )
-    assert again == cache.get(key)
-
-
-@pytest.mark.django_db
-def test_an_invalid_input_is_not_kept_in_the_process(client):
-    client.get(URL, {**PARAMS, "services": "-4"}, headers=HTMX)
-    assert calculator_blocks._recent_blocks == {}

@@ -1,16 +1,29 @@
-"""The server-side SVG chart: valid, accessible, and marking the current input."""
+"""The server-side SVG chart: valid, accessible, and marking the current input.
+
+calculator/chart.py places everything; the page's "chart" partial draws it. These tests read
+the SVG as drawn.
+"""
 
 from __future__ import annotations
 
+import math
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 
 import pytest
+from django.template.loader import render_to_string
 
 from calculator import chart
-from calculator.model import MODES, MeshInputs, dataplane_cpu_at
+from calculator.inputs import MODES, MeshInputs
+from calculator.model import dataplane_cpu_at
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
+
+
+def draw(inputs: MeshInputs, **kwargs) -> str:
+    """The chart's SVG as the page draws it."""
+    geometry = chart.dataplane_cpu_chart(inputs, **kwargs)
+    return render_to_string("calculator/calculator.html#chart", {"chart": geometry})
 
 
 def _parse(svg: str) -> ET.Element:
@@ -18,7 +31,7 @@ def _parse(svg: str) -> ET.Element:
 
 
 def test_chart_is_valid_svg_with_title_and_description():
-    root = _parse(chart.dataplane_cpu_chart(MeshInputs(), id_prefix="c1"))
+    root = _parse(draw(MeshInputs(), id_prefix="c1"))
     assert root.tag == "{http://www.w3.org/2000/svg}svg"
     assert root.get("role") == "img"
     title, desc = root.find("svg:title", NS), root.find("svg:desc", NS)
@@ -27,7 +40,7 @@ def test_chart_is_valid_svg_with_title_and_description():
 
 
 def test_one_line_per_mode_with_a_text_label():
-    root = _parse(chart.dataplane_cpu_chart(MeshInputs()))
+    root = _parse(draw(MeshInputs()))
     texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
     for mode in MODES:
         assert root.find(f".//svg:line[@class='calc-chart-line calc-chart-{mode}']", NS) is not None
@@ -38,29 +51,34 @@ def test_one_line_per_mode_with_a_text_label():
 @pytest.mark.parametrize("mode", MODES)
 def test_marker_sits_at_the_current_rate_and_cpu(mode):
     inputs = MeshInputs(mode=mode, rps=3000)
-    root = _parse(chart.dataplane_cpu_chart(inputs))
+    root = _parse(draw(inputs))
     marker = root.find(".//svg:circle[@data-testid='calc-chart-marker']", NS)
     x_max = chart.nice_ceiling(6000)
     y_max = chart.nice_ceiling(max(dataplane_cpu_at(replace(inputs, mode=m), x_max) for m in MODES))
-    assert float(marker.get("cx")) == pytest.approx(chart._x(3000, x_max), abs=0.1)
+    assert float(marker.get("cx")) == pytest.approx(chart.x_at(3000, x_max), abs=0.1)
     assert float(marker.get("cy")) == pytest.approx(
-        chart._y(dataplane_cpu_at(inputs, 3000), y_max), abs=0.1
+        chart.y_at(dataplane_cpu_at(inputs, 3000), y_max), abs=0.1
     )
 
 
 def test_marker_moves_right_as_traffic_grows_on_a_fixed_axis():
     # both rates keep the x axis at its 1000 requests/s minimum, so only the marker moves
-    near = _parse(chart.dataplane_cpu_chart(MeshInputs(rps=100)))
-    far = _parse(chart.dataplane_cpu_chart(MeshInputs(rps=400)))
+    near = _parse(draw(MeshInputs(rps=100)))
+    far = _parse(draw(MeshInputs(rps=400)))
     path = ".//svg:circle[@data-testid='calc-chart-marker']"
     assert float(far.find(path, NS).get("cx")) > float(near.find(path, NS).get("cx"))
 
 
 def test_text_is_escaped():
-    svg = chart._text(1, 2, "<script>&", text_anchor="start", class_='x"y')
-    assert "<script>" not in svg and "&lt;script&gt;&amp;" in svg
-    element = ET.fromstring(svg)
-    assert element.get("class") == 'x"y' and element.get("text-anchor") == "start"
+    geometry = chart.dataplane_cpu_chart(MeshInputs())
+    label = replace(geometry.marker_label, text='<script>&"')
+    odd = replace(geometry, title="<b>", id_prefix='x"y', marker_label=label)
+    svg = render_to_string("calculator/calculator.html#chart", {"chart": odd})
+    assert "<script>" not in svg and "<b>" not in svg and "&lt;script&gt;&amp;" in svg
+    root = ET.fromstring(svg)
+    assert root.find("svg:title", NS).text == "<b>"
+    assert root.get("aria-labelledby").startswith('x"y')
+    assert root.find(".//svg:text[@class='calc-chart-label']", NS).text == '<script>&"'
 
 
 @pytest.mark.parametrize(
@@ -77,6 +95,20 @@ def test_inputs_of_every_mode_given_by_the_caller_draw_the_same_chart(mode):
     assert chart.dataplane_cpu_chart(inputs, each_mode=each_mode) == chart.dataplane_cpu_chart(
         inputs
     )
+
+
+@pytest.mark.parametrize("characters", [1, 11, 15, 20, 39])
+def test_label_places_are_tried_nearest_the_marker_first(characters):
+    """The walk out from the marker hands out every place a label of this width may take, in
+    the order of a sort of them all by distance from the marker (then left, then top)."""
+    width = characters * chart.CHAR_W
+    height, reach = chart.ASCENT + chart.DESCENT, 200
+    every = sorted(
+        (math.hypot(max(left, 0, -(left + width)), max(top, 0, -(top + height))), left, top)
+        for left in range(-round(width) - reach, reach + 1, 8)
+        for top in range(-round(height) - reach, reach + 1, 8)
+    )
+    assert list(chart._offsets(width)) == [(left, top) for _, left, top in every]
 
 
 # --- the marker's label never crosses a line -------------------------------------------------
@@ -128,7 +160,7 @@ def assert_label_clear(svg: str) -> None:
     ids=["defaults", "no-traffic", "sidecar-2000", "waypoint-100", "ambient-9000", "old-figures"],
 )
 def test_the_label_of_the_dot_crosses_no_line(inputs):
-    assert_label_clear(chart.dataplane_cpu_chart(inputs))
+    assert_label_clear(draw(inputs))
 
 
 def test_a_label_at_the_edge_of_the_ring_stays_clear_once_written_to_0_1_px():
@@ -139,11 +171,11 @@ def test_a_label_at_the_edge_of_the_ring_stays_clear_once_written_to_0_1_px():
         cpu_budget=1.0, mtls="strict", authz_policies=0, metrics=False, tracing_pct=0.0,
         access_logs=False, figures="1.3", rps=745805.0,
     )  # fmt: skip
-    assert_label_clear(chart.dataplane_cpu_chart(inputs))
+    assert_label_clear(draw(inputs))
 
 
 def test_the_label_stays_beside_the_dot_when_there_is_room():
-    (left, top, right, bottom), _, (mx, my) = drawn(chart.dataplane_cpu_chart(MeshInputs()))
+    (left, top, right, bottom), _, (mx, my) = drawn(draw(MeshInputs()))
     gap_x = max(left - mx, 0, mx - right)
     gap_y = max(top - my, 0, my - bottom)
     assert (gap_x**2 + gap_y**2) ** 0.5 < 30

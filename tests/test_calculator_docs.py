@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from calculator.model import INPUT_SPECS, parameters_table
+from calculator.inputs import INPUT_SPECS, parameters_table
 
 README = Path(__file__).resolve().parent.parent / "docs" / "calculator.md"
 

@@ -9,16 +9,10 @@ from dataclasses import replace
 import pytest
 
 from calculator.figures import FIGURE_SETS, find_figure
-from calculator.model import (
-    INPUT_SPECS,
-    MeshInputs,
-    bounds_problems,
-    compare_modes,
-    estimate,
-    mesh_policies,
-    parameters_table,
-)
+from calculator.inputs import INPUT_SPECS, MeshInputs, bounds_problems, parameters_table
+from calculator.model import compare_modes, estimate
 from calculator.reading import format_row, format_value, read_estimate
+from calculator.rubrics import mesh_policies
 
 ONE_HOP = MeshInputs(rps=1000, hops=1)
 

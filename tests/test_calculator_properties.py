@@ -9,9 +9,9 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calculator.chart import dataplane_cpu_chart
 from calculator.figures import FIGURE_KEYS
-from calculator.model import INPUT_SPECS, MeshInputs, compare_modes, estimate
+from calculator.inputs import INPUT_SPECS, MeshInputs
+from calculator.model import compare_modes, estimate
 from calculator.reading import read_estimate
 
 RATE_DEPENDENT = (
@@ -94,7 +94,9 @@ def test_p99_is_never_below_p90_and_more_hops_never_faster(inputs):
 @given(mesh_inputs, st.sampled_from(FIGURE_KEYS))
 @settings(max_examples=60)
 def test_chart_is_valid_xml_for_any_input(inputs, figures):
-    svg = dataplane_cpu_chart(replace(inputs, figures=figures))
+    from .test_calculator_chart import draw
+
+    svg = draw(replace(inputs, figures=figures))
     root = ET.fromstring(svg)
     assert root.tag.endswith("svg")
 
@@ -102,6 +104,6 @@ def test_chart_is_valid_xml_for_any_input(inputs, figures):
 @settings(max_examples=150, deadline=None)
 @given(mesh_inputs, st.sampled_from(FIGURE_KEYS), rates)
 def test_the_dot_s_label_crosses_no_line_for_any_input(inputs, figures, rps):
-    from .test_calculator_chart import assert_label_clear
+    from .test_calculator_chart import assert_label_clear, draw
 
-    assert_label_clear(dataplane_cpu_chart(replace(inputs, figures=figures, rps=rps)))
+    assert_label_clear(draw(replace(inputs, figures=figures, rps=rps)))

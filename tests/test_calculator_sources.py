@@ -9,7 +9,8 @@ from dataclasses import fields
 import pytest
 
 from calculator.figures import FIGURE_KEYS, FIGURE_SETS, Figure
-from calculator.model import MODES, MeshInputs, estimate
+from calculator.inputs import MODES, MeshInputs
+from calculator.model import estimate
 
 RELEASE = re.compile(r"^1\.\d+$")
 ISTIO_PAGE = re.compile(r"^https://istio\.io/(latest|v1\.\d+)/docs/")

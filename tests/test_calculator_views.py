@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calculator.forms import FIELD_GROUPS, CalculatorForm
-from calculator.model import INPUT_SPECS, MeshInputs, compare_modes, estimate
+from calculator.inputs import INPUT_SPECS, MeshInputs
+from calculator.model import compare_modes, estimate
 from calculator.models import SavedScenario
 from calculator.reading import format_value
 from lessons.models import Section
@@ -325,10 +326,16 @@ def test_query_budget(client, learner, django_assert_max_num_queries):
     with django_assert_max_num_queries(0):
         assert client.get(JSON_URL).status_code == 200
     client.force_login(learner)
-    SavedScenario.objects.create(user=learner, name="a", params={})
-    SavedScenario.objects.create(user=learner, name="b", params={})
-    with django_assert_max_num_queries(3):  # session, user, scenarios
-        assert client.get(URL).status_code == 200
+    for count in (2, 30):  # the page lists 20 at most: the same queries whatever the history
+        SavedScenario.objects.bulk_create(
+            SavedScenario(user=learner, name=f"s{count}-{i}", params={"services": str(i + 1)})
+            for i in range(count)
+        )
+        for params in ({}, {"services": "33"}):  # cached above; drawn, then cached
+            with django_assert_max_num_queries(3):  # session, user, scenarios
+                assert client.get(URL, params).status_code == 200
+        with django_assert_max_num_queries(0):  # the live update reads no session
+            assert client.get(URL, {"rps": "9"}, headers={"HX-Request": "true"}).status_code == 200
 
 
 # --- the lesson embed -------------------------------------------------------------------
@@ -371,11 +378,11 @@ def test_compact_partial_lists_errors(client):
     assert "Nodes: Ensure this value is greater than or equal to 1." in _text(response)
 
 
-def test_forms_share_built_fields_but_not_their_data_or_errors():
+def test_forms_share_neither_fields_nor_data_nor_errors():
     bad, good = CalculatorForm({"services": "-1"}), CalculatorForm({"services": "7"})
     assert not bad.is_valid() and good.is_valid()
     assert good.errors == {} and good.cleaned_data["services"] == 7
-    assert bad.fields is not good.fields and bad.fields["services"] is good.fields["services"]
+    assert bad.fields["services"] is not good.fields["services"]
     embed = CalculatorForm({}, auto_id="calc-x-%s")
     describedby = embed.fields["services"].widget.attrs["aria-describedby"]
     assert describedby == "calc-x-services-help calc-x-services-error"

@@ -307,7 +307,7 @@ def trace_section(html: str) -> str:
 
 
 def test_yaml_that_cannot_be_read_is_not_traced_and_the_page_says_why(client):
-    from lab.views import SAMPLE_CONFIG
+    from lab.forms import SAMPLE_CONFIG
 
     typo = SAMPLE_CONFIG.replace("        subset: v1", "       subset: v1")
     assert typo != SAMPLE_CONFIG
@@ -433,7 +433,7 @@ def test_each_request_input_names_its_slot_and_is_marked_as_drawn(client, host, 
 
 def typo_sample() -> str:
     """The lab's sample with one line indented a space short: YAML that cannot all be read."""
-    from lab.views import SAMPLE_CONFIG
+    from lab.forms import SAMPLE_CONFIG
 
     return SAMPLE_CONFIG.replace("        subset: v1", "       subset: v1")
 

@@ -1,9 +1,13 @@
-"""Template tag for the calculator embedded in lesson pages."""
+"""Template tag for the calculator embedded in lesson pages (section kind "calculator").
+
+`{% load calculator %}{% calculator_embed section.slug as calc %}`, then
+`{% include "calculator/embed.html" %}` draws it: see
+templates/lessons/partials/_calculator_embed.html.
+"""
 
 from django import template
 
 from calculator.forms import EMBED_FIELDS, CalculatorForm
-from calculator.results import results_context
 
 register = template.Library()
 
@@ -15,6 +19,14 @@ def calculator_embed(slug: str) -> dict[str, object]:
     Ids carry the section slug, so two calculator sections on one page stay distinct.
     """
     form = CalculatorForm({}, auto_id=f"calc-{slug}-%s")
-    context = results_context(form, chart_id=f"calc-{slug}-chart")
-    context["fields"] = [(form[name], form.specs[name]) for name in EMBED_FIELDS]
-    return context
+    results = form.results()  # the embed draws no chart
+    return {
+        "slug": slug,
+        "form": form,
+        "results": results,
+        "fields": [(form[name], form.specs[name]) for name in EMBED_FIELDS],
+        # also given by name, as the tag always has (lesson templates may read them)
+        "estimate": results.estimate,
+        "inputs": results.inputs,
+        "share_query": results.share_query,
+    }
