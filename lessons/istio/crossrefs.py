@@ -30,6 +30,7 @@ from .host_index import (
     GatewayServers,
     RulesForHost,
     ServiceClaims,
+    asked_host,
     frozen,
 )
 from .hosts import gateway_name
@@ -40,7 +41,7 @@ from .schema import DR, GW
 from .yamlsource import Node
 
 SUBSET_DOC = DR + "#Subset"
-MAX_GATEWAYS_CHECKED = 16  # per VirtualService, for IST0132 (no real one names more than a few)
+MAX_GATEWAYS_CHECKED = 8  # per VirtualService, for IST0132 (no real one names more than a few)
 
 
 def check_references(resources: list[Resource], out: list[Problem] | None = None) -> list[Problem]:
@@ -232,6 +233,7 @@ def _check_gateways(vs: Resource, gateways: _GatewayIndex) -> list[Problem]:
     out = []
     reported: set[str] = set()
     checked: set[str] = set()  # references whose hosts have been compared already
+    hosts: list[tuple[Node, str, tuple[str, str]]] | None = None  # read once for them all
     for reference, node, top_level in _gateway_references(vs):
         spend()
         if reference == "mesh" or reference in reported:
@@ -271,8 +273,14 @@ def _check_gateways(vs: Resource, gateways: _GatewayIndex) -> list[Problem]:
         if not top_level or reference in checked:
             continue  # the same reference again finds the same hosts missing
         checked.add(reference)
+        if hosts is None:
+            hosts = [
+                (item, item.text(), asked_host(item.text()))
+                for item in items(vs.spec.get("hosts"))
+                if item.text()
+            ]
         if len(checked) <= MAX_GATEWAYS_CHECKED:
-            out.extend(_check_hosts_in_gateway(vs, shown, found, gateways))
+            out.extend(_check_hosts_in_gateway(hosts, shown, found, gateways))
         elif len(checked) == MAX_GATEWAYS_CHECKED + 1:
             out.append(
                 Problem(
@@ -289,20 +297,18 @@ def _check_gateways(vs: Resource, gateways: _GatewayIndex) -> list[Problem]:
 
 
 def _check_hosts_in_gateway(
-    vs: Resource,
+    hosts: list[tuple[Node, str, tuple[str, str]]],
     reference: str,
     found: list[list[tuple[int, Resource]]],
     gateways: _GatewayIndex,
 ) -> list[Problem]:
+    """IST0132 for each of a VirtualService's hosts (item, text, asked_host) that no found
+    Gateway serves."""
     served = [gateways.hosts(group) for group in found]
     listed = None
     out = []
-    for item in items(vs.spec.get("hosts")):
-        spend()
-        vs_host = item.text()
-        if not vs_host:
-            continue
-        if not any(hosts.admit(vs_host) for hosts in served):
+    for item, vs_host, asked in hosts:
+        if not any(index.admit(asked) for index in served):
             if listed is None:
                 listed = gateways.hosts_text(found, MAX_MESSAGE) or "none"
             out.append(

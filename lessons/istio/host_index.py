@@ -220,6 +220,13 @@ def _host_side(host: str) -> str:
     return host.strip().lower()
 
 
+def asked_host(host: str) -> tuple[str, str]:
+    """`host` read both ways for `GatewayHosts.admit`: as the host asked about, and as a
+    Gateway host (read once, however many Gateways it is asked of)."""
+    spend_text(host)
+    return _host_side(host), _gateway_side(host)
+
+
 class GatewayHosts:
     """The hosts of some Gateway servers, to ask whether any of them and a VirtualService host
     admit each other (`hosts.covers` either way round)."""
@@ -247,19 +254,21 @@ class GatewayHosts:
         self._reversed.sort()
         self._longest = max(self._wildcard_lengths, default=0)
 
-    def admit(self, host: str) -> bool:
-        """Does a host of these servers cover `host`, or `host` (as a Gateway host) cover one?"""
+    def admit(self, host: tuple[str, str]) -> bool:
+        """Does a host of these servers cover `host` (an `asked_host`), or `host` (read as a
+        Gateway host) cover one of them?"""
         if not self.any:
             return False
-        spend_text(host)
-        asked, as_gateway = _host_side(host), _gateway_side(host)
+        spend()
+        asked, as_gateway = host
         if self._star or asked in self._as_gateway or as_gateway == "*":
             return True
         if as_gateway in self._as_host:
             return True
-        for suffix in _dot_suffixes(asked, self._wildcard_lengths, self._longest):
-            if suffix in self._wildcards:
-                return True
+        if self._wildcards:
+            for suffix in _dot_suffixes(asked, self._wildcard_lengths, self._longest):
+                if suffix in self._wildcards:
+                    return True
         if as_gateway.startswith("*."):  # a wildcard asked about: is a server host under it?
             ending = as_gateway[1:][::-1]
             after = bisect_right(self._reversed, ending)

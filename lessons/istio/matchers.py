@@ -45,10 +45,11 @@ for _name, _label in (("ATOMIC_GROUP", "atomic groups"), ("POSSESSIVE_REPEAT", "
         _NOT_IN_RE2[getattr(sre_constants, _name)] = _label
 
 ISTIO_MAX_PROGRAM_SIZE = 32768  # instructions; see the module docstring
-# RE2 gives a program 2/3 of max_mem at 8 bytes an instruction and a quarter of that for the
-# instructions themselves (re2/compile.cc), so 2 MB admits some 43 000: every program Istio takes.
-_MAX_MEM = 2 * 1024 * 1024
-_FAILED_COMPILE_STEPS = 40_000  # a refused program may have been built up to the memory limit
+# RE2's default memory (8 MB) lets a program grow to some 170 000 instructions before refusing
+# it, a quarter of a second's work each time. With 1 MB, programs of up to 48 000 instructions
+# (.{1000} six times) still compile, above what Istio accepts, and a refusal takes milliseconds.
+_MAX_MEM = 1024 * 1024
+_FAILED_COMPILE_STEPS = 40_000  # a refused program was built up to the memory limit first
 
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # a refused pattern is reported to the learner, not to stderr

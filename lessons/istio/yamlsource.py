@@ -31,6 +31,7 @@ MAX_DOCUMENTS = 100
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_YAML}{name}" for name in ("str", "int", "float", "bool", "null")}
 _KEEP_AS_TEXT_TAGS = {f"{_YAML}timestamp", f"{_YAML}binary", f"{_YAML}value"}
+_STR_TAG = f"{_YAML}str"
 _MERGE_TAG = f"{_YAML}merge"
 _MAP_TAG = f"{_YAML}map"
 # LibYAML's composer is about three times faster and caps nesting at 1000 levels by itself;
@@ -237,7 +238,9 @@ class _Copier:
         spend_text(raw)
         tag = ynode.tag or ""
         value: Any = raw
-        if tag in _SCALAR_TAGS:
+        if tag == _STR_TAG:
+            pass  # the constructor would return the text as it is; skip the call
+        elif tag in _SCALAR_TAGS:
             try:
                 # Call the scalar constructor directly: construct_object() would cache every
                 # node on the shared constructor forever.
