@@ -3,8 +3,13 @@
 /lab/ works as a plain form (POST with CSRF, full page) and, with htmx, checks while the
 learner types by swapping only the results, the gutter, the summary and the request fields'
 error slots (never the inputs, which the learner may be typing in). /lab/check.json is the
-same check for programs: it changes nothing, so it needs neither login nor CSRF token, and it
-is bounded by size and by a number of requests a minute per client instead.
+same check for programs: it changes nothing, so it needs neither login nor CSRF token.
+
+Anyone may run the checker, so every check is bounded: by size (256 KB), by the checker's own
+work budget (lessons/istio/budget.py: past it, a partial answer), and by a number of checks a
+minute per client address, one count for the page's POSTs and check.json's (meshlearn/
+rate_limit.py). Over the limit the page answers 429 with the learner's text still in the
+editor, and check.json answers 429 in JSON. Opening the page (GET) is not counted.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from .lab_forms import LabForm
 from .models import ConfigExample
 
 PAGE = "lessons/lab.html"
+LIMIT_SCOPE = "lab-check"  # the page's checks and check.json's count together
 # The form POST also carries the trace fields and the CSRF token; leave room for them.
 MAX_BODY_BYTES = MAX_TEXT_BYTES + 64 * 1024
 MIN_EDITOR_ROWS = 18
@@ -80,19 +86,49 @@ def lab_page(request: HttpRequest) -> HttpResponse:
     example = None
     if request.method == "POST":
         form = LabForm(request.POST)
+        limited = _over_the_limit(request)
+        if limited is not None:
+            return _refused_page(request, form, limited)
     else:
         example = _requested_example(request)
         form = LabForm(_starting_data(example))
     context = lab_context(form)
     context["example"] = example
     if request.htmx:
-        html = render_to_string(f"{PAGE}#results", context, request)
-        html += render_to_string(f"{PAGE}#gutter", {**context, "oob": True}, request)
-        html += render_to_string(f"{PAGE}#request-errors", {**context, "oob": True}, request)
-        summary = render_to_string(f"{PAGE}#summary", context, request)
-        html += f'<span hx-swap-oob="innerHTML:#lab-summary">{summary}</span>'
-        return HttpResponse(html)
+        return HttpResponse(_live_parts(request, context))
     return render(request, PAGE, context)
+
+
+def _live_parts(request: HttpRequest, context: dict) -> str:
+    """What a live check swaps: the results, and out of band the gutter, the request fields'
+    error slots and the summary."""
+    html = render_to_string(f"{PAGE}#results", context, request)
+    html += render_to_string(f"{PAGE}#gutter", {**context, "oob": True}, request)
+    html += render_to_string(f"{PAGE}#request-errors", {**context, "oob": True}, request)
+    summary = render_to_string(f"{PAGE}#summary", context, request)
+    return html + f'<span hx-swap-oob="innerHTML:#lab-summary">{summary}</span>'
+
+
+def _over_the_limit(request: HttpRequest) -> dict[str, int] | None:
+    """Count this check against the client's minute; what to tell them if it is one too many."""
+    per_minute = settings.MESHLEARN_LAB_CHECK_PER_MINUTE
+    wait = retry_after(request, LIMIT_SCOPE, per_minute)
+    return None if wait is None else {"per_minute": per_minute, "wait": wait}
+
+
+def _refused_page(request: HttpRequest, form: LabForm, limited: dict[str, int]) -> HttpResponse:
+    """429: the check was not run. The posted text goes back into the editor (full page); a
+    live check swaps only the results, so the editor keeps it anyway."""
+    text = form.data.get("config", "")
+    lines = gutter(text, [])
+    form.fields["config"].widget.attrs["rows"] = max(MIN_EDITOR_ROWS, len(lines) + 1)
+    context = {"form": form, "result": None, "gutter": lines, "limited": limited}
+    if request.htmx:
+        response = HttpResponse(_live_parts(request, context), status=429)
+    else:
+        response = render(request, PAGE, context, status=429)
+    response["Retry-After"] = str(limited["wait"])
+    return response
 
 
 def lab_context(form: LabForm) -> dict[str, object]:
@@ -107,9 +143,9 @@ def lab_context(form: LabForm) -> dict[str, object]:
 @csrf_exempt  # read-only: it checks the text it is sent and stores nothing
 @require_POST
 def lab_check_json(request: HttpRequest) -> JsonResponse:
-    per_minute = settings.MESHLEARN_LAB_CHECK_PER_MINUTE
-    wait = retry_after(request, "lab-check-json", per_minute)
-    if wait is not None:
+    limited = _over_the_limit(request)
+    if limited is not None:
+        per_minute, wait = limited["per_minute"], limited["wait"]
         response = JsonResponse(
             {
                 "error": f"More than {per_minute} checks a minute from your address; "
