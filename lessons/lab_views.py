@@ -14,6 +14,8 @@ editor, and check.json answers 429 in JSON. Opening the page (GET) is not counte
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -28,6 +30,7 @@ from meshlearn.ids import parse_id
 from meshlearn.rate_limit import retry_after
 
 from .istio.lab import check_config, gutter, suggested_host
+from .istio.routing import MatchBlock, RouteDecision, RuleTrace, Share
 from .istio.yamlsource import MAX_TEXT_BYTES
 from .lab_forms import LabForm
 from .models import ConfigExample
@@ -37,6 +40,11 @@ LIMIT_SCOPE = "lab-check"  # the page's checks and check.json's count together
 # The form POST also carries the trace fields and the CSRF token; leave room for them.
 MAX_BODY_BYTES = MAX_TEXT_BYTES + 64 * 1024
 MIN_EDITOR_ROWS = 18
+# A trace through thousands of rules draws the first ones and the one that matched; the rest
+# would be megabytes of "does not match" (check.json's answer lists every one).
+MAX_RULES_DRAWN = 50
+MAX_ALTERNATIVES_DRAWN = 20
+MAX_SHARES_DRAWN = 50
 
 SAMPLE_CONFIG = """\
 # Try it: delete the last rule (everyone-else),
@@ -137,7 +145,45 @@ def lab_context(form: LabForm) -> dict[str, object]:
     result = check_config(text, form.sample_request())
     lines = gutter(text, result.problems)
     form.fields["config"].widget.attrs["rows"] = max(MIN_EDITOR_ROWS, len(lines) + 1)
-    return {"form": form, "result": result, "gutter": lines}
+    return {"form": form, "result": result, "gutter": lines, "drawn": drawn_trace(result.decision)}
+
+
+@dataclass
+class DrawnRule:
+    trace: RuleTrace
+    blocks: list[MatchBlock]  # the first alternatives, and the one that matched
+    blocks_not_drawn: int
+
+
+@dataclass
+class DrawnTrace:
+    rules: list[DrawnRule]  # the first MAX_RULES_DRAWN rules
+    not_drawn: int = 0  # rules after those that did not match either
+    matched: DrawnRule | None = None  # the rule that matched, if it comes after them
+    shares: list[Share] = field(default_factory=list)  # the first MAX_SHARES_DRAWN destinations
+    shares_not_drawn: int = 0
+
+
+def drawn_trace(decision: RouteDecision | None) -> DrawnTrace:
+    """The part of a trace the page draws."""
+    if decision is None:
+        return DrawnTrace([])
+    first, rest = decision.rules[:MAX_RULES_DRAWN], decision.rules[MAX_RULES_DRAWN:]
+    matched = rest.pop() if rest and rest[-1].matched else None
+    return DrawnTrace(
+        [_drawn(rule) for rule in first],
+        len(rest),
+        _drawn(matched) if matched else None,
+        decision.shares[:MAX_SHARES_DRAWN],
+        max(0, len(decision.shares) - MAX_SHARES_DRAWN),
+    )
+
+
+def _drawn(rule: RuleTrace) -> DrawnRule:
+    blocks = rule.blocks[:MAX_ALTERNATIVES_DRAWN]
+    rest = rule.blocks[MAX_ALTERNATIVES_DRAWN:]
+    hit = next((block for block in rest if block.matched), None)
+    return DrawnRule(rule, blocks + ([hit] if hit else []), len(rest) - (1 if hit else 0))
 
 
 @csrf_exempt  # read-only: it checks the text it is sent and stores nothing

@@ -257,3 +257,17 @@ def test_a_destination_shows_at_most_fifty_pod_labels():
     assert len(share.labels) == 51
     assert share.labels["label-49"] == "value-49" and "label-50" not in share.labels
     assert share.labels["…"] == "and 10 more"
+
+
+def test_the_summary_names_twenty_destinations_and_counts_the_rest():
+    entries = "".join(
+        f"    - destination: {{host: backend-{k}}}\n      weight: 4\n" for k in range(25)
+    )
+    text = (
+        "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r}\n"
+        f"spec:\n  hosts: [r]\n  http:\n  - route:\n{entries}"
+    )
+    decision = check_config(text, Request(host="r")).decision
+    assert len(decision.shares) == 25
+    assert decision.summary.startswith("Rule [0] matches: 4% to backend-0; 4% to backend-1;")
+    assert decision.summary.endswith("4% to backend-19; and 5 more destinations.")

@@ -822,3 +822,38 @@ def test_make_serve_gives_gunicorn_a_timeout_well_above_the_checkers_deadline():
     assert len(gunicorn) == 2  # behind a TLS proxy, and the plain-HTTP trial
     timeouts = {int(re.search(r"--timeout (\d+)", line).group(1)) for line in gunicorn}
     assert timeouts == {30} and 5 * MAX_SECONDS <= 30
+
+
+def test_a_trace_through_many_rules_draws_the_first_fifty_and_the_match(client):
+    rules = "".join(
+        f"  - match: [{{uri: {{prefix: /r{i}}}}}]\n    route: [{{destination: {{host: r}}}}]\n"
+        for i in range(60)
+    )
+    entries = "".join(f"    - destination: {{host: b{k}}}\n      weight: 1\n" for k in range(55))
+    text = (
+        "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r}\n"
+        f"spec:\n  hosts: [r]\n  http:\n{rules}  - route:\n{entries}"
+    )
+    form = {"config": text, "host": "r", "path": "/elsewhere"}
+    html = client.post(LAB, form).content.decode()
+    assert "Rule [49]" in html and "Rule [50]" not in html and "Rule [59]" not in html
+    assert "10 more rules did not match either (not drawn here;" in html
+    assert '<ol class="lab-rules" start="60">' in html and "Rule [60]</strong>" in html
+    assert html.count('class="progress"') == 50
+    assert "5 more destinations (not drawn here;" in html
+    every = client.post(JSON_URL, form).json()["trace"]
+    assert len(every["rules"]) == 61 and len(every["shares"]) == 55  # the JSON keeps them all
+
+
+def test_a_rule_of_many_alternatives_draws_the_first_twenty_and_the_one_that_matched(client):
+    blocks = "".join(f"    - uri: {{exact: /a{i}}}\n" for i in range(30))
+    text = (
+        "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r}\n"
+        f"spec:\n  hosts: [r]\n  http:\n  - match:\n{blocks}"
+        "    route: [{destination: {host: r}}]\n"
+    )
+    html = client.post(LAB, {"config": text, "host": "r", "path": "/a25"}).content.decode()
+    assert "Alternative 20 of 30: not all conditions hold" in html
+    assert "Alternative 21 of 30" not in html
+    assert "Alternative 26 of 30: all conditions hold" in html
+    assert "9 more alternatives did not match (not drawn here)." in html

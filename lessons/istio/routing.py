@@ -37,6 +37,7 @@ CONCEPTS = "https://istio.io/latest/docs/concepts/traffic-management/"
 MAX_HEADER_LINES = 100
 MAX_QUOTED = 200  # characters of a name or setting quoted in each destination's notes
 MAX_LABELS_SHOWN = 50  # pod labels shown per destination (a real subset has a handful)
+MAX_SHARES_SUMMED_UP = 20  # destinations named in the one-line summary (`shares` has them all)
 
 
 @dataclass(frozen=True)
@@ -402,15 +403,14 @@ def _apply(
         return
     decision.shares = _shares(rule, vs, resources)
     decision.outcome = "route"
-    decision.summary = (
-        f"{where} matches: "
-        + "; ".join(
-            f"{share.percent:g}% to {share.host}"
-            + (f" subset {share.subset}" if share.subset else "")
-            for share in decision.shares
-        )
-        + "."
-    )
+    named = [
+        f"{share.percent:g}% to {clip(share.host, MAX_QUOTED)}"
+        + (f" subset {clip(share.subset, MAX_QUOTED)}" if share.subset else "")
+        for share in decision.shares[:MAX_SHARES_SUMMED_UP]
+    ]
+    if len(decision.shares) > MAX_SHARES_SUMMED_UP:
+        named.append(f"and {len(decision.shares) - MAX_SHARES_SUMMED_UP} more destinations")
+    decision.summary = f"{where} matches: " + "; ".join(named) + "."
     if not decision.shares:
         decision.summary = f"{where} matches but has no destination."
 
