@@ -70,7 +70,7 @@ def main() -> None:
         print(json.dumps(measure_one(args.one, args.size * 1024)))
         return
     names = args.shapes or list(_shapes().SHAPES)
-    print(f"checker: {args.code}  size: {args.size} KB  timeout: {args.timeout:g} s")
+    print(f"checker: {args.code}  size: {args.size} KB  timeout: {args.timeout:g} s", flush=True)
     print(f"{'shape':40} {'wall s':>8} {'cpu s':>8} {'problems':>8} {'steps':>9}  partial")
     for name in names:
         command = [sys.executable, __file__, "--one", name, "--code", args.code]
@@ -80,7 +80,7 @@ def main() -> None:
                 command, capture_output=True, text=True, timeout=args.timeout, cwd=args.code
             )
         except subprocess.TimeoutExpired:
-            print(f"{name:40} {'> ' + format(args.timeout, 'g'):>8}")
+            print(f"{name:40} {'> ' + format(args.timeout, 'g'):>8}", flush=True)
             continue
         if done.returncode != 0:
             print(f"{name:40} failed: {done.stderr.strip().splitlines()[-1:]}")
@@ -90,7 +90,8 @@ def main() -> None:
         partial = "" if row["partial"] is None else ("yes" if row["partial"] else "no")
         print(
             f"{name:40} {row['seconds']:8.2f} {row['cpu']:8.2f} {row['problems']:8d} "
-            f"{steps:>9}  {partial}"
+            f"{steps:>9}  {partial}",
+            flush=True,
         )
 
 

@@ -149,8 +149,8 @@ class _RuleGroup:
 
 
 class RulesForHost:
-    """The DestinationRules for one host, as `crossrefs.subsets_for` used to list them: the
-    first of them, and each subset name's subset from the first rule defining it."""
+    """The DestinationRules for one host (those whose `host` names the same service): the
+    first of them, and each subset name's subset from the first of them defining it."""
 
     def __init__(self, groups: list[_RuleGroup]):
         self._groups = groups
