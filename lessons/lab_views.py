@@ -3,11 +3,18 @@
 /lab/ works as a plain form (POST with CSRF, full page) and, with htmx, checks while the
 learner types by swapping only the results, the gutter, the summary and the request fields'
 error slots (never the inputs, which the learner may be typing in). /lab/check.json is the
-same check for programs: it changes nothing, so it needs neither login nor CSRF token, and it
-is bounded by size and by a number of requests a minute per client instead.
+same check for programs: it changes nothing, so it needs neither login nor CSRF token.
+
+Anyone may run the checker, so every check is bounded: by size (256 KB), by the checker's own
+work budget (lessons/istio/budget.py: past it, a partial answer), and by a number of checks a
+minute per client address, one count for the page's POSTs and check.json's (meshlearn/
+rate_limit.py). Over the limit the page answers 429 with the learner's text still in the
+editor, and check.json answers 429 in JSON. Opening the page (GET) is not counted.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
@@ -23,14 +30,21 @@ from meshlearn.ids import parse_id
 from meshlearn.rate_limit import retry_after
 
 from .istio.lab import check_config, gutter, suggested_host
+from .istio.routing import MatchBlock, RouteDecision, RuleTrace, Share
 from .istio.yamlsource import MAX_TEXT_BYTES
 from .lab_forms import LabForm
 from .models import ConfigExample
 
 PAGE = "lessons/lab.html"
+LIMIT_SCOPE = "lab-check"  # the page's checks and check.json's count together
 # The form POST also carries the trace fields and the CSRF token; leave room for them.
 MAX_BODY_BYTES = MAX_TEXT_BYTES + 64 * 1024
 MIN_EDITOR_ROWS = 18
+# A trace through thousands of rules draws the first ones and the one that matched; the rest
+# would be megabytes of "does not match" (check.json's answer lists every one).
+MAX_RULES_DRAWN = 50
+MAX_ALTERNATIVES_DRAWN = 20
+MAX_SHARES_DRAWN = 50
 
 SAMPLE_CONFIG = """\
 # Try it: delete the last rule (everyone-else),
@@ -80,19 +94,49 @@ def lab_page(request: HttpRequest) -> HttpResponse:
     example = None
     if request.method == "POST":
         form = LabForm(request.POST)
+        limited = _over_the_limit(request)
+        if limited is not None:
+            return _refused_page(request, form, limited)
     else:
         example = _requested_example(request)
         form = LabForm(_starting_data(example))
     context = lab_context(form)
     context["example"] = example
     if request.htmx:
-        html = render_to_string(f"{PAGE}#results", context, request)
-        html += render_to_string(f"{PAGE}#gutter", {**context, "oob": True}, request)
-        html += render_to_string(f"{PAGE}#request-errors", {**context, "oob": True}, request)
-        summary = render_to_string(f"{PAGE}#summary", context, request)
-        html += f'<span hx-swap-oob="innerHTML:#lab-summary">{summary}</span>'
-        return HttpResponse(html)
+        return HttpResponse(_live_parts(request, context))
     return render(request, PAGE, context)
+
+
+def _live_parts(request: HttpRequest, context: dict) -> str:
+    """What a live check swaps: the results, and out of band the gutter, the request fields'
+    error slots and the summary."""
+    html = render_to_string(f"{PAGE}#results", context, request)
+    html += render_to_string(f"{PAGE}#gutter", {**context, "oob": True}, request)
+    html += render_to_string(f"{PAGE}#request-errors", {**context, "oob": True}, request)
+    summary = render_to_string(f"{PAGE}#summary", context, request)
+    return html + f'<span hx-swap-oob="innerHTML:#lab-summary">{summary}</span>'
+
+
+def _over_the_limit(request: HttpRequest) -> dict[str, int] | None:
+    """Count this check against the client's minute; what to tell them if it is one too many."""
+    per_minute = settings.MESHLEARN_LAB_CHECK_PER_MINUTE
+    wait = retry_after(request, LIMIT_SCOPE, per_minute)
+    return None if wait is None else {"per_minute": per_minute, "wait": wait}
+
+
+def _refused_page(request: HttpRequest, form: LabForm, limited: dict[str, int]) -> HttpResponse:
+    """429: the check was not run. The posted text goes back into the editor (full page); a
+    live check swaps only the results, so the editor keeps it anyway."""
+    text = form.data.get("config", "")
+    lines = gutter(text, [])
+    form.fields["config"].widget.attrs["rows"] = max(MIN_EDITOR_ROWS, len(lines) + 1)
+    context = {"form": form, "result": None, "gutter": lines, "limited": limited}
+    if request.htmx:
+        response = HttpResponse(_live_parts(request, context), status=429)
+    else:
+        response = render(request, PAGE, context, status=429)
+    response["Retry-After"] = str(limited["wait"])
+    return response
 
 
 def lab_context(form: LabForm) -> dict[str, object]:
@@ -101,15 +145,53 @@ def lab_context(form: LabForm) -> dict[str, object]:
     result = check_config(text, form.sample_request())
     lines = gutter(text, result.problems)
     form.fields["config"].widget.attrs["rows"] = max(MIN_EDITOR_ROWS, len(lines) + 1)
-    return {"form": form, "result": result, "gutter": lines}
+    return {"form": form, "result": result, "gutter": lines, "drawn": drawn_trace(result.decision)}
+
+
+@dataclass
+class DrawnRule:
+    trace: RuleTrace
+    blocks: list[MatchBlock]  # the first alternatives, and the one that matched
+    blocks_not_drawn: int
+
+
+@dataclass
+class DrawnTrace:
+    rules: list[DrawnRule]  # the first MAX_RULES_DRAWN rules
+    not_drawn: int = 0  # rules after those that did not match either
+    matched: DrawnRule | None = None  # the rule that matched, if it comes after them
+    shares: list[Share] = field(default_factory=list)  # the first MAX_SHARES_DRAWN destinations
+    shares_not_drawn: int = 0
+
+
+def drawn_trace(decision: RouteDecision | None) -> DrawnTrace:
+    """The part of a trace the page draws."""
+    if decision is None:
+        return DrawnTrace([])
+    first, rest = decision.rules[:MAX_RULES_DRAWN], decision.rules[MAX_RULES_DRAWN:]
+    matched = rest.pop() if rest and rest[-1].matched else None
+    return DrawnTrace(
+        [_drawn(rule) for rule in first],
+        len(rest),
+        _drawn(matched) if matched else None,
+        decision.shares[:MAX_SHARES_DRAWN],
+        max(0, len(decision.shares) - MAX_SHARES_DRAWN),
+    )
+
+
+def _drawn(rule: RuleTrace) -> DrawnRule:
+    blocks = rule.blocks[:MAX_ALTERNATIVES_DRAWN]
+    rest = rule.blocks[MAX_ALTERNATIVES_DRAWN:]
+    hit = next((block for block in rest if block.matched), None)
+    return DrawnRule(rule, blocks + ([hit] if hit else []), len(rest) - (1 if hit else 0))
 
 
 @csrf_exempt  # read-only: it checks the text it is sent and stores nothing
 @require_POST
 def lab_check_json(request: HttpRequest) -> JsonResponse:
-    per_minute = settings.MESHLEARN_LAB_CHECK_PER_MINUTE
-    wait = retry_after(request, "lab-check-json", per_minute)
-    if wait is not None:
+    limited = _over_the_limit(request)
+    if limited is not None:
+        per_minute, wait = limited["per_minute"], limited["wait"]
         response = JsonResponse(
             {
                 "error": f"More than {per_minute} checks a minute from your address; "
