@@ -57,6 +57,12 @@ secret-key:
 		umask 077; $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(64))" > $(SECRET_FILE); \
 	fi
 
+# gunicorn's --timeout kills a worker that has been silent that long. A lab check never gets
+# near it: the checker stops itself at its work budget (400 000 steps, or 5 s of wall-clock at
+# most: istio_checker/budget.py) and answers with a partial result. 30 s is six times that
+# deadline, room for a slow page on a busy machine and for a staff course upload (up to 2 MB).
+GUNICORN_TIMEOUT := 30
+
 serve: $(STAMP) secret-key
 	$(PROD_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
 	$(PROD_ENV) $(BIN)/python manage.py collectstatic --no-input -v 0
@@ -64,10 +70,10 @@ serve: $(STAMP) secret-key
 	$(PROD_ENV) $(BIN)/python manage.py loadcourse $(COURSE)
 	@if [ "$(BEHIND_TLS)" = "1" ]; then \
 		echo "Serving production settings on http://$(HOST):$(PORT) for a TLS proxy in front"; \
-		$(PROD_ENV) exec $(BIN)/gunicorn meshlearn.wsgi -w $(WORKERS) -b $(HOST):$(PORT) --access-logfile -; \
+		$(PROD_ENV) exec $(BIN)/gunicorn meshlearn.wsgi -w $(WORKERS) -b $(HOST):$(PORT) --timeout $(GUNICORN_TIMEOUT) --access-logfile -; \
 	else \
 		echo "Plain-HTTP trial on http://$(HOST):$(PORT): HTTPS redirect, HSTS and Secure cookies are OFF (use BEHIND_TLS=1 behind a TLS proxy)"; \
-		$(PROD_ENV) $(PLAIN_HTTP_ENV) exec $(BIN)/gunicorn meshlearn.wsgi -w $(WORKERS) -b $(HOST):$(PORT) --access-logfile -; \
+		$(PROD_ENV) $(PLAIN_HTTP_ENV) exec $(BIN)/gunicorn meshlearn.wsgi -w $(WORKERS) -b $(HOST):$(PORT) --timeout $(GUNICORN_TIMEOUT) --access-logfile -; \
 	fi
 
 # Throughput and latency under gunicorn + wrk (Debian's package), SQLite then PostgreSQL, and the

@@ -9,31 +9,54 @@ they mirror (https://istio.io/latest/docs/reference/config/analysis/):
 
 A reference to something that is simply not in the pasted text is reported as `info` (it may
 well exist in the cluster); a reference the pasted resources contradict is an error.
+
+Every check looks hosts up in indexes (host_index.py) instead of comparing each host with every
+other, and quotes names shared by many problems already clipped (problems.clip), so each is
+linear in the pasted resources. One limit: a VirtualService's hosts are checked against the
+first MAX_GATEWAYS_CHECKED Gateways it names (each Gateway gives its own IST0132 per host, so
+a thousand Gateways times a thousand hosts would be a million findings).
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 
 from . import problems as codes
-from .hosts import covers, gateway_name, same_service
-from .problems import Problem
+from .budget import memo, spend
+from .host_index import (
+    DestinationRuleIndex,
+    GatewayHosts,
+    GatewayServers,
+    RulesForHost,
+    ServiceClaims,
+    asked_host,
+    frozen,
+)
+from .hosts import gateway_name
+from .problems import MAX_MESSAGE, Problem, clip
 from .resources import Resource
 from .rules import items, text, texts
 from .schema import DR, GW
 from .yamlsource import Node
 
 SUBSET_DOC = DR + "#Subset"
+MAX_GATEWAYS_CHECKED = 8  # per VirtualService, for IST0132 (no real one names more than a few)
 
 
-def check_references(resources: list[Resource]) -> list[Problem]:
+def check_references(resources: list[Resource], out: list[Problem] | None = None) -> list[Problem]:
+    """The problems across `resources`, appended to `out` as they are found (so that a check
+    stopped by its work budget keeps those found before), and returned."""
+    out = [] if out is None else out
     virtual_services = [r for r in resources if r.kind == "VirtualService" and r.spec is not None]
     destination_rules = [r for r in resources if r.kind == "DestinationRule" and r.spec is not None]
     gateways = [r for r in resources if r.kind == "Gateway" and r.spec is not None]
-    out: list[Problem] = []
+    rules_index = destination_rule_index(destination_rules)
+    gateway_index = _GatewayIndex(gateways)
     for vs in virtual_services:
-        out.extend(_check_subsets(vs, destination_rules))
-        out.extend(_check_gateways(vs, gateways))
+        spend()
+        out.extend(_check_subsets(vs, rules_index))
+        out.extend(_check_gateways(vs, gateway_index))
     out.extend(_check_mesh_host_conflicts(virtual_services))
     out.extend(_check_gateway_conflicts(gateways))
     return out
@@ -57,36 +80,45 @@ def destinations(spec: Node) -> Iterable[tuple[str, Node]]:
                     yield f"{path}.mirrors[{mirror_index}].destination", destination
 
 
-def subsets_for(
-    host: str, namespace: str, destination_rules: list[Resource]
-) -> tuple[list[Resource], dict[str, Node]]:
-    """The DestinationRules for `host` and the subsets they define (name → subset node)."""
-    rules = [
-        dr
-        for dr in destination_rules
-        if text(dr.spec.get("host"))
-        and same_service(text(dr.spec.get("host")), host, dr.namespace, namespace)
-    ]
-    defined: dict[str, Node] = {}
-    for dr in rules:
-        for subset in items(dr.spec.get("subsets")):
-            name = text(subset.get("name"))
-            if name is not None:
-                defined.setdefault(name, subset)
-    return rules, defined
+def destination_rule_index(destination_rules: list[Resource]) -> DestinationRuleIndex:
+    """The DestinationRules by host, built once per check (the trace asks it too)."""
+    key = ("destination-rules", tuple(id(dr) for dr in destination_rules))
+    index = memo().get(key)
+    if index is None:
+        index = memo()[key] = DestinationRuleIndex(
+            destination_rules,
+            lambda dr: text(dr.spec.get("host")),
+            _named_subsets,
+        )
+    return index
 
 
-def _check_subsets(vs: Resource, destination_rules: list[Resource]) -> list[Problem]:
+def _named_subsets(dr: Resource) -> Iterable[tuple[str, Node]]:
+    for subset in items(dr.spec.get("subsets")):
+        name = text(subset.get("name"))
+        if name is not None:
+            yield name, subset
+
+
+def subsets_for(host: str, namespace: str, index: DestinationRuleIndex) -> RulesForHost:
+    """The DestinationRules for `host` (`.first` of them) and the subsets they define."""
+    spend()
+    return index.for_host(host, namespace)
+
+
+def _check_subsets(vs: Resource, rules_index: DestinationRuleIndex) -> list[Problem]:
     out = []
     reported_missing_rule: set[str] = set()
     for path, destination in destinations(vs.spec):
+        spend()
         host, subset = text(destination.get("host")), text(destination.get("subset"))
         if not host or not subset:
             continue
         subset_node = destination.get("subset")
-        rules, defined = subsets_for(host, vs.namespace, destination_rules)
-        if rules and subset not in defined:
-            names = ", ".join(sorted(defined)) or "no subsets"
+        rules = subsets_for(host, vs.namespace, rules_index)
+        if rules and rules.subset(subset) is None:
+            names = rules.names(MAX_MESSAGE) or "no subsets"
+            first = rules.first
             out.append(
                 Problem(
                     "error",
@@ -95,7 +127,8 @@ def _check_subsets(vs: Resource, destination_rules: list[Resource]) -> list[Prob
                     subset_node.line,
                     subset_node.column,
                     f"Subset `{subset}` of host `{host}` is not defined: DestinationRule "
-                    f"{rules[0].name or host} (line {rules[0].root.line}) defines {names}.",
+                    f"{clip(first.name or host, MAX_MESSAGE)} (line {first.root.line}) "
+                    f"defines {names}.",
                     f"Add `- name: {subset}` with its pod labels to that DestinationRule, "
                     "or route to a subset it has. Until then Envoy has no cluster for it and "
                     f"answers 503 (response flag NC). See {SUBSET_DOC}",
@@ -132,27 +165,85 @@ def _gateway_references(vs: Resource) -> Iterable[tuple[str, Node, bool]]:
                         yield item.text(), item, False
 
 
-def find_gateways(reference: str, namespace: str, gateways: list[Resource]) -> list[Resource]:
-    wanted_namespace, wanted_name = gateway_name(reference, namespace)
-    return [
-        gw
-        for gw in gateways
-        if gw.name == wanted_name
-        and (not wanted_namespace or not gw.namespace or gw.namespace == wanted_namespace)
-    ]
+class _GatewayIndex:
+    """The Gateways by name and namespace, with each group's hosts indexed once per check."""
+
+    def __init__(self, gateways: list[Resource]):
+        self.any = bool(gateways)
+        self._gateways = gateways
+        self._by_name: dict[str, list[tuple[int, Resource]]] = {}
+        self._by_name_and_namespace: dict[tuple[str, str], list[tuple[int, Resource]]] = {}
+        for order, gw in enumerate(gateways):
+            spend()
+            self._by_name.setdefault(gw.name, []).append((order, gw))
+            self._by_name_and_namespace.setdefault((gw.name, gw.namespace), []).append((order, gw))
+        self._hosts: dict[int, GatewayHosts] = {}
+        self._known: str | None = None
+
+    def find(self, reference: str, namespace: str) -> list[list[tuple[int, Resource]]]:
+        """The Gateways `reference` names, as at most two groups in written order: a reference
+        with a namespace takes the Gateways of that namespace and those without one."""
+        spend()
+        wanted_namespace, wanted_name = gateway_name(reference, namespace)
+        if not wanted_namespace:
+            groups = [self._by_name.get(wanted_name)]
+        else:
+            groups = [
+                self._by_name_and_namespace.get((wanted_name, "")),
+                self._by_name_and_namespace.get((wanted_name, wanted_namespace)),
+            ]
+        return [group for group in groups if group]
+
+    def hosts(self, group: list[tuple[int, Resource]]) -> GatewayHosts:
+        index = self._hosts.get(id(group))
+        if index is None:
+            index = self._hosts[id(group)] = GatewayHosts(
+                host for _, gw in group for host in _server_hosts(gw)
+            )
+        return index
+
+    def hosts_text(self, found: list[list[tuple[int, Resource]]], limit: int) -> str:
+        """The found Gateways' server hosts in written order, comma-separated, cut past
+        `limit` characters (the answer shows no more)."""
+        shown: list[str] = []
+        length = 0
+        for _, gw in heapq.merge(*found, key=lambda entry: entry[0]):
+            for host in _server_hosts(gw):
+                spend()
+                shown.append(clip(host, limit))
+                length += len(shown[-1]) + 2
+                if length > limit + 2:
+                    return ", ".join(shown)
+        return ", ".join(shown)
+
+    def known_names(self) -> str:
+        if self._known is None:
+            names = sorted({gw.name for gw in self._gateways if gw.name})
+            spend(len(names))
+            self._known = clip(", ".join(names), MAX_MESSAGE)
+        return self._known
 
 
-def _check_gateways(vs: Resource, gateways: list[Resource]) -> list[Problem]:
+def _server_hosts(gw: Resource) -> Iterable[str]:
+    for server in items(gw.spec.get("servers")):
+        yield from texts(server.get("hosts"))
+
+
+def _check_gateways(vs: Resource, gateways: _GatewayIndex) -> list[Problem]:
     out = []
     reported: set[str] = set()
+    checked: set[str] = set()  # references whose hosts have been compared already
+    hosts: list[tuple[Node, str, tuple[str, str]]] | None = None  # read once for them all
     for reference, node, top_level in _gateway_references(vs):
+        spend()
         if reference == "mesh" or reference in reported:
             continue
-        found = find_gateways(reference, vs.namespace, gateways)
+        found = gateways.find(reference, vs.namespace)
+        shown = clip(reference, MAX_MESSAGE)
         if not found:
             reported.add(reference)
-            if gateways:
-                known = ", ".join(sorted({gw.name for gw in gateways if gw.name}))
+            if gateways.any:
+                known = gateways.known_names()
                 out.append(
                     Problem(
                         "error",
@@ -160,7 +251,7 @@ def _check_gateways(vs: Resource, gateways: list[Resource]) -> list[Problem]:
                         "spec.gateways",
                         node.line,
                         node.column,
-                        f"Gateway `{reference}` is not defined; the Gateways here are {known}.",
+                        f"Gateway `{shown}` is not defined; the Gateways here are {known}.",
                         "Use a Gateway's metadata.name (or namespace/name); `mesh` means the "
                         "sidecars and needs no Gateway.",
                     )
@@ -173,30 +264,53 @@ def _check_gateways(vs: Resource, gateways: list[Resource]) -> list[Problem]:
                         "spec.gateways",
                         node.line,
                         node.column,
-                        f"Gateway `{reference}` is not in this text, so it cannot be checked here.",
+                        f"Gateway `{shown}` is not in this text, so it cannot be checked here.",
                         "In the cluster it must exist, or istioctl analyze reports IST0101 and the "
                         f"routes are not applied. See {GW}",
                     )
                 )
             continue
-        if top_level:
-            out.extend(_check_hosts_in_gateway(vs, reference, found))
+        if not top_level or reference in checked:
+            continue  # the same reference again finds the same hosts missing
+        checked.add(reference)
+        if hosts is None:
+            hosts = [
+                (item, item.text(), asked_host(item.text()))
+                for item in items(vs.spec.get("hosts"))
+                if item.text()
+            ]
+        if len(checked) <= MAX_GATEWAYS_CHECKED:
+            out.extend(_check_hosts_in_gateway(hosts, shown, found, gateways))
+        elif len(checked) == MAX_GATEWAYS_CHECKED + 1:
+            out.append(
+                Problem(
+                    "info",
+                    codes.SEMANTIC,
+                    "spec.gateways",
+                    node.line,
+                    node.column,
+                    f"This VirtualService names more than {MAX_GATEWAYS_CHECKED} Gateways; its "
+                    f"hosts were checked against the first {MAX_GATEWAYS_CHECKED} only.",
+                )
+            )
     return out
 
 
-def _check_hosts_in_gateway(vs: Resource, reference: str, found: list[Resource]) -> list[Problem]:
-    server_hosts = [
-        host
-        for gw in found
-        for server in items(gw.spec.get("servers"))
-        for host in texts(server.get("hosts"))
-    ]
+def _check_hosts_in_gateway(
+    hosts: list[tuple[Node, str, tuple[str, str]]],
+    reference: str,
+    found: list[list[tuple[int, Resource]]],
+    gateways: _GatewayIndex,
+) -> list[Problem]:
+    """IST0132 for each of a VirtualService's hosts (item, text, asked_host) that no found
+    Gateway serves."""
+    served = [gateways.hosts(group) for group in found]
+    listed = None
     out = []
-    for item in items(vs.spec.get("hosts")):
-        vs_host = item.text()
-        if not vs_host:
-            continue
-        if not any(covers(host, vs_host) or covers(vs_host, host) for host in server_hosts):
+    for item, vs_host, asked in hosts:
+        if not any(index.admit(asked) for index in served):
+            if listed is None:
+                listed = gateways.hosts_text(found, MAX_MESSAGE) or "none"
             out.append(
                 Problem(
                     "warning",
@@ -204,8 +318,8 @@ def _check_hosts_in_gateway(vs: Resource, reference: str, found: list[Resource])
                     "spec.hosts",
                     item.line,
                     item.column,
-                    f"Host `{vs_host}` is not served by Gateway `{reference}` (its hosts: "
-                    f"{', '.join(server_hosts) or 'none'}), so requests for it never reach "
+                    f"Host `{clip(vs_host, MAX_MESSAGE)}` is not served by Gateway `{reference}` "
+                    f"(its hosts: {listed}), so requests for it never reach "
                     "these routes through that Gateway.",
                     "Add the host to one of the Gateway's servers, or fix the VirtualService "
                     f"host. See {GW}#Server",
@@ -221,25 +335,18 @@ def _applies_to_mesh(vs: Resource) -> bool:
 
 def _check_mesh_host_conflicts(virtual_services: list[Resource]) -> list[Problem]:
     out = []
-    claimed: list[tuple[str, Resource]] = []
+    claims = ServiceClaims()
     for vs in virtual_services:
         if not _applies_to_mesh(vs):
             continue
         for item in items(vs.spec.get("hosts")):
+            spend()
             host = item.text()
             if not host:
                 continue
-            earlier = next(
-                (
-                    other
-                    for other_host, other in claimed
-                    if other is not vs
-                    and same_service(other_host, host, other.namespace, vs.namespace)
-                    and (not other.namespace or not vs.namespace or other.namespace == vs.namespace)
-                ),
-                None,
-            )
+            earlier = claims.earlier(host, vs, vs.namespace)
             if earlier is not None:
+                name = clip(earlier.name or "(unnamed)", MAX_MESSAGE)
                 out.append(
                     Problem(
                         "error",
@@ -247,56 +354,60 @@ def _check_mesh_host_conflicts(virtual_services: list[Resource]) -> list[Problem
                         "spec.hosts",
                         item.line,
                         item.column,
-                        f"VirtualService {earlier.name or '(unnamed)'} (line {earlier.root.line}) "
-                        f"already routes `{host}` for the sidecars; sidecars use only one of them.",
+                        f"VirtualService {name} (line {earlier.root.line}) already routes "
+                        f"`{clip(host, MAX_MESSAGE)}` for the sidecars; sidecars use only one of "
+                        "them.",
                         "Merge the two into one VirtualService per host.",
                     )
                 )
-            claimed.append((host, vs))
+            claims.claim(host, vs, vs.namespace)
     return out
 
 
 def _check_gateway_conflicts(gateways: list[Resource]) -> list[Problem]:
-    out = []
-    seen: list[tuple[Resource, dict, int, str]] = []
+    servers = GatewayServers()
+    # First every host with its workload and port, so that a `*.` host can look back for the
+    # hosts under it (host_index.GatewayServers); then each host against those before it.
+    seen: list[tuple[Resource, object, list, Node, str]] = []
     for gw in gateways:
         selector = gw.spec.get("selector")
-        selector_value = selector.plain() if selector is not None else {}
+        workload = frozen(selector.plain() if selector is not None else {})
         for server in items(gw.spec.get("servers")):
+            spend()
             port = server.get("port")
             number = (
                 port.get("number").value
                 if port is not None and port.get("number") is not None
                 else None
             )
+            group = (workload, frozen(number))
+            port_shown = [number, None]  # written out once per server, when first needed
             for item in items(server.get("hosts")):
                 host = item.text()
                 if not host:
                     continue
-                clash = next(
-                    (
-                        other
-                        for other, other_selector, other_port, other_host in seen
-                        if other is not gw
-                        and other_selector == selector_value
-                        and other_port == number
-                        and (covers(other_host, host) or covers(host, other_host))
-                    ),
-                    None,
+                servers.expect(group, host)
+                seen.append((gw, group, port_shown, item, host))
+    out = []
+    for gw, group, port_shown, item, host in seen:
+        spend()
+        clash = servers.earlier(group, host, gw)
+        if clash is not None:
+            if port_shown[1] is None:
+                port_shown[1] = clip(f"{port_shown[0]}", MAX_MESSAGE)
+            out.append(
+                Problem(
+                    "error",
+                    codes.CONFLICTING_GATEWAYS,
+                    "spec.servers",
+                    item.line,
+                    item.column,
+                    f"Gateway {clip(clash.name, MAX_MESSAGE)} (line {clash.root.line}) already "
+                    f"serves `{clip(host, MAX_MESSAGE)}` on port {port_shown[1]} of the same "
+                    "gateway workload.",
+                    "Keep each host and port in one Gateway, or select different "
+                    "gateway workloads.",
                 )
-                if clash is not None:
-                    out.append(
-                        Problem(
-                            "error",
-                            codes.CONFLICTING_GATEWAYS,
-                            "spec.servers",
-                            item.line,
-                            item.column,
-                            f"Gateway {clash.name} (line {clash.root.line}) already serves "
-                            f"`{host}` on port {number} of the same gateway workload.",
-                            "Keep each host and port in one Gateway, or select different "
-                            "gateway workloads.",
-                        )
-                    )
-                seen.append((gw, selector_value, number, host))
+            )
+        servers.add(group, host, gw)
     return out

@@ -6,6 +6,10 @@ left and could say the opposite of what the learner wrote (a mis-indented line d
 document, and "no VirtualService routes this host" follows). Schema errors leave the text
 readable, so those configs are traced, with a caveat on the page; a document the trace cannot
 read for its kind or apiVersion is named in the trace (`RouteDecision.left_out`).
+
+The checker and the trace share one work budget (budget.py). A paste that needs more stops
+early: the answer is partial (`LabResult.partial`), its first problem (ML0007) says what was
+not checked, and the trace is skipped if it had not run by then.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ import logging
 from dataclasses import asdict, dataclass, field
 
 from . import problems as codes
-from .checks import validate_loaded
+from .budget import READING, TRACE, OutOfBudget, StoppedAt, WorkBudget, running
+from .checks import check_loaded, stopped_problem
 from .problems import SEVERITY_RANK, Problem
 from .resources import coerce_text, load_resources
 from .routing import Request, RouteDecision, route
@@ -27,6 +32,7 @@ MAX_GUTTER_LINES = 3000  # beyond this the editor shows no line numbers, only th
 # Why a paste has no trace (`LabResult.trace_skipped`, `trace_skipped` in /lab/check.json). When
 # more than one holds, the first in this order is given.
 CHECKER_FAILED = "checker-failed"  # the checker raised (logged); its problem says so
+CHECK_STOPPED = "check-stopped"  # the work budget ran out before the trace (a partial answer)
 UNREADABLE_YAML = "unreadable-yaml"  # part of the text could not be read (UNREADABLE_CODES)
 NO_HOST = "no-host"  # no sample request, or one without a host
 
@@ -49,12 +55,26 @@ class LabResult:
     decision: RouteDecision | None
     counts: dict[str, int] = field(default_factory=dict)
     unreadable: list[Problem] = field(default_factory=list)  # the errors that stopped the trace
-    trace_skipped: str | None = None  # CHECKER_FAILED, UNREADABLE_YAML or NO_HOST; None if traced
+    # CHECKER_FAILED, CHECK_STOPPED, UNREADABLE_YAML or NO_HOST; None if traced
+    trace_skipped: str | None = None
+    stopped: StoppedAt | None = None  # where the work budget ran out, if it did
+    steps: int = 0  # the work budget spent (for bench/lab_worst.py)
+
+    @property
+    def partial(self) -> bool:
+        return self.stopped is not None
+
+    @property
+    def partial_message(self) -> str:
+        """What the partial answer left out: its ML0007 problem's message."""
+        stop = next((p for p in self.problems if p.code == codes.CHECK_STOPPED), None)
+        return stop.message if stop is not None else ""
 
     @property
     def trace_skipped_headline(self) -> str:
         return {
             CHECKER_FAILED: "The trace waits until the checker can read this text.",
+            CHECK_STOPPED: "The trace did not run: the check stopped early.",
             UNREADABLE_YAML: "The trace waits until the YAML can be read.",
             NO_HOST: "No request was traced.",
         }.get(self.trace_skipped, "")
@@ -63,6 +83,8 @@ class LabResult:
     def trace_skipped_detail(self) -> str:
         if self.trace_skipped == CHECKER_FAILED:
             return "It failed on this text; the failure has been logged."
+        if self.trace_skipped == CHECK_STOPPED:
+            return "This text needs more work than one check may do; check a part of it at a time."
         if self.trace_skipped == UNREADABLE_YAML:
             count, first = len(self.unreadable), self.unreadable[0]
             which = (
@@ -87,22 +109,41 @@ class LabResult:
             "trace_skipped_message": (
                 f"{self.trace_skipped_headline} {self.trace_skipped_detail}" if skipped else None
             ),
+            "partial": self.partial,
+            "partial_message": self.partial_message or None,
         }
 
 
-def check_config(text: object, request: Request | None = None) -> LabResult:
-    """Problems for `text`, and the trace of `request` if it names a host. Never raises."""
-    decision, skipped = None, None
+def check_config(
+    text: object, request: Request | None = None, budget: WorkBudget | None = None
+) -> LabResult:
+    """Problems for `text`, and the trace of `request` if it names a host, within `budget` (a
+    fresh WorkBudget by default). Never raises."""
+    decision, skipped, stopped = None, None, None
+    budget = budget if budget is not None else WorkBudget()
+    trace_wanted = request is not None and bool(request.host.strip())
     try:
-        loaded = load_resources(text)
-        problems = validate_loaded(loaded)
-        unreadable = unreadable_problems(problems)
-        if unreadable:
-            skipped = UNREADABLE_YAML
-        elif request is None or not request.host.strip():
-            skipped = NO_HOST
-        else:
-            decision = route(loaded.resources, request, loaded.left_out)
+        with running(budget):
+            loaded = load_resources(text)
+            checked = check_loaded(loaded, trace_wanted)
+            problems, stopped = checked.problems, checked.stopped
+            unreadable = unreadable_problems(problems)
+            if stopped is not None:
+                skipped = CHECK_STOPPED
+            elif unreadable:
+                skipped = UNREADABLE_YAML
+            elif not trace_wanted:
+                skipped = NO_HOST
+            else:
+                try:
+                    decision = route(loaded.resources, request, loaded.left_out)
+                except OutOfBudget as out:
+                    stopped, skipped = StoppedAt(TRACE, 0, 1, str(out)), CHECK_STOPPED
+                    problems = [stopped_problem(stopped, trace_wanted), *problems]
+    except OutOfBudget as out:  # spent outside a pass's own stop (not expected): still partial
+        stopped, skipped, decision = StoppedAt(READING, 1, 1, str(out)), CHECK_STOPPED, None
+        problems = [stopped_problem(stopped, trace_wanted)]
+        unreadable = []
     except Exception:  # the checker is fuzzed not to raise; if it ever does, say so, not 500
         logger.exception("Istio checker failed")
         problems = [
@@ -115,12 +156,12 @@ def check_config(text: object, request: Request | None = None) -> LabResult:
                 "The checker could not read this text (the failure has been logged).",
             )
         ]
-        decision, skipped = None, CHECKER_FAILED
+        decision, skipped, stopped = None, CHECKER_FAILED, None
         unreadable = problems
     counts = dict.fromkeys(SEVERITY_RANK, 0)
     for problem in problems:
         counts[problem.severity] += 1
-    return LabResult(problems, decision, counts, unreadable, skipped)
+    return LabResult(problems, decision, counts, unreadable, skipped, stopped, budget.steps)
 
 
 def unreadable_problems(problems: list[Problem]) -> list[Problem]:
@@ -154,7 +195,8 @@ def gutter(text: object, problems: list[Problem]) -> list[GutterLine]:
 def suggested_host(text: object) -> str:
     """A host worth tracing: the first VirtualService's first concrete host, if any."""
     try:
-        resources = load_resources(text).resources
+        with running():
+            resources = load_resources(text).resources
     except Exception:  # only a convenience; an unreadable paste simply suggests nothing
         return ""
     for resource in resources:

@@ -6,6 +6,13 @@ We evaluate with RE2 too (the `google-re2` bindings): the same syntax Envoy acce
 linear in the length of the value. Python's backtracking `re` took minutes on patterns such as
 `.*.*.*.*x` against a long path, which anyone could send to the lab. Python's parser is still
 used to name what RE2 refuses (look-around, back-references) in words a learner can act on.
+
+Compiling is the costly part: a few characters such as `\\pL{10}` make a program of 12 000
+instructions. So each pattern is compiled once per check (the check's memo, budget.py), its
+instructions are charged to the check's work budget, and RE2 gets only the memory for programs
+Istio's proxies accept: Istio sets Envoy's `re2.max_program_size.error_level` to 32768
+instructions (istio/istio pkg/bootstrap/config.go, extractRuntimeFlags), so a bigger program is
+refused there anyway, and is reported here as too large after a few milliseconds of work.
 """
 
 from __future__ import annotations
@@ -14,6 +21,8 @@ import warnings
 from dataclasses import dataclass
 
 import re2
+
+from .budget import memo, spend, spend_text
 
 try:  # Python 3.11+
     from re import _constants as sre_constants
@@ -35,8 +44,16 @@ for _name, _label in (("ATOMIC_GROUP", "atomic groups"), ("POSSESSIVE_REPEAT", "
     if hasattr(sre_constants, _name):
         _NOT_IN_RE2[getattr(sre_constants, _name)] = _label
 
+ISTIO_MAX_PROGRAM_SIZE = 32768  # instructions; see the module docstring
+# RE2's default memory (8 MB) lets a program grow to some 170 000 instructions before refusing
+# it, a quarter of a second's work each time. With 1 MB, programs of up to 48 000 instructions
+# (.{1000} six times) still compile, above what Istio accepts, and a refusal takes milliseconds.
+_MAX_MEM = 1024 * 1024
+_FAILED_COMPILE_STEPS = 40_000  # a refused program was built up to the memory limit first
+
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # a refused pattern is reported to the learner, not to stderr
+_OPTIONS.max_mem = _MAX_MEM
 
 
 @dataclass(frozen=True)
@@ -51,16 +68,29 @@ def check_regex(pattern: str) -> RegexCheck:
         return RegexCheck(None, error="a regex must be text")
     if len(pattern) > MAX_PATTERN_CHARS:
         return RegexCheck(None, skipped=f"longer than {MAX_PATTERN_CHARS} characters")
+    compiled = memo()
+    key = ("regex", pattern)
+    if key not in compiled:
+        compiled[key] = _compile(pattern)
+    return compiled[key]
+
+
+def _compile(pattern: str) -> RegexCheck:
+    spend_text(pattern)
     try:
-        return RegexCheck(re2.compile(pattern, _OPTIONS))
+        found = re2.compile(pattern, _OPTIONS)
     except re2.error as error:
-        unsupported = _unsupported_feature(pattern)
-        if unsupported:
-            return RegexCheck(None, error=f"RE2 does not support {unsupported}")
         reason = error.args[0] if error.args else error
         if isinstance(reason, bytes):
             reason = reason.decode("utf-8", "replace")
+        if "too large" in str(reason):  # RE2 built instructions up to its memory limit
+            spend(_FAILED_COMPILE_STEPS)
+        unsupported = _unsupported_feature(pattern)
+        if unsupported:
+            return RegexCheck(None, error=f"RE2 does not support {unsupported}")
         return RegexCheck(None, error=str(reason))
+    spend(found.programsize)
+    return RegexCheck(found)
 
 
 def _unsupported_feature(pattern: str) -> str:

@@ -12,6 +12,10 @@ Severity = Literal["error", "warning", "info"]
 
 SEVERITY_RANK: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 
+# Messages quote the learner's own keys and values; a 100 KB key must not make a 100 KB message.
+MAX_CHARS = {"path": 300, "message": 600, "hint": 1200}
+MAX_PATH, MAX_MESSAGE, MAX_HINT = MAX_CHARS["path"], MAX_CHARS["message"], MAX_CHARS["hint"]
+
 # istioctl analyze messages we mirror.
 REFERENCED_RESOURCE_NOT_FOUND = "IST0101"
 SCHEMA_VALIDATION_ERROR = "IST0106"
@@ -28,6 +32,7 @@ YAML_TAG_REFUSED = "ML0003"
 YAML_TOO_COMPLEX = "ML0004"
 NOTHING_TO_CHECK = "ML0005"
 DUPLICATE_KEY = "ML0006"
+CHECK_STOPPED = "ML0007"  # the check ran out of its work budget (budget.py): a partial result
 NOT_A_RESOURCE = "ML0010"
 UNKNOWN_KIND = "ML0011"
 UNKNOWN_API_VERSION = "ML0012"
@@ -55,3 +60,11 @@ class Problem:
 
 def sort_key(problem: Problem) -> tuple:
     return (problem.line, problem.column, SEVERITY_RANK[problem.severity], problem.code)
+
+
+def clip(text: str, limit: int) -> str:
+    """As much of `text` as a field of at most `limit` characters can show. The answer clips
+    each field to its limit (checks.py), so a value clipped here before it is quoted gives the
+    same answer, while quoting a 100 KB value in a thousand problems no longer copies it a
+    thousand times. One character over the limit is kept, so the answer still marks the cut."""
+    return text if len(text) <= limit else text[: limit + 1]

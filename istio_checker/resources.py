@@ -8,6 +8,7 @@ import difflib
 from dataclasses import dataclass, field
 
 from . import problems as codes
+from .budget import READING, OutOfBudget, StoppedAt
 from .problems import Problem
 from .schema import KINDS, OBJECT_META, OTHER_ISTIO_KINDS, KindSchema, old_version_severity
 from .structure import check_tree
@@ -30,6 +31,7 @@ class Resource:
     name: str
     namespace: str
     schema: KindSchema
+    document: int = 0  # 1-based position among the text's `---`-separated documents
 
     @property
     def spec(self) -> Node | None:
@@ -66,6 +68,7 @@ class Loaded:
     resources: list[Resource] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     left_out: list[LeftOut] = field(default_factory=list)
+    stopped: StoppedAt | None = None  # the work budget ran out before every document was read
 
 
 def coerce_text(text: object) -> str:
@@ -91,17 +94,22 @@ def load_resources(text: object) -> Loaded:
         return loaded
     parsed = parse_documents(text)
     loaded.problems.extend(parsed.problems)
+    loaded.stopped = parsed.stopped
     for document in parsed.documents:
         root = document.root
         if root is None or (root.is_scalar and root.value is None):
             continue  # an empty document, e.g. only comments after `---`
-        if root.is_map and root.get("kind") is not None and root.get("kind").text() == "List":
-            items = (root.get("items") or Node("seq", root.line, 1, [])).items()
-            for position, item in enumerate(items, start=1):
-                _load_one(item, loaded, (document.index, position))
-        else:
-            _load_one(root, loaded, (document.index, None))
-    if not loaded.resources and not loaded.problems:
+        try:
+            if root.is_map and root.get("kind") is not None and root.get("kind").text() == "List":
+                items = (root.get("items") or Node("seq", root.line, 1, [])).items()
+                for position, item in enumerate(items, start=1):
+                    _load_one(item, loaded, (document.index, position))
+            else:
+                _load_one(root, loaded, (document.index, None))
+        except OutOfBudget as out:
+            loaded.stopped = StoppedAt(READING, document.index, root.line, str(out))
+            break
+    if not loaded.resources and not loaded.problems and loaded.stopped is None:
         loaded.problems.append(
             Problem("info", codes.NOTHING_TO_CHECK, "", 1, 1, "The text holds no YAML document.")
         )
@@ -208,6 +216,7 @@ def _load_one(root: Node, loaded: Loaded, position: tuple[int, int | None]) -> N
         name=_text(metadata.get("name")) or "" if metadata else "",
         namespace=_text(metadata.get("namespace")) or "" if metadata else "",
         schema=schema,
+        document=position[0],
     )
     loaded.resources.append(resource)
     if kind in TRACED_KINDS and resource.spec is None:  # e.g. `spc:`; the checker says so

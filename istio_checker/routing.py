@@ -8,18 +8,26 @@ A request that no rule matches is answered by Envoy itself with 404 and the resp
 
 Conditions that depend on facts a sample request does not carry (the calling workload's
 labels or namespace, an unknown port) are reported as "unknown" and do not match.
+
+The trace spends the check's work budget (budget.py) for each rule, condition and destination,
+and looks DestinationRules up in an index, so it is linear in the VirtualService it walks.
+What it repeats for every destination (a DestinationRule's name and settings, a subset's pod
+labels) is clipped, so that a thousand destinations do not copy one long value a thousand times.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from urllib.parse import parse_qs
 
-from .crossrefs import subsets_for
+from .budget import memo, running, spend, spend_text
+from .crossrefs import destination_rule_index, subsets_for
 from .durations import describe_seconds, parse_duration
 from .hosts import gateway_name, match_rank, strip_port
 from .matchers import evaluate
+from .problems import clip
 from .resources import LeftOut, Resource, load_resources
 from .rules import is_catch_all, items, text, texts
 from .schema import DR, VS
@@ -27,6 +35,9 @@ from .yamlsource import Node
 
 CONCEPTS = "https://istio.io/latest/docs/concepts/traffic-management/"
 MAX_HEADER_LINES = 100
+MAX_QUOTED = 200  # characters of a name or setting quoted in each destination's notes
+MAX_LABELS_SHOWN = 50  # pod labels shown per destination (a real subset has a handful)
+MAX_SHARES_SUMMED_UP = 20  # destinations named in the one-line summary (`shares` has them all)
 
 
 @dataclass(frozen=True)
@@ -123,16 +134,20 @@ class RouteDecision:
 
 
 def trace(text_: object, request: Request) -> RouteDecision:
-    """Parse `text_` and route `request` through it; never raises."""
-    loaded = load_resources(text_)
-    return route(loaded.resources, request, loaded.left_out)
+    """Parse `text_` and route `request` through it (raises budget.OutOfBudget past the
+    check's work budget)."""
+    with running():
+        loaded = load_resources(text_)
+        return route(loaded.resources, request, loaded.left_out)
 
 
 def route(
     resources: list[Resource], request: Request, left_out: Sequence[LeftOut] = ()
 ) -> RouteDecision:
-    """Route `request` through `resources`; `left_out` names the documents it could not read."""
-    decision = _route(resources, request)
+    """Route `request` through `resources`; `left_out` names the documents it could not read.
+    Raises budget.OutOfBudget past the running check's work budget (or a fresh one's)."""
+    with running():
+        decision = _route(resources, request)
     decision.left_out = list(left_out)
     return decision
 
@@ -145,7 +160,7 @@ def _route(resources: list[Resource], request: Request) -> RouteDecision:
     virtual_services = [r for r in resources if r.kind == "VirtualService" and r.spec is not None]
     ranked = sorted(
         (
-            (max((match_rank(h, host) for h in texts(vs.spec.get("hosts"))), default=0), order, vs)
+            (max((_rank(h, host) for h in texts(vs.spec.get("hosts"))), default=0), order, vs)
             for order, vs in enumerate(virtual_services)
         ),
         key=lambda entry: (-entry[0], entry[1]),
@@ -185,6 +200,11 @@ def _route(resources: list[Resource], request: Request) -> RouteDecision:
     return decision
 
 
+def _rank(pattern: str, host: str) -> int:
+    spend_text(pattern)
+    return match_rank(pattern, host)
+
+
 def _pick(
     candidates: list[Resource], gateway: str | None
 ) -> tuple[Resource | None, str, list[str]]:
@@ -195,6 +215,7 @@ def _pick(
             f"{candidates[0].name or 'the first'} (the most specific host, then the first written)."
         )
     for vs in candidates:
+        spend()
         bound = texts(vs.spec.get("gateways")) or ["mesh"]
         if gateway:
             wanted = gateway_name(gateway)[1]
@@ -220,12 +241,12 @@ class _Sample:
     query: str
     gateway: str
 
-    @property
+    @cached_property  # read for every condition: parsed once per trace
     def params(self) -> dict[str, str]:
         parsed = parse_qs(self.query, keep_blank_values=True)
         return {name: values[0] for name, values in parsed.items()}
 
-    @property
+    @cached_property
     def headers(self) -> dict[str, str]:
         return {str(k).lower(): str(v) for k, v in self.request.headers.items()}
 
@@ -235,6 +256,7 @@ def _walk_rules(
 ) -> None:
     rules = [rule for rule in items(vs.spec.get("http")) if rule.is_map]
     for index, rule in enumerate(rules):
+        spend()
         traced = _trace_rule(index, rule, sample)
         decision.rules.append(traced)
         if traced.matched:
@@ -257,6 +279,7 @@ def _trace_rule(index: int, rule: Node, sample: _Sample) -> RuleTrace:
         return RuleTrace(index, name, rule.line, True, True, [])
     blocks = []
     for block_index, block in enumerate(items(rule.get("match"))):
+        spend()
         conditions = _conditions(block, sample) if block.is_map else []
         matched = all(condition.matched is True for condition in conditions)
         blocks.append(MatchBlock(block_index, matched, conditions))
@@ -279,6 +302,7 @@ def _conditions(block: Node, sample: _Sample) -> list[Condition]:
     for key, actual in singles:
         condition = block.get(key)
         if condition is not None:
+            spend()
             result = evaluate(condition.plain(), actual, ignore_case and key == "uri")
             note = result.note or (" (case ignored)" if ignore_case and key == "uri" else "")
             found.append(
@@ -288,6 +312,7 @@ def _conditions(block: Node, sample: _Sample) -> list[Condition]:
     for field_name, negate in (("headers", False), ("withoutHeaders", True)):
         wanted = block.get(field_name)
         for name, _, condition in wanted.entries() if wanted is not None else ():
+            spend_text(name)
             actual = headers.get(name.lower())
             result = evaluate(condition.plain(), actual)
             matched = result.matched
@@ -299,6 +324,7 @@ def _conditions(block: Node, sample: _Sample) -> list[Condition]:
             )
     params = block.get("queryParams")
     for name, _, condition in params.entries() if params is not None else ():
+        spend_text(name)
         actual = sample.params.get(name)
         result = evaluate(condition.plain(), actual)
         found.append(
@@ -377,15 +403,14 @@ def _apply(
         return
     decision.shares = _shares(rule, vs, resources)
     decision.outcome = "route"
-    decision.summary = (
-        f"{where} matches: "
-        + "; ".join(
-            f"{share.percent:g}% to {share.host}"
-            + (f" subset {share.subset}" if share.subset else "")
-            for share in decision.shares
-        )
-        + "."
-    )
+    named = [
+        f"{share.percent:g}% to {clip(share.host, MAX_QUOTED)}"
+        + (f" subset {clip(share.subset, MAX_QUOTED)}" if share.subset else "")
+        for share in decision.shares[:MAX_SHARES_SUMMED_UP]
+    ]
+    if len(decision.shares) > MAX_SHARES_SUMMED_UP:
+        named.append(f"and {len(decision.shares) - MAX_SHARES_SUMMED_UP} more destinations")
+    decision.summary = f"{where} matches: " + "; ".join(named) + "."
     if not decision.shares:
         decision.summary = f"{where} matches but has no destination."
 
@@ -400,6 +425,7 @@ def _delegate(
 ) -> None:
     target = rule.get("delegate")
     name, namespace = text(target.get("name")), text(target.get("namespace")) or vs.namespace
+    spend(len(resources))
     child = next(
         (
             r
@@ -434,7 +460,9 @@ def _location(redirect: Node, sample: _Sample) -> str:
 
 def _shares(rule: Node, vs: Resource, resources: list[Resource]) -> list[Share]:
     rules_here = [r for r in resources if r.kind == "DestinationRule" and r.spec is not None]
+    index = destination_rule_index(rules_here)
     entries = [entry for entry in items(rule.get("route")) if entry.is_map]
+    spend(len(entries))
     weights = []
     for entry in entries:
         weight = entry.get("weight")
@@ -457,48 +485,82 @@ def _shares(rule: Node, vs: Resource, resources: list[Resource]) -> list[Share]:
         )
         percent = 100.0 if len(entries) == 1 else round(weight / total * 100, 1) if total else 0.0
         share = Share(host, subset, port, weight, percent)
-        drs, defined = subsets_for(host, vs.namespace, rules_here)
+        drs = subsets_for(host, vs.namespace, index)
         if subset:
-            if subset in defined:
-                labels = defined[subset].get("labels")
-                share.labels = labels.plain() if labels is not None and labels.is_map else {}
+            defined = drs.subset(subset)
+            if defined is not None:
+                share.labels = _labels(defined)
             elif drs:
                 share.notes.append(
-                    f"Subset {subset} is not defined by DestinationRule {drs[0].name}: Envoy has "
-                    "no "
-                    "cluster for it and answers 503 (response flag NC)."
+                    f"Subset {subset} is not defined by DestinationRule "
+                    f"{clip(drs.first.name, MAX_QUOTED)}: Envoy has no cluster for it and "
+                    "answers 503 (response flag NC)."
                 )
             else:
                 share.notes.append(
                     f"No DestinationRule here defines subset {subset}; in the cluster one must, "
                     "or these requests fail with 503."
                 )
-        share.notes.extend(_policy_notes(drs, subset))
+        share.notes.extend(_policy_notes(drs.first, subset))
         if len(entries) > 1 and total == 0:
             share.notes.append("All weights are 0: Istio refuses this route.")
         shares.append(share)
     return shares
 
 
-def _policy_notes(drs: list[Resource], subset: str | None) -> list[str]:
-    """What the DestinationRule does to traffic for this destination (subset settings win)."""
-    if not drs:
+def _labels(subset: Node) -> dict:
+    """A subset's pod labels, at most MAX_LABELS_SHOWN of them (each destination shows its own
+    copy; the checker has already read them all)."""
+    labels = subset.get("labels")
+    if labels is None or not labels.is_map:
+        return {}
+    shown = {}
+    for key, _, value in labels.entries():
+        if len(shown) == MAX_LABELS_SHOWN:
+            shown["…"] = f"and {len(labels.value) - MAX_LABELS_SHOWN} more"
+            break
+        spend()
+        shown[clip(key, MAX_QUOTED)] = value.plain()
+    return shown
+
+
+def _policy_notes(dr: Resource | None, subset: str | None) -> list[str]:
+    """What the DestinationRule does to traffic for this destination (subset settings win).
+    Worked out once per DestinationRule and subset, however many destinations share them."""
+    if dr is None:
         return []
-    spec = drs[0].spec
+    key = ("policy-notes", id(dr), subset)
+    notes = memo().get(key)
+    if notes is None:
+        notes = memo()[key] = _policy_notes_of(dr, subset)
+    return list(notes)
+
+
+def _last_subset_policies(dr: Resource) -> dict[str, Node]:
+    """Each subset name's trafficPolicy, from the last subset of that name that has one."""
+    key = ("subset-policies", id(dr))
+    policies = memo().get(key)
+    if policies is None:
+        policies = memo()[key] = {}
+        for candidate in items(dr.spec.get("subsets")):
+            spend()
+            name = text(candidate.get("name"))
+            if name and candidate.get("trafficPolicy") is not None:
+                policies[name] = candidate.get("trafficPolicy")
+    return policies
+
+
+def _policy_notes_of(dr: Resource, subset: str | None) -> list[str]:
+    spec = dr.spec
     policy = spec.get("trafficPolicy")
-    for candidate in items(spec.get("subsets")):
-        if (
-            subset
-            and text(candidate.get("name")) == subset
-            and candidate.get("trafficPolicy") is not None
-        ):
-            policy = candidate.get("trafficPolicy")
+    if subset and subset in _last_subset_policies(dr):
+        policy = _last_subset_policies(dr)[subset]
     if policy is None or not policy.is_map:
         return []
     notes = []
     balancer = policy.get("loadBalancer")
     if balancer is not None and text(balancer.get("simple")):
-        notes.append(f"Load balancing: {text(balancer.get('simple'))}.")
+        notes.append(f"Load balancing: {clip(text(balancer.get('simple')), MAX_QUOTED)}.")
     pool = policy.get("connectionPool")
     if pool is not None and pool.is_map:
         limits = []
@@ -510,7 +572,7 @@ def _policy_notes(drs: list[Resource], subset: str | None) -> list[str]:
             part = pool.get(section)
             value = part.get(key) if part is not None else None
             if value is not None and value.value is not None:
-                limits.append(f"{value.raw} {label}")
+                limits.append(f"{clip(value.raw, MAX_QUOTED)} {label}")
         if limits:
             notes.append(
                 "Circuit breaker limits: at most " + ", ".join(limits) + ". Once the "
@@ -524,17 +586,18 @@ def _policy_notes(drs: list[Resource], subset: str | None) -> list[str]:
         any_5xx = outlier.get("consecutive5xxErrors")
         triggers = []
         if any_5xx is not None or gateway is None:
-            triggers.append(f"{any_5xx.raw if any_5xx is not None else '5'} 5xx errors")
+            count = clip(any_5xx.raw, MAX_QUOTED) if any_5xx is not None else "5"
+            triggers.append(f"{count} 5xx errors")
         if gateway is not None:
-            triggers.append(f"{gateway.raw} gateway errors (502, 503, 504)")
-        ejection = text(outlier.get("baseEjectionTime")) or "30s"
+            triggers.append(f"{clip(gateway.raw, MAX_QUOTED)} gateway errors (502, 503, 504)")
+        ejection = clip(text(outlier.get("baseEjectionTime")) or "30s", MAX_QUOTED)
         notes.append(
             f"Outlier detection: a pod that returns {' or '.join(triggers)} in a row is "
             f"ejected for {ejection} (longer each time). See {DR}#OutlierDetection"
         )
     tls = policy.get("tls")
     if tls is not None and text(tls.get("mode")):
-        notes.append(f"TLS to the destination: {text(tls.get('mode'))}.")
+        notes.append(f"TLS to the destination: {clip(text(tls.get('mode')), MAX_QUOTED)}.")
     return notes
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from . import problems as codes
+from .budget import spend, spend_text
 from .problems import Problem
 from .resources import Resource
 from .schema import AP, DR, GW, PA, RA, VS
@@ -58,6 +59,7 @@ def is_catch_all(rule: Node) -> bool:
     blocks = items(match)
     if match.is_seq and not blocks:
         return True
+    spend(len(blocks))
     return any(_block_matches_everything(block) for block in blocks)
 
 
@@ -118,6 +120,7 @@ def _check_virtual_service(spec: Node) -> list[Problem]:
         )
     http = spec.get("http")
     for index, rule in enumerate(items(http)):
+        spend()
         if rule.is_map:
             path = f"spec.http[{index}]"
             out.extend(_check_http_actions(rule, path))
@@ -127,6 +130,7 @@ def _check_virtual_service(spec: Node) -> list[Problem]:
     for protocol in ("tcp", "tls"):
         rules = spec.get(protocol)
         for index, rule in enumerate(items(rules)):
+            spend()
             if rule.is_map:
                 out.extend(_check_weights(rule.get("route"), f"spec.{protocol}[{index}].route"))
         out.extend(_check_reachability(spec, protocol, delegate))
@@ -184,6 +188,7 @@ def _check_weights(route: Node | None, path: str) -> list[Problem]:
     destinations = [item for item in items(route) if item.is_map]
     if not destinations:
         return []
+    spend(len(destinations))
     weights = []
     for item in destinations:
         weight = item.get("weight")
@@ -238,12 +243,14 @@ def _check_weights(route: Node | None, path: str) -> list[Problem]:
 def _check_matches(rule: Node, path: str) -> list[Problem]:
     out = []
     for index, block in enumerate(items(rule.get("match"))):
+        spend()
         if not block.is_map:
             continue
         block_path = f"{path}.match[{index}]"
         for field in ("headers", "withoutHeaders"):
             headers = block.get(field)
             for name, key_node, _ in headers.entries() if headers is not None else ():
+                spend_text(name)
                 if name != name.lower():
                     out.append(
                         _problem(
@@ -257,6 +264,7 @@ def _check_matches(rule: Node, path: str) -> list[Problem]:
                     )
         params = block.get("queryParams")
         for name, _, condition in params.entries() if params is not None else ():
+            spend()
             if condition.get("prefix") is not None:
                 out.append(
                     _problem(
@@ -276,6 +284,7 @@ def _check_reachability(spec: Node, protocol: str, delegate: bool) -> list[Probl
     path = f"spec.{protocol}"
     if not rules:
         return []
+    spend(len(rules))
     out: list[Problem] = []
     catch_all = next((index for index, rule in enumerate(rules) if is_catch_all(rule)), None)
     if catch_all is not None:
@@ -310,6 +319,7 @@ def _check_reachability(spec: Node, protocol: str, delegate: bool) -> list[Probl
             if not block.is_map:
                 continue
             key = repr(_without_name(block.plain()))
+            spend_text(key)
             here = f"{path}[{index}].match[{block_index}]"
             if key in seen:
                 out.append(
@@ -340,6 +350,7 @@ def _check_destination_rule(spec: Node) -> list[Problem]:
     out = []
     seen: set[str] = set()
     for index, subset in enumerate(items(spec.get("subsets"))):
+        spend()
         name = text(subset.get("name"))
         if name is None:
             continue
@@ -356,6 +367,7 @@ def _check_destination_rule(spec: Node) -> list[Problem]:
             )
         seen.add(name)
     for path, policy in _traffic_policies(spec):
+        spend()
         tls = policy.get("tls")
         if tls is not None and text(tls.get("mode")) == "MUTUAL":
             has_files = (
@@ -395,6 +407,7 @@ def _traffic_policies(spec: Node) -> Iterable[tuple[str, Node]]:
 def _check_gateway(spec: Node) -> list[Problem]:
     out = []
     for index, server in enumerate(items(spec.get("servers"))):
+        spend()
         if not server.is_map:
             continue
         path = f"spec.servers[{index}]"
@@ -499,6 +512,7 @@ def _check_authorization_policy(spec: Node) -> list[Problem]:
 def _check_request_authentication(spec: Node) -> list[Problem]:
     out = []
     for index, rule in enumerate(items(spec.get("jwtRules"))):
+        spend()
         if rule.is_map and rule.get("jwksUri") is None and rule.get("jwks") is None:
             out.append(
                 _problem(

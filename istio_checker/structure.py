@@ -2,6 +2,11 @@
 missing required fields, durations that are not durations, deprecated fields.
 
 Schema findings carry IST0106 (istioctl's SchemaValidationError); deprecations carry ML0020.
+
+The walk spends a step of the check's work budget per value. Paths are built already clipped to
+what a problem shows (problems.clip): under a 100 KB key, each of a thousand problems would
+otherwise carry its own 100 KB copy of it. The last part of a path, which messages name ("port
+must be..."), is kept beside it, since the clipped path may have lost it.
 """
 
 from __future__ import annotations
@@ -10,9 +15,10 @@ import difflib
 import re
 
 from . import problems as codes
+from .budget import spend, spend_text
 from .durations import duration_hint, parse_duration
 from .matchers import check_regex
-from .problems import Problem
+from .problems import MAX_MESSAGE, MAX_PATH, Problem, clip
 from .schema import (
     Anything,
     Boolean,
@@ -95,32 +101,59 @@ _KNOWN_MISTAKES: dict[tuple[str, str], str] = {
 
 def check_tree(node: Node, field_type: FieldType, path: str, out: list[Problem]) -> None:
     """Append the problems of `node` against `field_type`; `path` names `node` in messages."""
+    _check(node, field_type, _Where(clip(path, MAX_PATH), clip(_last(path), MAX_MESSAGE)), out)
+
+
+class _Where:
+    """A value's dotted path (clipped) and the path's last part (for messages)."""
+
+    __slots__ = ("path", "last")
+
+    def __init__(self, path: str, last: str):
+        self.path, self.last = path, last
+
+    def key(self, key: str) -> _Where:
+        short = clip(key, MAX_PATH)
+        path = clip(f"{self.path}.{short}", MAX_PATH) if self.path else short
+        return _Where(path, clip(key.rsplit(".", 1)[-1], MAX_MESSAGE))
+
+    def index(self, index: int) -> _Where:
+        return _Where(
+            clip(f"{self.path}[{index}]", MAX_PATH), clip(f"{self.last}[{index}]", MAX_MESSAGE)
+        )
+
+
+def _check(node: Node, field_type: FieldType, where: _Where, out: list[Problem]) -> None:
+    spend()
     if node.is_scalar and node.value is None and not isinstance(field_type, Anything):
         return  # `field:` with nothing after it: Kubernetes treats null as unset
     if isinstance(field_type, Obj):
-        _check_object(node, field_type, path, out)
+        _check_object(node, field_type, where, out)
     elif isinstance(field_type, ListOf):
         if not node.is_seq:
-            out.append(_wrong_type(node, path, "a list", _list_hint(node)))
+            out.append(_wrong_type(node, where, "a list", _list_hint(node)))
             return
         for index, item in enumerate(node.items()):
-            check_tree(item, field_type.item, f"{path}[{index}]", out)
+            _check(item, field_type.item, where.index(index), out)
     elif isinstance(field_type, MapOf):
         if not node.is_map:
-            out.append(_wrong_type(node, path, "a map of names to values", _map_hint(node)))
+            out.append(_wrong_type(node, where, "a map of names to values", _map_hint(node)))
             return
         for key, _, value in node.entries():
-            check_tree(value, field_type.value, f"{path}.{key}" if path else key, out)
+            _check(value, field_type.value, where.key(key), out)
     elif not isinstance(field_type, Anything):
-        _check_scalar(node, field_type, path, out)
+        _check_scalar(node, field_type, where, out)
 
 
-def _check_object(node: Node, schema: Obj, path: str, out: list[Problem]) -> None:
+def _check_object(node: Node, schema: Obj, where: _Where, out: list[Problem]) -> None:
+    path = where.path
     if not node.is_map:
-        out.append(_wrong_type(node, path, f"a map of {schema.name} fields", _map_hint(node)))
+        out.append(_wrong_type(node, where, f"a map of {schema.name} fields", _map_hint(node)))
         return
+    spend(len(schema.fields) // 8)  # the required fields and one-of groups looked up below
     for key, key_node, value in node.entries():
-        child_path = f"{path}.{key}" if path else key
+        child = where.key(key)
+        child_path = child.path
         field = schema.fields.get(key)
         if field is None:
             out.append(_unknown_field(key, key_node, value, schema, child_path))
@@ -137,7 +170,7 @@ def _check_object(node: Node, schema: Obj, path: str, out: list[Problem]) -> Non
                     f"{field.deprecated} ({schema.doc})",
                 )
             )
-        check_tree(value, field.type, child_path, out)
+        _check(value, field.type, child, out)
     for key, field in schema.fields.items():
         present = node.get(key)
         if field.required and (present is None or (present.is_scalar and present.value is None)):
@@ -145,7 +178,7 @@ def _check_object(node: Node, schema: Obj, path: str, out: list[Problem]) -> Non
                 Problem(
                     "error",
                     codes.SCHEMA_VALIDATION_ERROR,
-                    f"{path}.{key}" if path else key,
+                    where.key(key).path,
                     node.line,
                     node.column,
                     f"{schema.name} needs `{key}`, and it is missing here.",
@@ -182,6 +215,8 @@ def _check_object(node: Node, schema: Obj, path: str, out: list[Problem]) -> Non
 
 
 def _unknown_field(key: str, key_node: Node, value: Node, schema: Obj, path: str) -> Problem:
+    spend_text(key)
+    spend(len(schema.fields))  # the close matches looked for among them
     known = sorted(schema.fields)
     hint = _KNOWN_MISTAKES.get((schema.name, key), "")
     if key == "circuitBreaker" and value.get("consecutiveErrors") is not None:
@@ -214,18 +249,22 @@ def _unknown_field(key: str, key_node: Node, value: Node, schema: Obj, path: str
     )
 
 
-def _check_scalar(node: Node, field_type: FieldType, path: str, out: list[Problem]) -> None:
+def _check_scalar(node: Node, field_type: FieldType, where: _Where, out: list[Problem]) -> None:
+    path = where.path
     if not node.is_scalar:
         wanted = _describe(field_type)
         hint = _scalar_hint(node)
-        out.append(_wrong_type(node, path, wanted, hint))
+        out.append(_wrong_type(node, where, wanted, hint))
         return
     value = node.value
     if isinstance(field_type, Text | Regex):
         if not isinstance(value, str):
             out.append(
                 _wrong_type(
-                    node, path, "text", f'Quote it: "{node.raw}" (YAML reads it as {_kind(value)}).'
+                    node,
+                    where,
+                    "text",
+                    f'Quote it: "{node.raw}" (YAML reads it as {_kind(value)}).',
                 )
             )
         elif isinstance(field_type, Regex):
@@ -245,21 +284,27 @@ def _check_scalar(node: Node, field_type: FieldType, path: str, out: list[Proble
     elif isinstance(field_type, Boolean):
         if not isinstance(value, bool):
             out.append(
-                _wrong_type(node, path, "true or false", "Write true or false without quotes.")
+                _wrong_type(node, where, "true or false", "Write true or false without quotes.")
             )
     elif isinstance(field_type, Integer):
-        _check_number(node, path, field_type.minimum, field_type.maximum, True, out)
+        _check_number(node, where, field_type.minimum, field_type.maximum, True, out)
     elif isinstance(field_type, Number):
-        _check_number(node, path, field_type.minimum, field_type.maximum, False, out)
+        _check_number(node, where, field_type.minimum, field_type.maximum, False, out)
     elif isinstance(field_type, Enum):
-        _check_enum(node, field_type, path, out)
+        _check_enum(node, field_type, where, out)
     elif isinstance(field_type, Duration):
-        _check_duration(node, field_type, path, out)
+        _check_duration(node, field_type, where, out)
 
 
 def _check_number(
-    node: Node, path: str, low: float | None, high: float | None, whole: bool, out: list[Problem]
+    node: Node,
+    where: _Where,
+    low: float | None,
+    high: float | None,
+    whole: bool,
+    out: list[Problem],
 ) -> None:
+    path = where.path
     value = node.value
     wanted = "a whole number" if whole else "a number"
     if (
@@ -268,7 +313,7 @@ def _check_number(
         or (whole and isinstance(value, float))
     ):
         hint = "Remove the quotes." if isinstance(value, str) and _looks_numeric(value) else ""
-        out.append(_wrong_type(node, path, wanted, hint))
+        out.append(_wrong_type(node, where, wanted, hint))
         return
     if (low is not None and value < low) or (high is not None and value > high):
         bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
@@ -279,12 +324,13 @@ def _check_number(
                 path,
                 node.line,
                 node.column,
-                f"{_last(path)} must be {bounds}; it is {value}.",
+                f"{where.last} must be {bounds}; it is {value}.",
             )
         )
 
 
-def _check_enum(node: Node, enum: Enum, path: str, out: list[Problem]) -> None:
+def _check_enum(node: Node, enum: Enum, where: _Where, out: list[Problem]) -> None:
+    path = where.path
     value = node.text()
     values = enum.values
     matched = None
@@ -294,6 +340,7 @@ def _check_enum(node: Node, enum: Enum, path: str, out: list[Problem]) -> None:
         elif value in values:
             matched = value
     if matched is None:
+        spend_text(value or "")
         upper = (value or "").upper().replace("-", "_")
         close = [v for v in values if v == upper] or difflib.get_close_matches(upper, values, n=1)
         hint = f"Did you mean `{close[0]}`? " if close else ""
@@ -304,7 +351,7 @@ def _check_enum(node: Node, enum: Enum, path: str, out: list[Problem]) -> None:
                 path,
                 node.line,
                 node.column,
-                f"`{node.raw}` is not a valid {_last(path)}"
+                f"`{node.raw}` is not a valid {where.last}"
                 + (
                     "; Istio will treat the port as plain TCP."
                     if enum.unknown_severity == "warning"
@@ -327,7 +374,8 @@ def _check_enum(node: Node, enum: Enum, path: str, out: list[Problem]) -> None:
         )
 
 
-def _check_duration(node: Node, duration: Duration, path: str, out: list[Problem]) -> None:
+def _check_duration(node: Node, duration: Duration, where: _Where, out: list[Problem]) -> None:
+    path = where.path
     value = node.value
     if not isinstance(value, str):
         out.append(
@@ -337,7 +385,7 @@ def _check_duration(node: Node, duration: Duration, path: str, out: list[Problem
                 path,
                 node.line,
                 node.column,
-                f'{_last(path)} must be a duration such as "10s"; `{node.raw}` has no unit.',
+                f'{where.last} must be a duration such as "10s"; `{node.raw}` has no unit.',
                 duration_hint(node.raw),
             )
         )
@@ -363,19 +411,19 @@ def _check_duration(node: Node, duration: Duration, path: str, out: list[Problem
                 path,
                 node.line,
                 node.column,
-                f"{_last(path)} must be at least 1ms; it is `{value}`.",
+                f"{where.last} must be at least 1ms; it is `{value}`.",
             )
         )
 
 
-def _wrong_type(node: Node, path: str, wanted: str, hint: str = "") -> Problem:
+def _wrong_type(node: Node, where: _Where, wanted: str, hint: str = "") -> Problem:
     return Problem(
         "error",
         codes.SCHEMA_VALIDATION_ERROR,
-        path,
+        where.path,
         node.line,
         node.column,
-        f"{_last(path) or 'This'} should be {wanted}, but here it is {_node_kind(node)}.",
+        f"{where.last or 'This'} should be {wanted}, but here it is {_node_kind(node)}.",
         hint,
     )
 

@@ -2,10 +2,12 @@
 
 We never construct Python objects from the YAML: `yaml.compose_all` with the SafeLoader builds a
 node graph (aliases stay shared nodes, tags stay strings), and we copy that graph into our own
-small `Node` tree under a budget. The budget is what defuses alias bombs ("billion laughs"):
-an alias is walked again each time it is used, so a bomb runs out of budget within milliseconds
+small `Node` tree of at most MAX_NODES values. That limit is what defuses alias bombs ("billion
+laughs"): an alias is walked again each time it is used, so a bomb reaches it within milliseconds
 instead of expanding to gigabytes. Python tags (`!!python/object...`) and custom tags are
-reported as problems and never resolved.
+reported as problems and never resolved. The copy also spends the check's work budget
+(budget.py), a step for each value and for each 64 characters of text, aliases included: a long
+string aliased thousands of times stops the check instead of flooding the passes after it.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from . import problems as codes
+from .budget import READING, OutOfBudget, StoppedAt, spend, spend_text
 from .problems import Problem
 
 MAX_TEXT_BYTES = 256 * 1024
@@ -28,6 +31,7 @@ MAX_DOCUMENTS = 100
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_YAML}{name}" for name in ("str", "int", "float", "bool", "null")}
 _KEEP_AS_TEXT_TAGS = {f"{_YAML}timestamp", f"{_YAML}binary", f"{_YAML}value"}
+_STR_TAG = f"{_YAML}str"
 _MERGE_TAG = f"{_YAML}merge"
 _MAP_TAG = f"{_YAML}map"
 # LibYAML's composer is about three times faster and caps nesting at 1000 levels by itself;
@@ -110,10 +114,11 @@ class Document:
 class ParseResult:
     documents: list[Document] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    stopped: StoppedAt | None = None  # the work budget ran out in this document
 
 
 class _Refused(Exception):
-    """Raised inside the copy when the budget or depth limit is exceeded."""
+    """Raised inside the copy when the node or depth limit is exceeded."""
 
     def __init__(self, problem: Problem):
         super().__init__(problem.message)
@@ -126,7 +131,7 @@ def parse_documents(text: str) -> ParseResult:
     if len(text.encode("utf-8", errors="replace")) > MAX_TEXT_BYTES:
         result.problems.append(too_large_problem())
         return result
-    budget = _Budget()
+    nodes_left = _NodesLeft()
     stream = yaml.compose_all(text, Loader=_LOADER)
     try:
         for index, ynode in enumerate(stream, start=1):
@@ -144,7 +149,11 @@ def parse_documents(text: str) -> ParseResult:
                 break
             if ynode is None:  # an empty document between two `---`
                 continue
-            root = _Copier(budget, result.problems).copy(ynode, depth=0)
+            try:
+                root = _Copier(nodes_left, result.problems).copy(ynode, depth=0)
+            except OutOfBudget as out:
+                result.stopped = StoppedAt(READING, index, _line(ynode), str(out))
+                break
             result.documents.append(Document(index, _line(ynode), root))
     except _Refused as refused:
         result.problems.append(refused.problem)
@@ -187,19 +196,20 @@ def _too_complex(ynode: yaml.Node, message: str, hint: str = "") -> _Refused:
     return _Refused(problem)
 
 
-class _Budget:
+class _NodesLeft:
     def __init__(self) -> None:
         self.left = MAX_NODES
 
 
 class _Copier:
-    def __init__(self, budget: _Budget, problems: list[Problem]):
-        self.budget = budget
+    def __init__(self, nodes_left: _NodesLeft, problems: list[Problem]):
+        self.nodes_left = nodes_left
         self.problems = problems
 
     def copy(self, ynode: yaml.Node, depth: int) -> Node:
-        self.budget.left -= 1
-        if self.budget.left < 0:
+        spend()
+        self.nodes_left.left -= 1
+        if self.nodes_left.left < 0:
             raise _too_complex(
                 ynode,
                 f"This YAML expands to more than {MAX_NODES} values (often aliases "
@@ -225,9 +235,12 @@ class _Copier:
 
     def _copy_scalar(self, ynode: yaml.Node) -> Node:
         raw = str(ynode.value)
+        spend_text(raw)
         tag = ynode.tag or ""
         value: Any = raw
-        if tag in _SCALAR_TAGS:
+        if tag == _STR_TAG:
+            pass  # the constructor would return the text as it is; skip the call
+        elif tag in _SCALAR_TAGS:
             try:
                 # Call the scalar constructor directly: construct_object() would cache every
                 # node on the shared constructor forever.

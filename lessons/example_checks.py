@@ -1,4 +1,4 @@
-"""The bridge between stored config examples and the Istio checker in `lessons.istio`."""
+"""The bridge between stored config examples and the Istio checker in `istio_checker`."""
 
 from dataclasses import asdict
 

@@ -167,7 +167,8 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "shared.client_ip.client_ip"
 # Behind N trusted proxies the learner's address is the Nth from the right in X-Forwarded-For.
 MESHLEARN_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
-# /lab/check.json, open to anyone: requests per minute from one client address (0: no limit).
+# The config lab's checks (the page's and /lab/check.json's, one count), open to anyone:
+# requests per minute from one client address (0: no limit).
 MESHLEARN_LAB_CHECK_PER_MINUTE = int(os.environ.get("MESHLEARN_LAB_CHECK_PER_MINUTE", "60"))
 
 # Password-reset e-mails an hour, per address asked for and per client address (0: no limit),
@@ -208,6 +209,10 @@ EMAIL_BACKEND = os.environ.get(
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "meshlearn@localhost")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Per-client request counts (shared/rate_limit.py) must be shared by every process, or each
+# gunicorn worker would allow the limit on its own: in Redis when there is one (atomic INCR), else
+# in the database (an atomic UPDATE on a RequestCount row; `migrate` creates the table).
+MESHLEARN_RATE_COUNTS = "cache" if REDIS_URL else "database"
 # Sessions live in the database (shared by every process and host); with Redis they are also
 # cached there. Never cached in a process's own memory: another process would read it stale.
 # Django's db and cached_db stores, with the per-request read prepared (meshlearn/sessions.py).

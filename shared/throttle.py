@@ -1,7 +1,7 @@
 """Count requests per key in the database and say whether a key is over its limit.
 
 For rare, costly actions (a password-reset e-mail): one small write per request, shared by
-every process and host, unlike meshlearn/rate_limit.py's cache counts. The window opens with
+every process and host, unlike shared/rate_limit.py's cache counts. The window opens with
 a key's first request and lasts `window`; the next request after it opens a new one. Keys are
 stored as an HMAC (with SECRET_KEY), never as the e-mail or address itself.
 """

@@ -1,4 +1,4 @@
-"""The Istio config checker (`lessons.istio.validate`): a corpus of configs with their exact
+"""The Istio config checker (`istio_checker.validate`): a corpus of configs with their exact
 expected problems, plus focused tests of messages, hints and limits. No database."""
 
 import time

@@ -1,4 +1,4 @@
-"""The routing trace (`lessons.istio.trace`): which rule a sample request matches, and why."""
+"""The routing trace (`istio_checker.trace`): which rule a sample request matches, and why."""
 
 import time
 from pathlib import Path

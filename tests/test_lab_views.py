@@ -578,24 +578,20 @@ def test_a_trace_with_nothing_left_out_lists_nothing(client):
     assert data["trace"]["left_out"] == []
 
 
-# --- check.json's limit per client ---------------------------------------------------------------
+# --- the limit per client: the page's checks and check.json's, one count ----------------------
 
 A_MINUTE_STARTS = 1_800_000_000.0  # a whole minute: 1_800_000_000 % 60 == 0
 JASON_FORM = {"config": JASON, "host": "reviews"}
 
 
 @pytest.fixture
-def three_a_minute(settings, monkeypatch):
-    from django.core.cache import cache
-
+def three_a_minute(settings, monkeypatch, db):
     from shared import rate_limit
 
     settings.MESHLEARN_LAB_CHECK_PER_MINUTE = 3
     clock = {"now": A_MINUTE_STARTS + 20}
     monkeypatch.setattr(rate_limit, "_now", lambda: clock["now"])
-    cache.clear()
-    yield clock
-    cache.clear()
+    return clock
 
 
 def test_json_answers_429_beyond_the_limit_a_minute(client, three_a_minute):
@@ -645,10 +641,122 @@ def test_refused_requests_are_not_read(client, three_a_minute):
     assert client.post(JSON_URL, {"host": "no config"}).status_code == 429
 
 
-def test_the_lab_page_does_not_use_up_the_json_limit(client, three_a_minute):
-    for _ in range(5):
-        assert client.post(LAB, JASON_FORM, HTTP_HX_REQUEST="true").status_code == 200
+def test_the_page_and_the_json_endpoint_share_one_count(client, three_a_minute):
+    assert client.post(LAB, JASON_FORM, HTTP_HX_REQUEST="true").status_code == 200
     assert client.post(JSON_URL, JASON_FORM).status_code == 200
+    assert client.post(LAB, JASON_FORM).status_code == 200
+    assert client.post(JSON_URL, JASON_FORM).status_code == 429
+    assert client.post(LAB, JASON_FORM, HTTP_HX_REQUEST="true").status_code == 429
+    assert client.post(LAB, JASON_FORM).status_code == 429
+
+
+def test_opening_the_page_is_not_counted(client, three_a_minute):
+    for _ in range(5):
+        assert client.get(LAB).status_code == 200
+    for _ in range(3):
+        assert client.post(LAB, JASON_FORM).status_code == 200
+
+
+def test_a_page_over_the_limit_says_so_and_keeps_the_text_in_the_editor(client, three_a_minute):
+    edited = JASON.replace("exact: jason", "exact: ada")
+    for _ in range(3):
+        client.post(LAB, JASON_FORM)
+    refused = client.post(LAB, {"config": edited, "host": "reviews", "headers": "end-user: ada"})
+    assert refused.status_code == 429 and refused["Retry-After"] == "40"
+    html = refused.content.decode()
+    assert html.startswith("<!doctype html>")
+    assert (
+        "More than 3 checks a minute came from your address, so this one was not run. Your "
+        "text is kept in the editor: check it again in 40 s." in html
+    )
+    assert "Not checked: too many checks this minute." in html
+    editor = re.search(r"<textarea[^>]*lab-textarea[^>]*>\n?(.*?)</textarea>", html, re.S)
+    assert "exact: ada" in editor.group(1) and "exact: jason" not in editor.group(1)
+    assert "end-user: ada" in html  # the request fields are kept too
+    assert "Rule [0]" not in html and "lab-problem" not in html  # nothing was checked
+    gutter = re.search(r'<ol id="lab-gutter"[^>]*>(.*?)</ol>', html, re.S).group(1)
+    assert gutter.count("<li") == edited.count("\n") + 1 and "mark-" not in gutter
+
+
+def test_a_live_check_over_the_limit_swaps_in_the_message(client, three_a_minute):
+    for _ in range(3):
+        client.post(LAB, JASON_FORM, HTTP_HX_REQUEST="true")
+    refused = client.post(LAB, JASON_FORM, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 429 and refused["Retry-After"] == "40"
+    html = refused.content.decode()
+    assert html.lstrip().startswith('<div id="lab-results"') and "<textarea" not in html
+    assert "Too many checks." in html and "check it again in 40 s" in html
+    assert 'hx-swap-oob="innerHTML:#lab-summary">' in html
+    assert "Not checked: too many checks this minute." in html
+
+
+def test_the_lab_script_swaps_a_429_into_the_results():
+    script = (Path(__file__).parent.parent / "static" / "js" / "lab.js").read_text()
+    assert 'event.detail.xhr.status === 429 && event.detail.target.id === "lab-results"' in script
+    assert "event.detail.shouldSwap = true;" in script and "event.detail.isError = false;" in script
+
+
+def test_the_counts_live_in_the_database_without_redis(client, three_a_minute, settings):
+    from shared.models import RequestCount
+
+    assert settings.MESHLEARN_RATE_COUNTS == "database"
+    client.post(LAB, JASON_FORM, REMOTE_ADDR="203.0.113.7")
+    client.post(JSON_URL, JASON_FORM, REMOTE_ADDR="203.0.113.7")
+    row = RequestCount.objects.get()
+    assert (row.scope, row.client, row.window, row.count) == (
+        "lab-check",
+        "203.0.113.7",
+        int(A_MINUTE_STARTS) // 60,
+        2,
+    )
+
+
+def test_minutes_that_are_over_are_cleared_away(client, three_a_minute):
+    from shared.models import RequestCount
+
+    client.post(JSON_URL, JASON_FORM, REMOTE_ADDR="203.0.113.7")
+    three_a_minute["now"] += 60
+    client.post(JSON_URL, JASON_FORM, REMOTE_ADDR="203.0.113.8")
+    assert RequestCount.objects.count() == 2  # the minute just over may still be counting
+    three_a_minute["now"] += 60
+    client.post(JSON_URL, JASON_FORM, REMOTE_ADDR="203.0.113.9")
+    assert set(RequestCount.objects.values_list("client", flat=True)) == {
+        "203.0.113.8",
+        "203.0.113.9",
+    }
+
+
+def redis_available() -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not redis_available(), reason="needs Redis on 127.0.0.1:6379")
+def test_with_redis_the_counts_live_in_redis(client, three_a_minute, settings):
+    from shared.models import RequestCount
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/14",
+            "KEY_PREFIX": f"labguard-{id(client)}",
+        }
+    }
+    settings.MESHLEARN_RATE_COUNTS = "cache"
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(3):
+        assert client.post(JSON_URL, JASON_FORM).status_code == 200
+    assert client.post(LAB, JASON_FORM).status_code == 429
+    assert not RequestCount.objects.exists()
+    assert cache.get(f"rate:lab-check:127.0.0.1:{int(A_MINUTE_STARTS) // 60}") == 4
+    cache.clear()
 
 
 def test_a_limit_of_zero_is_no_limit(client, three_a_minute, settings):
@@ -665,3 +773,87 @@ def test_the_limit_is_60_a_minute_unless_configured():
     assert run_python(["-c", show], env).stdout.strip() == "60"
     configured = {**env, "MESHLEARN_LAB_CHECK_PER_MINUTE": "0"}
     assert run_python(["-c", show], configured).stdout.strip() == "0"
+
+
+# --- a check stopped by its work budget -----------------------------------------------------
+
+
+def unicode_regexes() -> str:
+    """A small paste whose regexes compile to far more work than its size (istio_worst_shapes)."""
+    from .istio_worst_shapes import expensive_regexes
+
+    return expensive_regexes(40 * 1024).text
+
+
+def test_a_partial_check_is_marked_on_the_page(client):
+    html = client.post(LAB, {"config": unicode_regexes(), "host": "reviews"}).content.decode()
+    assert "<strong>Partial check.</strong> This text needs more work than one check may do" in html
+    assert "ML0007" in html and "The check stopped early" in html
+    assert "The trace did not run: the check stopped early." in html
+    assert "in the part checked." in html  # the summary's counts cover only that part
+    live = client.post(
+        LAB, {"config": unicode_regexes(), "host": "reviews"}, HTTP_HX_REQUEST="true"
+    )
+    assert "Partial check." in live.content.decode()
+
+
+def test_a_partial_check_is_marked_in_json(client):
+    data = client.post(JSON_URL, {"config": unicode_regexes(), "host": "reviews"}).json()
+    assert data["partial"] is True
+    assert data["partial_message"].startswith("The check stopped early")
+    assert data["problems"][0]["code"] == "ML0007"
+    assert data["problems"][0]["message"] == data["partial_message"]
+    assert data["trace"] is None and data["trace_skipped"] == "check-stopped"
+    complete = client.post(JSON_URL, JASON_FORM).json()
+    assert complete["partial"] is False and complete["partial_message"] is None
+
+
+def test_make_serve_gives_gunicorn_a_timeout_well_above_the_checkers_deadline():
+    import subprocess
+
+    from istio_checker.budget import MAX_SECONDS
+
+    from .conftest import ROOT
+
+    commands = subprocess.run(
+        ["make", "-n", "serve"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    gunicorn = [line for line in commands.splitlines() if "exec .venv/bin/gunicorn" in line]
+    assert len(gunicorn) == 2  # behind a TLS proxy, and the plain-HTTP trial
+    timeouts = {int(re.search(r"--timeout (\d+)", line).group(1)) for line in gunicorn}
+    assert timeouts == {30} and 5 * MAX_SECONDS <= 30
+
+
+def test_a_trace_through_many_rules_draws_the_first_fifty_and_the_match(client):
+    rules = "".join(
+        f"  - match: [{{uri: {{prefix: /r{i}}}}}]\n    route: [{{destination: {{host: r}}}}]\n"
+        for i in range(60)
+    )
+    entries = "".join(f"    - destination: {{host: b{k}}}\n      weight: 1\n" for k in range(55))
+    text = (
+        "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r}\n"
+        f"spec:\n  hosts: [r]\n  http:\n{rules}  - route:\n{entries}"
+    )
+    form = {"config": text, "host": "r", "path": "/elsewhere"}
+    html = client.post(LAB, form).content.decode()
+    assert "Rule [49]" in html and "Rule [50]" not in html and "Rule [59]" not in html
+    assert "10 more rules did not match either (not drawn here;" in html
+    assert '<ol class="lab-rules" start="60">' in html and "Rule [60]</strong>" in html
+    assert html.count('class="progress"') == 50
+    assert "5 more destinations (not drawn here;" in html
+    every = client.post(JSON_URL, form).json()["trace"]
+    assert len(every["rules"]) == 61 and len(every["shares"]) == 55  # the JSON keeps them all
+
+
+def test_a_rule_of_many_alternatives_draws_the_first_twenty_and_the_one_that_matched(client):
+    blocks = "".join(f"    - uri: {{exact: /a{i}}}\n" for i in range(30))
+    text = (
+        "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r}\n"
+        f"spec:\n  hosts: [r]\n  http:\n  - match:\n{blocks}"
+        "    route: [{destination: {host: r}}]\n"
+    )
+    html = client.post(LAB, {"config": text, "host": "r", "path": "/a25"}).content.decode()
+    assert "Alternative 20 of 30: not all conditions hold" in html
+    assert "Alternative 21 of 30" not in html
+    assert "Alternative 26 of 30: all conditions hold" in html
+    assert "9 more alternatives did not match (not drawn here)." in html

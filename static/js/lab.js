@@ -29,6 +29,16 @@
     textarea.setSelectionRange(start, offset + lineText.length);
   }
 
+  // Too many checks this minute (429): the server's answer says so and when to try again, in
+  // place of the results. htmx swaps no error answer by default, and the generic error box would
+  // ask for a reload, which would not help.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 429 && event.detail.target.id === "lab-results") {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   document.addEventListener("input", function (event) {
     if (event.target.matches && event.target.matches("textarea.lab-textarea")) fit(event.target);
   });

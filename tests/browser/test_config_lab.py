@@ -115,3 +115,24 @@ def test_aria_invalid_drawn_with_the_page_goes_once_the_field_is_mended(live_ser
         host.press("Backspace")
     wait_for_aria_invalid(page, "#id_host", None)
     assert "Rule [" in page.inner_text("#lab-results")  # and the request is traced
+
+
+def test_a_live_check_over_the_limit_shows_why_and_keeps_the_text(
+    live_server, page, settings, monkeypatch
+):
+    from shared import rate_limit
+
+    settings.MESHLEARN_LAB_CHECK_PER_MINUTE = 1
+    monkeypatch.setattr(rate_limit, "_now", lambda: 1_800_000_020.0)  # one fixed minute
+    page.goto(f"{live_server.url}/lab/")
+    page.click("button[type=submit]:has-text('Check')")  # the minute's one check
+    page.wait_for_function("!document.querySelector('#lab-form.htmx-request')")
+    editor = page.locator("textarea.lab-textarea")
+    editor.fill(SEED_PAIR)
+    page.click("button[type=submit]:has-text('Check')")  # one too many: 429
+    page.wait_for_selector(".lab-limited")
+    assert "check it again in 40 s" in page.inner_text(".lab-limited")
+    assert "too many checks this minute" in page.inner_text("#lab-summary")
+    assert page.locator(".request-error").count() == 0  # not the generic failure box
+    assert editor.input_value() == SEED_PAIR
+    assert_accessible(page, "lab over the limit")

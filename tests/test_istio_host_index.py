@@ -1,0 +1,153 @@
+"""The host indexes (istio_checker/host_index.py) give exactly the answers of the pairwise
+comparisons they replace (`hosts.same_service`, `hosts.covers`, host by host against a list),
+on random hosts drawn to collide: short names, FQDNs, `*.` wildcards, `namespace/` prefixes,
+trailing dots, odd case and spaces. No database."""
+
+from dataclasses import dataclass, field
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from istio_checker.host_index import (
+    DestinationRuleIndex,
+    GatewayHosts,
+    GatewayServers,
+    ServiceClaims,
+    asked_host,
+    frozen,
+)
+from istio_checker.hosts import covers, same_service
+
+LABELS = ("a", "b", "reviews", "ns1", "svc", "cluster", "local", "A", "")
+NAMESPACES = ["", "ns1", "ns2"]
+
+
+@st.composite
+def hosts(draw, labels: tuple[str, ...] = LABELS) -> str:
+    labels = draw(st.lists(st.sampled_from(labels), min_size=1, max_size=4))
+    host = ".".join(labels)
+    if draw(st.booleans()):
+        host = draw(st.sampled_from(["*.", "*", ""])) + host
+    if draw(st.integers(0, 5)) == 0:
+        host = draw(st.sampled_from(["ns1/", "*/", "ns2/"])) + host
+    return draw(st.sampled_from(["", " ", "."])) * draw(st.integers(0, 1)) + host
+
+
+@dataclass(eq=False)
+class Owner:
+    name: str
+    namespace: str = ""
+    subsets: list = field(default_factory=list)
+    host: str = ""
+
+
+owners = st.builds(Owner, st.sampled_from(["one", "two", "three"]), st.sampled_from(NAMESPACES))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 3), hosts()), max_size=25),
+    st.lists(owners, min_size=4, max_size=4),
+)
+def test_service_claims_find_the_earliest_claim_a_pairwise_scan_finds(claims, people):
+    index, claimed = ServiceClaims(), []
+    for who, host in claims:
+        owner = people[who]
+        expected = next(
+            (
+                other
+                for other_host, other in claimed
+                if other is not owner
+                and same_service(other_host, host, other.namespace, owner.namespace)
+                and (
+                    not other.namespace or not owner.namespace or other.namespace == owner.namespace
+                )
+            ),
+            None,
+        )
+        assert index.earlier(host, owner, owner.namespace) is expected
+        index.claim(host, owner, owner.namespace)
+        claimed.append((host, owner))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(hosts(), st.sampled_from(NAMESPACES), st.lists(st.sampled_from("uvwxyz"))),
+        max_size=12,
+    ),
+    st.lists(st.tuples(hosts(), st.sampled_from(NAMESPACES)), max_size=12),
+)
+def test_destination_rules_for_a_host_are_those_a_pairwise_scan_finds(rules, asked):
+    drs = [
+        Owner(f"dr{i}", namespace, [(name, f"{name}@{i}") for name in names], host)
+        for i, (host, namespace, names) in enumerate(rules)
+    ]
+    index = DestinationRuleIndex(drs, lambda dr: dr.host, lambda dr: dr.subsets)
+    for host, namespace in asked:
+        matching = [
+            dr for dr in drs if dr.host and same_service(dr.host, host, dr.namespace, namespace)
+        ]
+        defined: dict[str, str] = {}
+        for dr in matching:
+            for name, subset in dr.subsets:
+                defined.setdefault(name, subset)
+        found = index.for_host(host, namespace)
+        assert found.first is (matching[0] if matching else None)
+        assert bool(found) is bool(matching)
+        for name in "uvwxyz":
+            assert found.subset(name) == defined.get(name)
+        assert found.names(600) == ", ".join(sorted(defined))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(hosts(), max_size=15), st.lists(hosts(), max_size=15))
+def test_gateway_hosts_admit_what_a_pairwise_covers_admits(server_hosts, asked):
+    index = GatewayHosts(server_hosts)
+    for host in asked:
+        expected = any(covers(g, host) or covers(host, g) for g in server_hosts)
+        assert index.admit(asked_host(host)) is expected, (server_hosts, host)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 3),
+            # Mostly one workload and port, and few labels: so that hosts often clash.
+            st.sampled_from([{}, {}, {}, {"istio": "in"}, [1]]),
+            st.sampled_from([80, 80, 80.0, 443, None]),
+            hosts(("a", "b", "B", "")),
+        ),
+        max_size=25,
+    ),
+    st.lists(owners, min_size=4, max_size=4),
+)
+def test_gateway_servers_find_the_earliest_clash_a_pairwise_scan_finds(servers, people):
+    index = GatewayServers()
+    for _, selector, port, host in servers:
+        index.expect((frozen(selector), frozen(port)), host)
+    seen = []
+    for who, selector, port, host in servers:
+        owner, group = people[who], (frozen(selector), frozen(port))
+        expected = next(
+            (
+                other
+                for other, other_selector, other_port, other_host in seen
+                if other is not owner
+                and other_selector == selector
+                and other_port == port
+                and (covers(other_host, host) or covers(host, other_host))
+            ),
+            None,
+        )
+        assert index.earlier(group, host, owner) is expected
+        index.add(group, host, owner)
+        seen.append((owner, selector, port, host))
+
+
+def test_frozen_values_are_equal_exactly_when_the_values_are():
+    values = [{}, [], (), {"a": 1}, {"a": 1.0}, {"a": True}, {"a": [1]}, {"a": (1,)}, [1], 1, "1"]
+    for left in values:
+        for right in values:
+            assert (frozen(left) == frozen(right)) is (left == right), (left, right)
