@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "meshlearn.csp.ContentSecurityPolicyMiddleware",
     "shared.body_limit.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the sessions: a session cookie Django cannot have made is never looked up.
+    "shared.session_cookie.ForgedSessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -109,13 +111,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several requests at once (threads in tests, two servers on one file) wait for the lock
-    # instead of failing at once with "database is locked". Write-ahead logging lets readers
+    # instead of failing at once with "database is locked": BEGIN IMMEDIATE takes the write lock
+    # before the first read, so SQLite's busy timeout applies (a deferred transaction that reads
+    # then writes cannot wait; it fails). Django's documented options:
+    # https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-transaction-behavior
+    # Write-ahead logging lets readers
     # go on while one request writes, and with synchronous=NORMAL a commit no longer waits for
     # the disk twice (SQLite's recommended pairing for WAL: a power cut may lose the last
     # commits, never corrupt the file). https://www.sqlite.org/wal.html
-    # Writers from several processes take turns on a lock file instead of SQLite's busy
-    # sleeps of 1 ms and more (meshlearn/sqlite_writers/base.py).
-    DATABASES["default"]["ENGINE"] = "meshlearn.sqlite_writers"
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,
@@ -147,10 +150,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # django-axes first: it refuses a locked-out username+address before any password is checked.
-# Then Django's ModelBackend, with the per-request user load prepared (meshlearn/auth_backend.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "meshlearn.auth_backend.ModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 # Password guessing: after AXES_FAILURE_LIMIT wrong passwords for one username from one address,
 # that pair is refused (even with the right password) until the cool-off has passed. Attempts
@@ -197,8 +199,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "meshlearn@loca
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Sessions live in the database (shared by every process and host); with Redis they are also
 # cached there. Never cached in a process's own memory: another process would read it stale.
-# Django's db and cached_db stores, with the per-request read prepared (meshlearn/sessions.py).
-SESSION_ENGINE = "meshlearn.cached_sessions" if REDIS_URL else "meshlearn.sessions"
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
 from django.shortcuts import render
 from django.test import RequestFactory
@@ -19,7 +20,6 @@ from lessons.models import Lesson, Section, SectionProgress
 from lessons.progress import SESSION_KEY
 from lessons.views import _lesson_context, lesson_detail
 from meshlearn import fragments
-from meshlearn.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
 

@@ -42,12 +42,12 @@ def test_sessions_are_never_kept_in_a_process():
     show = "import meshlearn.settings as s; print(s.SESSION_ENGINE, s.CACHES['default']['BACKEND'])"
     plain = run_python(["-c", show], PRODUCTION).stdout.split()
     assert plain == [
-        "meshlearn.sessions",
+        "django.contrib.sessions.backends.db",
         "django.core.cache.backends.locmem.LocMemCache",
     ]
     redis = run_python(["-c", show], {**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:6379/0"}).stdout
     assert redis.split() == [
-        "meshlearn.cached_sessions",
+        "django.contrib.sessions.backends.cached_db",
         "django.core.cache.backends.redis.RedisCache",
     ]
 
