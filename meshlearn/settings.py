@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     "django_htmx",
     "template_partials",
     "shared",
@@ -65,7 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "meshlearn.csp.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "shared.body_limit.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the sessions: a session cookie Django cannot have made is never looked up.
@@ -162,9 +164,22 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("MESHLEARN_LOGIN_COOLOF
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "shared.client_ip.client_ip"
-# Behind N trusted proxies the learner's address is the Nth from the right in X-Forwarded-For.
-MESHLEARN_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+# The learner's address, for login throttling and for the rate limit (shared/rate_limit.py asks
+# axes for it too): django-axes reads it with django-ipware. Without trusted proxies it is the
+# socket's. Behind N of them, each appending the address it got the request from to
+# X-Forwarded-For, it is the Nth entry from the right; entries further left were written by the
+# client and are never used. ipware's proxy count is the entries after the client's, N - 1 (the
+# last proxy is the socket), and it is not strict, so a client's extra entries do not make it
+# fall back to the socket, i.e. the proxy.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html (AXES_IPWARE_*) and
+# https://github.com/un33k/django-ipware (proxy_count, IPWARE_STRICT)
+trusted_proxies = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+if trusted_proxies > 0:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = trusted_proxies - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+IPWARE_STRICT = False
 # /lab/check.json, open to anyone: requests per minute from one client address (0: no limit).
 MESHLEARN_LAB_CHECK_PER_MINUTE = int(os.environ.get("MESHLEARN_LAB_CHECK_PER_MINUTE", "60"))
 
@@ -234,22 +249,24 @@ if not DEBUG:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# No inline script, no inline style, nothing from other origins (meshlearn/csp.py sends it).
-# htmx's own injected indicator <style> is switched off in base.html; site.css carries its rules.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+# No inline script, no inline style, nothing from other origins; django-csp sends it on every
+# response (a view that sets its own header keeps it). htmx's own injected indicator <style> is
+# switched off in base.html; site.css carries its rules.
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # The biggest legitimate POST is a lab config (bounded at 256 KB in the checker).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
