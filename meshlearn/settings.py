@@ -117,10 +117,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # before the first read, so SQLite's busy timeout applies (a deferred transaction that reads
     # then writes cannot wait; it fails). Django's documented options:
     # https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-transaction-behavior
-    # Write-ahead logging lets readers
-    # go on while one request writes, and with synchronous=NORMAL a commit no longer waits for
-    # the disk twice (SQLite's recommended pairing for WAL: a power cut may lose the last
-    # commits, never corrupt the file). https://www.sqlite.org/wal.html
+    # Write-ahead logging lets readers go on while one request writes, and with
+    # synchronous=NORMAL a commit no longer waits for the disk twice (SQLite's recommended
+    # pairing for WAL: a power cut may lose the last commits, never corrupt the file).
+    # https://www.sqlite.org/wal.html
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,
