@@ -8,11 +8,11 @@ inbox. Over either limit the page answers exactly as usual (the same redirect to
 import logging
 from datetime import timedelta
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth.views import PasswordResetView
 from django.http import HttpResponseRedirect
 
-from shared.client_ip import client_ip
 from shared.throttle import within_limit
 
 logger = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ HOUR = timedelta(hours=1)
 class ThrottledPasswordResetView(PasswordResetView):
     def form_valid(self, form):
         email = form.cleaned_data["email"].strip().casefold()
-        client = client_ip(self.request) or "unknown"
+        client = get_client_ip_address(self.request) or "unknown"
         allowed = within_limit(
             "password-reset-client", client, settings.MESHLEARN_PASSWORD_RESETS_PER_CLIENT, HOUR
         ) and within_limit(

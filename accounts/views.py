@@ -66,6 +66,6 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         # login() fires user_logged_in, which carries a visitor's progress into the account.
-        login(request, user, backend="meshlearn.auth_backend.ModelBackend")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return _to_next(next_url, "me")
     return render(request, "registration/signup.html", {"form": form, "next": next_url})

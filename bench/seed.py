@@ -39,7 +39,7 @@ def signed_in_session(user) -> str:
     # The same keys django.contrib.auth.login() writes, without a request to log in through.
     store = import_string(settings.SESSION_ENGINE + ".SessionStore")()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "meshlearn.auth_backend.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return store.session_key

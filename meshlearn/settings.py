@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "csp",
     "django_htmx",
     "template_partials",
     "shared",
@@ -67,9 +69,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # A view that cannot reach the database answers 503 with Retry-After, not 500.
     "shared.db_unavailable.DatabaseUnavailableMiddleware",
-    "meshlearn.csp.ContentSecurityPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "shared.body_limit.RequestBodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the sessions: a session cookie Django cannot have made is never looked up.
+    "shared.session_cookie.ForgedSessionCookieMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,13 +117,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several requests at once (threads in tests, two servers on one file) wait for the lock
-    # instead of failing at once with "database is locked". Write-ahead logging lets readers
-    # go on while one request writes, and with synchronous=NORMAL a commit no longer waits for
-    # the disk twice (SQLite's recommended pairing for WAL: a power cut may lose the last
-    # commits, never corrupt the file). https://www.sqlite.org/wal.html
-    # Writers from several processes take turns on a lock file instead of SQLite's busy
-    # sleeps of 1 ms and more (meshlearn/sqlite_writers/base.py).
-    DATABASES["default"]["ENGINE"] = "meshlearn.sqlite_writers"
+    # instead of failing at once with "database is locked": BEGIN IMMEDIATE takes the write lock
+    # before the first read, so SQLite's busy timeout applies (a deferred transaction that reads
+    # then writes cannot wait; it fails). Django's documented options:
+    # https://docs.djangoproject.com/en/5.2/ref/databases/#sqlite-transaction-behavior
+    # Write-ahead logging lets readers go on while one request writes, and with
+    # synchronous=NORMAL a commit no longer waits for the disk twice (SQLite's recommended
+    # pairing for WAL: a power cut may lose the last commits, never corrupt the file).
+    # https://www.sqlite.org/wal.html
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "timeout": 20,
@@ -151,10 +156,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 # django-axes first: it refuses a locked-out username+address before any password is checked.
-# Then Django's ModelBackend, with the per-request user load prepared (meshlearn/auth_backend.py).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "meshlearn.auth_backend.ModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 # Password guessing: after AXES_FAILURE_LIMIT wrong passwords for one username from one address,
 # that pair is refused (even with the right password) until the cool-off has passed. Attempts
@@ -164,9 +168,22 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("MESHLEARN_LOGIN_COOLOF
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "shared.client_ip.client_ip"
-# Behind N trusted proxies the learner's address is the Nth from the right in X-Forwarded-For.
-MESHLEARN_TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+# The learner's address, for login throttling and for the rate limit (shared/rate_limit.py asks
+# axes for it too): django-axes reads it with django-ipware. Without trusted proxies it is the
+# socket's. Behind N of them, each appending the address it got the request from to
+# X-Forwarded-For, it is the Nth entry from the right; entries further left were written by the
+# client and are never used. ipware's proxy count is the entries after the client's, N - 1 (the
+# last proxy is the socket), and it is not strict, so a client's extra entries do not make it
+# fall back to the socket, i.e. the proxy.
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html (AXES_IPWARE_*) and
+# https://github.com/un33k/django-ipware (proxy_count, IPWARE_STRICT)
+trusted_proxies = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+if trusted_proxies > 0:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_COUNT = trusted_proxies - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+IPWARE_STRICT = False
 # The config lab's checks (the page's and /lab/check.json's, one count), open to anyone:
 # requests per minute from one client address (0: no limit).
 MESHLEARN_LAB_CHECK_PER_MINUTE = int(os.environ.get("MESHLEARN_LAB_CHECK_PER_MINUTE", "60"))
@@ -215,8 +232,11 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 MESHLEARN_RATE_COUNTS = "cache" if REDIS_URL else "database"
 # Sessions live in the database (shared by every process and host); with Redis they are also
 # cached there. Never cached in a process's own memory: another process would read it stale.
-# Django's db and cached_db stores, with the per-request read prepared (meshlearn/sessions.py).
-SESSION_ENGINE = "meshlearn.cached_sessions" if REDIS_URL else "meshlearn.sessions"
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -260,22 +280,24 @@ if not DEBUG:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# No inline script, no inline style, nothing from other origins (meshlearn/csp.py sends it).
-# htmx's own injected indicator <style> is switched off in base.html; site.css carries its rules.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "script-src 'self'",
-        "style-src 'self'",
-        "img-src 'self' data:",
-        "font-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+# No inline script, no inline style, nothing from other origins; django-csp sends it on every
+# response (a view that sets its own header keeps it). htmx's own injected indicator <style> is
+# switched off in base.html; site.css carries its rules.
+# https://django-csp.readthedocs.io/en/latest/configuration.html
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # The biggest legitimate POST is a lab config (bounded at 256 KB in the checker).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024

@@ -2,7 +2,8 @@
 
 Used by the config lab (the page's checks and /lab/check.json share one count), which anyone may
 call without signing in and which checks up to 256 KB of YAML each time. The client is
-`client_ip` (the address behind the trusted proxies, as for login throttling). Each address has
+the address django-axes throttles logins by (axes' public helper: django-ipware behind the
+trusted proxies of settings.py), so the two limits agree on who is who. Each address has
 one counter per calendar minute (a fixed window): simple, and a burst at a minute's end can
 reach twice the limit, which is fine for a guard against a script running loose.
 
@@ -17,13 +18,13 @@ from __future__ import annotations
 
 import time
 
+from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
 
-from .client_ip import client_ip
 from .models import RequestCount
 
 WINDOW_SECONDS = 60
@@ -40,7 +41,7 @@ def retry_after(request: HttpRequest, scope: str, per_minute: int) -> int | None
         return None
     now = int(_now())
     window = now // WINDOW_SECONDS
-    client = client_ip(request) or "unknown"
+    client = get_client_ip_address(request) or "unknown"
     if settings.MESHLEARN_RATE_COUNTS == "cache":
         count = _count_in_cache(scope, client, window)
     else:

@@ -619,7 +619,8 @@ def test_the_limit_counts_each_address_apart(client, three_a_minute):
 
 
 def test_the_limit_counts_the_client_behind_the_trusted_proxies(client, three_a_minute, settings):
-    settings.MESHLEARN_TRUSTED_PROXY_COUNT = 1
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    settings.AXES_IPWARE_PROXY_COUNT = 0  # one trusted proxy (see settings.py)
     proxy = {"REMOTE_ADDR": "10.0.0.2"}
     for _ in range(3):
         client.post(JSON_URL, JASON_FORM, HTTP_X_FORWARDED_FOR="203.0.113.7", **proxy)

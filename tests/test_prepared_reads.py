@@ -1,17 +1,12 @@
-"""Prepared hot-path reads give what the ORM gives, and the session and user loads use them."""
-
-from datetime import timedelta
+"""Prepared hot-path reads (meshlearn/prepared.py) give what the ORM gives."""
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.sessions.models import Session
 from django.db import connection
 from django.utils import timezone
 
 from lessons.models import Section, SectionProgress
-from meshlearn.auth_backend import ModelBackend
 from meshlearn.prepared import PreparedQuery
-from meshlearn.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
 
@@ -71,52 +66,6 @@ def test_wrong_arity_and_a_lost_parameter_are_refused(learner):
         ignores_its_parameter.rows(learner.pk)
     with pytest.raises(TypeError, match="plain model"):
         BY_NAME.instances("ada")
-
-
-def _stored_session(data: dict, expires_in: timedelta) -> str:
-    store = SessionStore()
-    store.update(data)
-    store.create()
-    Session.objects.filter(session_key=store.session_key).update(
-        expire_date=timezone.now() + expires_in
-    )
-    return store.session_key
-
-
-def test_the_session_store_reads_a_live_session_in_one_query(django_assert_num_queries):
-    key = _stored_session({"read_sections": {"3": "2026-01-01T00:00:00+00:00"}}, timedelta(hours=1))
-    store = SessionStore(key)
-    with django_assert_num_queries(1):
-        assert store["read_sections"] == {"3": "2026-01-01T00:00:00+00:00"}
-    assert store.session_key == key
-
-
-@pytest.mark.parametrize("expires_in", [timedelta(seconds=-1), None])
-def test_an_expired_or_unknown_session_is_empty_and_its_key_dropped(expires_in):
-    key = _stored_session({"x": 1}, expires_in) if expires_in else "no-such-session-key-123"
-    store = SessionStore(key)
-    assert store.load() == {}
-    assert store.session_key is None  # a fresh key is made on save, never the stale one reused
-
-
-def test_the_backend_loads_active_users_only(learner, django_assert_num_queries):
-    backend = ModelBackend()
-    backend.get_user(learner.pk)
-    with django_assert_num_queries(1):
-        assert backend.get_user(learner.pk) == learner
-    assert backend.get_user(str(learner.pk)) == learner  # the session stores the id as text
-    assert backend.get_user("not-a-number") is None
-    assert backend.get_user(learner.pk + 1000) is None
-    learner.is_active = False
-    learner.save()
-    assert backend.get_user(learner.pk) is None
-
-
-def test_pages_find_the_signed_in_learner_through_these_stores(client, learner):
-    client.force_login(learner)
-    request = client.get("/").wsgi_request
-    assert isinstance(request.session, SessionStore)
-    assert request.user == learner and request.user.is_authenticated
 
 
 @pytest.mark.skipif(

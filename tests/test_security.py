@@ -417,4 +417,7 @@ def test_a_forged_session_cookie_is_a_fresh_visitor_not_a_server_error(cookie):
     header = f"{settings.SESSION_COOKIE_NAME}={cookie}"
     client = Client(raise_request_exception=False, HTTP_COOKIE=header)
     for path in ("/", reverse("me"), "/courses/"):
-        assert client.get(path).status_code < 500, (cookie, path)
+        response = client.get(path)
+        assert response.status_code < 500, (cookie, path)
+        # and the browser is told to forget it, as for any session that is not there
+        assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 0, (cookie, path)
