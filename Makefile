@@ -33,9 +33,12 @@ test-browser: $(STAMP)
 	$(BIN)/python -m tests.browser.ensure_chromium
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser tests/browser $(PYTEST_ARGS)
 
+APPS := meshlearn shared accounts teams coursefiles quizzes lab lessons calculator istio_checker course_format
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check lessons quizzes teams meshlearn tests
+	$(BIN)/ruff format --check $(APPS) tests bench
+	$(BIN)/lint-imports
 	DJANGO_DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 # Production settings under gunicorn, with WhiteNoise serving hashed, compressed static files.
@@ -84,4 +87,4 @@ bench: $(STAMP)
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
-	$(BIN)/ruff format lessons quizzes teams meshlearn tests
+	$(BIN)/ruff format $(APPS) tests bench
