@@ -23,7 +23,8 @@ Environment (defaults; quick mode in brackets): BENCH_STEPS (250,500,1000,2000,3
 (30, or 20 with BENCH_BEFORE [10]), BENCH_SETTLE_SECONDS after a ramp (10 [5]),
 BENCH_THINK_SECONDS mean think time (10), BENCH_SPAWN_SECONDS a ramp takes (5),
 BENCH_LOCUST_WORKERS (2; 0 runs Locust in one process), BENCH_WORKERS gunicorn workers (2),
-BENCH_BEFORE (a git ref), BENCH_PROFILE (0), BENCH_POSTGRES_URL, BENCH_DATABASES, REDIS_URL.
+BENCH_BEFORE (a git ref), BENCH_PROFILE (0), BENCH_KEEP_DIR (keep the logs and profiles in a
+new folder there), BENCH_POSTGRES_URL, BENCH_DATABASES, REDIS_URL.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -243,7 +245,8 @@ def run_one(tree: Tree, label: str, database_url: str, settings: Settings, out: 
             "p95_target_ms": P95_TARGET_MS,
         }
         (out / "plan.json").write_text(json.dumps(plan))
-        sampler = run_locust(server, port, settings, out)
+        pg_name = urllib.parse.urlsplit(database_url).path.lstrip("/") if label != "SQLite" else ""
+        sampler = run_locust(server, port, settings, out, pg_name)
     finally:
         stop(server, grace=30)
     steps = json.loads((out / "steps.json").read_text()) if (out / "steps.json").exists() else []
@@ -266,7 +269,7 @@ def run_one(tree: Tree, label: str, database_url: str, settings: Settings, out: 
     return run
 
 
-def run_locust(server, port: int, settings: Settings, out: Path) -> Sampler:
+def run_locust(server, port: int, settings: Settings, out: Path, database: str) -> Sampler:
     """Locust's master and workers (or one process), until the shape ends or the bound."""
     env = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "/tmp")}
     env["BENCH_CLASSROOM_PLAN"] = str(out / "plan.json")
@@ -289,7 +292,7 @@ def run_locust(server, port: int, settings: Settings, out: Path) -> Sampler:
             str(out / f"locust-{number}.log"),
         ]
         processes.append(launch(command, env, out, number))
-    sampler = Sampler(server, processes, settings, out)
+    sampler = Sampler(server, processes, settings, out, database)
     sampler.start()
     try:
         processes[0].wait(timeout=settings.bound_seconds())
@@ -337,15 +340,19 @@ def machine_busy_seconds() -> float:
     return (sum(values[:8]) - idle) / CLOCK_TICKS
 
 
-def postgres_pids() -> list[int]:
+def postgres_backends(database: str) -> list[int]:
+    """PostgreSQL's server processes for connections to `database` (their title names it)."""
+    if not database:
+        return []
     pids = []
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
-                if open(f"/proc/{entry.name}/comm").read().strip() == "postgres":  # noqa: SIM115
-                    pids.append(int(entry.name))
+                title = open(f"/proc/{entry.name}/cmdline").read()  # noqa: SIM115
             except OSError:
-                pass
+                continue
+            if title.startswith("postgres: ") and f" {database} " in title:
+                pids.append(int(entry.name))
     return pids
 
 
@@ -354,10 +361,11 @@ class Sampler(threading.Thread):
     the machine; prints each step as Locust finishes it; with BENCH_PROFILE, starts py-spy on
     the gunicorn workers when a step's measurement begins."""
 
-    def __init__(self, server, locusts: list, settings: Settings, out: Path) -> None:
+    def __init__(self, server, locusts: list, settings: Settings, out: Path, database: str):
         super().__init__(daemon=True)
+        self.database = database  # PostgreSQL's database name, or ""
         self.server, self.locusts, self.settings, self.out = server, locusts, settings, out
-        self.samples: list[tuple[float, dict[str, float]]] = []
+        self.samples: list[tuple[float, dict[str, dict[int, float]]]] = []
         self.stopping = threading.Event()
         self.printed = 0
         self.profiled: set[int] = set()
@@ -371,21 +379,29 @@ class Sampler(threading.Thread):
             if self.settings.profile:
                 self.maybe_profile()
 
-    def sample(self) -> dict[str, float]:
-        usage = {"server": sum(cpu_seconds(p) for p in group_members(self.server.pid))}
+    def sample(self) -> dict[str, dict[int, float]]:
+        """CPU seconds so far of each process, by role; the machine's as pid 0 of "machine"."""
+        usage = {"server": {p: cpu_seconds(p) for p in group_members(self.server.pid)}}
         for number, process in enumerate(self.locusts):
-            usage[f"locust-{number}"] = sum(cpu_seconds(p) for p in group_members(process.pid))
-        usage["postgres"] = sum(cpu_seconds(p) for p in postgres_pids())
-        usage["machine"] = machine_busy_seconds()
+            usage[f"locust-{number}"] = {p: cpu_seconds(p) for p in group_members(process.pid)}
+        usage["postgres"] = {p: cpu_seconds(p) for p in postgres_backends(self.database)}
+        usage["machine"] = {0: machine_busy_seconds()}
         return usage
 
     def usage(self, start: float, end: float) -> dict[str, float]:
-        """CPU % (100 = one core) of each role between two times, from the nearest samples."""
+        """CPU % (100 = one core) of each role between two times, from the nearest samples.
+        A process that ended in between is left out (its time went with it); one that began
+        counts from zero."""
         inside = [s for s in self.samples if start <= s[0] <= end]
         if len(inside) < 2:
             return {}
         (t0, first), (t1, last) = inside[0], inside[-1]
-        return {k: 100 * (last[k] - first.get(k, 0.0)) / (t1 - t0) for k in last}
+        shares = {}
+        for role, pids in last.items():
+            before = first.get(role, {})
+            used = sum(seconds - before.get(pid, 0.0) for pid, seconds in pids.items())
+            shares[role] = 100 * used / (t1 - t0)
+        return shares
 
     def print_steps(self) -> None:
         path = self.out / "steps.json"
@@ -526,17 +542,21 @@ def report(runs: list[dict]) -> None:
         return
     settings = runs[0]["settings"]
     print("\n" + "=" * 96)
-    print(
-        f"Classroom: learners walk lesson, read marks, calculator, lab, quiz and /me/ with an\n"
-        f"exponential think time (mean {settings.think_seconds:g} s) before every step. Each step "
-        f"is held, settled {settings.settle_seconds} s, then measured {settings.step_seconds} s;\n"
-        f"held = p95 <= {P95_TARGET_MS} ms and no error. Server: `make serve` (production "
-        f"settings, gunicorn {settings.workers} sync workers). Load: Locust "
-        f"{describe_locust(settings)}.\nTimes in ms; CPU in % of one core "
-        f"({os.cpu_count()} cores): server = gunicorn, Locust = all its processes (max = the "
-        f"busiest one), PG = every PostgreSQL process on the machine, other = the rest of the "
-        f"machine's use."
-    )
+    lines = [
+        "Classroom: simulated learners walk /me/, a lesson, read marks, the calculator, the lab,",
+        f"the lesson's quiz and its result, with a think time before every step (exponential, "
+        f"mean {settings.think_seconds:g} s).",
+        f"Each step of learners is reached in ~{settings.spawn_seconds} s, settled "
+        f"{settings.settle_seconds} s, measured {settings.step_seconds} s; held = p95 <= "
+        f"{P95_TARGET_MS} ms and no error.",
+        f"Server: `make serve` (production settings, gunicorn {settings.workers} sync workers). "
+        f"Load: Locust {describe_locust(settings)}.",
+        f"Times in ms. CPU in % of one core ({os.cpu_count()} cores): server = gunicorn; Locust = "
+        "all its processes (max: the busiest one);",
+        "PG = PostgreSQL's processes for the bench database; other = the rest of the machine "
+        "(other users included); idle = unused.",
+    ]
+    print("\n".join(lines))
     for database in dict.fromkeys(run["database"] for run in runs):
         block = [run for run in runs if run["database"] == database]
         for run in block:
@@ -585,6 +605,8 @@ def print_run(run: dict) -> None:
                     f"    {name:<40}{page['p50']:>6.0f}{page['p95']:>6.0f}{page['p99']:>6.0f}"
                     f"{page['requests']:>8}{failed}"
                 )
+    if measured and measured[-1].get("cpu"):
+        print_cpu_cost(measured[-1])
     errors = (overall or {}).get("errors") or {}
     for error, count in sorted(errors.items(), key=lambda item: -item[1])[:8]:
         print(f"  error x{count}: {error}")
@@ -596,6 +618,29 @@ def print_run(run: dict) -> None:
         print_profile(knee["users"], run["profiles"][knee["users"]], run["tree"].root)
     if not all(part["good"] for part in run["check"].values()):
         print("  THE DATABASE CHECK FAILED: no step counts as held")
+
+
+def print_cpu_cost(step: dict) -> None:
+    """CPU time per request at a step, and what the cores could carry at that cost alone: an
+    estimate that does not depend on what else the machine was running (latency aside)."""
+    cpu, rate = step["cpu"], step["requests"] / step["seconds"]
+    if not rate:
+        return
+    locust = sum(v for k, v in cpu.items() if k.startswith("locust-"))
+    per_request = {
+        "server": 10 * cpu["server"] / rate,  # % of a core / (req/s) * 10 = ms per request
+        "Locust": 10 * locust / rate,
+        "PostgreSQL": 10 * cpu["postgres"] / rate,
+    }
+    total = sum(per_request.values())
+    ceiling = 1000 * (os.cpu_count() or 1) / total if total else 0
+    learners = ceiling / (rate / step["users"])
+    costs = ", ".join(f"{k} {v:.2f}" for k, v in per_request.items())
+    print(
+        f"  CPU per request at {step['users']} learners: {costs} ms (PostgreSQL: its processes for"
+        f" our database); at that cost alone the {os.cpu_count()} cores would carry at most"
+        f" ~{ceiling:.0f} req/s, ~{learners:.0f} learners, before any waiting"
+    )
 
 
 def print_check(check: dict) -> None:
@@ -623,7 +668,8 @@ def print_check(check: dict) -> None:
 
 
 def print_profile(users: int, paths: list[Path], root: Path) -> None:
-    """Where the gunicorn workers' time went during the step at `users` (py-spy, wall clock)."""
+    """Where the gunicorn workers' time went during the step at `users` (py-spy, wall clock:
+    time waiting on the database counts where it was spent)."""
     stacks: Counter[str] = Counter()
     for path in paths:
         if path.exists():
@@ -634,51 +680,74 @@ def print_profile(users: int, paths: list[Path], root: Path) -> None:
     total = sum(stacks.values())
     if not total:
         return
-    waiting = sum(n for s, n in stacks.items() if "gunicorn/workers/sync.py" in s and "(wait" in s)
-    busy = {
-        s: n for s, n in stacks.items() if not ("gunicorn/workers/sync.py" in s and "(wait" in s)
-    }
+    busy = {s: n for s, n in stacks.items() if "SyncWorker.wait (" not in s}
     busy_total = sum(busy.values()) or 1
     print(
         f"  where the gunicorn workers' time went at {users} learners (py-spy, {total} samples): "
-        f"{100 * waiting / total:.0f}% waiting for a request, {100 * busy_total / total:.0f}% "
-        f"serving one; of the serving time:"
+        f"{100 * (total - busy_total) / total:.0f}% waiting for a request, "
+        f"{100 * busy_total / total:.0f}% serving one; of the serving time:"
     )
+    apps = {d.name for d in root.iterdir() if (d / "__init__.py").exists()}
     for title, shares in (
-        ("    own time (the frame on top)", self_shares(busy)),
-        ("    including callees, the site's own code", inclusive_shares(busy, str(root))),
+        ("by view (the site's first frame under Django's handler)", view_shares(busy, apps)),
+        ("by what ran on top (package)", package_shares(busy)),
+        ("the site's own functions, callees included", app_shares(busy, apps)),
     ):
-        print(title + ":")
-        for name, share in shares[:12]:
-            print(f"      {100 * share / busy_total:5.1f}%  {name}")
+        print(f"    {title}:")
+        for name, count in shares[:10]:
+            print(f"      {100 * count / busy_total:5.1f}%  {name}")
 
 
-def frame_name(frame: str) -> str:
+def frame_parts(frame: str) -> tuple[str, str]:
+    """('function', 'path/of/file.py') of a py-spy frame 'function (path/of/file.py:line)'."""
     name, _, where = frame.partition(" (")
-    where = where.rstrip(")")
-    path, _, _line = where.rpartition(":")
-    for marker in ("site-packages/", "/lib/python3"):
-        if marker in path:
-            path = path.split(marker, 1)[1]
-    return f"{name} ({Path(path).parent.name}/{Path(path).name})"
+    return name, where.rstrip(")").rpartition(":")[0]
 
 
-def self_shares(stacks: dict[str, int]) -> list[tuple[str, int]]:
+def view_shares(stacks: dict[str, int], apps: set[str]) -> list[tuple[str, int]]:
     shares: Counter[str] = Counter()
     for stack, count in stacks.items():
-        shares[frame_name(stack.split(";")[-1])] += count
+        frames = stack.split(";")
+        start = next(
+            (i for i, f in enumerate(frames) if f.startswith("BaseHandler._get_response")), None
+        )
+        view = "middleware, sessions and the framework around the views"
+        if start is not None:
+            for frame in frames[start + 1 :]:
+                name, path = frame_parts(frame)
+                if path.split("/", 1)[0] in apps:
+                    view = f"{name} ({path})"
+                    break
+        shares[view] += count
     return shares.most_common()
 
 
-def inclusive_shares(stacks: dict[str, int], root: str) -> list[tuple[str, int]]:
+def package_shares(stacks: dict[str, int]) -> list[tuple[str, int]]:
     shares: Counter[str] = Counter()
     for stack, count in stacks.items():
-        frames = {f for f in stack.split(";") if root in f and "/.venv" not in f}
-        for frame in {frame_name(f) for f in frames}:
-            shares[frame] += count
-    total = sum(stacks.values())
-    # The outermost frames (URL dispatch) hold nearly everything and tell nothing.
-    return [(name, n) for name, n in shares.most_common() if n < 0.95 * total]
+        _, path = frame_parts(stack.split(";")[-1])
+        parts = path.strip("/").split("/")
+        area = "/".join(parts[:2]) if parts[0] == "django" and len(parts) > 2 else parts[0]
+        shares[area or "?"] += count
+    return shares.most_common()
+
+
+def app_shares(stacks: dict[str, int], apps: set[str]) -> list[tuple[str, int]]:
+    """The site's functions under the view (middleware, which wraps every request, left out)."""
+    shares: Counter[str] = Counter()
+    for stack, count in stacks.items():
+        frames = stack.split(";")
+        start = next(
+            (i for i, f in enumerate(frames) if f.startswith("BaseHandler._get_response")), -1
+        )
+        names = set()
+        for frame in frames[start + 1 :]:
+            name, path = frame_parts(frame)
+            if path.split("/", 1)[0] in apps:
+                names.add(f"{name} ({path})")
+        for name in names:
+            shares[name] += count
+    return shares.most_common()
 
 
 # --- all runs -------------------------------------------------------------------------------
@@ -691,8 +760,11 @@ def run_all(databases: list[str], postgres_url: str, quick: bool) -> list[dict]:
         print("the classroom run needs .venv-bench (made by `make bench`)", file=sys.stderr)
         return []
     runs = []
-    with tempfile.TemporaryDirectory(prefix="meshlearn-classroom-") as tmp:
+    keep = os.environ.get("BENCH_KEEP_DIR", "")  # Locust's logs, the profiles: kept there
+    with tempfile.TemporaryDirectory(prefix="meshlearn-classroom-", dir=keep or None) as tmp:
         tmp_path = Path(tmp)
+        if keep:
+            tmp_path = Path(tempfile.mkdtemp(prefix="run-", dir=keep))
         trees = [before_tree(before_ref, tmp_path)] if before_ref else []
         trees.append(current_tree())
         for database in databases:
