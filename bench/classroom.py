@@ -369,7 +369,7 @@ class Sampler(threading.Thread):
         self.stopping = threading.Event()
         self.printed = 0
         self.profiled: set[int] = set()
-        self.profiles: dict[int, list[Path]] = {}
+        self.profiles: dict[str, dict[int, list[Path]]] = {}  # kind -> step -> files
         self.spies: list[subprocess.Popen] = []
 
     def run(self) -> None:
@@ -424,10 +424,15 @@ class Sampler(threading.Thread):
             return
         self.profiled.add(users)
         seconds = max(self.settings.step_seconds - 2, 3)
-        for pid in gunicorn_workers(self.server.pid):
-            output = self.out / f"profile-{users}-{pid}.txt"
-            self.profiles.setdefault(users, []).append(output)
-            command = [str(BENCH_BIN / "py-spy"), "record", "--pid", str(pid), "--idle"]
+        # The gunicorn workers in wall-clock time (--idle: waiting on the database counts);
+        # the Locust processes that run learners in CPU time.
+        targets = [("server", pid, ["--idle"]) for pid in gunicorn_workers(self.server.pid)]
+        runners = self.locusts[1:] or self.locusts[:1]
+        targets += [("locust", process.pid, []) for process in runners]
+        for kind, pid, extra in targets:
+            output = self.out / f"profile-{kind}-{users}-{pid}.txt"
+            self.profiles.setdefault(kind, {}).setdefault(users, []).append(output)
+            command = [str(BENCH_BIN / "py-spy"), "record", "--pid", str(pid), *extra]
             command += ["--nonblocking", "--rate", "100", "--duration", str(seconds)]
             command += ["--format", "raw", "--output", str(output)]
             self.spies.append(
@@ -614,8 +619,11 @@ def print_run(run: dict) -> None:
         print(f"  Locust: {warning}")
     print_check(run["check"])
     knee = next((s for s in run["steps"] if not s.get("held")), measured[-1] if measured else None)
-    if knee and run["profiles"].get(knee["users"]):
-        print_profile(knee["users"], run["profiles"][knee["users"]], run["tree"].root)
+    if knee and run["profiles"].get("server", {}).get(knee["users"]):
+        print_profile(knee["users"], run["profiles"]["server"][knee["users"]], run["tree"].root)
+        print_locust_profile(
+            knee["users"], run["profiles"].get("locust", {}).get(knee["users"], [])
+        )
     if not all(part["good"] for part in run["check"].values()):
         print("  THE DATABASE CHECK FAILED: no step counts as held")
 
@@ -667,9 +675,8 @@ def print_check(check: dict) -> None:
 # --- profiles -------------------------------------------------------------------------------
 
 
-def print_profile(users: int, paths: list[Path], root: Path) -> None:
-    """Where the gunicorn workers' time went during the step at `users` (py-spy, wall clock:
-    time waiting on the database counts where it was spent)."""
+def read_profiles(paths: list[Path]) -> Counter[str]:
+    """py-spy's raw output: one line per distinct stack, 'frame;frame;… count'."""
     stacks: Counter[str] = Counter()
     for path in paths:
         if path.exists():
@@ -677,6 +684,13 @@ def print_profile(users: int, paths: list[Path], root: Path) -> None:
                 stack, _, count = line.rpartition(" ")
                 if stack and count.isdigit():
                     stacks[stack] += int(count)
+    return stacks
+
+
+def print_profile(users: int, paths: list[Path], root: Path) -> None:
+    """Where the gunicorn workers' time went during the step at `users` (py-spy, wall clock:
+    time waiting on the database counts where it was spent)."""
+    stacks = read_profiles(paths)
     total = sum(stacks.values())
     if not total:
         return
@@ -696,6 +710,24 @@ def print_profile(users: int, paths: list[Path], root: Path) -> None:
         print(f"    {title}:")
         for name, count in shares[:10]:
             print(f"      {100 * count / busy_total:5.1f}%  {name}")
+
+
+def print_locust_profile(users: int, paths: list[Path]) -> None:
+    """Where the Locust processes' CPU went: the learners' own code (reading pages) or Locust."""
+    stacks = read_profiles(paths)
+    total = sum(stacks.values())
+    if not total:
+        return
+    print(f"  where Locust's CPU went at {users} learners (py-spy, {total} samples):")
+    mine = Counter()
+    for stack, count in stacks.items():
+        names = {frame_parts(f)[0] for f in stack.split(";") if "classroom_learners.py" in f}
+        for name in names:
+            mine[name] += count
+    for name, count in package_shares(stacks)[:6]:
+        print(f"      {100 * count / total:5.1f}%  on top: {name}")
+    for name, count in mine.most_common(6):
+        print(f"      {100 * count / total:5.1f}%  under the learners' {name}")
 
 
 def frame_parts(frame: str) -> tuple[str, str]:
