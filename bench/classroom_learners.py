@@ -36,6 +36,8 @@ import gevent
 from locust import LoadTestShape, events, task
 from locust.contrib.fasthttp import FastHttpUser
 from locust.runners import MasterRunner
+from page_forms import LAB_HREF, LINK, QUIZ_HREF, choice_inputs, form_fields, forms, options_of
+from step_figures import figures, snapshot, step_holds, window
 
 PLAN = json.loads(Path(os.environ["BENCH_CLASSROOM_PLAN"]).read_text())
 OUT = Path(PLAN["out"])
@@ -49,80 +51,7 @@ LESSONS = PLAN["lessons"]  # lesson page paths, in course order
 MARKS_OK: list[str] = []
 ANSWERS_OK: list[str] = []
 _taken = itertools.count()
-
-# --- reading pages --------------------------------------------------------------------------
-
-ATTR = re.compile(r'([\w:-]+)(?:=(?:"([^"]*)"|\'([^\']*)\'))?')
-INPUT = re.compile(r"<input\b([^>]*)>")
-SELECT = re.compile(r"<select\b([^>]*)>(.*?)</select>", re.S)
-OPTION = re.compile(r"<option\b([^>]*)>")
-TEXTAREA = re.compile(r"<textarea\b([^>]*)>(.*?)</textarea>", re.S)
-LINK = re.compile(r'<a\b[^>]*\bhref="([^"]*)"[^>]*>(.*?)</a>', re.S)  # small pages only
-QUIZ_HREF = re.compile(r'href="(/quizzes/[^"]+)"')
-LAB_HREF = re.compile(r'href="(/lab/\?[^"]*)"')
 CSRF_SET = re.compile(CSRF_COOKIE + r"=([^;]+)")
-
-
-def attrs(text: str) -> dict[str, str]:
-    return {m[1]: html.unescape(m[2] or m[3] or "") for m in ATTR.finditer(text)}
-
-
-def forms(page: str) -> list[tuple[dict[str, str], str]]:
-    """Each form of the page: its attributes and its inner HTML. (str.find, not a regex: a
-    lazy regex over a 60 KB page costs the load generator a millisecond.)"""
-    found, start = [], page.find("<form")
-    while start != -1:
-        head_end = page.find(">", start)
-        end = page.find("</form>", head_end)
-        if head_end == -1 or end == -1:
-            break
-        found.append((attrs(page[start + 5 : head_end]), page[head_end + 1 : end]))
-        start = page.find("<form", end)
-    return found
-
-
-def form_fields(body: str) -> dict[str, str]:
-    """What a browser submits for the form as it is drawn (no button, checked boxes only)."""
-    fields: dict[str, str] = {}
-    for head in INPUT.findall(body):
-        field = attrs(head)
-        kind = field.get("type", "text")
-        if "name" not in field or kind in {"submit", "button", "image", "file", "reset"}:
-            continue
-        if kind in {"radio", "checkbox"} and "checked" not in field:
-            continue
-        fields[field["name"]] = field.get("value", "")
-    for head, options in SELECT.findall(body):
-        name = attrs(head).get("name")
-        choices = [attrs(option) for option in OPTION.findall(options)]
-        if name and choices:
-            chosen = next((c for c in choices if "selected" in c), choices[0])
-            fields[name] = chosen.get("value", "")
-    for head, text in TEXTAREA.findall(body):
-        name = attrs(head).get("name")
-        if name:
-            # A browser drops the one newline right after <textarea>.
-            fields[name] = html.unescape(text[1:] if text.startswith("\n") else text)
-    return fields
-
-
-def options_of(body: str, name: str) -> list[str]:
-    for head, options in SELECT.findall(body):
-        if attrs(head).get("name") == name:
-            return [attrs(option).get("value", "") for option in OPTION.findall(options)]
-    return []
-
-
-def choice_inputs(body: str) -> tuple[str, list[str]]:
-    """The answer form's choices as drawn: ('radio' or 'checkbox', their values in page order)."""
-    kinds, values = set(), []
-    for head in INPUT.findall(body):
-        field = attrs(head)
-        if field.get("name") == "choice":
-            kinds.add(field.get("type", "radio"))
-            values.append(field.get("value", ""))
-    return ("checkbox" if "checkbox" in kinds else "radio"), values
-
 
 # What a learner types into the calculator: one field changed at a time, to a usual value.
 CALCULATOR_TYPING = {
@@ -339,58 +268,6 @@ class Learner(FastHttpUser):
 # --- the steps ------------------------------------------------------------------------------
 
 
-def snapshot(stats) -> dict:
-    entries = {name: entry_state(entry) for (name, _), entry in stats.entries.items()}
-    return {"total": entry_state(stats.total), "entries": entries}
-
-
-def entry_state(entry) -> dict:
-    return {
-        "requests": entry.num_requests,
-        "failures": entry.num_failures,
-        "times": dict(entry.response_times),
-    }
-
-
-def window(before: dict, after: dict) -> dict:
-    """The requests between two snapshots: counts and the response-time histogram."""
-    times = {
-        ms: count - before["times"].get(ms, 0)
-        for ms, count in after["times"].items()
-        if count - before["times"].get(ms, 0) > 0
-    }
-    return {
-        "requests": after["requests"] - before["requests"],
-        "failures": after["failures"] - before["failures"],
-        "times": times,
-    }
-
-
-def percentile(times: dict, share: float) -> float:
-    """Locust's histogram keeps ms exactly below 100 ms, to 10 ms below 1 s, then to 100 ms."""
-    total = sum(times.values())
-    if not total:
-        return 0.0
-    seen = 0
-    for ms in sorted(times):
-        seen += times[ms]
-        if seen >= share * total:
-            return float(ms)
-    return float(max(times))
-
-
-def figures(part: dict) -> dict:
-    times = part["times"]
-    return {
-        "requests": part["requests"],
-        "failures": part["failures"],
-        "p50": percentile(times, 0.50),
-        "p95": percentile(times, 0.95),
-        "p99": percentile(times, 0.99),
-        "max": float(max(times)) if times else 0.0,
-    }
-
-
 class ClassroomSteps(LoadTestShape):
     """Ramp to each step's learners, let it settle, measure it; stop after a step that misses.
 
@@ -452,7 +329,7 @@ class ClassroomSteps(LoadTestShape):
         for name, state in after["entries"].items():
             before = self.baseline["entries"].get(name, {"requests": 0, "failures": 0, "times": {}})
             pages[name] = figures(window(before, state))
-        held = total["p95"] <= PLAN["p95_target_ms"] and total["failures"] == 0
+        held = step_holds(total, PLAN["p95_target_ms"])
         return {
             "users": users,
             "seconds": seconds,
