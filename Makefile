@@ -73,8 +73,8 @@ serve: $(STAMP) secret-key
 # The speed goal: the classroom run (simulated learners under Locust, in steps, against
 # `make serve`), plus single-page wrk rows (Debian's wrk; information) and the lesson page's
 # compressed weight, on SQLite then PostgreSQL; loopback only. Not a test: it prints figures.
-# `make bench BEFORE=<git ref>` also runs the classroom on that ref, in the same run;
-# BENCH_QUICK=1 is a short run. docs/performance.md says what it measures and its settings.
+# `make bench BEFORE=<git ref>` also runs the classroom on that ref, in the same run; QUICK=1
+# (or BENCH_QUICK=1) is a short run. docs/performance.md: what it measures, its settings.
 BENCH_VENV := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.installed
 
@@ -85,7 +85,7 @@ $(BENCH_STAMP): bench/requirements.txt
 
 bench: $(STAMP) $(BENCH_STAMP)
 	@command -v wrk >/dev/null || { echo "wrk not found: installing Debian's package"; apt-get update -q && apt-get install -y -q wrk; }
-	$(if $(BEFORE),BENCH_BEFORE="$(BEFORE)") $(BIN)/python bench/run.py
+	$(if $(BEFORE),BENCH_BEFORE="$(BEFORE)") $(if $(QUICK),BENCH_QUICK=1) $(BIN)/python bench/run.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
