@@ -720,11 +720,17 @@ def print_profile(users: int, paths: list[Path], root: Path) -> None:
 
 def print_locust_profile(users: int, paths: list[Path]) -> None:
     """Where the Locust processes' CPU went: the learners' own code (reading pages) or Locust."""
-    stacks = read_profiles(paths)
+    sampled = read_profiles(paths)
+    # gevent's hub waiting in its event loop, and idle helper threads, are not work.
+    idle = ("Hub.run (", "acquire_with_timeout (", "_Condition.wait (")
+    stacks = {s: n for s, n in sampled.items() if not s.split(";")[-1].startswith(idle)}
     total = sum(stacks.values())
     if not total:
         return
-    print(f"  where Locust's CPU went at {users} learners (py-spy, {total} samples):")
+    print(
+        f"  where Locust's CPU went at {users} learners (py-spy, {total} busy samples of "
+        f"{sum(sampled.values())}):"
+    )
     mine = Counter()
     for stack, count in stacks.items():
         names = {frame_parts(f)[0] for f in stack.split(";") if "classroom_learners.py" in f}
