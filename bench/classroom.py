@@ -23,8 +23,9 @@ Environment (defaults; quick mode in brackets): BENCH_STEPS (250,500,1000,2000,3
 (30, or 20 with BENCH_BEFORE [10]), BENCH_SETTLE_SECONDS after a ramp (10 [5]),
 BENCH_THINK_SECONDS mean think time (10), BENCH_SPAWN_SECONDS a ramp takes (5),
 BENCH_LOCUST_WORKERS (2; 0 runs Locust in one process), BENCH_WORKERS gunicorn workers (2),
-BENCH_BEFORE (a git ref), BENCH_PROFILE (0), BENCH_KEEP_DIR (keep the logs and profiles in a
-new folder there), BENCH_POSTGRES_URL, BENCH_DATABASES, REDIS_URL.
+BENCH_BEFORE (a git ref), BENCH_PROFILE (0), BENCH_KEEP_GOING (0: stop after the first step
+that misses; 1: measure every step, to see the curve), BENCH_KEEP_DIR (keep the logs and
+profiles in a new folder there), BENCH_POSTGRES_URL, BENCH_DATABASES, REDIS_URL.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ class Settings:
     locust_workers: int
     workers: int
     profile: bool
+    keep_going: bool  # go on after a step that missed (to see the curve); the result is the same
 
     @classmethod
     def from_env(cls, quick: bool, before: str) -> Settings:
@@ -84,6 +86,7 @@ class Settings:
             locust_workers=env_int("BENCH_LOCUST_WORKERS", 2),
             workers=env_int("BENCH_WORKERS", 2),
             profile=os.environ.get("BENCH_PROFILE", "") not in ("", "0"),
+            keep_going=os.environ.get("BENCH_KEEP_GOING", "") not in ("", "0"),
         )
 
     def spawn_rate(self) -> float:
@@ -242,6 +245,7 @@ def run_one(tree: Tree, label: str, database_url: str, settings: Settings, out: 
             "settle_seconds": settings.settle_seconds,
             "spawn_rate": settings.spawn_rate(),
             "ramp_margin_seconds": 10,
+            "keep_going": settings.keep_going,
             "p95_target_ms": P95_TARGET_MS,
         }
         (out / "plan.json").write_text(json.dumps(plan))

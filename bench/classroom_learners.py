@@ -303,7 +303,7 @@ class ClassroomSteps(LoadTestShape):
         elif self.phase == "measure" and now - self.since >= PLAN["step_seconds"]:
             self.results.append(self.measured(users, now - self.since))
             self.write()
-            if not self.results[-1]["held"]:
+            if not self.results[-1]["held"] and not PLAN["keep_going"]:
                 return None
             self.index += 1
             if self.index >= len(self.steps):
