@@ -524,6 +524,12 @@ def held(run: dict) -> int:
 # --- report ---------------------------------------------------------------------------------
 
 
+def other_cpu(cpu: dict[str, float]) -> float:
+    """CPU % of a core the machine spent on neither the server, Locust nor PostgreSQL."""
+    locust = sum(v for k, v in cpu.items() if k.startswith("locust-"))
+    return max(cpu["machine"] - cpu["server"] - cpu["postgres"] - locust, 0.0)
+
+
 def step_line(step: dict, cpu: dict[str, float]) -> str:
     if "requests" not in step:
         return f"{step['users']:>8}  {step.get('note', 'not measured')}"
@@ -532,10 +538,9 @@ def step_line(step: dict, cpu: dict[str, float]) -> str:
     cpu_text = ""
     if cpu:
         idle = 100 * (os.cpu_count() or 1) - cpu["machine"]
-        other = cpu["machine"] - cpu["server"] - sum(locusts) - cpu["postgres"]
         cpu_text = (
             f"{cpu['server']:>8.0f}{sum(locusts):>8.0f}{max(locusts, default=0):>6.0f}"
-            f"{cpu['postgres']:>6.0f}{max(other, 0):>7.0f}{max(idle, 0):>6.0f}"
+            f"{cpu['postgres']:>6.0f}{other_cpu(cpu):>7.0f}{max(idle, 0):>6.0f}"
         )
     verdict = "yes" if step["held"] else "NO"
     running = step.get("running", step["users"])
@@ -622,6 +627,14 @@ def print_run(run: dict) -> None:
                 )
     if measured and measured[-1].get("cpu"):
         print_cpu_cost(measured[-1])
+    shared = [step for step in measured if step.get("cpu") and other_cpu(step["cpu"]) > 25]
+    if shared:
+        worst = max(other_cpu(step["cpu"]) for step in shared)
+        print(
+            f"  THE MACHINE WAS SHARED: other processes used up to {worst:.0f}% of a core during "
+            f"{len(shared)} of {len(measured)} measured steps; these figures are the site's on a "
+            "busy machine, not its own limit"
+        )
     errors = (overall or {}).get("errors") or {}
     for error, count in sorted(errors.items(), key=lambda item: -item[1])[:8]:
         print(f"  error x{count}: {error}")
