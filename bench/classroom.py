@@ -626,7 +626,9 @@ def print_run(run: dict) -> None:
                     f"{page['requests']:>8}{failed}"
                 )
     if measured and measured[-1].get("cpu"):
-        print_cpu_cost(measured[-1])
+        # A learner's own pace: the fastest per learner of the steps (queueing slows the rest).
+        pace = max(step["requests"] / step["seconds"] / step["users"] for step in measured)
+        print_cpu_cost(measured[-1], pace)
     shared = [step for step in measured if step.get("cpu") and other_cpu(step["cpu"]) > 25]
     if shared:
         worst = max(other_cpu(step["cpu"]) for step in shared)
@@ -651,9 +653,10 @@ def print_run(run: dict) -> None:
         print("  THE DATABASE CHECK FAILED: no step counts as held")
 
 
-def print_cpu_cost(step: dict) -> None:
-    """CPU time per request at a step, and what the cores could carry at that cost alone: an
-    estimate that does not depend on what else the machine was running (latency aside)."""
+def print_cpu_cost(step: dict, pace: float) -> None:
+    """CPU time per request at a step, and what the cores could carry at that cost alone, with
+    each learner sending `pace` requests a second: an estimate that does not depend on what
+    else the machine was running (latency aside)."""
     cpu, rate = step["cpu"], step["requests"] / step["seconds"]
     if not rate:
         return
@@ -665,12 +668,13 @@ def print_cpu_cost(step: dict) -> None:
     }
     total = sum(per_request.values())
     ceiling = 1000 * (os.cpu_count() or 1) / total if total else 0
-    learners = ceiling / (rate / step["users"])
+    learners = ceiling / pace
     costs = ", ".join(f"{k} {v:.2f}" for k, v in per_request.items())
     print(
         f"  CPU per request at {step['users']} learners: {costs} ms (PostgreSQL: its processes for"
         f" our database); at that cost alone the {os.cpu_count()} cores would carry at most"
-        f" ~{ceiling:.0f} req/s, ~{learners:.0f} learners, before any waiting"
+        f" ~{ceiling:.0f} req/s, ~{learners:.0f} learners at one request per"
+        f" {1 / pace:.1f} s each, before any waiting"
     )
 
 
