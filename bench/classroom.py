@@ -20,7 +20,8 @@ first, then the current tree), in one run:
 
 Environment (defaults; quick mode in brackets): BENCH_STEPS (250,500,1000,2000,3000,4000,5000
 [50,100,200]), BENCH_MAX_LEARNERS (no step above it), BENCH_STEP_SECONDS measured per step
-(30, or 20 with BENCH_BEFORE [10]), BENCH_SETTLE_SECONDS after a ramp (10 [5]),
+(30, or 20 with BENCH_BEFORE [10]), BENCH_SETTLE_SECONDS after a ramp (10, or 8 with
+BENCH_BEFORE [5]),
 BENCH_THINK_SECONDS mean think time (10), BENCH_SPAWN_SECONDS a ramp takes (5),
 BENCH_LOCUST_WORKERS (2; 0 runs Locust in one process), BENCH_WORKERS gunicorn workers (2),
 BENCH_BEFORE (a git ref), BENCH_PROFILE (0), BENCH_KEEP_GOING (0: stop after the first step
@@ -80,7 +81,7 @@ class Settings:
         return cls(
             steps=steps,
             step_seconds=env_int("BENCH_STEP_SECONDS", 10 if quick else 20 if before else 30),
-            settle_seconds=env_int("BENCH_SETTLE_SECONDS", 5 if quick else 10),
+            settle_seconds=env_int("BENCH_SETTLE_SECONDS", 5 if quick else 8 if before else 10),
             think_seconds=float(os.environ.get("BENCH_THINK_SECONDS") or 10),
             spawn_seconds=env_int("BENCH_SPAWN_SECONDS", 5),
             locust_workers=env_int("BENCH_LOCUST_WORKERS", 2),
