@@ -79,11 +79,22 @@ serve: $(STAMP) secret-key
 		$(PROD_ENV) $(PLAIN_HTTP_ENV) exec $(BIN)/gunicorn meshlearn.wsgi -w $(WORKERS) -b $(HOST):$(PORT) --timeout $(GUNICORN_TIMEOUT) --access-logfile -; \
 	fi
 
-# Throughput and latency under gunicorn + wrk (Debian's package), SQLite then PostgreSQL, and the
-# lesson page's compressed weight; loopback only. Not a test: it prints figures and PASS/MISS.
-bench: $(STAMP)
+# The speed goal: the classroom run (simulated learners under Locust, in steps, against
+# `make serve`), plus single-page wrk rows (Debian's wrk; information) and the lesson page's
+# compressed weight, on SQLite then PostgreSQL; loopback only. Not a test: it prints figures.
+# `make bench BEFORE=<git ref>` also runs the classroom on that ref, in the same run; QUICK=1
+# (or BENCH_QUICK=1) is a short run. docs/performance.md: what it measures, its settings.
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): bench/requirements.txt
+	test -d $(BENCH_VENV) || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet -r bench/requirements.txt
+	touch $(BENCH_STAMP)
+
+bench: $(STAMP) $(BENCH_STAMP)
 	@command -v wrk >/dev/null || { echo "wrk not found: installing Debian's package"; apt-get update -q && apt-get install -y -q wrk; }
-	$(BIN)/python bench/run.py
+	$(if $(BEFORE),BENCH_BEFORE="$(BEFORE)") $(if $(QUICK),BENCH_QUICK=1) $(BIN)/python bench/run.py
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

@@ -1,17 +1,17 @@
-"""`make bench`: MeshLearn under gunicorn and wrk, on SQLite and on PostgreSQL, in one run.
+"""`make bench`: the wrk rows and the classroom run, on SQLite and on PostgreSQL, in one run.
 
-For each database: a fresh bench database is seeded (bench/seed.py), gunicorn serves the site
-with production settings on a loopback port, and wrk loads each page in turn: a short warm-up,
-then a measured run at 16 connections. Every page is first fetched once and checked (status 200
-and the content that proves it is the page meant, not a login redirect or an error page), so a
-fast wrong answer cannot pass for a fast page. Printed: requests/s, p50, p99, each page's ratio
-to the bare view (the same middleware, no work: the ceiling), the targets as PASS/MISS, and the
-compressed weight of the lesson page with all its assets. An information-only column gives each
-page's ratio to the bare view plus the session and user lookup (the signed-in floor), which
-shows how much of a page's cost is its own and how much every signed-in request pays. An
-information-only row, the floor of a page the lesson's size with a form, adds what the lesson
-page cannot skip either (a CSRF token for its forms, and its bytes), so it bounds the lesson row;
-the floor of a signed-in POST that writes (one committed write) bounds the quiz answer row.
+The wrk rows (this file), information only: for each database a fresh bench database is seeded
+(bench/seed.py), gunicorn serves the site with production settings on a loopback port, and wrk
+loads each page in turn: a short warm-up, then a measured run at 16 connections. Every page is
+first fetched once and checked (status 200 and the content that proves it is the page meant, not
+a login redirect or an error page), so a fast wrong answer cannot pass for a fast page. Printed:
+requests/s, p50, p99, each page's ratio to the bare view (the same middleware, no work: the
+ceiling) and to the bare view plus the session and user lookup (the signed-in floor), and the
+compressed weight of the lesson page with all its assets, checked against 60 KB. An information
+row, the floor of a page the lesson's size with a form, adds what the lesson page cannot skip
+either (a CSRF token for its forms, and its bytes); the floor of a signed-in POST that writes
+(one committed write) bounds the quiz answer row. The old ratio targets are retired: the speed
+goal is the classroom run's (bench/classroom.py, docs/performance.md).
 
 Traffic goes to 127.0.0.1 only; every run is bounded in time and stops its servers.
 The machine may be shared, so the pages are measured in ROUNDS interleaved rounds (bare, lesson,
@@ -27,24 +27,21 @@ open attempt at every quiz, and each POST answers a question not answered before
 learner's attempt from one POST to the next). The report says how many POSTs stored a fresh
 answer; if the run outlasted the prepared answers, the rest got the "already answered" reply.
 
-Environment: BENCH_SECONDS per round (4), BENCH_ROUNDS (3), BENCH_WARMUP (2),
-BENCH_CONNECTIONS (16), BENCH_WORKERS (2), BENCH_LEARNERS (400),
-BENCH_CALCULATOR_INPUTS (400), BENCH_POSTGRES_URL
-(postgres://postgres@127.0.0.1:5432/meshlearn_bench), BENCH_DATABASES
-(sqlite,postgres), REDIS_URL (passed to the servers when set).
+Environment: BENCH_PARTS (wrk,classroom), BENCH_QUICK (1: short rounds and a small classroom),
+BENCH_SECONDS per round (4), BENCH_ROUNDS (3), BENCH_WARMUP (2), BENCH_CONNECTIONS (16),
+BENCH_WORKERS (2), BENCH_LEARNERS (400), BENCH_CALCULATOR_INPUTS (400), BENCH_POSTGRES_URL
+(postgres://postgres@127.0.0.1:5432/meshlearn_bench), BENCH_DATABASES (sqlite,postgres),
+REDIS_URL (passed to the servers when set); the classroom's own are in bench/classroom.py.
 """
 
 from __future__ import annotations
 
 import gzip
-import http.client
 import json
 import os
 import re
 import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -54,25 +51,29 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+import classroom
+from common import HOST, fetch, free_port, fresh_postgres, stop
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
-HOST = "127.0.0.1"
 
-SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))  # per round
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
-WARMUP = int(os.environ.get("BENCH_WARMUP", "2"))
+QUICK = os.environ.get("BENCH_QUICK", "") not in ("", "0")
+SECONDS = int(os.environ.get("BENCH_SECONDS", "2" if QUICK else "4"))  # per round
+# With BENCH_BEFORE the classroom runs twice as often: two rounds keep `make bench` near 25 min.
+ROUNDS = int(
+    os.environ.get("BENCH_ROUNDS", "1" if QUICK else "2" if os.environ.get("BENCH_BEFORE") else "3")
+)
+WARMUP = int(os.environ.get("BENCH_WARMUP", "1" if QUICK else "2"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/meshlearn_bench"
 )
 DATABASES = os.environ.get("BENCH_DATABASES", "sqlite,postgres").split(",")
+PARTS = os.environ.get("BENCH_PARTS", "wrk,classroom").split(",")
 
-# Targets from the issue: throughput as a share of the bare view's, and latency spread.
-RATIO_TARGETS = {"lesson": 0.5, "calculator": 0.6, "quiz": 0.3}
-P99_OVER_P50 = 3.0
-WEIGHT_TARGET = 60 * 1024
+WEIGHT_TARGET = 60 * 1024  # the lesson page with all its assets, compressed as sent
 
 
 @dataclass
@@ -105,12 +106,6 @@ class Result:
 
 
 # --- servers -----------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def server_env(database_url: str) -> dict[str, str]:
@@ -161,16 +156,6 @@ def start_gunicorn(env: dict[str, str], port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not answer /healthz/ within 30 s")
 
 
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-
-
 def wait_idle(port: int) -> None:
     """Let the workers finish what the last run left queued before the next run starts.
 
@@ -187,36 +172,7 @@ def wait_idle(port: int) -> None:
         fast = fast + 1 if time.monotonic() - started < 0.01 else 0
 
 
-def fetch(port: int, method: str, path: str, headers=None, body: str = ""):
-    connection = http.client.HTTPConnection(HOST, port, timeout=30)
-    try:
-        connection.request(method, path, body=body or None, headers=headers or {})
-        response = connection.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        connection.close()
-
-
 # --- databases -----------------------------------------------------------------------------
-
-
-def fresh_postgres(url: str) -> bool:
-    """Drop and create the bench database, so every run starts from the same state."""
-    try:
-        import psycopg
-    except ImportError:
-        return False
-    parts = urllib.parse.urlsplit(url)
-    name = parts.path.lstrip("/")
-    admin = parts._replace(path="/postgres").geturl()
-    try:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    except psycopg.Error as error:
-        print(f"  PostgreSQL not available ({error.__class__.__name__}: {error})".strip())
-        return False
-    return True
 
 
 def run_seed(env: dict[str, str], *args: str) -> str:
@@ -345,7 +301,7 @@ def lesson_size(port: int, lesson_url: str, headers: dict[str, str]) -> int:
 # "never-seen inputs" row sends inputs no request sent before, so every one is computed and
 # rendered: the cold cost, printed for information (the target is held on the first row).
 CALCULATOR_INPUTS = int(os.environ.get("BENCH_CALCULATOR_INPUTS", "400"))
-INFO_ONLY = {"calculator-new"}  # measured once, after the rounds, with no target
+INFO_ONLY = {"calculator-new"}  # measured once, after the rounds
 
 
 def calculator_queries(count: int) -> list[str]:
@@ -638,10 +594,6 @@ FLOOR_NOTES = {
 }
 
 
-def verdict(ok: bool) -> str:
-    return "PASS" if ok else "MISS"
-
-
 def report(runs: list[dict]) -> None:
     print("\n" + "=" * 96)
     redis = "set" if os.environ.get("REDIS_URL") else "unset"
@@ -679,29 +631,12 @@ def report(runs: list[dict]) -> None:
                 print(f"    {result.note}")
         print(
             "  x floor: against the bare view plus the session and user lookup, which every\n"
-            "  signed-in page pays first (information only: the targets are against the bare view)"
+            "  signed-in page pays first. Information only: the ratio targets are retired."
         )
         for key, text in FLOOR_NOTES.items():
             floor_row = results.get(key)
             if isinstance(floor_row, Result) and isinstance(bare, Result):
                 print(text.format(ratio=floor_row.rps / bare.rps))
-        print("  targets:")
-        for key, share in RATIO_TARGETS.items():
-            result = results.get(key)
-            if not isinstance(result, Result) or not isinstance(bare, Result):
-                print(f"    {key:<12} >= {share:.1f}x bare: not available")
-                continue
-            ratio = result.rps / bare.rps
-            ok = ratio >= share and not result.bad
-            print(f"    {key:<12} >= {share:.1f}x bare: {ratio:.2f}x  {verdict(ok)}")
-        for target in run["targets"]:
-            result = results[target.key]
-            if isinstance(result, Result) and target.key not in INFO_ONLY:
-                ok = result.spread <= P99_OVER_P50
-                print(
-                    f"    {target.key:<12} p99 <= {P99_OVER_P50:.0f}x p50 at {CONNECTIONS} conn: "
-                    f"{result.spread:.2f}x  {verdict(ok)}"
-                )
     weight = next((run["weight"] for run in runs if run.get("weight")), None)
     if weight:
         page = weight["page"]
@@ -711,24 +646,17 @@ def report(runs: list[dict]) -> None:
         for asset in weight["assets"]:
             print(f"  {asset['url'][:58]:<60}{asset['raw']:>10}{asset['sent']:>10}  {asset['how']}")
         total = weight["total"]
-        print(
-            f"  total {total / 1024:.1f} KB <= {WEIGHT_TARGET // 1024} KB: "
-            f"{verdict(total <= WEIGHT_TARGET)}"
-        )
+        verdict = "PASS" if total <= WEIGHT_TARGET else "MISS"
+        print(f"  total {total / 1024:.1f} KB <= {WEIGHT_TARGET // 1024} KB: {verdict}")
 
 
-def main() -> int:
-    if not shutil.which("wrk"):
-        print("make bench needs wrk (Debian: apt-get install wrk)", file=sys.stderr)
-        return 2
-    collect = subprocess.run(
+def wrk_rows() -> list[dict]:
+    subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--no-input", "-v", "0"],
         cwd=ROOT,
         env=server_env("sqlite://:memory:"),
-        check=False,
+        check=True,
     )
-    if collect.returncode:
-        return collect.returncode
     runs = []
     with tempfile.TemporaryDirectory(prefix="meshlearn-bench-") as tmp:
         tmp_path = Path(tmp)
@@ -740,7 +668,23 @@ def main() -> int:
                 runs.append(bench_database("PostgreSQL", POSTGRES_URL, tmp_path))
             else:
                 runs.append({"label": "PostgreSQL: not available", "targets": [], "results": {}})
-    report(runs)
+    return runs
+
+
+def main() -> int:
+    started = time.monotonic()
+    if "wrk" in PARTS and not shutil.which("wrk"):
+        print("make bench needs wrk (Debian: apt-get install wrk)", file=sys.stderr)
+        return 2
+    runs = wrk_rows() if "wrk" in PARTS else []
+    classroom_runs = (
+        classroom.run_all(DATABASES, POSTGRES_URL, quick=QUICK) if "classroom" in PARTS else []
+    )
+    if runs:
+        report(runs)
+    if classroom_runs:
+        classroom.report(classroom_runs)
+    print(f"\nmake bench took {(time.monotonic() - started) / 60:.1f} min")
     return 0
 
 
