@@ -34,9 +34,9 @@ from .host_index import (
     frozen,
 )
 from .hosts import gateway_name
+from .node_readers import items, text, texts
 from .problems import MAX_MESSAGE, Problem, clip
 from .resources import Resource
-from .rules import items, text, texts
 from .schema import DR, GW
 from .yamlsource import Node
 
