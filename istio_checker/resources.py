@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 from . import problems as codes
 from .budget import READING, OutOfBudget, StoppedAt
+from .field_types import KindSchema
 from .problems import Problem
-from .schema import KINDS, OBJECT_META, OTHER_ISTIO_KINDS, KindSchema, old_version_severity
+from .schema import KINDS, OBJECT_META, OLD_VERSION_SEVERITY, OTHER_ISTIO_KINDS
 from .structure import check_tree
 from .yamlsource import Node, parse_documents, too_large_problem
 
@@ -238,7 +239,7 @@ def _older_version(root: Node, schema: KindSchema) -> Problem:
     version = api_version.rpartition("/")[2]
     version_node = root.get("apiVersion")
     return Problem(
-        old_version_severity(version),
+        OLD_VERSION_SEVERITY.get(version, "info"),
         codes.OLD_API_VERSION,
         "apiVersion",
         version_node.line,

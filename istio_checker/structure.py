@@ -17,9 +17,7 @@ import re
 from . import problems as codes
 from .budget import spend, spend_text
 from .durations import duration_hint, parse_duration
-from .matchers import check_regex
-from .problems import MAX_MESSAGE, MAX_PATH, Problem, clip
-from .schema import (
+from .field_types import (
     Anything,
     Boolean,
     Duration,
@@ -33,6 +31,8 @@ from .schema import (
     Regex,
     Text,
 )
+from .matchers import check_regex
+from .problems import MAX_MESSAGE, MAX_PATH, Problem, clip
 from .type_wording import describe_type, kind_of, list_hint, map_hint, node_kind, scalar_hint
 from .unknown_fields import unknown_field
 from .yamlsource import Node

@@ -3,7 +3,7 @@ written, and the hint that usually fixes it (most are indentation slips)."""
 
 from __future__ import annotations
 
-from .schema import Boolean, Duration, Enum, FieldType, Integer, Number, Regex, Text
+from .field_types import Boolean, Duration, Enum, FieldType, Integer, Number, Regex, Text
 from .yamlsource import Node
 
 

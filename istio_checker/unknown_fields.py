@@ -9,8 +9,8 @@ import re
 
 from . import problems as codes
 from .budget import spend, spend_text
+from .field_types import Obj
 from .problems import Problem
-from .schema import Obj
 from .yamlsource import Node
 
 DR_CIRCUIT_BREAKING = "https://istio.io/latest/docs/tasks/traffic-management/circuit-breaking/"
