@@ -12,36 +12,31 @@ well exist in the cluster); a reference the pasted resources contradict is an er
 
 Every check looks hosts up in indexes (host_index.py) instead of comparing each host with every
 other, and quotes names shared by many problems already clipped (problems.clip), so each is
-linear in the pasted resources. One limit: a VirtualService's hosts are checked against the
-first MAX_GATEWAYS_CHECKED Gateways it names (each Gateway gives its own IST0132 per host, so
-a thousand Gateways times a thousand hosts would be a million findings).
+linear in the pasted resources. The checks of a VirtualService's Gateway references (IST0101
+for a Gateway, IST0132) are in gateway_references.py.
 """
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterable
 
 from . import problems as codes
 from .budget import memo, spend
+from .gateway_references import GatewayIndex, check_gateways
 from .host_index import (
     DestinationRuleIndex,
-    GatewayHosts,
     GatewayServers,
     RulesForHost,
     ServiceClaims,
-    asked_host,
     frozen,
 )
-from .hosts import gateway_name
+from .node_readers import items, text, texts
 from .problems import MAX_MESSAGE, Problem, clip
 from .resources import Resource
-from .rules import items, text, texts
-from .schema import DR, GW
+from .schema import DR
 from .yamlsource import Node
 
 SUBSET_DOC = DR + "#Subset"
-MAX_GATEWAYS_CHECKED = 8  # per VirtualService, for IST0132 (no real one names more than a few)
 
 
 def check_references(resources: list[Resource], out: list[Problem] | None = None) -> list[Problem]:
@@ -52,11 +47,11 @@ def check_references(resources: list[Resource], out: list[Problem] | None = None
     destination_rules = [r for r in resources if r.kind == "DestinationRule" and r.spec is not None]
     gateways = [r for r in resources if r.kind == "Gateway" and r.spec is not None]
     rules_index = destination_rule_index(destination_rules)
-    gateway_index = _GatewayIndex(gateways)
+    gateway_index = GatewayIndex(gateways)
     for vs in virtual_services:
         spend()
         out.extend(_check_subsets(vs, rules_index))
-        out.extend(_check_gateways(vs, gateway_index))
+        out.extend(check_gateways(vs, gateway_index))
     out.extend(_check_mesh_host_conflicts(virtual_services))
     out.extend(_check_gateway_conflicts(gateways))
     return out
@@ -147,182 +142,6 @@ def _check_subsets(vs: Resource, rules_index: DestinationRuleIndex) -> list[Prob
                     "be checked here.",
                     "In the cluster a DestinationRule must define it, or istioctl analyze reports "
                     f"IST0101 and requests fail with 503. See {SUBSET_DOC}",
-                )
-            )
-    return out
-
-
-def _gateway_references(vs: Resource) -> Iterable[tuple[str, Node, bool]]:
-    """(reference, node, is_top_level) for every gateway a VirtualService names."""
-    for item in items(vs.spec.get("gateways")):
-        if item.text():
-            yield item.text(), item, True
-    for protocol in ("http", "tcp", "tls"):
-        for rule in items(vs.spec.get(protocol)):
-            for block in items(rule.get("match")):
-                for item in items(block.get("gateways")):
-                    if item.text():
-                        yield item.text(), item, False
-
-
-class _GatewayIndex:
-    """The Gateways by name and namespace, with each group's hosts indexed once per check."""
-
-    def __init__(self, gateways: list[Resource]):
-        self.any = bool(gateways)
-        self._gateways = gateways
-        self._by_name: dict[str, list[tuple[int, Resource]]] = {}
-        self._by_name_and_namespace: dict[tuple[str, str], list[tuple[int, Resource]]] = {}
-        for order, gw in enumerate(gateways):
-            spend()
-            self._by_name.setdefault(gw.name, []).append((order, gw))
-            self._by_name_and_namespace.setdefault((gw.name, gw.namespace), []).append((order, gw))
-        self._hosts: dict[int, GatewayHosts] = {}
-        self._known: str | None = None
-
-    def find(self, reference: str, namespace: str) -> list[list[tuple[int, Resource]]]:
-        """The Gateways `reference` names, as at most two groups in written order: a reference
-        with a namespace takes the Gateways of that namespace and those without one."""
-        spend()
-        wanted_namespace, wanted_name = gateway_name(reference, namespace)
-        if not wanted_namespace:
-            groups = [self._by_name.get(wanted_name)]
-        else:
-            groups = [
-                self._by_name_and_namespace.get((wanted_name, "")),
-                self._by_name_and_namespace.get((wanted_name, wanted_namespace)),
-            ]
-        return [group for group in groups if group]
-
-    def hosts(self, group: list[tuple[int, Resource]]) -> GatewayHosts:
-        index = self._hosts.get(id(group))
-        if index is None:
-            index = self._hosts[id(group)] = GatewayHosts(
-                host for _, gw in group for host in _server_hosts(gw)
-            )
-        return index
-
-    def hosts_text(self, found: list[list[tuple[int, Resource]]], limit: int) -> str:
-        """The found Gateways' server hosts in written order, comma-separated, cut past
-        `limit` characters (the answer shows no more)."""
-        shown: list[str] = []
-        length = 0
-        for _, gw in heapq.merge(*found, key=lambda entry: entry[0]):
-            for host in _server_hosts(gw):
-                spend()
-                shown.append(clip(host, limit))
-                length += len(shown[-1]) + 2
-                if length > limit + 2:
-                    return ", ".join(shown)
-        return ", ".join(shown)
-
-    def known_names(self) -> str:
-        if self._known is None:
-            names = sorted({gw.name for gw in self._gateways if gw.name})
-            spend(len(names))
-            self._known = clip(", ".join(names), MAX_MESSAGE)
-        return self._known
-
-
-def _server_hosts(gw: Resource) -> Iterable[str]:
-    for server in items(gw.spec.get("servers")):
-        yield from texts(server.get("hosts"))
-
-
-def _check_gateways(vs: Resource, gateways: _GatewayIndex) -> list[Problem]:
-    out = []
-    reported: set[str] = set()
-    checked: set[str] = set()  # references whose hosts have been compared already
-    hosts: list[tuple[Node, str, tuple[str, str]]] | None = None  # read once for them all
-    for reference, node, top_level in _gateway_references(vs):
-        spend()
-        if reference == "mesh" or reference in reported:
-            continue
-        found = gateways.find(reference, vs.namespace)
-        shown = clip(reference, MAX_MESSAGE)
-        if not found:
-            reported.add(reference)
-            if gateways.any:
-                known = gateways.known_names()
-                out.append(
-                    Problem(
-                        "error",
-                        codes.REFERENCED_RESOURCE_NOT_FOUND,
-                        "spec.gateways",
-                        node.line,
-                        node.column,
-                        f"Gateway `{shown}` is not defined; the Gateways here are {known}.",
-                        "Use a Gateway's metadata.name (or namespace/name); `mesh` means the "
-                        "sidecars and needs no Gateway.",
-                    )
-                )
-            else:
-                out.append(
-                    Problem(
-                        "info",
-                        codes.REFERENCED_RESOURCE_NOT_FOUND,
-                        "spec.gateways",
-                        node.line,
-                        node.column,
-                        f"Gateway `{shown}` is not in this text, so it cannot be checked here.",
-                        "In the cluster it must exist, or istioctl analyze reports IST0101 and the "
-                        f"routes are not applied. See {GW}",
-                    )
-                )
-            continue
-        if not top_level or reference in checked:
-            continue  # the same reference again finds the same hosts missing
-        checked.add(reference)
-        if hosts is None:
-            hosts = [
-                (item, item.text(), asked_host(item.text()))
-                for item in items(vs.spec.get("hosts"))
-                if item.text()
-            ]
-        if len(checked) <= MAX_GATEWAYS_CHECKED:
-            out.extend(_check_hosts_in_gateway(hosts, shown, found, gateways))
-        elif len(checked) == MAX_GATEWAYS_CHECKED + 1:
-            out.append(
-                Problem(
-                    "info",
-                    codes.SEMANTIC,
-                    "spec.gateways",
-                    node.line,
-                    node.column,
-                    f"This VirtualService names more than {MAX_GATEWAYS_CHECKED} Gateways; its "
-                    f"hosts were checked against the first {MAX_GATEWAYS_CHECKED} only.",
-                )
-            )
-    return out
-
-
-def _check_hosts_in_gateway(
-    hosts: list[tuple[Node, str, tuple[str, str]]],
-    reference: str,
-    found: list[list[tuple[int, Resource]]],
-    gateways: _GatewayIndex,
-) -> list[Problem]:
-    """IST0132 for each of a VirtualService's hosts (item, text, asked_host) that no found
-    Gateway serves."""
-    served = [gateways.hosts(group) for group in found]
-    listed = None
-    out = []
-    for item, vs_host, asked in hosts:
-        if not any(index.admit(asked) for index in served):
-            if listed is None:
-                listed = gateways.hosts_text(found, MAX_MESSAGE) or "none"
-            out.append(
-                Problem(
-                    "warning",
-                    codes.HOST_NOT_IN_GATEWAY,
-                    "spec.hosts",
-                    item.line,
-                    item.column,
-                    f"Host `{clip(vs_host, MAX_MESSAGE)}` is not served by Gateway `{reference}` "
-                    f"(its hosts: {listed}), so requests for it never reach "
-                    "these routes through that Gateway.",
-                    "Add the host to one of the Gateway's servers, or fix the VirtualService "
-                    f"host. See {GW}#Server",
                 )
             )
     return out

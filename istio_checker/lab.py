@@ -20,10 +20,10 @@ from dataclasses import asdict, dataclass, field
 from . import problems as codes
 from .budget import READING, TRACE, OutOfBudget, StoppedAt, WorkBudget, running
 from .checks import check_loaded, stopped_problem
+from .node_readers import items, texts
 from .problems import SEVERITY_RANK, Problem
 from .resources import coerce_text, load_resources
 from .routing import Request, RouteDecision, route
-from .rules import items, texts
 
 logger = logging.getLogger(__name__)
 

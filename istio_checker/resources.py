@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 from . import problems as codes
 from .budget import READING, OutOfBudget, StoppedAt
+from .field_types import KindSchema
 from .problems import Problem
-from .schema import KINDS, OBJECT_META, OTHER_ISTIO_KINDS, KindSchema, old_version_severity
+from .schema import KINDS, OBJECT_META, OLD_VERSION_SEVERITY, OTHER_ISTIO_KINDS
 from .structure import check_tree
 from .yamlsource import Node, parse_documents, too_large_problem
 
@@ -118,95 +119,24 @@ def load_resources(text: object) -> Loaded:
 
 def _load_one(root: Node, loaded: Loaded, position: tuple[int, int | None]) -> None:
     out = loaded.problems
-    if not root.is_map:
-        hint = "Separate resources with a line `---`, not a list." if root.is_seq else ""
-        out.append(
-            Problem(
-                "error",
-                codes.NOT_A_RESOURCE,
-                "",
-                root.line,
-                root.column,
-                "A document should be one Kubernetes resource: a map with apiVersion, kind, "
-                "metadata and spec.",
-                hint,
-            )
-        )
+    refused = _not_a_resource(root)
+    if refused is not None:
+        out.append(refused)
         return
     kind = _text(root.get("kind"))
     api_version = _text(root.get("apiVersion"))
-    if kind is None or api_version is None:
-        missing = " and ".join(
-            name for name, value in (("apiVersion", api_version), ("kind", kind)) if value is None
-        )
-        out.append(
-            Problem(
-                "error",
-                codes.NOT_A_RESOURCE,
-                "",
-                root.line,
-                root.column,
-                f"This document has no {missing}, so it is not a Kubernetes resource.",
-                "Start each resource with e.g. `apiVersion: networking.istio.io/v1` and "
-                "`kind: VirtualService`.",
-            )
-        )
-        return
     group, _, version = api_version.rpartition("/")
     schema = KINDS.get(kind)
-    kind_node = root.get("kind")
     metadata = root.get("metadata")
     name = (_text(metadata.get("name")) or "" if metadata else "").strip()
     if schema is None:
-        close = _close_kind(kind)
-        problem = _unknown_kind(kind, group, kind_node, close)
-        out.append(problem)
-        if problem.severity == "error" and (close is None or close in TRACED_KINDS):
-            guess = f" (did you mean `{close}`?)" if close else ""
-            reason = f"its kind `{kind}` is not one the trace knows{guess}"
-            loaded.left_out.append(_left_out(position, root, kind, name, "unknown-kind", reason))
+        _refuse_unknown_kind(root, loaded, position, name)
         return
-    version_node = root.get("apiVersion")
     if group != schema.group or version not in schema.versions:
-        if group != schema.group:
-            message = (
-                f"{kind} belongs to the API group {schema.group}, not `{group or api_version}`."
-            )
-            hint = f"Write `apiVersion: {schema.group}/v1`. See {schema.doc}"
-        else:
-            message = f"Istio does not serve {kind} as `{api_version}`."
-            served = ", ".join(schema.group + "/" + v for v in schema.versions)
-            hint = f"Served versions: {served}."
-        out.append(
-            Problem(
-                "error",
-                codes.UNKNOWN_API_VERSION,
-                "apiVersion",
-                version_node.line,
-                version_node.column,
-                message,
-                hint,
-            )
-        )
-        if kind in TRACED_KINDS:
-            reason = f"Istio does not serve {kind} as `{api_version}`"
-            loaded.left_out.append(
-                _left_out(position, root, kind, name, "unserved-api-version", reason)
-            )
+        _refuse_unserved_version(root, loaded, position, schema, name)
         return
     if schema.versions[version]:
-        out.append(
-            Problem(
-                old_version_severity(version),
-                codes.OLD_API_VERSION,
-                "apiVersion",
-                version_node.line,
-                version_node.column,
-                f"`{api_version}` is an older version of the {kind} API.",
-                f"{schema.versions[version]} Prefer `{schema.group}/v1`. "
-                "See https://istio.io/latest/blog/2024/v1-apis/",
-            )
-        )
+        out.append(_older_version(root, schema))
     _check_envelope(root, kind, out)
     resource = Resource(
         root=root,
@@ -222,6 +152,102 @@ def _load_one(root: Node, loaded: Loaded, position: tuple[int, int | None]) -> N
     if kind in TRACED_KINDS and resource.spec is None:  # e.g. `spc:`; the checker says so
         reason = f"this {kind} has no `spec` map for the trace to read"
         loaded.left_out.append(_left_out(position, root, kind, name, "no-spec", reason))
+
+
+def _not_a_resource(root: Node) -> Problem | None:
+    """The problem of a document that is not a map with `apiVersion` and `kind`, if it is not."""
+    if not root.is_map:
+        hint = "Separate resources with a line `---`, not a list." if root.is_seq else ""
+        return Problem(
+            "error",
+            codes.NOT_A_RESOURCE,
+            "",
+            root.line,
+            root.column,
+            "A document should be one Kubernetes resource: a map with apiVersion, kind, "
+            "metadata and spec.",
+            hint,
+        )
+    kind = _text(root.get("kind"))
+    api_version = _text(root.get("apiVersion"))
+    if kind is not None and api_version is not None:
+        return None
+    missing = " and ".join(
+        name for name, value in (("apiVersion", api_version), ("kind", kind)) if value is None
+    )
+    return Problem(
+        "error",
+        codes.NOT_A_RESOURCE,
+        "",
+        root.line,
+        root.column,
+        f"This document has no {missing}, so it is not a Kubernetes resource.",
+        "Start each resource with e.g. `apiVersion: networking.istio.io/v1` and "
+        "`kind: VirtualService`.",
+    )
+
+
+def _refuse_unknown_kind(
+    root: Node, loaded: Loaded, position: tuple[int, int | None], name: str
+) -> None:
+    kind = _text(root.get("kind"))
+    group = _text(root.get("apiVersion")).rpartition("/")[0]
+    close = _close_kind(kind)
+    problem = _unknown_kind(kind, group, root.get("kind"), close)
+    loaded.problems.append(problem)
+    if problem.severity == "error" and (close is None or close in TRACED_KINDS):
+        guess = f" (did you mean `{close}`?)" if close else ""
+        reason = f"its kind `{kind}` is not one the trace knows{guess}"
+        loaded.left_out.append(_left_out(position, root, kind, name, "unknown-kind", reason))
+
+
+def _refuse_unserved_version(
+    root: Node, loaded: Loaded, position: tuple[int, int | None], schema: KindSchema, name: str
+) -> None:
+    kind = _text(root.get("kind"))
+    api_version = _text(root.get("apiVersion"))
+    group, _, _version = api_version.rpartition("/")
+    version_node = root.get("apiVersion")
+    if group != schema.group:
+        message = f"{kind} belongs to the API group {schema.group}, not `{group or api_version}`."
+        hint = f"Write `apiVersion: {schema.group}/v1`. See {schema.doc}"
+    else:
+        message = f"Istio does not serve {kind} as `{api_version}`."
+        served = ", ".join(schema.group + "/" + v for v in schema.versions)
+        hint = f"Served versions: {served}."
+    loaded.problems.append(
+        Problem(
+            "error",
+            codes.UNKNOWN_API_VERSION,
+            "apiVersion",
+            version_node.line,
+            version_node.column,
+            message,
+            hint,
+        )
+    )
+    if kind in TRACED_KINDS:
+        reason = f"Istio does not serve {kind} as `{api_version}`"
+        loaded.left_out.append(
+            _left_out(position, root, kind, name, "unserved-api-version", reason)
+        )
+
+
+def _older_version(root: Node, schema: KindSchema) -> Problem:
+    kind = _text(root.get("kind"))
+    api_version = _text(root.get("apiVersion"))
+    version = api_version.rpartition("/")[2]
+    version_node = root.get("apiVersion")
+    return Problem(
+        OLD_VERSION_SEVERITY.get(version, "info"),
+        codes.OLD_API_VERSION,
+        "apiVersion",
+        version_node.line,
+        version_node.column,
+        f"`{api_version}` is an older version of the {kind} API.",
+        f"{schema.versions[version]} Prefer `{schema.group}/v1`. "
+        "See https://istio.io/latest/blog/2024/v1-apis/",
+    )
 
 
 def _left_out(

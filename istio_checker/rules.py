@@ -4,6 +4,9 @@ whose meaning surprises people.
 
 Where Istio's validating webhook refuses the config we report an error with IST0106 (its
 SchemaValidationError); where it accepts something that misbehaves, a warning.
+
+This module holds the checks of DestinationRules, Gateways and the security policies; a
+VirtualService's are in virtual_service_rules.py.
 """
 
 from __future__ import annotations
@@ -11,14 +14,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from . import problems as codes
-from .budget import spend, spend_text
+from .budget import spend
+from .node_readers import items, text, texts
+from .node_readers import problem_at as _problem
 from .problems import Problem
 from .resources import Resource
-from .schema import AP, DR, GW, PA, RA, VS
+from .schema import AP, DR, GW, PA, RA
+from .virtual_service_rules import check_virtual_service, is_catch_all
 from .yamlsource import Node
 
-NO_ROUTE_DOC = "https://istio.io/latest/docs/ops/common-problems/network-issues/"
-_MATCH_ALL_REGEXES = {".*", "/.*", "^.*$", "^/.*", ".+"}
+# Re-exported: older imports read the node readers and is_catch_all from here.
+__all__ = ["check_rules", "is_catch_all", "items", "text", "texts"]
 
 
 def check_rules(resource: Resource) -> list[Problem]:
@@ -27,320 +33,6 @@ def check_rules(resource: Resource) -> list[Problem]:
         return []
     check = _BY_KIND.get(resource.kind)
     return check(spec) if check else []
-
-
-# --- small readers that tolerate any shape ------------------------------------------------
-
-
-def items(node: Node | None) -> list[Node]:
-    return node.items() if node is not None and node.is_seq else []
-
-
-def texts(node: Node | None) -> list[str]:
-    return [item.text() for item in items(node) if item.text() is not None]
-
-
-def text(node: Node | None) -> str | None:
-    return node.text() if node is not None else None
-
-
-def _problem(severity, code, path, node: Node, message, hint="") -> Problem:
-    return Problem(severity, code, path, node.line, node.column, message, hint)
-
-
-# --- VirtualService ------------------------------------------------------------------------
-
-
-def is_catch_all(rule: Node) -> bool:
-    """True when an HTTP/TCP/TLS rule matches every request it sees."""
-    match = rule.get("match")
-    if match is None or (match.is_scalar and match.value is None):
-        return True
-    blocks = items(match)
-    if match.is_seq and not blocks:
-        return True
-    spend(len(blocks))
-    return any(_block_matches_everything(block) for block in blocks)
-
-
-def _block_matches_everything(block: Node) -> bool:
-    if not block.is_map:
-        return False
-    conditions = {key for key, _, _ in block.entries()} - {"name", "ignoreUriCase", "statPrefix"}
-    if not conditions:
-        return True
-    if conditions != {"uri"}:
-        return False
-    uri = block.get("uri")
-    return text(uri.get("prefix")) == "/" or text(uri.get("regex")) in _MATCH_ALL_REGEXES
-
-
-def _check_virtual_service(spec: Node) -> list[Problem]:
-    out: list[Problem] = []
-    hosts_node = spec.get("hosts")
-    hosts = texts(hosts_node)
-    gateways = texts(spec.get("gateways"))
-    # Only a VirtualService without hosts is a delegate, not one whose hosts are mistyped.
-    delegate = hosts_node is None or (hosts_node.is_seq and not hosts)
-    if delegate:
-        out.append(
-            _problem(
-                "info",
-                codes.DELEGATE_VIRTUAL_SERVICE,
-                "spec.hosts",
-                spec,
-                "This VirtualService has no hosts, so Istio treats it as a delegate: it only "
-                "routes when another VirtualService hands requests to it with `delegate`.",
-                f"Add `hosts:` if it should route on its own. See {VS}#Delegate",
-            )
-        )
-    if "*" in hosts and (not gateways or "mesh" in gateways):
-        star = next(item for item in items(hosts_node) if item.text() == "*")
-        out.append(
-            _problem(
-                "error",
-                codes.SCHEMA_VALIDATION_ERROR,
-                "spec.hosts",
-                star,
-                "The host `*` is not allowed for a VirtualService that applies to sidecars "
-                "(the `mesh` gateway).",
-                "Use `*` only with `gateways:` naming an ingress Gateway, or list real hosts.",
-            )
-        )
-    if not any(items(spec.get(name)) for name in ("http", "tcp", "tls")):
-        out.append(
-            _problem(
-                "error",
-                codes.SCHEMA_VALIDATION_ERROR,
-                "spec",
-                spec,
-                "A VirtualService needs at least one route list: `http`, `tcp` or `tls`.",
-                f"See {VS}#VirtualService",
-            )
-        )
-    http = spec.get("http")
-    for index, rule in enumerate(items(http)):
-        spend()
-        if rule.is_map:
-            path = f"spec.http[{index}]"
-            out.extend(_check_http_actions(rule, path))
-            out.extend(_check_weights(rule.get("route"), f"{path}.route"))
-            out.extend(_check_matches(rule, path))
-    out.extend(_check_reachability(spec, "http", delegate))
-    for protocol in ("tcp", "tls"):
-        rules = spec.get(protocol)
-        for index, rule in enumerate(items(rules)):
-            spend()
-            if rule.is_map:
-                out.extend(_check_weights(rule.get("route"), f"spec.{protocol}[{index}].route"))
-        out.extend(_check_reachability(spec, protocol, delegate))
-    return out
-
-
-def _check_http_actions(rule: Node, path: str) -> list[Problem]:
-    present = [
-        key
-        for key in ("route", "redirect", "directResponse", "delegate")
-        if rule.get(key) is not None
-    ]
-    out = []
-    if not present:
-        out.append(
-            _problem(
-                "error",
-                codes.SCHEMA_VALIDATION_ERROR,
-                path,
-                rule,
-                "This HTTP rule says what to match but not what to do: it needs `route`, "
-                "`redirect`, `directResponse` or `delegate`.",
-                f"See {VS}#HTTPRoute",
-            )
-        )
-    elif len(present) > 1:
-        out.append(
-            _problem(
-                "error",
-                codes.SCHEMA_VALIDATION_ERROR,
-                path,
-                rule,
-                "An HTTP rule does one thing; this one has "
-                + " and ".join(f"`{p}`" for p in present)
-                + ".",
-                "Keep one of route, redirect, directResponse or delegate.",
-            )
-        )
-    if rule.get("rewrite") is not None and rule.get("redirect") is not None:
-        out.append(
-            _problem(
-                "error",
-                codes.SCHEMA_VALIDATION_ERROR,
-                f"{path}.rewrite",
-                rule.key_node("rewrite"),
-                "A rule cannot both `rewrite` and `redirect`: a redirect answers the client "
-                "before anything is forwarded.",
-                "Put the new path in `redirect.uri` instead.",
-            )
-        )
-    return out
-
-
-def _check_weights(route: Node | None, path: str) -> list[Problem]:
-    destinations = [item for item in items(route) if item.is_map]
-    if not destinations:
-        return []
-    spend(len(destinations))
-    weights = []
-    for item in destinations:
-        weight = item.get("weight")
-        value = weight.value if weight is not None and weight.is_scalar else None
-        weights.append(value if isinstance(value, int) and not isinstance(value, bool) else 0)
-    total = sum(weights)
-    if len(destinations) == 1:
-        weight = destinations[0].get("weight")
-        if weight is not None and weight.value not in (None, 100):
-            return [
-                _problem(
-                    "info",
-                    codes.WEIGHTS_NOT_100,
-                    f"{path}[0].weight",
-                    weight,
-                    "With a single destination the weight does not matter: it receives all "
-                    "the traffic.",
-                )
-            ]
-        return []
-    if total == 0:
-        return [
-            _problem(
-                "error",
-                codes.SCHEMA_VALIDATION_ERROR,
-                path,
-                route,
-                f"These {len(destinations)} destinations have no weights (their total is 0), "
-                "so Istio refuses the route.",
-                "Give each destination a non-zero `weight`; written as percentages that "
-                "total 100 they read most easily. "
-                f"See {VS}#HTTPRouteDestination",
-            )
-        ]
-    if total != 100:
-        shares = ", ".join(f"{round(weight / total * 100, 1):g}%" for weight in weights)
-        return [
-            _problem(
-                "warning",
-                codes.WEIGHTS_NOT_100,
-                path,
-                route,
-                f"The weights add up to {total}, not 100. Istio treats them as proportions, "
-                f"so the destinations get {shares}.",
-                "Make them add up to 100 so the numbers read as percentages. "
-                f"See {VS}#HTTPRouteDestination",
-            )
-        ]
-    return []
-
-
-def _check_matches(rule: Node, path: str) -> list[Problem]:
-    out = []
-    for index, block in enumerate(items(rule.get("match"))):
-        spend()
-        if not block.is_map:
-            continue
-        block_path = f"{path}.match[{index}]"
-        for field in ("headers", "withoutHeaders"):
-            headers = block.get(field)
-            for name, key_node, _ in headers.entries() if headers is not None else ():
-                spend_text(name)
-                if name != name.lower():
-                    out.append(
-                        _problem(
-                            "warning",
-                            codes.SCHEMA_VALIDATION_ERROR,
-                            f"{block_path}.{field}.{name}",
-                            key_node,
-                            f"Header names in a match must be lowercase; write `{name.lower()}`.",
-                            f"See {VS}#HTTPMatchRequest",
-                        )
-                    )
-        params = block.get("queryParams")
-        for name, _, condition in params.entries() if params is not None else ():
-            spend()
-            if condition.get("prefix") is not None:
-                out.append(
-                    _problem(
-                        "error",
-                        codes.SCHEMA_VALIDATION_ERROR,
-                        f"{block_path}.queryParams.{name}.prefix",
-                        condition.key_node("prefix"),
-                        "Query parameters can be matched with `exact` or `regex`, not `prefix`.",
-                        f"See {VS}#HTTPMatchRequest",
-                    )
-                )
-    return out
-
-
-def _check_reachability(spec: Node, protocol: str, delegate: bool) -> list[Problem]:
-    rules = [rule for rule in items(spec.get(protocol)) if rule.is_map]
-    path = f"spec.{protocol}"
-    if not rules:
-        return []
-    spend(len(rules))
-    out: list[Problem] = []
-    catch_all = next((index for index, rule in enumerate(rules) if is_catch_all(rule)), None)
-    if catch_all is not None:
-        for index in range(catch_all + 1, len(rules)):
-            out.append(
-                _problem(
-                    "warning",
-                    codes.UNREACHABLE_RULE,
-                    f"{path}[{index}]",
-                    rules[index],
-                    f"Rule {path}[{index}] can never be used: rule [{catch_all}] above it "
-                    "matches every request.",
-                    "Rules are tried top to bottom; move the rule without conditions to the end.",
-                )
-            )
-    elif protocol == "http" and not delegate:
-        out.append(
-            _problem(
-                "warning",
-                codes.NO_DEFAULT_ROUTE,
-                path,
-                spec.key_node(protocol),
-                "Every HTTP rule here has match conditions, so a request that matches none of "
-                "them gets 404 from Envoy (response flag NR, no route).",
-                "End the list with a rule that has no `match`, sending everything else to a "
-                f"default destination. See {NO_ROUTE_DOC}",
-            )
-        )
-    seen: dict[str, str] = {}
-    for index, rule in enumerate(rules[: catch_all if catch_all is not None else len(rules)]):
-        for block_index, block in enumerate(items(rule.get("match"))):
-            if not block.is_map:
-                continue
-            key = repr(_without_name(block.plain()))
-            spend_text(key)
-            here = f"{path}[{index}].match[{block_index}]"
-            if key in seen:
-                out.append(
-                    _problem(
-                        "info",
-                        codes.INEFFECTIVE_MATCH,
-                        here,
-                        block,
-                        f"This match repeats {seen[key]} exactly, which is tried first, so it "
-                        "never takes effect.",
-                    )
-                )
-            else:
-                seen[key] = here
-    return out
-
-
-def _without_name(block: object) -> object:
-    if isinstance(block, dict):
-        return sorted((k, repr(v)) for k, v in block.items() if k not in ("name", "statPrefix"))
-    return block
 
 
 # --- DestinationRule -----------------------------------------------------------------------
@@ -529,7 +221,7 @@ def _check_request_authentication(spec: Node) -> list[Problem]:
 
 
 _BY_KIND: dict[str, Callable[[Node], list[Problem]]] = {
-    "VirtualService": _check_virtual_service,
+    "VirtualService": check_virtual_service,
     "DestinationRule": _check_destination_rule,
     "Gateway": _check_gateway,
     "PeerAuthentication": _check_peer_authentication,

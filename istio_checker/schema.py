@@ -17,12 +17,31 @@ The field set follows the current API (Istio 1.26-1.27): fields that newer relea
 (e.g. `retryIgnorePreviousHosts`, `backoff`, `retryBudget`, `warmup`) are accepted so that valid
 configs are never refused; deprecated fields are accepted with a warning naming the replacement.
 The same messages serve all served versions (v1, v1beta1, v1alpha3), as in Istio itself.
+
+This module is data only: the tables, written in the vocabulary of field_types.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from .field_types import (  # noqa: F401  (re-exported: the vocabulary the tables use)
+    Anything,
+    Boolean,
+    Duration,
+    Enum,
+    Field,
+    FieldType,
+    Integer,
+    KindSchema,
+    ListOf,
+    MapOf,
+    Number,
+    Obj,
+    Regex,
+    Text,
+    obj,
+    old,
+    req,
+)
 
 VS = "https://istio.io/latest/docs/reference/config/networking/virtual-service/"
 DR = "https://istio.io/latest/docs/reference/config/networking/destination-rule/"
@@ -34,101 +53,6 @@ AP = "https://istio.io/latest/docs/reference/config/security/authorization-polic
 RA = "https://istio.io/latest/docs/reference/config/security/request_authentication/"
 TYPE = "https://istio.io/latest/docs/reference/config/type/workload-selector/"
 V1_BLOG = "https://istio.io/latest/blog/2024/v1-apis/"
-
-
-# --- the vocabulary -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Text:
-    """A string."""
-
-
-@dataclass(frozen=True)
-class Integer:
-    minimum: int | None = None
-    maximum: int | None = None
-
-
-@dataclass(frozen=True)
-class Number:
-    minimum: float | None = None
-    maximum: float | None = None
-
-
-@dataclass(frozen=True)
-class Boolean:
-    pass
-
-
-@dataclass(frozen=True)
-class Enum:
-    values: tuple[str, ...]
-    deprecated: Mapping[str, str] = field(default_factory=dict)  # value -> replacement advice
-    case_insensitive: bool = False
-    # Protocols Istio does not know fall back to TCP rather than being refused.
-    unknown_severity: str = "error"
-
-
-@dataclass(frozen=True)
-class Duration:
-    minimum_seconds: float = 0.0
-
-
-@dataclass(frozen=True)
-class Regex:
-    """A string holding an RE2 regular expression."""
-
-
-@dataclass(frozen=True)
-class Anything:
-    """Any value (used for Kubernetes metadata fields we do not look into)."""
-
-
-@dataclass(frozen=True)
-class ListOf:
-    item: FieldType
-
-
-@dataclass(frozen=True)
-class MapOf:
-    value: FieldType
-
-
-@dataclass(frozen=True)
-class Field:
-    type: FieldType
-    required: bool = False
-    deprecated: str = ""  # why and what to use instead
-
-
-@dataclass(frozen=True)
-class Obj:
-    name: str  # the message name in Istio's reference
-    doc: str  # URL of that message
-    fields: Mapping[str, Field]
-    at_most_one: tuple[tuple[str, ...], ...] = ()  # oneof groups
-    exactly_one: tuple[tuple[str, ...], ...] = ()
-
-
-FieldType = (
-    Text | Integer | Number | Boolean | Enum | Duration | Regex | Anything | ListOf | MapOf | Obj
-)
-
-
-def req(field_type: FieldType) -> Field:
-    return Field(field_type, required=True)
-
-
-def old(field_type: FieldType, advice: str) -> Field:
-    return Field(field_type, deprecated=advice)
-
-
-def obj(name: str, doc: str, fields: Mapping[str, FieldType | Field], **groups) -> Obj:
-    wrapped = {
-        key: value if isinstance(value, Field) else Field(value) for key, value in fields.items()
-    }
-    return Obj(name, doc, wrapped, **groups)
 
 
 STR = Text()
@@ -903,26 +827,13 @@ OBJECT_META = obj(
 )
 
 
-@dataclass(frozen=True)
-class KindSchema:
-    kind: str
-    group: str
-    spec: Obj
-    doc: str
-    versions: Mapping[str, str]  # served version -> advice ("" for the current one)
-
-
 _NETWORKING_OLD = {
     "v1": "",
     "v1beta1": "networking.istio.io/v1 is GA since Istio 1.22; v1beta1 is still served.",
     "v1alpha3": "networking.istio.io/v1 is GA since Istio 1.22; v1alpha3 is the oldest "
     "version still served.",
 }
-_OLD_SEVERITY = {"v1beta1": "info", "v1alpha3": "warning"}
-
-
-def old_version_severity(version: str) -> str:
-    return _OLD_SEVERITY.get(version, "info")
+OLD_VERSION_SEVERITY = {"v1beta1": "info", "v1alpha3": "warning"}  # else "info"
 
 
 KINDS: dict[str, KindSchema] = {

@@ -17,9 +17,7 @@ import re
 from . import problems as codes
 from .budget import spend, spend_text
 from .durations import duration_hint, parse_duration
-from .matchers import check_regex
-from .problems import MAX_MESSAGE, MAX_PATH, Problem, clip
-from .schema import (
+from .field_types import (
     Anything,
     Boolean,
     Duration,
@@ -33,70 +31,11 @@ from .schema import (
     Regex,
     Text,
 )
+from .matchers import check_regex
+from .problems import MAX_MESSAGE, MAX_PATH, Problem, clip
+from .type_wording import describe_type, kind_of, list_hint, map_hint, node_kind, scalar_hint
+from .unknown_fields import unknown_field
 from .yamlsource import Node
-
-DR_CIRCUIT_BREAKING = "https://istio.io/latest/docs/tasks/traffic-management/circuit-breaking/"
-
-# Fields people write that Istio has never had (or has removed), with what to write instead.
-# Keyed by (message name or "*", field name).
-_KNOWN_MISTAKES: dict[tuple[str, str], str] = {
-    ("TrafficPolicy", "circuitBreaker"): (
-        "Istio has no `circuitBreaker` field (it belonged to the pre-2018 DestinationPolicy "
-        "API). Circuit breaking is `connectionPool` (limits on connections and pending "
-        "requests) plus `outlierDetection` (ejecting hosts that keep failing); see "
-        + DR_CIRCUIT_BREAKING
-    ),
-    ("HTTPRouteDestination", "subset"): "`subset` goes inside `destination`, next to `host`.",
-    ("HTTPRouteDestination", "host"): "`host` goes inside `destination`.",
-    ("Destination", "weight"): (
-        "`weight` belongs to the route entry, beside `destination` (same indentation), "
-        "not inside it."
-    ),
-    ("Destination", "name"): "The service is named by `host` (the v1alpha1 `name` is gone).",
-    ("HTTPRetry", "timeout"): "The per-attempt timeout is `perTryTimeout`; the overall one is "
-    "`timeout` on the HTTP route.",
-    ("HTTPRoute", "websocketUpgrade"): "Removed: WebSocket upgrades work without configuration.",
-    ("HTTPRoute", "appendHeaders"): "Removed: use `headers.request.set` or `headers.request.add`.",
-    ("HTTPRoute", "appendRequestHeaders"): "Removed: use `headers.request.add`.",
-    ("HTTPRoute", "removeRequestHeaders"): "Removed: use `headers.request.remove`.",
-    ("HTTPRoute", "appendResponseHeaders"): "Removed: use `headers.response.add`.",
-    ("HTTPRoute", "removeResponseHeaders"): "Removed: use `headers.response.remove`.",
-    (
-        "HTTPRoute",
-        "destination",
-    ): "Put destinations in a `route:` list: `route: [{destination: …}]`.",
-    ("HTTPRoute", "uri"): "`uri` is a match condition: put it under `match:`.",
-    ("HTTPRoute", "headers_match"): "Header conditions go under `match:`.",
-    (
-        "HTTPRoute",
-        "precedence",
-    ): "Rules are tried top to bottom; the v1alpha1 `precedence` is gone.",
-    ("HTTPRoute", "weight"): "`weight` goes on each entry of `route:`, beside `destination`.",
-    ("HTTPRoute", "subset"): "`subset` goes inside `route[].destination`.",
-    (
-        "VirtualService",
-        "subsets",
-    ): "Subsets are defined in a DestinationRule, not a VirtualService.",
-    ("VirtualService", "host"): "A VirtualService takes a list: `hosts: [reviews]`.",
-    ("VirtualService", "route"): "Routes go inside a rule: `http: [{route: […]}]`.",
-    ("VirtualService", "match"): "Matches go inside a rule: `http: [{match: […], route: […]}]`.",
-    ("DestinationRule", "hosts"): "A DestinationRule takes one `host` (a string), not a list.",
-    ("DestinationRule", "loadBalancer"): "Put it under `trafficPolicy:`.",
-    ("DestinationRule", "connectionPool"): "Put it under `trafficPolicy:`.",
-    ("DestinationRule", "outlierDetection"): "Put it under `trafficPolicy:`.",
-    ("DestinationRule", "tls"): "Put it under `trafficPolicy:`.",
-    ("DestinationRule", "circuitBreaker"): (
-        "Istio has no `circuitBreaker`; write `trafficPolicy.connectionPool` and "
-        "`trafficPolicy.outlierDetection` instead (" + DR_CIRCUIT_BREAKING + ")."
-    ),
-    ("Subset", "version"): "Subsets select pods by `labels:`, e.g. `labels: {version: v1}`.",
-    ("OutlierDetection", "consecutive5xx"): "The field is `consecutive5xxErrors`.",
-    ("PeerAuthentication", "mode"): "Write `mtls: {mode: STRICT}`.",
-    ("AuthorizationPolicy", "from"): "`from`, `to` and `when` go inside an entry of `rules:`.",
-    ("AuthorizationPolicy", "to"): "`from`, `to` and `when` go inside an entry of `rules:`.",
-    ("Rule", "source"): "Write `from: [{source: {…}}]`.",
-    ("Rule", "operation"): "Write `to: [{operation: {…}}]`.",
-}
 
 
 def check_tree(node: Node, field_type: FieldType, path: str, out: list[Problem]) -> None:
@@ -131,13 +70,13 @@ def _check(node: Node, field_type: FieldType, where: _Where, out: list[Problem])
         _check_object(node, field_type, where, out)
     elif isinstance(field_type, ListOf):
         if not node.is_seq:
-            out.append(_wrong_type(node, where, "a list", _list_hint(node)))
+            out.append(_wrong_type(node, where, "a list", list_hint(node)))
             return
         for index, item in enumerate(node.items()):
             _check(item, field_type.item, where.index(index), out)
     elif isinstance(field_type, MapOf):
         if not node.is_map:
-            out.append(_wrong_type(node, where, "a map of names to values", _map_hint(node)))
+            out.append(_wrong_type(node, where, "a map of names to values", map_hint(node)))
             return
         for key, _, value in node.entries():
             _check(value, field_type.value, where.key(key), out)
@@ -146,17 +85,23 @@ def _check(node: Node, field_type: FieldType, where: _Where, out: list[Problem])
 
 
 def _check_object(node: Node, schema: Obj, where: _Where, out: list[Problem]) -> None:
-    path = where.path
     if not node.is_map:
-        out.append(_wrong_type(node, where, f"a map of {schema.name} fields", _map_hint(node)))
+        out.append(_wrong_type(node, where, f"a map of {schema.name} fields", map_hint(node)))
         return
     spend(len(schema.fields) // 8)  # the required fields and one-of groups looked up below
+    _check_fields(node, schema, where, out)
+    _check_required(node, schema, where, out)
+    _check_one_of(node, schema, where.path, out)
+
+
+def _check_fields(node: Node, schema: Obj, where: _Where, out: list[Problem]) -> None:
+    """Each field written: known, not deprecated, and of its type."""
     for key, key_node, value in node.entries():
         child = where.key(key)
         child_path = child.path
         field = schema.fields.get(key)
         if field is None:
-            out.append(_unknown_field(key, key_node, value, schema, child_path))
+            out.append(unknown_field(key, key_node, value, schema, child_path))
             continue
         if field.deprecated:
             out.append(
@@ -171,6 +116,9 @@ def _check_object(node: Node, schema: Obj, where: _Where, out: list[Problem]) ->
                 )
             )
         _check(value, field.type, child, out)
+
+
+def _check_required(node: Node, schema: Obj, where: _Where, out: list[Problem]) -> None:
     for key, field in schema.fields.items():
         present = node.get(key)
         if field.required and (present is None or (present.is_scalar and present.value is None)):
@@ -185,6 +133,10 @@ def _check_object(node: Node, schema: Obj, where: _Where, out: list[Problem]) ->
                     f"See {schema.doc}",
                 )
             )
+
+
+def _check_one_of(node: Node, schema: Obj, path: str, out: list[Problem]) -> None:
+    """Groups of fields of which at most one, or exactly one, may be set."""
     for group in schema.at_most_one + schema.exactly_one:
         present = [key for key in group if node.get(key) is not None]
         if len(present) > 1:
@@ -214,46 +166,11 @@ def _check_object(node: Node, schema: Obj, where: _Where, out: list[Problem]) ->
             )
 
 
-def _unknown_field(key: str, key_node: Node, value: Node, schema: Obj, path: str) -> Problem:
-    spend_text(key)
-    spend(len(schema.fields))  # the close matches looked for among them
-    known = sorted(schema.fields)
-    hint = _KNOWN_MISTAKES.get((schema.name, key), "")
-    if key == "circuitBreaker" and value.get("consecutiveErrors") is not None:
-        hint += (
-            " Its `consecutiveErrors` (deprecated since Istio 1.5; it counted 502, 503 and 504)"
-            " becomes `outlierDetection.consecutiveGatewayErrors`, or"
-            " `outlierDetection.consecutive5xxErrors` to count every 5xx."
-        )
-    if not hint:
-        camel = re.sub(r"_([a-z0-9])", lambda m: m.group(1).upper(), key)
-        same_case = {name.lower(): name for name in known}
-        if camel != key and camel in schema.fields:
-            hint = f"Did you mean `{camel}`? Istio fields are written in camelCase."
-        elif key.lower() in same_case:
-            hint = f"Did you mean `{same_case[key.lower()]}`? Field names are case-sensitive."
-        else:
-            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            if close:
-                hint = f"Did you mean `{close[0]}`?"
-    fields = ", ".join(known) if len(known) <= 16 else ", ".join(known[:16]) + ", …"
-    hint = (hint + " " if hint else "") + f"{schema.name} fields: {fields}. See {schema.doc}"
-    return Problem(
-        "error",
-        codes.SCHEMA_VALIDATION_ERROR,
-        path,
-        key_node.line,
-        key_node.column,
-        f"`{key}` is not a field of {schema.name}.",
-        hint,
-    )
-
-
 def _check_scalar(node: Node, field_type: FieldType, where: _Where, out: list[Problem]) -> None:
     path = where.path
     if not node.is_scalar:
-        wanted = _describe(field_type)
-        hint = _scalar_hint(node)
+        wanted = describe_type(field_type)
+        hint = scalar_hint(node)
         out.append(_wrong_type(node, where, wanted, hint))
         return
     value = node.value
@@ -264,7 +181,7 @@ def _check_scalar(node: Node, field_type: FieldType, where: _Where, out: list[Pr
                     node,
                     where,
                     "text",
-                    f'Quote it: "{node.raw}" (YAML reads it as {_kind(value)}).',
+                    f'Quote it: "{node.raw}" (YAML reads it as {kind_of(value)}).',
                 )
             )
         elif isinstance(field_type, Regex):
@@ -423,65 +340,9 @@ def _wrong_type(node: Node, where: _Where, wanted: str, hint: str = "") -> Probl
         where.path,
         node.line,
         node.column,
-        f"{where.last or 'This'} should be {wanted}, but here it is {_node_kind(node)}.",
+        f"{where.last or 'This'} should be {wanted}, but here it is {node_kind(node)}.",
         hint,
     )
-
-
-def _list_hint(node: Node) -> str:
-    if node.is_map:
-        return "Start each item of a list with `- `."
-    return "Write a list: one `- item` per line, or [a, b]."
-
-
-def _map_hint(node: Node) -> str:
-    if node.is_seq:
-        return "Remove the leading `- `: this field holds one map, not a list of them."
-    return "Write `name: value` pairs, indented under this field."
-
-
-def _scalar_hint(node: Node) -> str:
-    if node.is_seq:
-        return "This field holds a single value, not a list."
-    return (
-        "This field holds a single value, not a map. Check the indentation of the lines below it."
-    )
-
-
-def _describe(field_type: FieldType) -> str:
-    if isinstance(field_type, Text | Regex):
-        return "text"
-    if isinstance(field_type, Boolean):
-        return "true or false"
-    if isinstance(field_type, Integer):
-        return "a whole number"
-    if isinstance(field_type, Number):
-        return "a number"
-    if isinstance(field_type, Enum):
-        return "one of " + ", ".join(field_type.values)
-    if isinstance(field_type, Duration):
-        return 'a duration such as "10s"'
-    return "a value"
-
-
-def _node_kind(node: Node) -> str:
-    if node.is_map:
-        return "a map"
-    if node.is_seq:
-        return "a list"
-    return _kind(node.value)
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int):
-        return "a number"
-    if isinstance(value, float):
-        return "a number"
-    if value is None:
-        return "empty"
-    return "text"
 
 
 def _looks_numeric(text: str) -> bool:

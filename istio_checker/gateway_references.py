@@ -1,0 +1,203 @@
+"""A VirtualService's references to Gateways, checked against the Gateways pasted with it:
+
+- IST0101 ReferencedResourceNotFound: a Gateway that does not exist (`mesh` is built in).
+- IST0132 VirtualServiceHostNotFoundInGateway: a host the bound Gateway does not serve.
+
+(https://istio.io/latest/docs/reference/config/analysis/). A VirtualService's hosts are checked
+against the first MAX_GATEWAYS_CHECKED Gateways it names (each Gateway gives its own IST0132 per
+host, so a thousand Gateways times a thousand hosts would be a million findings).
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+
+from . import problems as codes
+from .budget import spend
+from .host_index import GatewayHosts, asked_host
+from .hosts import gateway_name
+from .node_readers import items, texts
+from .problems import MAX_MESSAGE, Problem, clip
+from .resources import Resource
+from .schema import GW
+from .yamlsource import Node
+
+MAX_GATEWAYS_CHECKED = 8  # per VirtualService, for IST0132 (no real one names more than a few)
+
+
+def _gateway_references(vs: Resource) -> Iterable[tuple[str, Node, bool]]:
+    """(reference, node, is_top_level) for every gateway a VirtualService names."""
+    for item in items(vs.spec.get("gateways")):
+        if item.text():
+            yield item.text(), item, True
+    for protocol in ("http", "tcp", "tls"):
+        for rule in items(vs.spec.get(protocol)):
+            for block in items(rule.get("match")):
+                for item in items(block.get("gateways")):
+                    if item.text():
+                        yield item.text(), item, False
+
+
+class GatewayIndex:
+    """The Gateways by name and namespace, with each group's hosts indexed once per check."""
+
+    def __init__(self, gateways: list[Resource]):
+        self.any = bool(gateways)
+        self._gateways = gateways
+        self._by_name: dict[str, list[tuple[int, Resource]]] = {}
+        self._by_name_and_namespace: dict[tuple[str, str], list[tuple[int, Resource]]] = {}
+        for order, gw in enumerate(gateways):
+            spend()
+            self._by_name.setdefault(gw.name, []).append((order, gw))
+            self._by_name_and_namespace.setdefault((gw.name, gw.namespace), []).append((order, gw))
+        self._hosts: dict[int, GatewayHosts] = {}
+        self._known: str | None = None
+
+    def find(self, reference: str, namespace: str) -> list[list[tuple[int, Resource]]]:
+        """The Gateways `reference` names, as at most two groups in written order: a reference
+        with a namespace takes the Gateways of that namespace and those without one."""
+        spend()
+        wanted_namespace, wanted_name = gateway_name(reference, namespace)
+        if not wanted_namespace:
+            groups = [self._by_name.get(wanted_name)]
+        else:
+            groups = [
+                self._by_name_and_namespace.get((wanted_name, "")),
+                self._by_name_and_namespace.get((wanted_name, wanted_namespace)),
+            ]
+        return [group for group in groups if group]
+
+    def hosts(self, group: list[tuple[int, Resource]]) -> GatewayHosts:
+        index = self._hosts.get(id(group))
+        if index is None:
+            index = self._hosts[id(group)] = GatewayHosts(
+                host for _, gw in group for host in _server_hosts(gw)
+            )
+        return index
+
+    def hosts_text(self, found: list[list[tuple[int, Resource]]], limit: int) -> str:
+        """The found Gateways' server hosts in written order, comma-separated, cut past
+        `limit` characters (the answer shows no more)."""
+        shown: list[str] = []
+        length = 0
+        for _, gw in heapq.merge(*found, key=lambda entry: entry[0]):
+            for host in _server_hosts(gw):
+                spend()
+                shown.append(clip(host, limit))
+                length += len(shown[-1]) + 2
+                if length > limit + 2:
+                    return ", ".join(shown)
+        return ", ".join(shown)
+
+    def known_names(self) -> str:
+        if self._known is None:
+            names = sorted({gw.name for gw in self._gateways if gw.name})
+            spend(len(names))
+            self._known = clip(", ".join(names), MAX_MESSAGE)
+        return self._known
+
+
+def _server_hosts(gw: Resource) -> Iterable[str]:
+    for server in items(gw.spec.get("servers")):
+        yield from texts(server.get("hosts"))
+
+
+def check_gateways(vs: Resource, gateways: GatewayIndex) -> list[Problem]:
+    out = []
+    reported: set[str] = set()
+    checked: set[str] = set()  # references whose hosts have been compared already
+    hosts: list[tuple[Node, str, tuple[str, str]]] | None = None  # read once for them all
+    for reference, node, top_level in _gateway_references(vs):
+        spend()
+        if reference == "mesh" or reference in reported:
+            continue
+        found = gateways.find(reference, vs.namespace)
+        shown = clip(reference, MAX_MESSAGE)
+        if not found:
+            reported.add(reference)
+            out.append(_missing_gateway(shown, node, gateways))
+            continue
+        if not top_level or reference in checked:
+            continue  # the same reference again finds the same hosts missing
+        checked.add(reference)
+        if hosts is None:
+            hosts = [
+                (item, item.text(), asked_host(item.text()))
+                for item in items(vs.spec.get("hosts"))
+                if item.text()
+            ]
+        if len(checked) <= MAX_GATEWAYS_CHECKED:
+            out.extend(_check_hosts_in_gateway(hosts, shown, found, gateways))
+        elif len(checked) == MAX_GATEWAYS_CHECKED + 1:
+            out.append(
+                Problem(
+                    "info",
+                    codes.SEMANTIC,
+                    "spec.gateways",
+                    node.line,
+                    node.column,
+                    f"This VirtualService names more than {MAX_GATEWAYS_CHECKED} Gateways; its "
+                    f"hosts were checked against the first {MAX_GATEWAYS_CHECKED} only.",
+                )
+            )
+    return out
+
+
+def _check_hosts_in_gateway(
+    hosts: list[tuple[Node, str, tuple[str, str]]],
+    reference: str,
+    found: list[list[tuple[int, Resource]]],
+    gateways: GatewayIndex,
+) -> list[Problem]:
+    """IST0132 for each of a VirtualService's hosts (item, text, asked_host) that no found
+    Gateway serves."""
+    served = [gateways.hosts(group) for group in found]
+    listed = None
+    out = []
+    for item, vs_host, asked in hosts:
+        if not any(index.admit(asked) for index in served):
+            if listed is None:
+                listed = gateways.hosts_text(found, MAX_MESSAGE) or "none"
+            out.append(
+                Problem(
+                    "warning",
+                    codes.HOST_NOT_IN_GATEWAY,
+                    "spec.hosts",
+                    item.line,
+                    item.column,
+                    f"Host `{clip(vs_host, MAX_MESSAGE)}` is not served by Gateway `{reference}` "
+                    f"(its hosts: {listed}), so requests for it never reach "
+                    "these routes through that Gateway.",
+                    "Add the host to one of the Gateway's servers, or fix the VirtualService "
+                    f"host. See {GW}#Server",
+                )
+            )
+    return out
+
+
+def _missing_gateway(shown: str, node: Node, gateways: GatewayIndex) -> Problem:
+    """IST0101 for a named Gateway: an error when other Gateways are here, else only a note
+    (it may well exist in the cluster)."""
+    if gateways.any:
+        known = gateways.known_names()
+        return Problem(
+            "error",
+            codes.REFERENCED_RESOURCE_NOT_FOUND,
+            "spec.gateways",
+            node.line,
+            node.column,
+            f"Gateway `{shown}` is not defined; the Gateways here are {known}.",
+            "Use a Gateway's metadata.name (or namespace/name); `mesh` means the "
+            "sidecars and needs no Gateway.",
+        )
+    return Problem(
+        "info",
+        codes.REFERENCED_RESOURCE_NOT_FOUND,
+        "spec.gateways",
+        node.line,
+        node.column,
+        f"Gateway `{shown}` is not in this text, so it cannot be checked here.",
+        "In the cluster it must exist, or istioctl analyze reports IST0101 and the "
+        f"routes are not applied. See {GW}",
+    )
