@@ -4,10 +4,7 @@ from collections.abc import Callable, Iterable
 from operator import attrgetter, itemgetter
 from typing import TypeVar
 
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
-
-from meshlearn.prepared import PreparedQuery, field_names
 
 from .drawing import draw, exam_size
 from .models import Attempt, Choice, Question, Quiz
@@ -75,48 +72,13 @@ def _with_answers(questions: QuerySet[Question], attempt_id) -> QuerySet:
     return questions.annotate(answer=answer).values_list("id", "answer__is_correct")
 
 
-# Every answer reads these: compiled once per connection (see meshlearn/prepared.py).
-_QUIZ_ANSWERS = PreparedQuery(
-    lambda attempt, quiz: _with_answers(Question.objects.filter(quiz_id=quiz), attempt),
-    "int",
-    "int",
-)
-_DRAWN_ANSWERS: dict[int, PreparedQuery] = {}  # by exam size: one SQL per length of id list
-
-
-def _drawn_answers(size: int) -> PreparedQuery:
-    prepared = _DRAWN_ANSWERS.get(size)
-    if prepared is None:
-        prepared = _DRAWN_ANSWERS[size] = PreparedQuery(
-            lambda attempt, *ids: _with_answers(Question.objects.filter(id__in=ids), attempt),
-            "int",
-            *["int"] * size,
-        )
-    return prepared
-
-
-_QUESTION = field_names(Question)
-_CHOICE = field_names(Choice)
-_QUESTION_WITH_CHOICES = PreparedQuery(
-    lambda question: (
-        Question.objects.filter(pk=question)
-        .order_by("choices__order", "choices__id")
-        .values_list(*_QUESTION, *(f"choices__{name}" for name in _CHOICE))
-    ),
-    "int",
-)
-
-
 def attempt_answers(attempt: Attempt) -> dict[int, bool | None]:
     """Each question the attempt asks, in order → whether its answer is right, None while open.
 
     One query; questions deleted since are left out, so they count neither way.
     """
-    drawn = attempt.question_ids
-    if drawn:
-        rows = _drawn_answers(len(drawn)).rows(attempt.id, *drawn)
-        return dict(_in_order(rows, drawn, key=itemgetter(0)))
-    return dict(_QUIZ_ANSWERS.rows(attempt.id, attempt.quiz_id))
+    rows = _with_answers(_asked(attempt), attempt.id)
+    return dict(_in_order(rows, attempt.question_ids, key=itemgetter(0)))
 
 
 def attempt_questions(attempt: Attempt, *, with_choices: bool = False) -> list[Question]:
@@ -128,18 +90,15 @@ def attempt_questions(attempt: Attempt, *, with_choices: bool = False) -> list[Q
 
 
 def question_with_choices(question_id: int) -> tuple[Question, list[Choice]] | None:
-    """A question and its choices in order (one query), or None when there is no such question."""
-    rows = _QUESTION_WITH_CHOICES.rows(question_id)
-    if not rows:
-        return None
-    split = len(_QUESTION)
-    question = Question.from_db(DEFAULT_DB_ALIAS, _QUESTION, rows[0][:split])
-    # A question without choices comes as one row whose choice columns are all NULL.
-    choices = [
-        Choice.from_db(DEFAULT_DB_ALIAS, _CHOICE, row[split:])
-        for row in rows
-        if row[split] is not None
-    ]
+    """A question and its choices in order (one query; two for a question without choices),
+    or None when there is no such question."""
+    choices = list(Choice.objects.filter(question_id=question_id).select_related("question"))
+    if not choices:
+        question = Question.objects.filter(pk=question_id).first()
+        return None if question is None else (question, [])
+    question = choices[0].question
+    for choice in choices:
+        choice.question = question  # one Question object, as question.choices.all() gives
     return question, choices
 
 

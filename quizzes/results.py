@@ -12,10 +12,8 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 
-from lessons.models import Course
-from meshlearn.prepared import PreparedQuery, field_names, joined_instances
-
 from . import scoring
+from .learners import attempts_of
 from .models import Attempt, Quiz
 from .question_sets import askable
 
@@ -78,32 +76,9 @@ def _grouped(attempts) -> list[QuizHistory]:
     return list(history.values())
 
 
-# /me/ reads a learner's whole history on every request: the same rows as quiz_history's
-# select_related query, compiled once per connection (meshlearn/prepared.py), which halves
-# what building the query and its objects cost each time.
-_JOINED = ((Attempt, ""), (Quiz, "quiz__"), (Course, "quiz__course__"))
-_LAYOUT = [(model, field_names(model)) for model, _ in _JOINED]
-_COLUMNS = [path + name for model, path in _JOINED for name in field_names(model)]
-_LEARNER_HISTORY = PreparedQuery(
-    lambda user_id: (
-        Attempt.objects.filter(user_id=user_id)
-        .counted()
-        .order_by(*HISTORY_ORDER)
-        .values_list(*_COLUMNS)
-    ),
-    "int",
-)
-
-
 def learner_quiz_history(user_id: int) -> list[QuizHistory]:
     """quiz_history of a signed-in learner's attempts that count (not draft previews)."""
-    attempts = []
-    for row in _LEARNER_HISTORY.rows(user_id):
-        attempt, quiz, course = joined_instances(row, _LAYOUT)
-        quiz.course = course
-        attempt.quiz = quiz  # _grouped keeps one Quiz per quiz, as quiz_history does
-        attempts.append(attempt)
-    return _grouped(attempts)
+    return quiz_history(attempts_of(user_id=user_id).counted())
 
 
 def passed_attempts(quiz_mark) -> Q:

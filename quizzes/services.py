@@ -1,7 +1,8 @@
 """Writes to attempts and responses: keyword-only, one transaction each.
 
-The answer POST runs on every question of every quiz, so its reads and writes are SQL built
-once (answer_sql.py), the same few statements whatever the quiz's size.
+The answer POST runs on every question of every quiz, so it reads and writes the same few
+rows whatever the quiz's size: the question with its choices, the locked attempt with its quiz,
+the asked questions with their answers, then the response, its choices and the attempt's score.
 
 Honesty rests on the database: a partial unique constraint allows one open attempt per learner
 and quiz, and a unique (attempt, question) allows one response per question. Answers to one
@@ -21,8 +22,9 @@ from django.utils import timezone
 
 from lessons.progress import record_quiz_sections_read
 
-from . import answer_sql, choice_order, question_sets, scoring
-from .models import Attempt, Choice, Question, Quiz, Response
+from . import choice_order, question_sets, scoring
+from .learners import attempts_of
+from .models import Attempt, Choice, Question, Quiz, Response, published_quiz
 
 ALREADY_ANSWERED = "You have already answered this question; your first answer counts."
 ATTEMPT_FINISHED = "This attempt is finished and takes no more answers; its score stays as it was."
@@ -130,6 +132,33 @@ def attempt_answer(
     return sheet.response
 
 
+def locked_attempt(
+    *,
+    attempt_id: int,
+    slug: str,
+    user_id: int | None = None,
+    anon_id: str = "",
+    drafts: bool = False,
+) -> Attempt:
+    """The owner's attempt at the published quiz `slug`, with its quiz, locked until commit;
+    with `drafts` (staff previewing, always a user) at the quiz `slug` whether published or not.
+
+    Raises Attempt.DoesNotExist for any other attempt (someone else's, another quiz's).
+    Must run inside a transaction.
+    """
+    if user_id is not None:
+        attempts = attempts_of(user_id=user_id)
+    elif anon_id:
+        attempts = attempts_of(anon_id=anon_id)
+    else:
+        raise Attempt.DoesNotExist("An attempt has an owner: a user or a visitor.")
+    if not (drafts and user_id is not None):
+        attempts = attempts.filter(published_quiz("quiz__"))
+    # Locks the attempt row only (not its quiz's, which every learner's answers share).
+    locking = attempts.select_related("quiz").select_for_update(of=("self",))
+    return locking.get(pk=attempt_id, quiz__slug=slug)
+
+
 def attempt_answer_as(
     *,
     slug: str,
@@ -155,7 +184,7 @@ def attempt_answer_as(
     user_id = owner["user"].pk if owner["user"] is not None else None
 
     def lock() -> Attempt:
-        return answer_sql.locked_attempt(
+        return locked_attempt(
             attempt_id=attempt_id,
             slug=slug,
             user_id=user_id,
@@ -228,21 +257,15 @@ def _answer(
     finished_at, pass_percent = _finish(attempt, count)
     try:
         # No savepoint: should the constraint refuse the row, the whole transaction is dropped.
-        response = answer_sql.store_answer(
-            attempt_id=attempt.id,
-            question_id=question.id,
-            is_correct=correct,
-            choice_ids=chosen,
-            score=count.score,
-            total=count.total,
-            finished_at=finished_at,
-            pass_percent=pass_percent,
-        )
+        response = Response.objects.create(attempt=attempt, question=question, is_correct=correct)
     except IntegrityError:
         raise _AnswerRaced from None
-    # Everything the feedback shows is known now: nothing is read back.
+    link = Response.choices.through
+    link.objects.bulk_create(link(response=response, choice_id=c) for c in sorted(chosen))
     attempt.score, attempt.total = count.score, count.total
     attempt.finished_at, attempt.pass_percent = finished_at, pass_percent
+    attempt.save(update_fields=["score", "total", "finished_at", "pass_percent"])
+    # Everything the feedback shows is known now: nothing is read back.
     record_quiz_sections_read(attempt)
     return AnswerSheet(attempt, question, choices, response, chosen, list(answers), count.answered)
 

@@ -57,16 +57,3 @@ def other_learner(django_user_model):
 def learner_client(client, learner):
     client.force_login(learner)
     return client
-
-
-@pytest.fixture(autouse=True)
-def _fresh_process_memos():
-    """What a process keeps of rendered HTML (answer reviews) is per test."""
-    from quizzes import answer_review
-
-    memos = (answer_review._recent,)
-    for memo in memos:
-        memo.clear()
-    yield
-    for memo in memos:
-        memo.clear()

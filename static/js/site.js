@@ -112,7 +112,7 @@
 
   // A 401 is the server's own explanation, written for the page: a visitor answering an
   // attempt they do not own is someone signed out in another tab or by an expired session
-  // (quizzes/views.py). Swap it in as htmx would a 200, instead of the generic message.
+  // (quizzes/views/signed_out.py). Swap it in as htmx would a 200, instead of the generic message.
   document.addEventListener("htmx:beforeSwap", function (event) {
     if (event.detail.xhr.status === 401) {
       event.detail.shouldSwap = true;
