@@ -177,8 +177,11 @@ def classroom_rows() -> None:
     """Every stored read mark and answer of the classroom learners, as keys with row counts.
 
     A read mark: "username /courses/<course>/<lesson>/<section>/read/" (the URL it was posted
-    to); an answer: "username attempt question choice,choice" (the ids the form sent).
+    to); an answer: "username attempt question choice,choice" (the values the form sent: this
+    attempt's tokens for the chosen choices).
     """
+    from quizzes.choice_order import tokens
+
     marks: dict[str, int] = {}
     rows = model("SectionProgress").objects.filter(user__username__startswith=CLASSROOM_PREFIX)
     for username, course, lesson, section in rows.values_list(
@@ -196,10 +199,11 @@ def classroom_rows() -> None:
     ):
         chosen.setdefault(response_id, []).append(choice_id)
     answers: dict[str, int] = {}
-    for pk, username, attempt, question in responses.values_list(
-        "pk", "attempt__user__username", "attempt_id", "question_id"
+    for pk, username, attempt, seed, question in responses.values_list(
+        "pk", "attempt__user__username", "attempt_id", "attempt__choice_seed", "question_id"
     ):
-        picked = ",".join(str(c) for c in sorted(chosen.get(pk, [])))
+        ids = chosen.get(pk, [])
+        picked = ",".join(sorted(tokens(seed, question, ids).values()))
         key = f"{username} {attempt} {question} {picked}"
         answers[key] = answers.get(key, 0) + 1
     print(json.dumps({"marks": marks, "answers": answers}))
