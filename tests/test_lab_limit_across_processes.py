@@ -13,8 +13,6 @@ import http.cookiejar
 import os
 import re
 import secrets
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,14 +20,13 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
-from pathlib import Path
+from contextlib import ExitStack
 
 import pytest
 
 from .conftest import ROOT
+from .servers import app_server
 
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 LIMIT = 6
 CONFIG = "apiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {name: g}\nspec: {}\n"
@@ -79,46 +76,6 @@ def _env(database_url: str) -> dict[str, str]:
     return env
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def _server(env: dict[str, str]):
-    port = _free_port()
-    process = subprocess.Popen(
-        [GUNICORN, "meshlearn.wsgi", "-w", "1", "-b", f"127.0.0.1:{port}", "--no-control-socket"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz/", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert process.poll() is None, process.stderr.read().decode()[-2000:]
-            assert time.monotonic() < deadline, "the app server did not start within 60 s"
-            time.sleep(0.2)
-        yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-
-
 def _post(url: str, data: dict, opener=None) -> int:
     body = urllib.parse.urlencode(data).encode()
     try:
@@ -158,8 +115,8 @@ def test_two_server_processes_count_one_client_together(database, request):
         capture_output=True,
     )
     with ExitStack() as stack:
-        a = stack.enter_context(_server(env))
-        b = stack.enter_context(_server(env))
+        a = stack.enter_context(app_server(env))
+        b = stack.enter_context(app_server(env))
         _wait_for_a_fresh_minute()
         assert _page_check(a) == 200  # the page's checks count too (GETs do not)
         assert _page_check(b) == 200

@@ -13,20 +13,18 @@ import http.cookiejar
 import os
 import re
 import secrets
-import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from contextlib import ExitStack, contextmanager
-from pathlib import Path
+from contextlib import ExitStack
 
 import pytest
 
 from .conftest import MINI_COURSE, ROOT
+from .servers import app_server
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 pytestmark = [
@@ -37,7 +35,6 @@ pytestmark = [
         "set DATABASE_URL=postgres://... (CI's PostgreSQL run does)",
     ),
 ]
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
 
@@ -86,46 +83,6 @@ def _env(database_url: str, redis_url: str | None, secret: str) -> dict[str, str
     if redis_url:
         env["REDIS_URL"] = redis_url
     return env
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def _server(env: dict[str, str]):
-    port = _free_port()
-    process = subprocess.Popen(
-        [GUNICORN, "meshlearn.wsgi", "-w", "1", "-b", f"127.0.0.1:{port}", "--no-control-socket"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz/", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            assert process.poll() is None, process.stderr.read().decode()[-2000:]
-            assert time.monotonic() < deadline, "the app server did not start within 30 s"
-            time.sleep(0.2)
-        yield base
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -188,8 +145,8 @@ def test_a_learner_alternating_between_two_servers_keeps_one_session_and_progres
 
         redis.Redis.from_url(REDIS_URL).flushdb()
     with ExitStack() as stack:
-        a = stack.enter_context(_server(env))
-        b = stack.enter_context(_server(env))
+        a = stack.enter_context(app_server(env))
+        b = stack.enter_context(app_server(env))
         learner = Browser()
 
         # Sign up on A, log out on B, log in on A: the session moves with the cookie alone.
