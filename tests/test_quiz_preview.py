@@ -172,7 +172,8 @@ def test_the_banner_names_what_is_unpublished(staff_client, quiz):
 def test_the_draft_lesson_preview_s_quiz_link_works_for_staff(staff_client, quiz):
     unpublish("lesson")
     lesson = staff_client.get("/courses/mini-mesh/first/")
-    url = Quiz.objects.get(slug="first-check").get_absolute_url()  # the lesson's quiz
+    # The lesson's first quiz: `quiz` (order 0) before the file's first-check (order 10).
+    url = quiz.get_absolute_url()
     assert lesson.status_code == 200 and f'href="{url}"' in html_of(lesson)
     assert BANNER in html_of(staff_client.get(url))
     assert Client().get(url).status_code == 404  # a visitor

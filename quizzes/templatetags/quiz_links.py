@@ -39,6 +39,9 @@ class LessonQuizLinks:
             Quiz.objects.filter(course_id=lesson.course_id)
             .filter(Q(lesson=lesson) | Q(lesson__isnull=True))
             .annotate(question_count=Count("questions"))
+            # Explicit: a GROUP BY query ignores Meta.ordering, and PostgreSQL then returns the
+            # rows in whatever order it finds them (the lesson's first quiz would be a toss-up).
+            .order_by("order", "id")
         )
         # Only staff see a draft course's lessons: its exam is counted as their preview draws it.
         drafts = not lesson.course.published
