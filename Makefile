@@ -22,8 +22,10 @@ run: $(STAMP)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Every test: the suite (on DATABASE_URL, SQLite by default), then the browser journeys.
+# The suite runs in TEST_WORKERS processes (pytest-xdist; each has its own test database).
+TEST_WORKERS ?= 2
 test: $(STAMP)
-	$(BIN)/pytest -m "not browser" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not browser" -n $(TEST_WORKERS) $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-browser
 
 test-fast: $(STAMP)
