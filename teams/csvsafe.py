@@ -23,9 +23,13 @@ def safe_cell(value) -> str | int | float:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
-def csv_text(rows: Iterable[Iterable], *, bom: bool = True) -> str:
+def csv_chunk(rows: Iterable[Iterable], *, bom: bool = False) -> str:
+    """Rows as CSV text, each cell made safe; a streamed export writes one chunk at a time."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
+    writer.writerows([safe_cell(value) for value in row] for row in rows)
     return (BOM if bom else "") + out.getvalue()
+
+
+def csv_text(rows: Iterable[Iterable], *, bom: bool = True) -> str:
+    return csv_chunk(rows, bom=bom)
