@@ -70,6 +70,8 @@ class ProgressColumns:
             [m.user_id for m in members], self.scope.section_ids, "section__lesson_id"
         )
         total = len(self.scope.section_ids)
+        lessons = [(x.id, len(self.content.sections[x.id])) for x in self.content.lessons]
+        texts: dict[tuple[int, int], str] = {}  # few distinct (read, of) pairs: each made once
         out = {}
         for m in members:
             line = [
@@ -82,9 +84,12 @@ class ProgressColumns:
                 total,
                 _when(m.last_activity),
             ]
-            for lesson in self.content.lessons:
-                sections = len(self.content.sections[lesson.id])
-                line.append(_lesson_cell(reads.get((m.user_id, lesson.id), 0), sections))
+            for lesson_id, sections in lessons:
+                pair = (reads.get((m.user_id, lesson_id), 0), sections)
+                text = texts.get(pair)
+                if text is None:
+                    text = texts[pair] = _lesson_cell(*pair)
+                line.append(text)
             out[m.id] = line
         return out
 

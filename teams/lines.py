@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from lessons.models import SectionProgress
 from lessons.progress import LessonProgress, Status
 
-from .members import Scope
+from .members import Scope, in_list
 from .models import Membership
 from .scores import MeanScore, QuizScore, mean_score, quiz_scores, scores_in_order
 from .summary import TeamContent
@@ -48,7 +48,7 @@ def read_counts(user_ids, section_ids, key: str) -> dict[tuple[int, int], int]:
     if not user_ids or not section_ids:
         return {}
     rows = (
-        SectionProgress.objects.filter(user_id__in=user_ids, section_id__in=section_ids)
+        in_list(SectionProgress.objects.filter(user_id__in=user_ids), "section_id", section_ids)
         .values_list("user_id", key)
         .annotate(n=Count("id"))
         .order_by()

@@ -45,17 +45,26 @@ class Scope:
     quiz_ids: list[int]  # published quizzes in scope
 
 
+def in_list(queryset, field: str, ids):
+    """`field IN ids`, asked as `field + 0 IN ids` so that the database reaches the rows through
+    another index (the member's) and checks this as a filter. SQLite, without statistics, probed
+    (member, section) pairs instead: 5,000 members × 800 sections = 4 M index probes, 2.5 s for
+    the dashboard's completion sort; through the member's index it is their ~100 marks each."""
+    alias = f"{field}_plain"
+    return queryset.alias(**{alias: F(field) + 0}).filter(**{f"{alias}__in": ids})
+
+
+def _own_marks(scope: Scope, **aggregate):
+    """One figure of the member's (OuterRef user_id) read marks in scope, as a subquery."""
+    marks = SectionProgress.objects.filter(user_id=OuterRef("user_id"))
+    (name,) = aggregate
+    marks = in_list(marks, "section_id", scope.section_ids).order_by().values("user_id")
+    return marks.annotate(**aggregate).values(name)
+
+
 def read_count(scope: Scope):
     """Sections in scope the member (OuterRef user_id) has read: a correlated COUNT."""
-    marks = (
-        SectionProgress.objects.filter(
-            user_id=OuterRef("user_id"), section_id__in=scope.section_ids
-        )
-        .order_by()
-        .values("user_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
+    marks = _own_marks(scope, n=Count("id"))
     return Coalesce(Subquery(marks, output_field=IntegerField()), Value(0))
 
 
@@ -64,18 +73,10 @@ def last_activity(scope: Scope):
 
     SQLite's MAX(a, b) is NULL when either is (PostgreSQL's GREATEST skips NULLs): each side
     falls back on the other so both databases agree."""
-    read = (
-        SectionProgress.objects.filter(
-            user_id=OuterRef("user_id"), section_id__in=scope.section_ids
-        )
-        .order_by()
-        .values("user_id")
-        .annotate(at=Max("read_at"))
-        .values("at")
-    )
+    read = _own_marks(scope, at=Max("read_at"))
     tried = (
-        Attempt.objects.counted()
-        .filter(user_id=OuterRef("user_id"), quiz_id__in=scope.quiz_ids)
+        in_list(Attempt.objects.counted(), "quiz_id", scope.quiz_ids)
+        .filter(user_id=OuterRef("user_id"))
         .order_by()
         .values("user_id")
         .annotate(at=Max(Coalesce("finished_at", "started_at")))

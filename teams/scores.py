@@ -17,6 +17,8 @@ from django.db.models.functions import Cast, NullIf
 from quizzes.models import Attempt
 from quizzes.results import passed_attempts
 
+from .members import in_list
+
 
 @dataclass(frozen=True)
 class QuizScore:
@@ -66,9 +68,9 @@ def quiz_scores(user_ids, quiz_ids):
         return scores, activity
     finished = Q(finished_at__isnull=False)
     percent = Cast(F("score"), FloatField()) * 100 / NullIf(F("total"), 0)
+    attempts = Attempt.objects.counted()  # an instructor's draft previews are no results
     rows = (
-        Attempt.objects.counted()  # an instructor's draft previews are no results
-        .filter(user_id__in=user_ids, quiz_id__in=quiz_ids)
+        in_list(attempts.filter(user_id__in=user_ids), "quiz_id", quiz_ids)
         .values("user_id", "quiz_id")
         .annotate(
             finished_count=Count("id", filter=finished),
