@@ -114,3 +114,80 @@ def build_team(shape: Shape, *, lead) -> Team:
     _bulk(SectionProgress, marks())
     _bulk(Attempt, attempts())
     return team
+
+
+def write_course_files(folder, lessons: int = 500):
+    """A generated course folder: course.yaml listing `lessons` lesson files, each of three
+    sections (one with a checked VirtualService example) and a two-question quiz. Returns the
+    folder (the shape of content/istio-service-mesh/)."""
+    from pathlib import Path
+
+    folder = Path(folder) / "generated-course"
+    folder.mkdir()
+    names = [f"lesson-{n:03d}.yaml" for n in range(lessons)]
+    listing = "".join(f"  - {name}\n" for name in names)
+    (folder / "course.yaml").write_text(
+        "slug: generated\ntitle: A generated course\nsummary: For the bench.\n"
+        f"published: true\nlessons:\n{listing}"
+    )
+    for n, name in enumerate(names):
+        (folder / name).write_text(_lesson_text(n))
+    return folder
+
+
+def _lesson_text(n: int) -> str:
+    return f"""slug: lesson-{n:03d}
+title: Lesson {n}
+summary: Generated lesson {n}.
+sections:
+  - slug: intro
+    title: Introduction
+    body: |
+      A *service mesh* moves networking out of the application, part {n}.
+
+      It has a data plane and a control plane.
+    sources:
+      - title: "Istio docs: What is Istio?"
+        url: https://istio.io/latest/docs/overview/what-is-istio/
+  - slug: routing
+    title: Routing
+    kind: examples
+    body: Route everything to v1.
+    examples:
+      - slug: all-v1
+        title: Everyone to v1
+        explanation: One route, no match, so it catches every request.
+        yaml: |
+          apiVersion: networking.istio.io/v1
+          kind: VirtualService
+          metadata:
+            name: reviews-{n}
+          spec:
+            hosts:
+            - reviews
+            http:
+            - route:
+              - destination:
+                  host: reviews
+  - slug: wrap-up
+    title: Wrap-up
+    body: That is all for lesson {n}.
+quiz:
+  slug: generated-check-{n}
+  title: Check lesson {n}
+  questions:
+    - prompt: Which proxy does Istio's sidecar data plane use?
+      explanation: Envoy is the sidecar proxy.
+      choices:
+        - text: Envoy
+          correct: true
+        - text: HAProxy
+          why: Not used by Istio's sidecars.
+    - prompt: Which API group holds VirtualService?
+      explanation: networking.istio.io.
+      choices:
+        - text: networking.istio.io
+          correct: true
+        - text: security.istio.io
+          why: That group holds the security policies.
+"""
