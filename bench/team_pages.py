@@ -57,6 +57,7 @@ def seed() -> None:
         started = time.monotonic()
         build_team(Shape(members=size, prefix=f"s{size}"), lead=lead)
         print(f"    seeded {size} members in {time.monotonic() - started:.0f} s", flush=True)
+    print("RESULT {}", flush=True)
 
 
 def _pages(size: int) -> list[tuple[str, str, dict]]:
