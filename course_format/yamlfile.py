@@ -135,6 +135,17 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 
 
 def parse_yaml(text: str, name: str) -> YamlDocument:
+    """The document with each path's line. PyYAML's C parser first (yaml_events.py); the pure,
+    bounded loader when it is missing or the file needs a precise error."""
+    from .yaml_events import parse_fast  # it imports this module's bounds
+
+    fast = parse_fast(text, name)
+    if fast is not None:
+        return fast
+    return parse_yaml_pure(text, name)
+
+
+def parse_yaml_pure(text: str, name: str) -> YamlDocument:
     try:
         loader = BoundedSafeLoader(text)
         try:

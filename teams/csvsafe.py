@@ -14,18 +14,28 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 BOM = "\ufeff"  # lets Excel detect UTF-8
 
 
+_FORMULA_FIRST = frozenset(FORMULA_PREFIXES)  # each one character: a set lookup per cell
+
+
 def safe_cell(value) -> str | int | float:
+    # type() rather than isinstance: a bool is written as text ("True"), never as a number, and
+    # this runs for every cell of an export (330 columns × 5,000 members).
+    kind = type(value)
+    if kind is int or kind is float:
+        return value
     if value is None:
         return ""
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return value
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+    text = value if kind is str else str(value)
+    return "'" + text if text[:1] in _FORMULA_FIRST else text
+
+
+def csv_chunk(rows: Iterable[Iterable], *, bom: bool = False) -> str:
+    """Rows as CSV text, each cell made safe; a streamed export writes one chunk at a time."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows([safe_cell(value) for value in row] for row in rows)
+    return (BOM if bom else "") + out.getvalue()
 
 
 def csv_text(rows: Iterable[Iterable], *, bom: bool = True) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
-    return (BOM if bom else "") + out.getvalue()
+    return csv_chunk(rows, bom=bom)

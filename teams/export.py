@@ -1,56 +1,155 @@
-"""The dashboard's table as CSV rows: a header row, then one row per member."""
+"""The CSV export, streamed: a header row, then one row per member, 500 members a round.
 
+Memory stays flat whatever the team's size: member ids come from one cursor (`iterator()`),
+and each chunk of 500 costs three grouped queries (the members with their figures, their read
+counts per lesson, their quiz scores) before its rows are written out and dropped.
+
+Columns come in groups. A group gives its header cells and, for a chunk of members, each
+member's cells. A feature with columns of its own (readiness by domain, assignments) appends
+a factory to EXTRA_COLUMN_GROUPS: `factory(team, content) -> ColumnGroup`.
+"""
+
+from collections.abc import Callable, Iterator
 from datetime import datetime
+from typing import Protocol
 
 from django.utils import timezone
 
 from lessons.progress import LessonProgress, Status
 
-from .reporting import MemberRow, TeamReport
+from .csvsafe import csv_chunk
+from .lines import read_counts
+from .members import Scope, ordered_members, with_figures
+from .models import Membership, Team
+from .scores import mean_score, quiz_scores, scores_in_order
+from .summary import TeamContent
+
+CHUNK = 500
+
+
+class ColumnGroup(Protocol):
+    header: list[str]
+
+    def cells(self, members: list[Membership]) -> dict[int, list]:
+        """membership id → this group's cells for that member (one or two queries)."""
+        ...
+
+
+EXTRA_COLUMN_GROUPS: list[Callable[[Team, TeamContent], ColumnGroup]] = []
 
 
 def _when(value: datetime | None) -> str:
     return timezone.localtime(value).isoformat(timespec="minutes") if value else ""
 
 
-def _lesson_cell(progress: LessonProgress) -> str:
+def _lesson_cell(read: int, total: int) -> str:
+    progress = LessonProgress(0, read, total, None)
     if progress.status == Status.IN_PROGRESS:
-        return f"{progress.status_label} ({progress.read}/{progress.total})"
+        return f"{progress.status_label} ({read}/{total})"
     return progress.status_label
 
 
-def report_rows(report: TeamReport, rows: list[MemberRow]) -> list[list]:
-    header = [
-        "Username",
-        "Name",
-        "Role",
-        "Joined",
-        "Completion %",
-        "Sections read",
-        "Sections total",
-        "Last activity",
-        "Quiz score %",
-        "Quiz attempts",
-    ]
-    header += [f"{c.lesson.course.title} / {c.lesson.title}" for c in report.lessons]
-    for quiz in report.quizzes:
-        header += [f"{quiz.title}: best %", f"{quiz.title}: attempts", f"{quiz.title}: passed"]
-    out = [header]
-    for row in rows:
-        line = [
-            row.user.get_username(),
-            row.user.get_full_name(),
-            row.membership.get_role_display(),
-            _when(row.membership.joined_at),
-            row.percent,
-            row.read,
-            row.total,
-            _when(row.last_activity),
-            row.score,
-            row.attempts,
-        ]
-        line += [_lesson_cell(progress) for progress in row.lessons]
-        for score in row.quizzes:
-            line += [score.best_percent, score.attempts, "yes" if score.passed else "no"]
-        out.append(line)
-    return out
+class ProgressColumns:
+    """Who the member is, their completion and activity, then one column per lesson."""
+
+    def __init__(self, content: TeamContent, scope: Scope):
+        self.content, self.scope = content, scope
+        self.header = [
+            "Username",
+            "Name",
+            "Role",
+            "Joined",
+            "Completion %",
+            "Sections read",
+            "Sections total",
+            "Last activity",
+        ] + [f"{lesson.course.title} / {lesson.title}" for lesson in content.lessons]
+
+    def cells(self, members: list[Membership]) -> dict[int, list]:
+        reads = read_counts(
+            [m.user_id for m in members], self.scope.section_ids, "section__lesson_id"
+        )
+        total = len(self.scope.section_ids)
+        lessons = [(x.id, len(self.content.sections[x.id])) for x in self.content.lessons]
+        texts: dict[tuple[int, int], str] = {}  # few distinct (read, of) pairs: each made once
+        out = {}
+        for m in members:
+            line = [
+                m.user.get_username(),
+                m.user.get_full_name(),
+                m.get_role_display(),
+                _when(m.joined_at),
+                round(100 * m.read / total) if total else 0,
+                m.read,
+                total,
+                _when(m.last_activity),
+            ]
+            for lesson_id, sections in lessons:
+                pair = (reads.get((m.user_id, lesson_id), 0), sections)
+                text = texts.get(pair)
+                if text is None:
+                    text = texts[pair] = _lesson_cell(*pair)
+                line.append(text)
+            out[m.id] = line
+        return out
+
+
+class QuizColumns:
+    """The quiz score (mean over quizzes taken), then best, attempts, passed per quiz."""
+
+    def __init__(self, content: TeamContent):
+        self.quiz_ids = [quiz.id for quiz in content.quizzes]
+        self.header = ["Quiz score %", "Quizzes taken", "Quiz attempts"]
+        for quiz in content.quizzes:
+            self.header += [
+                f"{quiz.title}: best %",
+                f"{quiz.title}: attempts",
+                f"{quiz.title}: passed",
+            ]
+
+    def cells(self, members: list[Membership]) -> dict[int, list]:
+        scores, _ = quiz_scores([m.user_id for m in members], self.quiz_ids)
+        out = {}
+        for m in members:
+            own = scores_in_order(scores, m.user_id, self.quiz_ids)
+            mean = mean_score(own, len(self.quiz_ids))
+            line = [
+                "not taken" if mean.percent is None else mean.percent,
+                f"{mean.taken} of {mean.of}",
+                sum(s.attempts for s in own),
+            ]
+            for s in own:
+                best = s.best_percent if s.taken else "not taken"
+                line += [best, s.attempts, "yes" if s.passed else "no"]
+            out[m.id] = line
+        return out
+
+
+def column_groups(team: Team, content: TeamContent) -> list[ColumnGroup]:
+    scope = content.scope(team)
+    groups: list[ColumnGroup] = [ProgressColumns(content, scope), QuizColumns(content)]
+    return groups + [factory(team, content) for factory in EXTRA_COLUMN_GROUPS]
+
+
+def _chunks(ids: Iterator[int]) -> Iterator[list[int]]:
+    chunk: list[int] = []
+    for membership_id in ids:
+        chunk.append(membership_id)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def export_lines(team: Team, content: TeamContent, *, sort: str, name: str = "") -> Iterator[str]:
+    """The CSV's text, a chunk of rows at a time (the first chunk is the BOM and header)."""
+    scope = content.scope(team)
+    groups = column_groups(team, content)
+    yield csv_chunk([[cell for group in groups for cell in group.header]], bom=True)
+    ordered = ordered_members(scope, sort=sort, name=name).values_list("id", flat=True)
+    for chunk in _chunks(ordered.iterator(chunk_size=CHUNK)):
+        figures = {m.id: m for m in with_figures(scope, chunk)}
+        members = [figures[i] for i in chunk if i in figures]  # one may have left meanwhile
+        parts = [group.cells(members) for group in groups]
+        yield csv_chunk([[cell for part in parts for cell in part[m.id]] for m in members])

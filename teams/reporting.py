@@ -1,36 +1,21 @@
-"""A team's progress table: members × lessons, quiz scores and last activity.
+"""One member's progress in full, for the member page: lessons, sections, quiz scores, activity.
 
-Built in a fixed number of queries whatever the number of members, lessons or quizzes: the
-dashboard, the CSV export and the member page all read from here. Lesson status is derived from
-read marks by `lessons.progress.lesson_progress`, the same rule the learner's own pages use, so
-adding a section reopens a completed lesson here too.
+Built in a fixed number of queries whatever the number of lessons or quizzes. The dashboard and
+the CSV export page through members instead (teams/members.py, lines.py, export.py). Lesson
+status is derived from read marks by `lessons.progress.lesson_progress`, the same rule the
+learner's own pages use, so adding a section reopens a completed lesson here too.
 """
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, F, FloatField, Max, Q
-from django.db.models.functions import Cast, NullIf
-
 from lessons.models import Lesson, Section, SectionProgress
 from lessons.progress import LessonProgress, Status, lesson_progress, sections_by_lesson
 from quizzes.models import Attempt, Quiz
-from quizzes.results import passed_attempts
 
 from .models import Membership, Team
-
-SORT_KEYS = ("name", "completion", "activity", "score")
-DEFAULT_SORT = "name"
-
-
-@dataclass(frozen=True)
-class QuizScore:
-    quiz_id: int
-    best_percent: int | None  # None: no finished attempt yet
-    attempts: int  # finished attempts
-    passed: bool = False  # any finished attempt met the pass mark it was judged by
+from .scores import MeanScore, QuizScore, mean_score, quiz_scores, scores_in_order
 
 
 @dataclass
@@ -61,23 +46,13 @@ class MemberRow:
         return round(100 * self.read / self.total) if self.total else 0
 
     @property
-    def score(self) -> int | None:
-        """Mean best score over the team's quizzes (rounded down), a quiz not taken counting 0.
-
-        None until the member finishes any attempt, so "not tried" sorts apart from "0 %".
-        """
-        if not any(q.attempts for q in self.quizzes):
-            return None
-        return sum(q.best_percent or 0 for q in self.quizzes) // len(self.quizzes)
+    def score(self) -> MeanScore:
+        """Mean best score over the quizzes the member took; "not taken" ones do not count."""
+        return mean_score(self.quizzes, len(self.quizzes))
 
     @property
     def attempts(self) -> int:
         return sum(q.attempts for q in self.quizzes)
-
-    @property
-    def quizzes_taken(self) -> int:
-        """How many of the team's quizzes the member finished at least once."""
-        return sum(1 for q in self.quizzes if q.attempts)
 
 
 @dataclass
@@ -97,42 +72,6 @@ class TeamReport:
     lessons: list[LessonColumn]
     quizzes: list[Quiz]
     rows: list[MemberRow] = field(default_factory=list)
-
-    @property
-    def learner_rows(self) -> list[MemberRow]:
-        return [row for row in self.rows if row.is_learner]
-
-    @property
-    def percent(self) -> int | None:
-        """Team completion: sections read by its learners over sections they could read."""
-        learners = self.learner_rows
-        total = sum(row.total for row in learners)
-        return round(100 * sum(row.read for row in learners) / total) if total else None
-
-    @property
-    def quiz_pass_rates(self) -> list[int | None]:
-        """Per quiz, in order: the share of the team's learners who passed it; None while no
-        learner has finished an attempt at it."""
-        learners = self.learner_rows
-        rates: list[int | None] = []
-        for index in range(len(self.quizzes)):
-            scores = [row.quizzes[index] for row in learners]
-            tried = any(score.attempts for score in scores)
-            passed = sum(score.passed for score in scores)
-            rates.append(round(100 * passed / len(scores)) if tried else None)
-        return rates
-
-    @property
-    def course_groups(self) -> list[tuple[object, int]]:
-        """(course, number of its lesson columns), for a grouped table header."""
-        groups: list[tuple[object, int]] = []
-        for column in self.lessons:
-            course = column.lesson.course
-            if groups and groups[-1][0].id == course.id:
-                groups[-1] = (course, groups[-1][1] + 1)
-            else:
-                groups.append((course, 1))
-        return groups
 
 
 def team_lessons(team: Team) -> list[Lesson]:
@@ -165,7 +104,7 @@ def team_report(team: Team, *, memberships=None) -> TeamReport:
     user_ids = [m.user_id for m in memberships]
 
     marks = _read_marks(team, user_ids, [sid for ids in sections.values() for sid in ids])
-    scores, attempt_activity = _quiz_scores(team, user_ids, [q.id for q in quizzes])
+    scores, attempt_activity = quiz_scores(user_ids, [q.id for q in quizzes])
 
     columns = [LessonColumn(lesson) for lesson in lessons]
     report = TeamReport(team=team, lessons=columns, quizzes=quizzes)
@@ -176,10 +115,7 @@ def team_report(team: Team, *, memberships=None) -> TeamReport:
         row = MemberRow(
             membership=membership,
             lessons=[progress[lesson.id] for lesson in lessons],
-            quizzes=[
-                scores.get((membership.user_id, quiz.id), QuizScore(quiz.id, None, 0))
-                for quiz in quizzes
-            ],
+            quizzes=scores_in_order(scores, membership.user_id, [q.id for q in quizzes]),
             last_activity=max((when for when in activity if when), default=None),
         )
         report.rows.append(row)
@@ -190,89 +126,17 @@ def team_report(team: Team, *, memberships=None) -> TeamReport:
     return report
 
 
-def _members_filter(team: Team, user_ids: list[int]) -> Q:
-    # A join on the team rather than a long IN list when the whole team is reported on.
-    if len(user_ids) == 1:
-        return Q(user_id=user_ids[0])
-    return Q(user__team_memberships__team=team)
-
-
 def _read_marks(team, user_ids, section_ids) -> dict[int, dict[int, datetime]]:
     """user id → {section id → read at}, for the team's sections only (one query)."""
     out: dict[int, dict[int, datetime]] = defaultdict(dict)
     if not user_ids or not section_ids:
         return out
     rows = SectionProgress.objects.filter(
-        _members_filter(team, user_ids), section_id__in=section_ids
+        user_id__in=user_ids, section_id__in=section_ids
     ).values_list("user_id", "section_id", "read_at")
     for user_id, section_id, read_at in rows:
         out[user_id][section_id] = read_at
     return out
-
-
-def _quiz_scores(team, user_ids, quiz_ids):
-    """({(user id, quiz id): QuizScore}, {user id: latest attempt time}) in one query."""
-    scores: dict[tuple[int, int], QuizScore] = {}
-    activity: dict[int, datetime] = {}
-    if not user_ids or not quiz_ids:
-        return scores, activity
-    finished = Q(finished_at__isnull=False)
-    percent = Cast(F("score"), FloatField()) * 100 / NullIf(F("total"), 0)
-    rows = (
-        Attempt.objects.counted()  # an instructor's draft previews are no results
-        .filter(_members_filter(team, user_ids), quiz_id__in=quiz_ids)
-        .values("user_id", "quiz_id")
-        .annotate(
-            finished_count=Count("id", filter=finished),
-            passed_count=Count("id", filter=passed_attempts(F("quiz__pass_percent"))),
-            best=Max(percent, filter=finished),
-            last_started=Max("started_at"),
-            last_finished=Max("finished_at"),
-        )
-        .order_by()
-    )
-    for row in rows:
-        best = row["best"]
-        scores[(row["user_id"], row["quiz_id"])] = QuizScore(
-            row["quiz_id"],
-            # Rounded down, as quizzes.scoring.percent does: never more than was scored.
-            math.floor(best) if best is not None else (0 if row["finished_count"] else None),
-            row["finished_count"],
-            passed=row["passed_count"] > 0,
-        )
-        times = [t for t in (row["last_started"], row["last_finished"]) if t]
-        latest = max(times)
-        if row["user_id"] not in activity or latest > activity[row["user_id"]]:
-            activity[row["user_id"]] = latest
-    return scores, activity
-
-
-def sort_rows(rows: list[MemberRow], key: str) -> list[MemberRow]:
-    """Learners first, then instructors; within each, by the chosen column.
-
-    Numbers sort highest first and the most recent activity first; members with no value
-    for the column go last; ties fall back to the username so the order is stable.
-    """
-
-    def by_name(row: MemberRow):
-        return row.user.get_username().casefold()
-
-    def number(value) -> tuple:
-        return (value is None, -(value or 0))
-
-    def sort_key(row: MemberRow):
-        if key == "completion":
-            value: tuple = number(row.percent)
-        elif key == "score":
-            value = number(row.score)
-        elif key == "activity":
-            when = row.last_activity
-            value = (when is None, -when.timestamp() if when else 0)
-        else:
-            value = ()
-        return (not row.is_learner, *value, by_name(row))
-
-    return sorted(rows, key=sort_key)
 
 
 @dataclass

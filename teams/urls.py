@@ -28,6 +28,7 @@ urlpatterns = [
     path("<slug:slug>/", views.dashboard, name="team-dashboard"),
     path("<slug:slug>/export.csv", views.export_csv, name="team-export"),
     path("<slug:slug>/courses/", views.team_courses, name="team-courses"),
+    path("<slug:slug>/progress/<slug:course_slug>/", views.course_progress, name="team-course"),
     path("<slug:slug>/invite/", views.regenerate_invite, name="team-regenerate-invite"),
     path("<slug:slug>/leave/", views.leave, name="team-leave"),
     path("<slug:slug>/members/<username:username>/", views.member, name="team-member"),

@@ -4,16 +4,17 @@ the team's courses.
 Instructors and team leads create teams (teams/instructors.py); whoever runs a team manages it
 here, with no need of the admin.
 
-Thin: look up through teams/access.py (a 404 for anyone who may not see the team), build the
-report in teams/reporting.py, render. Sorting is a plain query parameter, so the dashboard
-works without JavaScript; htmx only swaps the table in place.
+Thin: look up through teams/access.py (a 404 for anyone who may not see the team), count in
+SQL (teams/summary.py, teams/members.py), render a page of members. Sorting, the name filter
+and the page are plain query parameters, so the dashboard works without JavaScript; htmx only
+swaps the member table in place.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -22,12 +23,13 @@ from shared.htmx import answers_both_ways, wants_part
 
 from .access import managed_team_or_404, managed_teams, role_in
 from .course_set import describe_change
-from .csvsafe import csv_text
-from .export import report_rows
+from .export import export_lines
 from .forms import TeamCoursesForm, TeamForm
 from .instructors import can_create_teams
+from .lines import course_lines, dashboard_lines
+from .members import DEFAULT_SORT, SORT_KEYS, clean_filter, member_page
 from .models import Membership, Team
-from .reporting import DEFAULT_SORT, SORT_KEYS, member_detail, sort_rows, team_report
+from .reporting import member_detail
 from .services import (
     SlugTaken,
     membership_join,
@@ -36,6 +38,7 @@ from .services import (
     team_regenerate_invite,
     team_set_published_courses,
 )
+from .summary import team_content, team_summary
 
 
 def _sort_param(request: HttpRequest) -> str:
@@ -129,26 +132,62 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("team-list")
 
 
+def _list_params(request: HttpRequest) -> dict:
+    """The member list's sort, name filter and page, as query parameters."""
+    return {"sort": _sort_param(request), "name": clean_filter(request.GET.get("q"))}
+
+
+def _member_list(request, team, content, make_lines) -> dict:
+    params = _list_params(request)
+    scope = content.scope(team)
+    page, members = member_page(scope, **params, number=request.GET.get("page"))
+    return {
+        "team": team,
+        "content": content,
+        "page": page,
+        "lines": make_lines(content, scope, members),
+        "sort": params["sort"],
+        "q": params["name"],
+    }
+
+
 @login_required
 @require_safe
 # Learners' progress: kept by no cache, and current on Back (like the CSV export).
 @cache_control(private=True, no_store=True)
 @answers_both_ways
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """The team's summary, then a page of members with their completion of each course."""
     team = managed_team_or_404(request.user, slug)
-    sort = _sort_param(request)
-    report = team_report(team)
-    context = {
-        "team": team,
-        "report": report,
-        "rows": sort_rows(report.rows, sort),
-        "sort": sort,
-        "invite_url": request.build_absolute_uri(team.get_invite_url()),
-    }
-    template = "teams/dashboard.html"
+    content = team_content(team)
+    context = _member_list(request, team, content, dashboard_lines)
     if wants_part(request):  # a sort link; htmx restoring its pushed URL on Back wants it all
-        template += "#member-table"
-    return render(request, template, context)
+        return render(request, "teams/dashboard.html#member-table", context)
+    context["summary"] = team_summary(team, content)
+    context["invite_url"] = request.build_absolute_uri(team.get_invite_url())
+    return render(request, "teams/dashboard.html", context)
+
+
+@login_required
+@require_safe
+@cache_control(private=True, no_store=True)
+@answers_both_ways
+def course_progress(request: HttpRequest, slug: str, course_slug: str) -> HttpResponse:
+    """One course of the team: its lessons' and quizzes' figures, and a page of members ×
+    its lessons and quizzes."""
+    team = managed_team_or_404(request.user, slug)
+    everything = team_content(team)
+    course = next((c for c in everything.courses if c.slug == course_slug), None)
+    if course is None:
+        raise Http404("The team has no such published course.")
+    content = everything.of_course(course.id)
+    context = _member_list(request, team, content, course_lines)
+    context["course"] = course
+    if wants_part(request):
+        return render(request, "teams/course_progress.html#member-table", context)
+    summary = team_summary(team, content)
+    context["figures"] = summary.courses[0] if summary.courses else None
+    return render(request, "teams/course_progress.html", context)
 
 
 @login_required
@@ -164,13 +203,11 @@ def member(request: HttpRequest, slug: str, username: str) -> HttpResponse:
 
 @login_required
 @require_safe
-def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
+def export_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
+    """Streamed: the rows are written as the database hands them over (teams/export.py)."""
     team = managed_team_or_404(request.user, slug)
-    report = team_report(team)
-    rows = sort_rows(report.rows, _sort_param(request))
-    response = HttpResponse(
-        csv_text(report_rows(report, rows)), content_type="text/csv; charset=utf-8"
-    )
+    lines = export_lines(team, team_content(team), **_list_params(request))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{team.slug}-progress.csv"'
     response["Cache-Control"] = "private, no-store"
     return response

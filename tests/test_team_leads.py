@@ -178,7 +178,7 @@ def test_a_team_lead_creates_a_team_and_runs_it(mini_course, lead, learner):
     assert member.status_code == 200 and "Introduction" in member.content.decode()
     export = client.get(reverse("team-export", args=[team.slug]))
     assert export.status_code == 200 and export["Content-Type"] == "text/csv; charset=utf-8"
-    assert "ada" in export.content.decode("utf-8-sig")
+    assert "ada" in b"".join(export.streaming_content).decode("utf-8-sig")
 
 
 def test_a_team_lead_revokes_the_invite_link(lead_team, lead):

@@ -88,6 +88,24 @@ def test_a_team_lead_runs_a_team_and_is_offered_nothing_else(
     assert_offers_only_what_opens(page, base, "member page")
     screenshot(page, "team-lead-member-light-desktop")
 
+    # The dashboard opens on the summary; each course has a page of members × its lessons.
+    page.goto(f"{base}/teams/support-crew/")
+    assert "Summary" in page.inner_text("#summary-title")
+    page.click(f".summary-table a:has-text('{course.title}')")
+    page.wait_for_url(f"{base}/teams/support-crew/progress/{course.slug}/")
+    assert "esther" in page.inner_text("#member-table")
+    assert page.locator("#member-table td.cell-completed").count() >= 1
+    assert_accessible(page, "course page")
+    assert_offers_only_what_opens(page, base, "course page")
+    screenshot(page, "team-lead-course-light-desktop")
+    # The name filter, with htmx swapping the table in place.
+    page.goto(f"{base}/teams/support-crew/")
+    page.fill("#member-q", "esth")
+    page.click(".member-filter button:has-text('Filter')")
+    page.wait_for_url("**q=esth**")
+    rows = page.inner_text("#member-table tbody")
+    assert "esther" in rows and "sam" not in rows and "tara" not in rows
+
     # Removing a learner is a second, deliberate step.
     page.goto(f"{base}/teams/support-crew/members/sam/")
     page.click("summary:has-text('Remove sam from the team')")
@@ -108,9 +126,18 @@ def test_a_team_lead_runs_a_team_and_is_offered_nothing_else(
         ("/teams/", "teams"),
         ("/teams/new/", "new"),
         ("/teams/support-crew/", "dashboard"),
+        (f"/teams/support-crew/progress/{course.slug}/", "course"),
     ]:
         phone.goto(base + path)
         assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], path
         assert_accessible(phone, f"{name} (phone, dark)")
         assert_offers_only_what_opens(phone, base, f"{name} (phone, dark)")
         screenshot(phone, f"team-lead-{name}-dark-phone")
+
+    # The dashboard in the other two: dark on a desktop, light on a phone.
+    for scheme, viewport, size in [("dark", DESKTOP, "desktop"), ("light", PHONE, "phone")]:
+        other = new_page(scheme=scheme, viewport=viewport)
+        log_in(other, base, "tara")
+        other.goto(f"{base}/teams/support-crew/")
+        assert other.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+        screenshot(other, f"team-lead-dashboard-{scheme}-{size}")

@@ -1,0 +1,223 @@
+"""`make bench`'s team part (BENCH_PARTS=teams): the team lead's pages at company size.
+
+In-process, no server and no Locust: for each database, a fresh one gets two generated teams
+(bench/team_data.py: 500 and 5,000 members, each on 20 courses of 10 lessons × 4 sections and
+2 quizzes, each member ~100 read marks and 8 finished attempts). A second process, which has
+done nothing else, then plays the team lead with Django's test client and prints, per page:
+the median time of 5 requests after one warm-up, the queries, and at the end the process's
+peak RSS (what a worker would hold). The CSV export is timed whole, then run again under
+tracemalloc for its peak Python memory. A third process loads a generated 500-lesson course
+file (`loadcourse`'s code) and times it.
+
+Run alone: `.venv/bin/python bench/team_pages.py` (BENCH_DATABASES, BENCH_POSTGRES_URL).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = (500, 5000)
+SETTINGS = {
+    "DJANGO_SECRET_KEY": "bench-only-not-secret",
+    "DJANGO_ALLOWED_HOSTS": "testserver",
+    "DJANGO_SSL_REDIRECT": "0",
+    "DJANGO_SECURE_COOKIES": "0",
+    "MESHLEARN_PLAIN_STATIC": "1",  # no collectstatic manifest: nothing is served from files
+}
+PAGE_TARGET_MS, EXPORT_TARGET_S, LOAD_TARGET_S, RSS_TARGET_MB = 300, 15, 5, 150
+
+
+def _django() -> None:
+    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, str(ROOT / "bench"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meshlearn.settings")
+    import django
+
+    django.setup()
+
+
+def seed() -> None:
+    _django()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from team_data import Shape, build_team
+
+    call_command("migrate", verbosity=0)
+    lead = get_user_model().objects.create_user("bench-lead", password="bench-lead-passphrase")
+    for size in SIZES:
+        started = time.monotonic()
+        build_team(Shape(members=size, prefix=f"s{size}"), lead=lead)
+        print(f"    seeded {size} members in {time.monotonic() - started:.0f} s", flush=True)
+    print("RESULT {}", flush=True)
+
+
+def _pages(size: int) -> list[tuple[str, str, dict]]:
+    team = f"s{size}-team"
+    return [
+        ("dashboard", f"/teams/{team}/", {}),
+        ("by completion", f"/teams/{team}/", {"sort": "completion"}),
+        ("by activity", f"/teams/{team}/", {"sort": "activity"}),
+        ("last page", f"/teams/{team}/", {"page": str(size // 50 + 1)}),
+        ("name filter", f"/teams/{team}/", {"q": "99"}),
+        ("course page", f"/teams/{team}/progress/s{size}-c3/", {}),
+        ("course by activity", f"/teams/{team}/progress/s{size}-c3/", {"sort": "activity"}),
+        ("member page", f"/teams/{team}/members/s{size}00042/", {}),
+    ]
+
+
+def _time_page(client, path: str, params: dict) -> tuple[float, int]:
+    from django.db import connection
+
+    queries = 0
+
+    def count(execute, sql, params_, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params_, many, context)
+
+    # A wrapper, not CaptureQueriesContext: each request's start clears the queries log.
+    with connection.execute_wrapper(count):
+        response = client.get(path, params)  # the warm-up, counted
+    assert response.status_code == 200, (path, response.status_code)
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        client.get(path, params)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000, queries
+
+
+def _export(client, size: int) -> dict:
+    import tracemalloc
+
+    path = f"/teams/s{size}-team/export.csv"
+    started = time.perf_counter()
+    response = client.get(path)
+    size_bytes = sum(len(chunk) for chunk in response.streaming_content)
+    seconds = time.perf_counter() - started
+    tracemalloc.start()
+    for _chunk in client.get(path).streaming_content:
+        pass
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return {"seconds": seconds, "mb": size_bytes / 1e6, "peak_mb": peak / 1e6}
+
+
+def measure() -> None:
+    _django()
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="bench-lead"))
+    out = {}
+    for size in SIZES:
+        pages = {label: _time_page(client, p, q) for label, p, q in _pages(size)}
+        out[size] = {"pages": pages, "export": _export(client, size)}
+    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("RESULT " + json.dumps(out), flush=True)
+
+
+def course(lessons: int = 500) -> None:
+    _django()
+    from django.core.management import call_command
+    from team_data import write_course_files
+
+    from coursefiles.loading import load_course_file
+
+    call_command("migrate", verbosity=0)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = write_course_files(Path(tmp), lessons)
+        started = time.perf_counter()
+        load_course_file(folder)
+        first = time.perf_counter() - started
+        started = time.perf_counter()
+        load_course_file(folder)  # again: an update of every row
+        again = time.perf_counter() - started
+        size = sum(f.stat().st_size for f in folder.rglob("*.yaml"))
+    print("RESULT " + json.dumps({"first": first, "again": again, "size": size}), flush=True)
+
+
+def _run(step: str, env: dict) -> dict | None:
+    result = subprocess.run(
+        [sys.executable, __file__, step],
+        cwd=ROOT,
+        env={**os.environ, **SETTINGS, **env},
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    for line in result.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT ") :])
+        print(line, flush=True)
+    print(f"  {step} failed:\n{result.stderr[-3000:]}", flush=True)
+    return None
+
+
+def run_all(databases: list[str], postgres_url: str) -> list[dict]:
+    from common import fresh_postgres
+
+    runs = []
+    with tempfile.TemporaryDirectory(prefix="meshlearn-teams-") as tmp:
+        for database in databases:
+            if database == "sqlite":
+                url, label = f"sqlite:///{Path(tmp) / 'teams.sqlite3'}", "SQLite"
+            elif fresh_postgres(postgres_url):
+                url, label = postgres_url, "PostgreSQL"
+            else:
+                print("  PostgreSQL: not available, no team pages run", flush=True)
+                continue
+            print(f"  team pages on {label}: seeding…", flush=True)
+            env = {"DATABASE_URL": url}
+            _run("seed", env)
+            figures = _run("measure", env)
+            if figures:
+                runs.append({"label": label, **figures})
+        course_env = {"DATABASE_URL": f"sqlite:///{Path(tmp) / 'course.sqlite3'}"}
+        loaded = _run("course", course_env)
+    report(runs, loaded)
+    return runs
+
+
+def report(runs: list[dict], loaded: dict | None) -> None:
+    print(f"\nTeam pages (in-process, median of 5; target ≤ {PAGE_TARGET_MS} ms, fixed queries)")
+    for run in runs:
+        for size in SIZES:
+            figures = run[str(size)]
+            print(f"  {run['label']}, {size} members × 20 courses:")
+            for label, (ms, queries) in figures["pages"].items():
+                print(f"    {label:<20} {ms:7.1f} ms  {queries:3d} queries")
+            export = figures["export"]
+            print(
+                f"    CSV export           {export['seconds']:7.2f} s   {export['mb']:.1f} MB"
+                f" streamed, peak Python memory {export['peak_mb']:.1f} MB"
+                f" (target ≤ {EXPORT_TARGET_S} s)"
+            )
+        print(f"    the process's peak RSS: {run['rss_mb']:.0f} MB (target < {RSS_TARGET_MB} MB)")
+    if loaded:
+        print(
+            f"  500-lesson course file: loaded in {loaded['first']:.2f} s, loaded again"
+            f" (every row updated) in {loaded['again']:.2f} s (target ≤ {LOAD_TARGET_S} s)"
+        )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1:
+        {"seed": seed, "measure": measure, "course": course}[sys.argv[1]]()
+    else:
+        sys.path.insert(0, str(ROOT / "bench"))
+        dbs = os.environ.get("BENCH_DATABASES", "sqlite,postgres").split(",")
+        pg = os.environ.get(
+            "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/meshlearn_bench"
+        )
+        run_all(dbs, pg)

@@ -1,0 +1,135 @@
+"""The team pages at company size: 5,000 members on 20 courses (200 lessons, 800 sections, 40
+quizzes), generated once for the module with bulk_create (bench/team_data.py).
+
+Every page costs a fixed number of queries, the same as for a team of three
+(tests/test_teams.py's QUERY_BUDGET); the export a fixed number per chunk of 500 members.
+What the pages show is checked against figures counted here independently. Speed is measured by
+`make bench` (bench/team_pages.py), never asserted.
+"""
+
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count
+from django.test import Client
+from django.urls import reverse
+
+from lessons.models import SectionProgress
+from teams.models import Membership
+
+from .test_teams import QUERY_BUDGET, _order, parse_csv
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from team_data import Shape, build_team  # noqa: E402
+
+pytestmark = pytest.mark.django_db
+
+SHAPE = Shape(members=5000, courses_read=1, longest_read=9, attempt_every=20, prefix="big")
+COURSE_PAGE_BUDGET = 15  # the dashboard's, less the header's course list
+EXPORT_BASE, EXPORT_PER_CHUNK = 8, 3  # session … content, the ids' cursor; then per 500
+
+
+@pytest.fixture(scope="module")
+def big_team(django_db_setup, django_db_blocker):
+    """Built inside a transaction that is rolled back after the module: each test runs in a
+    savepoint of it, so nothing of the 5,000 members outlives the module."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        lead = get_user_model().objects.create_user("big-lead", password="x-long-passphrase")
+        yield build_team(SHAPE, lead=lead), lead
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def lead_client(big_team):
+    client = Client()
+    client.force_login(big_team[1])
+    return client
+
+
+def test_the_generated_team_is_company_sized(big_team):
+    team, _ = big_team
+    assert team.memberships.count() == SHAPE.members + 1
+    assert team.courses.count() == 20
+    assert SectionProgress.objects.filter(user__team_memberships__team=team).count() > 15_000
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"sort": "completion"}, {"sort": "activity"}, {"page": "57"}, {"q": "big0499"}],
+    ids=["name", "completion", "activity", "page-57", "filter"],
+)
+def test_every_dashboard_page_costs_the_same_queries(
+    big_team, lead_client, django_assert_max_num_queries, params
+):
+    url = reverse("team-dashboard", args=[big_team[0].slug])
+    with django_assert_max_num_queries(QUERY_BUDGET["team-dashboard"]):
+        response = lead_client.get(url, params)
+    assert response.status_code == 200
+    html = response.content.decode()
+    rows = _order(html)
+    if "q" in params:
+        assert rows == [f"big0499{n}" for n in range(10)]
+    else:
+        assert len(rows) == 50 and "Page " in html and " of 101" in html
+
+
+def test_sorting_by_completion_is_done_in_the_database_and_right(big_team, lead_client):
+    team, _ = big_team
+    counts = (
+        SectionProgress.objects.filter(user__team_memberships__team=team)
+        .values("user__username")
+        .annotate(n=Count("id"))
+        .order_by("-n", "user__username")
+    )
+    most = counts[0]["n"]
+    top = sorted(row["user__username"] for row in counts if row["n"] == most)[:50]
+    url = reverse("team-dashboard", args=[team.slug])
+    assert _order(lead_client.get(url, {"sort": "completion"}).content.decode()) == top
+
+
+def test_the_summary_counts_every_learners_marks(big_team, lead_client):
+    team, _ = big_team
+    marks = SectionProgress.objects.filter(user__team_memberships__team=team).count()
+    html = lead_client.get(reverse("team-dashboard", args=[team.slug])).content.decode()
+    expected = round(100 * marks / (SHAPE.members * 800))
+    assert f'<span class="team-completion-figure">{expected}%</span>' in html
+    assert "5000 learners" in html
+
+
+@pytest.mark.parametrize("params", [{}, {"sort": "activity", "page": "100"}])
+def test_a_course_page_costs_the_same_queries(
+    big_team, lead_client, django_assert_max_num_queries, params
+):
+    url = reverse("team-course", args=[big_team[0].slug, "big-c7"])
+    with django_assert_max_num_queries(COURSE_PAGE_BUDGET):
+        response = lead_client.get(url, params)
+    html = response.content.decode()
+    assert response.status_code == 200 and len(_order(html)) == 50
+    assert html.count('class="cell cell-') == 50 * 10  # members × the course's lessons
+
+
+def test_the_member_page_costs_what_it_does_for_a_small_team(
+    big_team, lead_client, django_assert_max_num_queries
+):
+    url = reverse("team-member", args=[big_team[0].slug, "big01234"])
+    with django_assert_max_num_queries(13):  # as for ada in a team of three
+        assert lead_client.get(url).status_code == 200
+
+
+def test_the_export_streams_every_member_in_a_fixed_number_of_queries_per_chunk(
+    big_team, lead_client, django_assert_max_num_queries
+):
+    team, _ = big_team
+    chunks = -(-(SHAPE.members + 1) // 500)
+    with django_assert_max_num_queries(EXPORT_BASE + EXPORT_PER_CHUNK * chunks):
+        response = lead_client.get(reverse("team-export", args=[team.slug]))
+        assert response.streaming
+        header, *rows = parse_csv(response)
+    assert len(rows) == SHAPE.members + 1 and rows[-1][0] == "big-lead"
+    assert len(header) == 8 + 200 + 3 + 40 * 3
+    assert len({row[0] for row in rows}) == len(rows)
+    learners = Membership.objects.filter(team=team, role=Membership.Role.LEARNER).count()
+    assert learners == SHAPE.members
