@@ -27,7 +27,8 @@ open attempt at every quiz, and each POST answers a question not answered before
 learner's attempt from one POST to the next). The report says how many POSTs stored a fresh
 answer; if the run outlasted the prepared answers, the rest got the "already answered" reply.
 
-Environment: BENCH_PARTS (wrk,cpu,classroom,teams), BENCH_QUICK (1: short rounds and a small classroom),
+Environment: BENCH_PARTS (wrk,cpu,classroom,teams), BENCH_QUICK (1: short rounds and a small
+classroom),
 BENCH_SECONDS per round (4), BENCH_ROUNDS (3), BENCH_WARMUP (2), BENCH_CONNECTIONS (16),
 BENCH_WORKERS (2), BENCH_LEARNERS (400), BENCH_CALCULATOR_INPUTS (400), BENCH_POSTGRES_URL
 (postgres://postgres@127.0.0.1:5432/meshlearn_bench), BENCH_DATABASES (sqlite,postgres),
