@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "quizzes",
     "coursefiles",
     "teams",
+    "certificates",
     "accounts",
 ]
 
