@@ -15,6 +15,7 @@ urlpatterns = [
     path("quizzes/", include("quizzes.urls")),
     path("teams/", include("teams.urls")),
     path("certificates/", include("certificates.urls")),
+    path("sso/", include("sso.urls")),
     path("", include("calculator.urls")),
     path("", include("lab.urls")),
     path("", include("lessons.urls")),
