@@ -9,7 +9,12 @@ PORT ?= 8000
 
 .PHONY: run test test-fast test-browser lint format bench serve secret-key migrations-check
 
+# WeasyPrint (certificate PDFs) loads Pango through ctypes: Debian's packages, installed only
+# when missing (needs root, as on the project's machines and CI).
+PANGO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+
 $(STAMP): requirements.txt
+	@dpkg -s $(PANGO_PACKAGES) >/dev/null 2>&1 || { echo "Installing Debian's $(PANGO_PACKAGES) for WeasyPrint"; apt-get update -q && apt-get install -y -q $(PANGO_PACKAGES); }
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
@@ -35,7 +40,7 @@ test-browser: $(STAMP)
 	$(BIN)/python -m tests.browser.ensure_chromium
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser tests/browser $(PYTEST_ARGS)
 
-APPS := meshlearn shared accounts teams coursefiles quizzes lab lessons calculator istio_checker course_format
+APPS := meshlearn shared sso accounts teams certificates coursefiles quizzes lab lessons calculator istio_checker course_format
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -9,6 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
 
 from calculator.models import SavedScenario
+from certificates.models import Certificate
 from lessons.models import Course
 from lessons.progress import course_progress
 from quizzes.learners import owned_attempts
@@ -43,6 +44,7 @@ def me(request: HttpRequest) -> HttpResponse:
     # Other apps add their own parts of the dashboard here (quiz history, saved scenarios).
     context["scenarios"] = SavedScenario.objects.filter(user=request.user)
     context["quiz_history"] = history
+    context["certificates"] = Certificate.objects.filter(user=request.user).select_related("course")
     return render(request, "accounts/me.html", context)
 
 

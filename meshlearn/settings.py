@@ -62,7 +62,9 @@ INSTALLED_APPS = [
     "quizzes",
     "coursefiles",
     "teams",
+    "certificates",
     "accounts",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -159,7 +161,31 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Sign-in with the company's OpenID Connect provider (sso/, docs/oidc.md); it does nothing
+    # for a password sign-in, and nothing at all until MESHLEARN_OIDC_ISSUER is set.
+    "sso.backends.CompanyOIDCBackend",
 ]
+MESHLEARN_OIDC_ISSUER = os.environ.get("MESHLEARN_OIDC_ISSUER", "")
+MESHLEARN_OIDC_PROVIDER_NAME = os.environ.get(
+    "MESHLEARN_OIDC_PROVIDER_NAME", "your company account"
+)
+MESHLEARN_OIDC_ALLOWED_DOMAINS = env_list("MESHLEARN_OIDC_ALLOWED_DOMAINS")
+OIDC_RP_CLIENT_ID = os.environ.get("MESHLEARN_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("MESHLEARN_OIDC_CLIENT_SECRET", "")
+if MESHLEARN_OIDC_ISSUER and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise ImproperlyConfigured(
+        "MESHLEARN_OIDC_ISSUER is set: MESHLEARN_OIDC_CLIENT_ID and MESHLEARN_OIDC_CLIENT_SECRET "
+        "are required too."
+    )
+# mozilla-django-oidc's settings. The endpoints come from the issuer's discovery document when
+# a sign-in starts (sso/discovery.py), never at start-up; these blanks satisfy the library.
+OIDC_OP_AUTHORIZATION_ENDPOINT = OIDC_OP_TOKEN_ENDPOINT = OIDC_OP_USER_ENDPOINT = ""
+OIDC_OP_JWKS_ENDPOINT = ""
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 5  # seconds for each call to the provider
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso-callback"
 # Password guessing: after AXES_FAILURE_LIMIT wrong passwords for one username from one address,
 # that pair is refused (even with the right password) until the cool-off has passed. Attempts
 # are rows in the database, so every app server behind the load balancer sees the same count.

@@ -14,6 +14,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("quizzes/", include("quizzes.urls")),
     path("teams/", include("teams.urls")),
+    path("certificates/", include("certificates.urls")),
+    path("sso/", include("sso.urls")),
     path("", include("calculator.urls")),
     path("", include("lab.urls")),
     path("", include("lessons.urls")),

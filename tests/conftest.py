@@ -57,3 +57,43 @@ def other_learner(django_user_model):
 def learner_client(client, learner):
     client.force_login(learner)
     return client
+
+
+# --- the test OpenID provider (tests/oidc_provider/), one process for the whole run ----------
+
+OIDC_CLIENT = {"client_id": "meshlearn-tests", "client_secret": "tests-only-client-secret"}
+OIDC_PASSWORD = "provider-pw-9"
+OIDC_USERS = [
+    {"username": "alice", "email": "alice@example.com", "first_name": "Alice"},
+    {"username": "newbie", "email": "newbie@example.com", "last_name": "Newman"},
+    {"username": "mallory", "email": "ada@example.com", "verified": False},
+    {"username": "eve", "email": "eve@elsewhere.org"},
+]
+
+
+@pytest.fixture(scope="session")
+def oidc_callback_urls() -> list[str]:
+    """Where the provider may send people back: the test client's host (the browser tests
+    add their live server's)."""
+    return ["http://testserver/sso/callback/"]
+
+
+@pytest.fixture(scope="session")
+def oidc_issuer(tmp_path_factory, oidc_callback_urls):
+    from tests.servers import oidc_provider
+
+    users = [{**user, "password": OIDC_PASSWORD} for user in OIDC_USERS]
+    setup = {**OIDC_CLIENT, "redirect_uris": oidc_callback_urls, "users": users}
+    with oidc_provider(setup, tmp_path_factory.mktemp("oidc")) as issuer:
+        yield issuer
+
+
+@pytest.fixture
+def oidc_settings(settings, oidc_issuer):
+    """MeshLearn configured for the test provider, admitting example.com addresses."""
+    settings.MESHLEARN_OIDC_ISSUER = oidc_issuer
+    settings.MESHLEARN_OIDC_PROVIDER_NAME = "Example SSO"
+    settings.MESHLEARN_OIDC_ALLOWED_DOMAINS = ["example.com"]
+    settings.OIDC_RP_CLIENT_ID = OIDC_CLIENT["client_id"]
+    settings.OIDC_RP_CLIENT_SECRET = OIDC_CLIENT["client_secret"]
+    return settings

@@ -14,9 +14,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from certificates.models import Certificate
 from lessons.models import Section, SectionProgress
 from quizzes import services
 from quizzes.models import Quiz
+from sso.models import ProviderIdentity, TeamEmailDomain
 from teams.services import membership_join, team_create
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +37,9 @@ def everything(mini_course, learner, django_user_model):
     root = django_user_model.objects.create_superuser("root", "root@example.com", "pw-Root-123")
     team = team_create(name="Platform team", slug="platform", courses=[mini_course], creator=root)
     membership_join(team=team, user=learner)
+    Certificate.objects.create(user=learner, course=mini_course, issued_at=timezone.now())
+    TeamEmailDomain.objects.create(team=team, domain="example.com")
+    ProviderIdentity.objects.create(user=learner, issuer="https://id.example.com", subject="1")
     # A wrong password: django-axes records the attempt and the failure.
     Client().post(reverse("login"), {"username": learner.username, "password": "wrong"})
     # Its failure log is off by default (AXES_ENABLE_ACCESS_FAILURE_LOG); the page still exists.
