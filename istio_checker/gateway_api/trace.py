@@ -94,7 +94,7 @@ def route_http(resources: list, request: Request) -> RouteDecision:
             "404 (NR)."
         )
         return base
-    if hostname and hostname != host:
+    if hostname and hostname != host and context != "mesh":
         base.notes.append(
             f"The routes on hostname `{hostname}` serve `{host}` (the most specific hostname "
             "that matches)."
@@ -296,3 +296,20 @@ def _why_won(winner: Candidate, rest: list[Candidate], sample: Sample) -> str:
             )
             return f"{winner.label} wins over {other.label}, which matches too: {reason}."
     return f"{winner.label} is the only match that holds ({winner.key.describe()})."
+
+
+def suggested_host(resources: list) -> str:
+    """A host worth tracing through the first HTTPRoute: a concrete hostname, the Service a mesh
+    route is for, or any name at a Gateway (a route without hostnames serves every host)."""
+    for route in resources:
+        if (
+            route.kind != "HTTPRoute"
+            or route.group != "gateway.networking.k8s.io"
+            or route.spec is None
+        ):
+            continue
+        refs = parent_refs(route.spec.get("parentRefs"))
+        service = next((ref.name for ref in refs if ref.is_service and ref.name), "")
+        concrete = [h for h in texts(route.spec.get("hostnames")) if "*" not in h]
+        return service or (concrete[0] if concrete else "example.com")
+    return ""

@@ -36,6 +36,7 @@ def apply_rule(candidate, sample: Sample, decision: RouteDecision) -> None:
     for entry in filters:
         spend()
         decision.effects.extend(_filter_effects(entry, candidate, sample))
+    decision.effects.extend(_timeouts(rule.get("timeouts")))
     if redirect is not None and redirect.is_map:
         code = redirect.get("statusCode")
         decision.outcome = "redirect"
@@ -206,3 +207,24 @@ def _location(redirect: Node, candidate, sample: Sample) -> str:
         port_part = ""
     path = _new_path(redirect.get("path"), candidate, sample)
     return f"{scheme or sample.request.scheme}://{host}{port_part}{path}"
+
+
+def _timeouts(timeouts: Node | None) -> list[Effect]:
+    if timeouts is None or not timeouts.is_map:
+        return []
+    source = SPEC + "#httproutetimeouts"
+    found = []
+    request, backend = text(timeouts.get("request")), text(timeouts.get("backendRequest"))
+    if request and request != "0s":
+        found.append(
+            Effect(
+                "timeout",
+                f"Timeout: Envoy answers 504 if the whole request takes longer than {request}.",
+                source,
+            )
+        )
+    if backend and backend != "0s":
+        found.append(
+            Effect("timeout", f"Timeout: each try to a backend may take at most {backend}.", source)
+        )
+    return found
