@@ -6,9 +6,9 @@ Sources:
 - CRDs: kubernetes-sigs/gateway-api v1.6.0, config/crd/standard/gateway.networking.k8s.io_
   {gateways,httproutes,grpcroutes,referencegrants}.yaml (read for the fields, enums, bounds
   and CEL rules; the tables here are our own).
-- The release Istio builds against: istio/istio go.mod names sigs.k8s.io/gateway-api v1.6.0
-  (Istio's main branch, August 2026). That bundle serves Gateway, HTTPRoute and ReferenceGrant
-  as v1 and v1beta1, GRPCRoute as v1 only.
+- The release Istio builds against: istio/istio release-1.31 go.mod names
+  sigs.k8s.io/gateway-api v1.6.0 (release-1.30: v1.5.1; 1.28 and 1.29: v1.4.1). That bundle
+  serves Gateway, HTTPRoute and ReferenceGrant as v1 and v1beta1, GRPCRoute as v1 only.
 
 Patterns, lengths and the CEL rules the CRDs carry are checked in rules.py; this module is
 data only. Fields of the experimental channel that Istio reads (`retry`, `sessionPersistence`)
