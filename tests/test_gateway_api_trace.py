@@ -4,16 +4,9 @@ step of the Gateway API's precedence order, and the answer the lab and /lab/chec
 import pytest
 
 from istio_checker import Request, trace
+from tests.test_gateway_api_checks import GATEWAY as GATEWAY_HEAD
 
-GATEWAY = """\
-apiVersion: gateway.networking.k8s.io/v1
-kind: Gateway
-metadata: {name: edge}
-spec:
-  gatewayClassName: istio
-  listeners:
-  - {name: http, port: 80, protocol: HTTP, hostname: "*.example.com"}
-"""
+GATEWAY = GATEWAY_HEAD + '  - {name: http, port: 80, protocol: HTTP, hostname: "*.example.com"}\n'
 
 
 def route(rules: str, name: str = "web", hostnames: str = "", extra: str = "") -> str:
@@ -230,7 +223,7 @@ def test_route_hostnames_outside_the_listener_hostname_serve_nothing():
         hostnames="  hostnames: [shop.other.org]\n",
     )
     decision = go(text, host="shop.other.org")
-    assert decision.outcome == "no_virtual_service"
+    assert (decision.outcome, decision.status) == ("no_route", 404)
     assert any("does not attach" in note for note in decision.notes)
 
 
@@ -344,3 +337,54 @@ def test_check_json_and_the_page_show_an_http_route_trace(client):
     assert [rule["why"] for rule in trace_["rules"]] == ["Exact `/login`"]
     page = client.post("/lab/", form).content.decode()
     assert "HTTPRoute web" in page and "most-specific-first order: Exact" in page
+
+
+# --- linear work: the costliest Gateway API shapes we know, counted in steps --------------------
+
+
+def _gateway_api_paste(size: int) -> str:
+    """A Gateway whose listeners grow with the text, and HTTPRoutes that each name 30 of them
+    (sectionName) and hostnames: parents × listeners × hostnames is where quadratic work would
+    hide. Long names fill the bytes within the reader's 100 documents and 20 000 values."""
+    listeners = max(1, size // 2048)
+    label = "listener-of-the-shop-gateway-number"
+    head = GATEWAY_HEAD + "".join(
+        f"  - {{name: {label}-{n}, port: {1000 + n % 3}, protocol: HTTP, "
+        f"hostname: 'h{n}.example.com'}}\n"
+        for n in range(listeners)
+    )
+    hosts = ", ".join(f"h{n}.example.com" for n in range(12))
+    parts, index = [head], 0
+    while sum(len(p) for p in parts) < size:
+        refs = ", ".join(
+            f"{{name: edge, sectionName: {label}-{n}}}" for n in range(min(listeners, 30))
+        )
+        parts.append(
+            f"---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n"
+            f"metadata: {{name: r{index}}}\nspec:\n  parentRefs: [{refs}]\n"
+            f"  hostnames: [{hosts}, '*.example.com']\n  rules:\n"
+            + "".join(
+                f"  - matches: [{{path: {{type: PathPrefix, value: /p{k}}}, method: GET}}]\n"
+                + backend(f"b{k}")
+                for k in range(4)
+            )
+        )
+        index += 1
+    return "".join(parts)
+
+
+def test_gateway_api_checks_and_trace_are_linear_and_within_the_budget():
+    from istio_checker.budget import MAX_STEPS
+    from istio_checker.lab import check_config
+
+    def steps(size: int) -> int:
+        result = check_config(
+            _gateway_api_paste(size), Request(host="h0.example.com", path="/p3/x", port=1000)
+        )
+        assert not result.partial and result.decision is not None
+        assert result.decision.outcome == "route"
+        return result.steps
+
+    quarter, whole = steps(60 * 1024), steps(240 * 1024)
+    assert whole < MAX_STEPS
+    assert 2 * quarter < whole <= 4.5 * quarter

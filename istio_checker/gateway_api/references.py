@@ -17,11 +17,11 @@ Gateway parents, not for mesh routes. Each resource is indexed once, so the chec
 
 from __future__ import annotations
 
-from ..budget import spend
+from ..budget import memo, spend
 from ..node_readers import items, problem_at, text, texts
 from ..problems import Problem
-from . import hostnames
 from .gateway_rules import NOT_PROGRAMMED
+from .listener_index import index_listeners, summary_for
 from .refs import parent_refs
 from .schema import GROUP
 
@@ -53,17 +53,11 @@ def _warn(node, path: str, message: str, hint: str = "") -> Problem:
 
 def _check_attachment(route, ref, index: int, gateway, namespace: str, out: list[Problem]) -> None:
     at = f"spec.parentRefs[{index}]"
-    listeners = [entry for entry in items(gateway.spec.get("listeners")) if entry.is_map]
-    named = [
-        listener
-        for listener in listeners
-        if (not ref.section or text(listener.get("name")) == ref.section)
-        and (
-            ref.port is None
-            or (listener.get("port") is not None and listener.get("port").value == ref.port)
-        )
-    ]
-    if not named:
+    cache = memo().setdefault("gateway-api-listeners", {})
+    if id(gateway) not in cache:
+        cache[id(gateway)] = index_listeners(gateway.spec)
+    named = summary_for(cache[id(gateway)], ref.section, ref.port)
+    if not named.listeners:
         which = f"sectionName `{ref.section}`" if ref.section else f"port {ref.port}"
         out.append(
             _warn(
@@ -75,23 +69,18 @@ def _check_attachment(route, ref, index: int, gateway, namespace: str, out: list
         )
         return
     gateway_namespace = gateway.namespace or _NS_DEFAULT
-    allowed = [listener for listener in named if _allows(listener, namespace, gateway_namespace)]
-    if not allowed:
+    if not named.open_namespaces and namespace != gateway_namespace:
         out.append(
             _warn(
                 ref.node,
                 at,
                 f"The listeners of Gateway {gateway.name} take routes only from their own "
-                f"namespace "
-                f"`{gateway_namespace}`, not from `{namespace}` (NotAllowedByListeners).",
+                f"namespace `{gateway_namespace}`, not from `{namespace}` (NotAllowedByListeners).",
                 "Set allowedRoutes.namespaces.from: All (or Selector) on the listener.",
             )
         )
         return
-    route_hosts = texts(route.spec.get("hostnames"))
-    if route_hosts and not any(
-        hostnames.intersect(route_hosts, text(listener.get("hostname"))) for listener in allowed
-    ):
+    if not named.meets(texts(route.spec.get("hostnames"))):
         out.append(
             _warn(
                 route.spec.get("hostnames"),
@@ -102,13 +91,6 @@ def _check_attachment(route, ref, index: int, gateway, namespace: str, out: list
         )
 
 
-def _allows(listener, namespace: str, gateway_namespace: str) -> bool:
-    allowed = listener.get("allowedRoutes")
-    spaces = allowed.get("namespaces") if allowed is not None and allowed.is_map else None
-    where = (text(spaces.get("from")) if spaces is not None and spaces.is_map else None) or "Same"
-    return where != "Same" or namespace == gateway_namespace
-
-
 def _check_grants(route, namespace: str, grants: list, out: list[Problem]) -> None:
     for rule_index, rule in enumerate(items(route.spec.get("rules"))):
         for index, backend in enumerate(items(rule.get("backendRefs")) if rule.is_map else []):
@@ -117,6 +99,7 @@ def _check_grants(route, namespace: str, grants: list, out: list[Problem]) -> No
             if not target or target == namespace:
                 continue
             kind = text(backend.get("kind")) or "Service"
+            spend(len(grants))
             if not any(
                 _grants(grant, route.kind, namespace, target, kind, text(backend.get("name")))
                 for grant in grants

@@ -26,6 +26,7 @@ from ..node_readers import items, text, texts
 from ..route_decision import MatchBlock, Request, RouteDecision, RuleTrace
 from ..yamlsource import Node
 from . import hostnames
+from .listener_index import index_listeners, summary_for
 from .precedence import Key, key_of, why_ahead
 from .refs import ParentRef, parent_refs
 from .trace_conditions import conditions
@@ -79,11 +80,17 @@ def route_http(resources: list, request: Request) -> RouteDecision:
     )
     context, attached, notes = _attached(routes, gateways, request, host, port)
     base.gateway, base.notes = context, notes
+    if not attached and context != "mesh":
+        base.outcome, base.status, base.response_flag = "no_route", 404, "NR"
+        base.summary = (
+            f"No HTTPRoute here serves `{host}` at {context}, so the gateway answers 404 itself "
+            "(NR: no route)."
+        )
+        return base
     if not attached:
         base.summary = (
-            f"No HTTPRoute here applies to `{host}` at {context}: the request is not routed by "
-            "these routes (at a Gateway Envoy answers 404; in the mesh it goes to the Service "
-            "as it is)."
+            f"No HTTPRoute here has the Service `{host}` as its parent: in the mesh the request "
+            "goes to that Service as it is."
         )
         return base
     candidates, hostname = _on_best_hostname(attached, host)
@@ -112,7 +119,7 @@ def _attached(
         wanted = request.gateway.rsplit("/", 1)[-1]
         return (
             f"Gateway {wanted}",
-            _at_gateway(routes, gateways.get(wanted), wanted, port, notes),
+            _at_gateway(routes, gateways.get(wanted), wanted, host, port, notes),
             notes,
         )
     mesh = [
@@ -137,7 +144,7 @@ def _attached(
     )
     return (
         f"Gateway {names[0]}",
-        _at_gateway(routes, gateways.get(names[0]), names[0], port, notes),
+        _at_gateway(routes, gateways.get(names[0]), names[0], host, port, notes),
         notes,
     )
 
@@ -155,35 +162,34 @@ def _serves(ref: ParentRef, route, host: str) -> bool:
     )
 
 
-def _at_gateway(routes, gateway, name: str, port: int | None, notes: list[str]) -> list:
-    attached = []
-    listeners = (
-        [entry for entry in items(gateway.spec.get("listeners")) if entry.is_map]
-        if gateway and gateway.spec
-        else []
-    )
+def _at_gateway(routes, gateway, name: str, host: str, port: int | None, notes: list[str]) -> list:
+    """Each route attached to Gateway `name` with the hostnames it serves there for `host`."""
     if gateway is None:
         notes.append(
             f"Gateway {name} is not in this text: its listeners' hostnames are not applied."
         )
+    index = _open_listeners(gateway, host, port) if gateway is not None else None
+    attached = []
     for route in routes:
         spend()
         refs = [
-            ref
-            for ref in parent_refs(route.spec.get("parentRefs"))
-            if not ref.is_service and ref.name == name
+            r
+            for r in parent_refs(route.spec.get("parentRefs"))
+            if not r.is_service and r.name == name
         ]
         if not refs:
             continue
         route_hosts = texts(route.spec.get("hostnames"))
-        if gateway is None:
+        if index is None:
             attached.append((route, route_hosts or ["*"]))
             continue
         served = []
         for ref in refs:
-            for listener in listeners:
-                if _listener_takes(ref, listener, port):
-                    served += hostnames.intersect(route_hosts, text(listener.get("hostname")))
+            summary = summary_for(index, ref.section, ref.port)
+            # only listeners whose hostname matches `host` are here: a few distinct names at most
+            for hostname in summary.hostnames | ({None} if summary.any_hostname else set()):
+                spend(1 + len(route_hosts))
+                served += hostnames.intersect(route_hosts, hostname)
         if served:
             attached.append((route, served))
         else:
@@ -194,16 +200,21 @@ def _at_gateway(routes, gateway, name: str, port: int | None, notes: list[str]) 
     return attached
 
 
-def _listener_takes(ref: ParentRef, listener: Node, port: int | None) -> bool:
-    if ref.section and text(listener.get("name")) != ref.section:
-        return False
-    listener_port = listener.get("port")
-    number = listener_port.value if listener_port is not None else None
-    if ref.port is not None and number != ref.port:
-        return False
-    if port is not None and isinstance(number, int) and number != port:
-        return False
-    return (text(listener.get("protocol")) or "") in ("HTTP", "HTTPS")
+def _open_listeners(gateway, host: str, port: int | None):
+    """The Gateway's HTTP(S) listeners that could take this request (port, hostname), indexed."""
+    kept = []
+    for listener in items(gateway.spec.get("listeners") if gateway.spec is not None else None):
+        spend()
+        if not listener.is_map or (text(listener.get("protocol")) or "") not in ("HTTP", "HTTPS"):
+            continue
+        number = listener.get("port").value if listener.get("port") is not None else None
+        hostname = text(listener.get("hostname"))
+        if port is not None and isinstance(number, int) and number != port:
+            continue
+        if hostname and not hostnames.matches(hostname, host):
+            continue
+        kept.append(listener)
+    return index_listeners(Node("map", 1, 1, {"listeners": (None, Node("seq", 1, 1, kept))}))
 
 
 def _on_best_hostname(attached, host: str) -> tuple[list[Candidate], str]:
