@@ -308,3 +308,32 @@ def test_cross_namespace_backend_needs_a_reference_grant():
     problem = only(route, "ML0030")
     assert "RefNotPermitted" in problem.message and problem.line == 7
     assert [p for p in validate(route + "---\n" + VALID[3]) if p.code == "ML0030"] == []
+
+
+# --- any shape: never an exception ---------------------------------------------------------------
+
+ODD_VALUES = ("~", "[]", "{}", "-1", "true", "1.5", "'*'", "'/a//b'", "{type: RegularExpression}")
+
+
+def _mutations(text: str):
+    """`text` with one value at a time replaced by an odd one (a list, a map, null, -1...)."""
+    lines = text.splitlines()
+    for number, line in enumerate(lines):
+        if ": " not in line or line.rstrip().endswith(":"):
+            continue
+        key = line.split(": ", 1)[0]
+        for odd in ODD_VALUES:
+            yield "\n".join([*lines[:number], f"{key}: {odd}", *lines[number + 1 :]]) + "\n"
+
+
+def test_odd_values_anywhere_give_problems_not_exceptions():
+    from istio_checker import Request
+    from istio_checker.lab import check_config
+
+    text = "---\n".join(VALID[:3])
+    count = 0
+    for mutated in _mutations(text):
+        result = check_config(mutated, Request(host="shop.example.com", path="/api/x"))
+        assert result.trace_skipped != "checker-failed", mutated
+        count += 1
+    assert count > 100

@@ -59,7 +59,7 @@ class Summary:
 @dataclass
 class ListenerIndex:
     by_name: dict[str, Node] = field(default_factory=dict)
-    by_port: dict[object, Summary] = field(default_factory=dict)
+    by_port: dict[int | None, Summary] = field(default_factory=dict)
     every: Summary = field(default_factory=Summary)
 
 
@@ -75,8 +75,7 @@ def index_listeners(gateway_spec: Node | None) -> ListenerIndex:
         if not listener.is_map:
             continue
         index.by_name.setdefault(text(listener.get("name")) or "", listener)
-        port = listener.get("port")
-        index.by_port.setdefault(port.value if port is not None else None, Summary()).add(listener)
+        index.by_port.setdefault(port_number(listener), Summary()).add(listener)
         index.every.add(listener)
     return index
 
@@ -86,7 +85,7 @@ def summary_for(index: ListenerIndex, section: str, port: int | None) -> Summary
     if section:
         summary = Summary()
         listener = index.by_name.get(section)
-        if listener is not None and (port is None or _port(listener) == port):
+        if listener is not None and (port is None or port_number(listener) == port):
             summary.add(listener)
         return summary
     if port is not None:
@@ -94,6 +93,7 @@ def summary_for(index: ListenerIndex, section: str, port: int | None) -> Summary
     return index.every
 
 
-def _port(listener: Node) -> object:
+def port_number(listener: Node) -> int | None:
     port = listener.get("port")
-    return port.value if port is not None else None
+    value = port.value if port is not None and port.is_scalar else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

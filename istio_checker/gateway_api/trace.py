@@ -26,7 +26,7 @@ from ..node_readers import items, text, texts
 from ..route_decision import MatchBlock, Request, RouteDecision, RuleTrace
 from ..yamlsource import Node
 from . import hostnames
-from .listener_index import index_listeners, summary_for
+from .listener_index import index_listeners, port_number, summary_for
 from .precedence import Key, key_of, why_ahead
 from .refs import ParentRef, parent_refs
 from .trace_conditions import conditions
@@ -207,9 +207,9 @@ def _open_listeners(gateway, host: str, port: int | None):
         spend()
         if not listener.is_map or (text(listener.get("protocol")) or "") not in ("HTTP", "HTTPS"):
             continue
-        number = listener.get("port").value if listener.get("port") is not None else None
+        number = port_number(listener)
         hostname = text(listener.get("hostname"))
-        if port is not None and isinstance(number, int) and number != port:
+        if port is not None and number is not None and number != port:
             continue
         if hostname and not hostnames.matches(hostname, host):
             continue
