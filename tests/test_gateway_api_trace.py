@@ -123,7 +123,7 @@ def test_exact_path_beats_a_prefix_written_before_it():
     decision = go(text, "/api/login")
     assert winner(decision) == "exact" and decision.matched_rule == 0
     assert "rules[1]" in decision.rules[0].name
-    assert any("Exact path comes before a PathPrefix path" in note for note in decision.notes)
+    assert any("an Exact path comes before a PathPrefix path" in note for note in decision.notes)
 
 
 def test_longer_prefix_beats_shorter():

@@ -78,7 +78,7 @@ def key_of(match: Node | None) -> Key:
 def why_ahead(winner: Key, other: Key) -> str:
     """The first criterion on which `winner` beats `other`, in words ("" on a tie)."""
     if PATH_RANK.get(winner.path_type, 0) != PATH_RANK.get(other.path_type, 0):
-        return f"a {winner.path_type} path comes before a {other.path_type} path"
+        return f"{_a(winner.path_type)} path comes before {_a(other.path_type)} path"
     if winner.sort_key[1] != other.sort_key[1]:
         return f"its path `{winner.path_value}` is longer than `{other.path_value}`"
     if (winner.method is None) != (other.method is None):
@@ -89,3 +89,7 @@ def why_ahead(winner: Key, other: Key) -> str:
         counts = f"{winner.query_params} against {other.query_params}"
         return f"it has more query parameter matches ({counts})"
     return ""
+
+
+def _a(word: str) -> str:
+    return ("an " if word[:1] in "AEIOU" else "a ") + word

@@ -43,7 +43,7 @@ def apply_rule(candidate, sample: Sample, decision: RouteDecision) -> None:
         decision.status = code.value if code is not None and isinstance(code.value, int) else 302
         location = _location(redirect, candidate, sample)
         decision.summary = (
-            f"{where} matches: Envoy answers {decision.status} and redirects to {location}."
+            f"{where} wins: Envoy answers {decision.status} and redirects to {location}."
         )
         return
     decision.shares = _shares(rule, candidate.route)
@@ -52,7 +52,7 @@ def apply_rule(candidate, sample: Sample, decision: RouteDecision) -> None:
         decision.outcome, decision.status = "direct_response", 500
         decision.shares = []
         decision.summary = (
-            f"{where} matches but has no backend with a weight above 0, so Envoy answers 500 "
+            f"{where} wins but has no backend with a weight above 0, so Envoy answers 500 "
             "(the Gateway API asks for 500 when no backend can take the request)."
         )
         return
@@ -63,7 +63,7 @@ def apply_rule(candidate, sample: Sample, decision: RouteDecision) -> None:
     ]
     if len(decision.shares) > MAX_NAMED:
         named.append(f"and {len(decision.shares) - MAX_NAMED} more backends")
-    decision.summary = f"{where} matches: " + "; ".join(named) + "."
+    decision.summary = f"{where} wins: " + "; ".join(named) + "."
 
 
 def _shares(rule: Node, route) -> list[Share]:
