@@ -333,6 +333,12 @@ def _unknown_kind(kind: str, group: str, kind_node: Node, close: str | None) -> 
             f"{kind} is {'a Gateway API' if group == GATEWAY_API else 'an Istio'} resource the "
             "lab does not check field by field.",
         )
+    if group == GATEWAY_API:  # the API server knows no such kind in this group
+        known = [*GATEWAY_API_KINDS, *sorted(OTHER_KINDS)]
+        near = difflib.get_close_matches(kind, known, n=1, cutoff=0.6)
+        hint = f"Did you mean `{near[0]}`? Kinds are case-sensitive." if near else ""
+        message = f"`{kind}` is not a kind of {GATEWAY_API}."
+        return Problem("error", codes.UNKNOWN_KIND, "kind", line, column, message, hint)
     if close or group.endswith("istio.io"):
         return Problem(
             "error",

@@ -337,3 +337,13 @@ def test_odd_values_anywhere_give_problems_not_exceptions():
         assert result.trace_skipped != "checker-failed", mutated
         count += 1
     assert count > 100
+
+
+def test_a_misspelled_gateway_api_kind_is_an_error_with_the_right_name():
+    text = (
+        ROUTE.replace("kind: HTTPRoute", "kind: HttpRoute")
+        + "  - backendRefs: [{name: a, port: 80}]\n"
+    )
+    (problem,) = validate(text)
+    assert (problem.severity, problem.line, problem.path) == ("error", 2, "kind")
+    assert "`HTTPRoute`" in problem.hint
