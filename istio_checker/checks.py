@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from . import gateway_api
 from . import problems as codes
 from .budget import (
     FIELDS,
@@ -62,13 +63,18 @@ def check_loaded(loaded: Loaded, trace_wanted: bool = False) -> Checked:
                 spec = resource.root.get("spec")
                 if spec is not None:
                     check_tree(spec, resource.schema.spec, "spec", found)
-                found.extend(check_rules(resource))
+                gateway_api_kind = resource.group == gateway_api.GROUP
+                found.extend(
+                    (gateway_api.check_rules if gateway_api_kind else check_rules)(resource)
+                )
             except OutOfBudget as out:
                 stopped = StoppedAt(FIELDS, resource.document, resource.root.line, str(out))
                 break
     if stopped is None:
         try:
-            check_references(loaded.resources, found)
+            istio = [r for r in loaded.resources if r.group != gateway_api.GROUP]
+            check_references(istio, found)
+            gateway_api.check_references(loaded.resources, found)
         except OutOfBudget as out:
             stopped = StoppedAt(REFERENCES, 0, 1, str(out))
     problems = _in_order(found)

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from . import problems as codes
 from .budget import READING, TRACE, OutOfBudget, StoppedAt, WorkBudget, running
 from .checks import check_loaded, stopped_problem
+from .gateway_api.trace import suggested_host as suggested_route_host
 from .node_readers import items, texts
 from .problems import SEVERITY_RANK, Problem
 from .resources import coerce_text, load_resources
@@ -210,4 +211,4 @@ def suggested_host(text: object) -> str:
                     host = destination.get("host") if destination is not None else None
                     if host is not None and host.text():
                         return host.text()
-    return ""
+    return suggested_route_host(resources)

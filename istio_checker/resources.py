@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from . import problems as codes
 from .budget import READING, OutOfBudget, StoppedAt
 from .field_types import KindSchema
+from .gateway_api.schema import GROUP as GATEWAY_API
+from .gateway_api.schema import KINDS as GATEWAY_API_KINDS
+from .gateway_api.schema import OTHER_KINDS
 from .problems import Problem
 from .schema import KINDS, OBJECT_META, OLD_VERSION_SEVERITY, OTHER_ISTIO_KINDS
 from .structure import check_tree
@@ -126,7 +129,7 @@ def _load_one(root: Node, loaded: Loaded, position: tuple[int, int | None]) -> N
     kind = _text(root.get("kind"))
     api_version = _text(root.get("apiVersion"))
     group, _, version = api_version.rpartition("/")
-    schema = KINDS.get(kind)
+    schema = (GATEWAY_API_KINDS if group == GATEWAY_API else KINDS).get(kind)
     metadata = root.get("metadata")
     name = (_text(metadata.get("name")) or "" if metadata else "").strip()
     if schema is None:
@@ -246,7 +249,7 @@ def _older_version(root: Node, schema: KindSchema) -> Problem:
         version_node.column,
         f"`{api_version}` is an older version of the {kind} API.",
         f"{schema.versions[version]} Prefer `{schema.group}/v1`. "
-        "See https://istio.io/latest/blog/2024/v1-apis/",
+        f"See {schema.doc if schema.group == GATEWAY_API else 'https://istio.io/latest/blog/2024/v1-apis/'}",
     )
 
 
@@ -320,15 +323,22 @@ def _check_envelope(root: Node, kind: str, out: list[Problem]) -> None:
 
 def _unknown_kind(kind: str, group: str, kind_node: Node, close: str | None) -> Problem:
     line, column = kind_node.line, kind_node.column
-    if kind in OTHER_ISTIO_KINDS:
+    if kind in OTHER_ISTIO_KINDS or (group == GATEWAY_API and kind in OTHER_KINDS):
         return Problem(
             "info",
             codes.UNKNOWN_KIND,
             "kind",
             line,
             column,
-            f"{kind} is an Istio resource the lab does not check field by field.",
+            f"{kind} is {'a Gateway API' if group == GATEWAY_API else 'an Istio'} resource the "
+            "lab does not check field by field.",
         )
+    if group == GATEWAY_API:  # the API server knows no such kind in this group
+        known = [*GATEWAY_API_KINDS, *sorted(OTHER_KINDS)]
+        near = difflib.get_close_matches(kind, known, n=1, cutoff=0.6)
+        hint = f"Did you mean `{near[0]}`? Kinds are case-sensitive." if near else ""
+        message = f"`{kind}` is not a kind of {GATEWAY_API}."
+        return Problem("error", codes.UNKNOWN_KIND, "kind", line, column, message, hint)
     if close or group.endswith("istio.io"):
         return Problem(
             "error",

@@ -58,6 +58,7 @@ class RuleTrace:
     matched: bool
     catch_all: bool
     blocks: list[MatchBlock]
+    why: str = ""  # an HTTPRoute match: what sets its place in the Gateway API's order
 
 
 @dataclass
@@ -99,6 +100,7 @@ class RouteDecision:
     # Documents the trace could not read although they may have been meant for it (a misspelled
     # kind, say): the route they would make is missing from this decision.
     left_out: list[LeftOut] = field(default_factory=list)
+    route_kind: str = "VirtualService"  # or HTTPRoute (gateway_api/trace.py)
 
     def as_dict(self) -> dict:
         return asdict(self)

@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .budget import running, spend, spend_text
+from .gateway_api.trace import has_routes as has_http_routes
+from .gateway_api.trace import route_http
 from .hosts import gateway_name, match_rank, strip_port
 from .match_conditions import Sample, match_conditions
 from .node_readers import items, text, texts
@@ -71,6 +73,8 @@ def route(
     Raises budget.OutOfBudget past the running check's work budget (or a fresh one's)."""
     with running():
         decision = _route(resources, request)
+        if decision.outcome == "no_virtual_service" and has_http_routes(resources):
+            decision = route_http(resources, request)  # Gateway API (gateway_api/trace.py)
     decision.left_out = list(left_out)
     return decision
 
