@@ -13,6 +13,7 @@ from lessons.models import Course
 from lessons.progress import course_progress
 from quizzes.learners import owned_attempts
 from quizzes.results import final_quizzes_to_pass, learner_quiz_history
+from teams.assignment_views import me_context
 from teams.home import teams_on_home
 
 from .forms import SignupForm
@@ -26,7 +27,8 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     courses = course_progress(request, final_quiz_urls=_urls(to_pass))
     teams = teams_on_home(request.user, courses)
-    return render(request, "accounts/home.html", {"courses": courses, "teams": teams})
+    context = {"courses": courses, "teams": teams, **me_context(request.user, home_teams=teams)}
+    return render(request, "accounts/home.html", context)
 
 
 @login_required
@@ -43,6 +45,7 @@ def me(request: HttpRequest) -> HttpResponse:
     # Other apps add their own parts of the dashboard here (quiz history, saved scenarios).
     context["scenarios"] = SavedScenario.objects.filter(user=request.user)
     context["quiz_history"] = history
+    context.update(me_context(request.user, full=True))
     return render(request, "accounts/me.html", context)
 
 
