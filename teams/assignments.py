@@ -180,13 +180,15 @@ def team_states(team: Team, *, user_ids=None, assignments=None, now=None) -> Tea
     of the dashboard): seven queries, none per member."""
     now = now or timezone.now()
     assignments = list(team_assignments(team) if assignments is None else assignments)
+    if not assignments:  # most teams' dashboards: one query
+        return TeamStates([], {}, {})
     memberships = team.memberships.all()
     users = Q(user__team_memberships__team=team)
     if user_ids is not None:
         memberships = memberships.filter(user_id__in=list(user_ids))
         users = Q(user_id__in=list(user_ids))
     roles = dict(memberships.values_list("user_id", "role"))
-    if not assignments or not roles:
+    if not roles:
         return TeamStates(assignments, {a.id: set() for a in assignments}, {})
     targets = _targets(assignments, roles)
     needs = requirements(assignments)
@@ -201,8 +203,23 @@ def team_states(team: Team, *, user_ids=None, assignments=None, now=None) -> Tea
 
 def member_counts(team: Team, user_ids=None, *, now=None) -> dict[int, Counts]:
     """user id → how many of their assignments are done, due and overdue: what the dashboard
-    and the CSV show per member (a member with none is missing; read it with .get)."""
+    and the CSV show per member (a member with none is missing; read it with .get). One query
+    for a team without assignments, seven with."""
     return team_states(team, user_ids=user_ids, now=now).per_member()
+
+
+def attach_counts(rows, counts: dict[int, Counts]) -> None:
+    """Give each dashboard row (anything with .user) its `assignments` Counts, or None."""
+    for row in rows:
+        row.assignments = counts.get(row.user.pk)
+
+
+CSV_HEADER = ["Assignments done", "Assignments due", "Assignments overdue"]
+
+
+def csv_cells(counts: Counts | None) -> list:
+    """The CSV's three assignment columns for one member: empty when nothing is theirs."""
+    return ["", "", ""] if counts is None else [counts.done, counts.due, counts.overdue]
 
 
 @dataclass(frozen=True)

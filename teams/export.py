@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from lessons.progress import LessonProgress, Status
 
+from .assignments import CSV_HEADER, csv_cells
 from .reporting import MemberRow, TeamReport
 
 
@@ -32,6 +33,7 @@ def report_rows(report: TeamReport, rows: list[MemberRow]) -> list[list]:
         "Quiz score %",
         "Quiz attempts",
     ]
+    header += CSV_HEADER
     header += [f"{c.lesson.course.title} / {c.lesson.title}" for c in report.lessons]
     for quiz in report.quizzes:
         header += [f"{quiz.title}: best %", f"{quiz.title}: attempts", f"{quiz.title}: passed"]
@@ -48,6 +50,7 @@ def report_rows(report: TeamReport, rows: list[MemberRow]) -> list[list]:
             _when(row.last_activity),
             row.score,
             row.attempts,
+            *csv_cells(getattr(row, "assignments", None)),
         ]
         line += [_lesson_cell(progress) for progress in row.lessons]
         for score in row.quizzes:

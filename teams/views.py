@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from shared.htmx import answers_both_ways, wants_part
 
 from .access import managed_team_or_404, managed_teams, role_in
+from .assignments import attach_counts, member_counts
 from .course_set import describe_change
 from .csvsafe import csv_text
 from .export import report_rows
@@ -138,10 +139,12 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     team = managed_team_or_404(request.user, slug)
     sort = _sort_param(request)
     report = team_report(team)
+    rows = sort_rows(report.rows, sort)
+    attach_counts(rows, member_counts(team))
     context = {
         "team": team,
         "report": report,
-        "rows": sort_rows(report.rows, sort),
+        "rows": rows,
         "sort": sort,
         "invite_url": request.build_absolute_uri(team.get_invite_url()),
     }
@@ -168,6 +171,7 @@ def export_csv(request: HttpRequest, slug: str) -> HttpResponse:
     team = managed_team_or_404(request.user, slug)
     report = team_report(team)
     rows = sort_rows(report.rows, _sort_param(request))
+    attach_counts(rows, member_counts(team))
     response = HttpResponse(
         csv_text(report_rows(report, rows)), content_type="text/csv; charset=utf-8"
     )

@@ -279,3 +279,22 @@ def test_learner_items_cost_fixed_queries(
     with django_assert_max_num_queries(6):
         items = learner_items(learner)
     assert [item.state for item in items] == [State.DUE] * 5
+
+
+def test_dashboard_and_csv_show_each_members_done_due_overdue(team, lead, learner, mini_course):
+    import csv
+    import io
+
+    assign(team, mini_course)
+    assign(team, Quiz.objects.get(slug="mini-final"), due_in=timedelta(days=-1))
+    assign(team, Quiz.objects.get(slug="first-check"), due_in=timedelta(days=-1))
+    finish_attempt(learner, "first-check", 3, 3)
+    client = client_for(lead)
+    html = client.get(reverse("team-dashboard", args=[team.slug])).content.decode()
+    assert "Assignments: 1 done, 1 due, <strong>1 overdue</strong>" in html
+    text = client.get(reverse("team-export", args=[team.slug])).content.decode("utf-8-sig")
+    header, *rows = csv.reader(io.StringIO(text))
+    ada = dict(zip(header, next(r for r in rows if r[0] == "ada"), strict=True))
+    lea = dict(zip(header, next(r for r in rows if r[0] == "lea"), strict=True))
+    assert [ada[f"Assignments {s}"] for s in ("done", "due", "overdue")] == ["1", "1", "1"]
+    assert lea["Assignments due"] == ""  # a lead is assigned nothing here
