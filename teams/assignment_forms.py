@@ -51,7 +51,7 @@ class AssignmentForm(forms.Form):
         required=False,
         max_length=40_000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Usernames of the team's members, separated by spaces, commas or new lines.",
+        help_text="For chosen members: their usernames, separated by spaces, commas or new lines.",
     )
 
     def __init__(self, *args, team: Team, instance: Assignment | None = None, **kwargs):
