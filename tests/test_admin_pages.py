@@ -17,6 +17,7 @@ from django.utils import timezone
 from lessons.models import Section, SectionProgress
 from quizzes import services
 from quizzes.models import Quiz
+from teams.models import ReminderSent
 from teams.services import membership_join, team_create
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,9 @@ def everything(mini_course, learner, django_user_model):
     root = django_user_model.objects.create_superuser("root", "root@example.com", "pw-Root-123")
     team = team_create(name="Platform team", slug="platform", courses=[mini_course], creator=root)
     membership_join(team=team, user=learner)
+    ReminderSent.objects.create(
+        kind="digest", user=root, team=team, on_date=timezone.localdate()
+    )  # what `sendreminders` records
     # A wrong password: django-axes records the attempt and the failure.
     Client().post(reverse("login"), {"username": learner.username, "password": "wrong"})
     # Its failure log is off by default (AXES_ENABLE_ACCESS_FAILURE_LOG); the page still exists.
