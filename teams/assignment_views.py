@@ -145,6 +145,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @cache_control(private=True, no_store=True)
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    if request.method == "POST":
+        request.POST  # noqa: B018 (a body Django cannot read is a 400 here too, as everywhere)
     user = user_for_token(token)
     if user is None:
         return render(request, "teams/unsubscribe.html", {"invalid": True}, status=404)
