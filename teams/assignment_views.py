@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
@@ -115,7 +115,10 @@ def calendar_link(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def email_switch(request: HttpRequest) -> HttpResponse:
-    set_emails(request.user, on=request.POST.get("on") == "1")
+    choice = request.POST.get("on")
+    if choice not in ("0", "1"):
+        return HttpResponseBadRequest("Say on=1 or on=0.")
+    set_emails(request.user, on=choice == "1")
     return redirect("/me/#assignments")
 
 

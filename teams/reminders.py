@@ -218,6 +218,9 @@ def _message(subject: str, template: str, context: dict, person: Person) -> Emai
         "List-Unsubscribe": f"<{link}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
+    # A team or course name with a line break in it would be refused as a header injection
+    # (BadHeaderError) on every run: one line, always.
+    subject = " ".join(subject.split())
     return EmailMessage(subject, body, to=[person.email], headers=headers)
 
 

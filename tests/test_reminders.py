@@ -230,3 +230,13 @@ def test_reminders_arrive_through_a_real_smtp_server(team, learner, lead, mini_c
     assert response.status_code == 200
     assert ReminderSettings.objects.get(user=learner).emails_off_at is not None
     assert "This week in Platform" in by_rcpt["lea@example.com"]["Subject"]
+
+
+def test_a_line_break_in_a_team_name_does_not_stop_its_reminders(team, learner, mini_course):
+    team.name = "Platform\r\nBcc: everyone@example.com"
+    team.save()
+    assign(team, mini_course, due_in=timedelta(days=1))
+    run()
+    (reminder,) = to("ada@example.com")
+    assert "\n" not in reminder.subject and "Platform Bcc:" in reminder.subject
+    assert reminder.message()["Bcc"] is None
