@@ -20,6 +20,6 @@ urlpatterns = [
     ),
     path("assignments/calendar-link/", views.calendar_link, name="assignments-calendar-link"),
     path("assignments/emails/", views.email_switch, name="assignments-emails"),
-    path("assignments/calendar/<str:token>.ics", views.calendar_feed, name="assignments-calendar"),
+    path("assignments/calendar/<slug:token>.ics", views.calendar_feed, name="assignments-calendar"),
     path("assignments/unsubscribe/<str:token>/", views.unsubscribe, name="reminders-unsubscribe"),
 ]
