@@ -14,6 +14,7 @@ from lessons.models import Course
 from lessons.progress import course_progress
 from quizzes.learners import owned_attempts
 from quizzes.results import final_quizzes_to_pass, learner_quiz_history
+from teams.assignment_views import me_context
 from teams.home import teams_on_home
 
 from .forms import SignupForm
@@ -27,13 +28,14 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     courses = course_progress(request, final_quiz_urls=_urls(to_pass))
     teams = teams_on_home(request.user, courses)
-    return render(request, "accounts/home.html", {"courses": courses, "teams": teams})
+    context = {"courses": courses, "teams": teams, **me_context(request.user, home_teams=teams)}
+    return render(request, "accounts/home.html", context)
 
 
 @login_required
 @require_safe
 def me(request: HttpRequest) -> HttpResponse:
-    # A staff member's draft previews are not their results (quizzes/views.py shows them).
+    # A staff member's draft previews are not their results (the quiz pages show them).
     history = learner_quiz_history(request.user.pk)
     # The history already says which quizzes were passed: the progress need not ask again.
     passed = {entry.quiz.id for entry in history if entry.passed}
@@ -44,6 +46,7 @@ def me(request: HttpRequest) -> HttpResponse:
     # Other apps add their own parts of the dashboard here (quiz history, saved scenarios).
     context["scenarios"] = SavedScenario.objects.filter(user=request.user)
     context["quiz_history"] = history
+    context.update(me_context(request.user, full=True))
     context["certificates"] = Certificate.objects.filter(user=request.user).select_related("course")
     return render(request, "accounts/me.html", context)
 

@@ -246,10 +246,28 @@ STORAGES = {
     },
 }
 
+# Email: printed to the console unless an SMTP host is given (DJANGO_EMAIL_HOST and friends),
+# or DJANGO_EMAIL_BACKEND names another backend.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587" if EMAIL_HOST else "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=bool(EMAIL_HOST))
+EMAIL_TIMEOUT = 30  # a hung mail server must not hang `sendreminders` for ever
 EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend",
 )
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "meshlearn@localhost")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", os.environ.get("DEFAULT_FROM_EMAIL", "meshlearn@localhost")
+)
+# Links in emails are absolute: the site's public address (no request to build it from in cron).
+MESHLEARN_SITE_URL = os.environ.get(
+    "MESHLEARN_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "http://localhost"
+)
+MESHLEARN_REMINDER_DAYS_BEFORE = int(os.environ.get("MESHLEARN_REMINDER_DAYS_BEFORE", "3"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 # Per-client request counts (shared/rate_limit.py) must be shared by every process, or each

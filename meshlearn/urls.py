@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("quizzes/", include("quizzes.urls")),
+    path("", include("teams.assignment_urls")),  # before teams.urls: /teams/<slug>/assignments/
     path("teams/", include("teams.urls")),
     path("certificates/", include("certificates.urls")),
     path("sso/", include("sso.urls")),

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from .access import managed_teams
-from .models import Membership, Team
+from .models import Membership, ReminderSent, Team
 from .services import team_regenerate_invite
 
 # The page's own address while a team's change page is drawn: the invite link is shown whole,
@@ -112,3 +112,19 @@ class TeamAdmin(admin.ModelAdmin):
         for team in teams:
             team_regenerate_invite(team=team)
         self.message_user(request, f"New invite links for {len(teams)} team(s).", messages.SUCCESS)
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    """What `sendreminders` sent: a log for superusers, read-only (the rows are its memory)."""
+
+    list_display = ("kind", "user", "team", "assignment", "on_date", "sent_at")
+    list_filter = ("kind",)
+    list_select_related = ("user", "team", "assignment")
+    search_fields = ("user__username", "team__name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from lessons.progress import LessonProgress, Status
 
+from .assignments import CSV_HEADER, csv_cells, member_counts
 from .csvsafe import csv_chunk
 from .lines import read_counts
 from .members import Scope, ordered_members, with_figures
@@ -125,9 +126,29 @@ class QuizColumns:
         return out
 
 
+class AssignmentColumns:
+    """How many of the member's assignments are done, due and overdue (teams/assignments.py)."""
+
+    header = CSV_HEADER
+
+    def __init__(self, team: Team):
+        self.team = team
+        self.any: bool | None = None  # asked once: most teams' exports have no assignment
+
+    def cells(self, members: list[Membership]) -> dict[int, list]:
+        if self.any is None:
+            self.any = self.team.assignments.exists()
+        counts = member_counts(self.team, [m.user_id for m in members]) if self.any else {}
+        return {m.id: csv_cells(counts.get(m.user_id)) for m in members}
+
+
 def column_groups(team: Team, content: TeamContent) -> list[ColumnGroup]:
     scope = content.scope(team)
-    groups: list[ColumnGroup] = [ProgressColumns(content, scope), QuizColumns(content)]
+    groups: list[ColumnGroup] = [
+        ProgressColumns(content, scope),
+        QuizColumns(content),
+        AssignmentColumns(team),
+    ]
     return groups + [factory(team, content) for factory in EXTRA_COLUMN_GROUPS]
 
 

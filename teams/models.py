@@ -92,3 +92,7 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.team} ({self.get_role_display()})"
+
+
+# Assignments and reminders live in their own module; imported here so Django registers them.
+from .assignment_models import Assignment, ReminderSent, ReminderSettings  # noqa: E402, F401

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from shared.htmx import answers_both_ways, wants_part
 
 from .access import managed_team_or_404, managed_teams, role_in
+from .assignments import attach_counts, member_counts
 from .course_set import describe_change
 from .export import export_lines
 from .forms import TeamCoursesForm, TeamForm
@@ -161,6 +162,9 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     team = managed_team_or_404(request.user, slug)
     content = team_content(team)
     context = _member_list(request, team, content, dashboard_lines)
+    # Each member's done/due/overdue assignments, for this page's members only.
+    lines = context["lines"]
+    attach_counts(lines, member_counts(team, [line.user.pk for line in lines]))
     if wants_part(request):  # a sort link; htmx restoring its pushed URL on Back wants it all
         return render(request, "teams/dashboard.html#member-table", context)
     context["summary"] = team_summary(team, content)

@@ -19,6 +19,7 @@ from lessons.models import Section, SectionProgress
 from quizzes import services
 from quizzes.models import Quiz
 from sso.models import ProviderIdentity, TeamEmailDomain
+from teams.models import ReminderSent
 from teams.services import membership_join, team_create
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,9 @@ def everything(mini_course, learner, django_user_model):
     Certificate.objects.create(user=learner, course=mini_course, issued_at=timezone.now())
     TeamEmailDomain.objects.create(team=team, domain="example.com")
     ProviderIdentity.objects.create(user=learner, issuer="https://id.example.com", subject="1")
+    ReminderSent.objects.create(
+        kind="digest", user=root, team=team, on_date=timezone.localdate()
+    )  # what `sendreminders` records
     # A wrong password: django-axes records the attempt and the failure.
     Client().post(reverse("login"), {"username": learner.username, "password": "wrong"})
     # Its failure log is off by default (AXES_ENABLE_ACCESS_FAILURE_LOG); the page still exists.

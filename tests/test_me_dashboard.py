@@ -14,9 +14,10 @@ from quizzes.results import learner_quiz_history
 pytestmark = pytest.mark.django_db
 
 # Session, user, the learner's quiz history, the courses' outline (courses, lessons, sections),
-# their final quizzes, the learner's read marks and saved scenarios: however many lessons,
-# quizzes and attempts.
-ME_BUDGET = 10  # and the learner's certificates
+# their final quizzes, the learner's read marks and saved scenarios, their teams (for what is
+# assigned to them; tests/test_assignments.py counts the rest): however many lessons, quizzes
+# and attempts.
+ME_BUDGET = 11  # and the learner's certificates
 
 
 def extra_quiz(course, n: int) -> Quiz:
