@@ -30,6 +30,7 @@ from .problems import MAX_CHARS, Problem, sort_key
 from .resources import Loaded, load_resources
 from .rules import check_rules
 from .structure import check_tree
+from .webhook import check_webhook
 
 MAX_PROBLEMS = 200  # a paste with thousands of mistakes is better fixed from the top
 CROSS_CHECKS = "the checks across resources (IST0101, IST0109, IST0132, IST0145)"
@@ -63,6 +64,7 @@ def check_loaded(loaded: Loaded, trace_wanted: bool = False) -> Checked:
                 if spec is not None:
                     check_tree(spec, resource.schema.spec, "spec", found)
                 found.extend(check_rules(resource))
+                found.extend(check_webhook(resource))
             except OutOfBudget as out:
                 stopped = StoppedAt(FIELDS, resource.document, resource.root.line, str(out))
                 break
