@@ -27,6 +27,7 @@ from .budget import (
 )
 from .crossrefs import check_references
 from .problems import MAX_CHARS, Problem, sort_key
+from .releases import checking_for
 from .resources import Loaded, load_resources
 from .rules import check_rules
 from .structure import check_tree
@@ -42,9 +43,10 @@ class Checked:
     stopped: StoppedAt | None = None
 
 
-def validate(text: object) -> list[Problem]:
-    """Check one or more YAML documents; never raises."""
-    with running():
+def validate(text: object, release: str | None = None) -> list[Problem]:
+    """Check one or more YAML documents as for Istio `release` (releases.RELEASES; the newest
+    when None); never raises."""
+    with running(), checking_for(release):
         return validate_loaded(load_resources(text))
 
 

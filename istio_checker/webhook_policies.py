@@ -27,7 +27,7 @@ from .yamlsource import Node
 
 _LISTENER_CLASS = ("LISTENER", "FILTER_CHAIN", "NETWORK_FILTER", "HTTP_FILTER")
 _ROUTE_CLASS = ("ROUTE_CONFIGURATION", "VIRTUAL_HOST", "HTTP_ROUTE")
-_MATCH_KINDS = ("listener", "routeConfiguration", "cluster", "waypoint")
+_MATCH_KINDS = ("listener", "routeConfiguration", "cluster")  # `waypoint`: checked above
 
 
 def target_refs(spec: Node) -> Iterator[Problem]:
