@@ -39,7 +39,8 @@ def test_json_refuses_a_release_it_does_not_know(client):
 
 def test_the_page_offers_the_releases_newest_first_and_checks_for_the_one_chosen(client):
     html = client.get("/lab/").content.decode()
-    select = html[html.index('name="release"') : html.index("</select>", html.index('name="release"'))]
+    start = html.index('name="release"')
+    select = html[start : html.index("</select>", start)]
     assert select.index("1.31") < select.index("1.22")
     page = client.post("/lab/", {"config": DYNAMIC_DNS, "release": "1.27"}).content.decode()
     assert "ML0026" in page and 'value="1.27" selected' in page
