@@ -131,7 +131,7 @@ def _check_text(node: Node, value: str, text: Text, where: Where, out: list[Prob
             error(
                 node,
                 where,
-                f"`{clip(value, MAX_MESSAGE)}` is not a valid {where.last}: "
+                f"`{clip(value, MAX_MESSAGE)}` is not valid for {where.last}: "
                 f"{text.pattern_wording or 'it must match ' + text.pattern}.",
             )
         )

@@ -77,7 +77,7 @@ def _check_key(key: str, key_node: Node, wanted: Text | PortKey, where: Where, o
     """A map key the CRD constrains: a port number (portLevelMtls) or a name of a pattern."""
     spend_text(key)
     if isinstance(wanted, PortKey):
-        if not (key.isdigit() and 1 <= int(key[:6]) <= 65535):
+        if not (key.isdigit() and len(key) <= 5 and 1 <= int(key) <= 65535):
             out.append(error(key_node, where, f"`{key}` is not a port number (1 to 65535)."))
         return
     scalar = Node("scalar", key_node.line, key_node.column, key, key)

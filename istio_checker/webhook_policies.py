@@ -204,7 +204,7 @@ def _config_patch(patch: Node, path: str) -> Iterator[Problem]:
         )
         return
     if operation != "REMOVE" and body.get("value") is None:
-        yield error(f"{path}.patch.value", body, f"A {operation} patch needs a `value`.")
+        yield error(f"{path}.patch.value", body, f"`operation: {operation}` needs a `value`.")
     kinds = [kind for kind in _MATCH_KINDS if match is not None and match.get(kind) is not None]
     wanted = (
         "listener"

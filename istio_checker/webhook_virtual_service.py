@@ -225,7 +225,9 @@ def _retries(retries: Node | None, path: str) -> Iterator[Problem]:
             policy.isdigit() and len(policy) == 3 and int(policy) in KNOWN_STATUS
         ):
             continue
-        spaced = policy.strip() in RETRY_ON or policy.strip().isdigit()
+        spaced = policy != policy.strip() and (
+            policy.strip() in RETRY_ON or policy.strip().isdigit()
+        )
         yield error(
             f"{path}.retryOn",
             retry_on,

@@ -677,6 +677,106 @@ INVALID = [
 ]
 
 
+# fmt: off
+INVALID += [
+    # more of the webhook's rules, one case each
+    ("ap-deny-without-rules", "AuthorizationPolicy", """
+        action: DENY
+    """, [("spec.rules", 7)]),
+    ("ap-when-without-values", "AuthorizationPolicy", """
+        rules:
+        - when: [{key: "request.auth.claims[iss]"}]
+    """, [("spec.rules[0].when[0]", 8)]),
+    ("dr-empty-traffic-policy-and-maglev", "DestinationRule", """
+        host: cart
+        trafficPolicy:
+          loadBalancer: {consistentHash: {maglev: {tableSize: 1000}}}
+        subsets:
+        - name: v1
+          trafficPolicy: {}
+    """, [("spec.trafficPolicy.loadBalancer.consistentHash.maglev.tableSize", 9),
+          ("spec.subsets[0].trafficPolicy", 12)]),
+    ("gateway-tls-on-tcp-and-target-port", "Gateway", """
+        servers:
+        - port: {number: 3306, name: mysql, protocol: TCP, targetPort: 3307}
+          hosts: ["*"]
+          tls: {mode: SIMPLE, credentialName: db-cert}
+    """, [("spec.servers[0].port.targetPort", 8), ("spec.servers[0].tls", 10)]),
+    ("gateway-short-host", "Gateway", """
+        servers:
+        - port: {number: 80, name: http, protocol: HTTP}
+          hosts: [shop/reviews]
+    """, [("spec.servers[0].hosts[0]", 9)]),
+    ("sidecar-port-twice", "Sidecar", """
+        ingress:
+        - port: {number: 8080, protocol: HTTP, name: a}
+        - port: {number: 8080, protocol: HTTP, name: b}
+    """, [("spec.ingress[1].port.number", 9)]),
+    ("se-dns-wildcard-no-endpoints", "ServiceEntry", """
+        hosts: ["*.example.com"]
+        ports: [{number: 443, name: https, protocol: HTTPS}]
+        resolution: DNS
+    """, [("spec.hosts[0]", 7)]),
+    ("se-address-and-unix-endpoint", "ServiceEntry", """
+        hosts: [local.example.com]
+        addresses: [not-an-ip]
+        ports: [{number: 80, name: http, protocol: HTTP}]
+        resolution: STATIC
+        endpoints: [{address: "unix://relative.sock"}]
+    """, [("spec.addresses[0]", 8), ("spec.endpoints[0].address", 11)]),
+    ("vs-redirect-rewrite-fault-empty", "VirtualService", """
+        hosts: [cart]
+        http:
+        - redirect: {redirectCode: 301}
+          fault: {}
+        - rewrite: {}
+          route: [{destination: {host: cart}}]
+    """, [("spec.http[0].redirect", 9), ("spec.http[0].fault", 10), ("spec.http[1].rewrite", 11)]),
+    ("vs-empty-prefix-and-header-ops", "VirtualService", """
+        hosts: [cart]
+        http:
+        - match: [{method: {prefix: ""}}]
+          headers: {response: {set: {":status": "200"}}}
+          route: [{destination: {host: cart}}]
+    """, [("spec.http[0].match[0].method.prefix", 9),
+          ("spec.http[0].headers.response.set.:status", 10)]),
+    ("vs-delegate-with-gateways", "VirtualService", """
+        hosts: []
+        gateways: [public]
+        http: [{route: [{destination: {host: cart}}]}]
+    """, [("spec.gateways", 8)]),
+    ("vs-source-namespace", "VirtualService", """
+        hosts: [cart]
+        http:
+        - match: [{sourceNamespace: Shop_1}]
+          route: [{destination: {host: cart}}]
+        - route: [{destination: {host: cart}}]
+    """, [("spec.http[0].match[0].sourceNamespace", 9)]),
+    ("wasm-env-host-with-value", "WasmPlugin", """
+        url: oci://ghcr.io/example/filter:1.0
+        vmConfig: {env: [{name: POD, valueFrom: HOST, value: x}, {name: POD}]}
+    """, [("spec.vmConfig.env[0].value", 8), ("spec.vmConfig.env[1].name", 8)]),
+    ("telemetry-upsert-without-value", "Telemetry", """
+        metrics:
+        - overrides:
+          - tagOverrides: {team: {operation: UPSERT}}
+    """, [("spec.metrics[0].overrides[0].tagOverrides.team", 9)]),
+    ("envoy-filter-missing-pieces", "EnvoyFilter", """
+        configPatches:
+        - patch: {operation: MERGE, value: {}}
+        - applyTo: CLUSTER
+          patch: {value: {}}
+        - applyTo: CLUSTER
+          patch: {operation: ADD}
+        - applyTo: HTTP_FILTER
+          match: {context: WAYPOINT}
+          patch: {operation: ADD, value: {}}
+    """, [("spec.configPatches[0].applyTo", 8), ("spec.configPatches[1].patch.operation", 10),
+          ("spec.configPatches[2].patch.value", 12), ("spec.configPatches[3].match.waypoint", 14)]),
+]
+# fmt: on
+
+
 @pytest.mark.parametrize(
     ("kind", "spec", "expected"),
     [case[1:] for case in INVALID],
