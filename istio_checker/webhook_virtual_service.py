@@ -21,7 +21,7 @@ from .budget import spend, spend_text
 from .node_readers import items, problem_at, text
 from .problems import Problem
 from .schema import VS
-from .webhook_hosts import gateway_reference_problem, host_problem, host_suffixes, is_ip, is_label
+from .webhook_hosts import HostOverlaps, gateway_reference_problem, host_problem, is_ip, is_label
 from .yamlsource import Node
 
 ENVOY_RETRY_ON = (
@@ -92,25 +92,22 @@ def check_virtual_service(spec: Node) -> Iterator[Problem]:
 
 
 def _hosts(spec: Node, bound_to_gateway: bool) -> Iterator[Problem]:
-    seen: dict[str, str] = {}  # a host, and each `.suffix` of one, -> the host written
-    wildcards: dict[str, str] = {}  # `.suffix` of each `*.suffix` host -> the host written
+    overlaps = HostOverlaps()
     for index, item in enumerate(items(spec.get("hosts"))):
         host = item.text()
         path = f"spec.hosts[{index}]"
-        if host is None or host == "*" or is_ip(host):
-            continue
+        if host is None or is_ip(host) or (host == "*" and not bound_to_gateway):
+            continue  # `*` for the mesh is refused by virtual_service_rules.py already
         if bound_to_gateway and host.startswith("outbound_"):
             continue  # the SNI form `outbound_.<port>_._.<host>` istiod allows on gateways
-        why = host_problem(host)
+        why = host_problem(host) if host != "*" else None
         if why is not None:
             yield error(
                 path, item, f"`{host}` is not a valid host: {why}.", f"See {VS}#VirtualService"
             )
             continue
-        key = host.lower().rstrip(".")
-        twin = seen.get(key) or (wildcards.get(key[1:]) if key.startswith("*.") else None)
-        twin = twin or next((wildcards[s] for s in host_suffixes(key) if s in wildcards), None)
-        if twin is not None:
+        twin = overlaps.add(host.lower().rstrip("."))
+        if twin:
             yield error(
                 path,
                 item,
@@ -118,11 +115,6 @@ def _hosts(spec: Node, bound_to_gateway: bool) -> Iterator[Problem]:
                 "VirtualService.",
                 "Keep the wider one, or split the hosts over two VirtualServices.",
             )
-        for suffix in host_suffixes(key):
-            seen.setdefault("*" + suffix, host)
-        seen.setdefault(key, host)
-        if key.startswith("*."):
-            wildcards.setdefault(key[1:], host)
 
 
 def _gateway_reference(item: Node, path: str) -> Iterator[Problem]:
