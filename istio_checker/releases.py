@@ -4,7 +4,9 @@ The lab asks for a release (the newest by default); a field or enum value that r
 know gets a warning (ML0026), since istiod of that release would refuse it as an unknown field
 or value. The table is ours, written from diffs of the CRDs Istio generates on each release
 branch (github.com/istio/api, `kubernetes/customresourcedefinitions.gen.yaml` on
-`release-1.22` … `release-1.31`) and the release notes of each version
+`release-1.22` … `release-1.31`), checked against the CRDs istiod installs (istio/istio
+`manifests/charts/base/files/crd-all.gen.yaml` on its release branches: e.g. EnvoyFilter's
+WAYPOINT context first appears in 1.29, not 1.28) and the release notes of each version
 (https://istio.io/latest/news/releases/). Between 1.16 and 1.31 no field of these kinds was
 removed from the CRDs; `REMOVED` is there for the day one is, and is empty until then.
 

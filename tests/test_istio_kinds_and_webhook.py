@@ -55,6 +55,13 @@ def test_every_kind_of_the_current_api_has_a_field_table():
     assert not OTHER_ISTIO_KINDS & kinds
 
 
+def test_a_newer_kind_the_lab_has_no_table_for_is_noted_not_refused():
+    text = (
+        "apiVersion: extensions.istio.io/v1alpha1\nkind: TrafficExtension\nmetadata:\n  name: x\n"
+    )
+    assert [(p.severity, p.code) for p in validate(text)] == [("info", "ML0011")]
+
+
 VALID = {
     "vs-retries-headers-gateway": res(
         "VirtualService",
