@@ -28,9 +28,11 @@ from .budget import (
 )
 from .crossrefs import check_references
 from .problems import MAX_CHARS, Problem, sort_key
+from .releases import checking_for
 from .resources import Loaded, load_resources
 from .rules import check_rules
 from .structure import check_tree
+from .webhook import check_webhook
 
 MAX_PROBLEMS = 200  # a paste with thousands of mistakes is better fixed from the top
 CROSS_CHECKS = "the checks across resources (IST0101, IST0109, IST0132, IST0145)"
@@ -42,9 +44,10 @@ class Checked:
     stopped: StoppedAt | None = None
 
 
-def validate(text: object) -> list[Problem]:
-    """Check one or more YAML documents; never raises."""
-    with running():
+def validate(text: object, release: str | None = None) -> list[Problem]:
+    """Check one or more YAML documents as for Istio `release` (releases.RELEASES; the newest
+    when None); never raises."""
+    with running(), checking_for(release):
         return validate_loaded(load_resources(text))
 
 
@@ -63,10 +66,11 @@ def check_loaded(loaded: Loaded, trace_wanted: bool = False) -> Checked:
                 spec = resource.root.get("spec")
                 if spec is not None:
                     check_tree(spec, resource.schema.spec, "spec", found)
-                gateway_api_kind = resource.group == gateway_api.GROUP
-                found.extend(
-                    (gateway_api.check_rules if gateway_api_kind else check_rules)(resource)
-                )
+                if resource.group == gateway_api.GROUP:
+                    found.extend(gateway_api.check_rules(resource))
+                else:
+                    found.extend(check_rules(resource))
+                    found.extend(check_webhook(resource))
             except OutOfBudget as out:
                 stopped = StoppedAt(FIELDS, resource.document, resource.root.line, str(out))
                 break

@@ -9,7 +9,14 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Text:
-    """A string."""
+    """A string; the CRDs' OpenAPI limits where they set them (minLength, maxLength, pattern).
+    `pattern` is matched with Python's `re` only on strings within `max_length` (each pattern
+    here has one repetition, so a failed match costs time linear in the string)."""
+
+    min_length: int = 0
+    max_length: int | None = None
+    pattern: str = ""
+    pattern_wording: str = ""  # what the pattern asks for, in words
 
 
 @dataclass(frozen=True)
@@ -22,6 +29,7 @@ class Integer:
 class Number:
     minimum: float | None = None
     maximum: float | None = None
+    above: float | None = None  # an exclusive minimum (istiod: "should be greater than 0")
 
 
 @dataclass(frozen=True)
@@ -56,11 +64,21 @@ class Anything:
 @dataclass(frozen=True)
 class ListOf:
     item: FieldType
+    min_items: int = 0
+    max_items: int | None = None
+    unique: bool = False  # the CRD's `x-kubernetes-list-type: set`-like rule: no value twice
 
 
 @dataclass(frozen=True)
 class MapOf:
     value: FieldType
+    key: Text | PortKey | None = None  # what each key must be, where the CRD says
+    min_entries: int = 0
+
+
+@dataclass(frozen=True)
+class PortKey:
+    """A map key that must be a port number, 1 to 65535 (PeerAuthentication.portLevelMtls)."""
 
 
 @dataclass(frozen=True)
@@ -68,6 +86,7 @@ class Field:
     type: FieldType
     required: bool = False
     deprecated: str = ""  # why and what to use instead
+    alias_of: str = ""  # a snake_case name Istio still accepts for this camelCase field
 
 
 @dataclass(frozen=True)
@@ -90,6 +109,11 @@ def req(field_type: FieldType) -> Field:
 
 def old(field_type: FieldType, advice: str) -> Field:
     return Field(field_type, deprecated=advice)
+
+
+def alias(field_type: FieldType, camel: str) -> Field:
+    """A snake_case spelling the CRD still lists (and istiod reads) beside `camel`."""
+    return Field(field_type, alias_of=camel)
 
 
 def obj(name: str, doc: str, fields: Mapping[str, FieldType | Field], **groups) -> Obj:

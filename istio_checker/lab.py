@@ -23,6 +23,7 @@ from .checks import check_loaded, stopped_problem
 from .gateway_api.trace import suggested_host as suggested_route_host
 from .node_readers import items, texts
 from .problems import SEVERITY_RANK, Problem
+from .releases import checking_for
 from .resources import coerce_text, load_resources
 from .routing import Request, RouteDecision, route
 
@@ -116,15 +117,19 @@ class LabResult:
 
 
 def check_config(
-    text: object, request: Request | None = None, budget: WorkBudget | None = None
+    text: object,
+    request: Request | None = None,
+    budget: WorkBudget | None = None,
+    release: str | None = None,
 ) -> LabResult:
-    """Problems for `text`, and the trace of `request` if it names a host, within `budget` (a
-    fresh WorkBudget by default). Never raises."""
+    """Problems for `text` as for Istio `release` (the newest when None), and the trace of
+    `request` if it names a host, within `budget` (a fresh WorkBudget by default). Never
+    raises."""
     decision, skipped, stopped = None, None, None
     budget = budget if budget is not None else WorkBudget()
     trace_wanted = request is not None and bool(request.host.strip())
     try:
-        with running(budget):
+        with running(budget), checking_for(release):
             loaded = load_resources(text)
             checked = check_loaded(loaded, trace_wanted)
             problems, stopped = checked.problems, checked.stopped

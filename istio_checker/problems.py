@@ -43,6 +43,8 @@ NO_DEFAULT_ROUTE = "ML0022"
 DELEGATE_VIRTUAL_SERVICE = "ML0023"
 REGEX_NOT_RE2 = "ML0024"
 SEMANTIC = "ML0025"
+NEWER_THAN_RELEASE = "ML0026"  # a field or value the release checked for does not have
+SNAKE_CASE_ALIAS = "ML0027"  # a snake_case field name Istio still accepts
 
 
 @dataclass(frozen=True)

@@ -205,7 +205,8 @@ def _check_request_authentication(spec: Node) -> list[Problem]:
     out = []
     for index, rule in enumerate(items(spec.get("jwtRules"))):
         spend()
-        if rule.is_map and rule.get("jwksUri") is None and rule.get("jwks") is None:
+        keys = ("jwksUri", "jwks_uri", "jwks")  # jwks_uri: the snake_case alias Istio accepts
+        if rule.is_map and all(rule.get(key) is None for key in keys):
             out.append(
                 _problem(
                     "info",

@@ -8,6 +8,7 @@ from django import forms
 
 from istio_checker import Request, parse_headers
 from istio_checker.lab import suggested_host
+from istio_checker.releases import NEWEST, RELEASES
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 _METHOD_TOKEN = re.compile(r"[A-Z]{1,16}")
@@ -90,6 +91,14 @@ class LabForm(forms.Form):
             }
         ),
     )
+    # Which Istio the config is for: fields newer than it are flagged (istio_checker.releases).
+    release = forms.ChoiceField(
+        label="Istio release",
+        required=False,
+        choices=[
+            (r, f"Istio {r}" + (" (newest)" if r == NEWEST else "")) for r in reversed(RELEASES)
+        ],
+    )
     host = forms.CharField(
         required=False,
         max_length=253,
@@ -151,6 +160,12 @@ class LabForm(forms.Form):
         if self.is_bound and hasattr(self, "cleaned_data"):
             return self.cleaned_data.get("config", "") or ""
         return ""
+
+    def chosen_release(self) -> str | None:
+        """The release chosen (None: the newest), or None when it is not one we know."""
+        if self.is_bound and hasattr(self, "cleaned_data"):
+            return self.cleaned_data.get("release") or None
+        return None
 
     def sample_request(self) -> Request | None:
         """The request to trace, or None when no host is given or a request field is wrong."""

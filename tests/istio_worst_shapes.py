@@ -471,6 +471,21 @@ def alias_string_bomb(size: int) -> Shape:
     return Shape(text, host="reviews")
 
 
+def deep_wildcard_hosts(size: int) -> Shape:
+    """A gateway-bound VirtualService whose hosts have 120 one-letter labels each, wildcards
+    and concrete names in turn: every host is checked label by label and for overlaps with all
+    the others (issue 22's webhook rules; webhook_hosts.HostOverlaps)."""
+    deep = ".".join("abcdefgh"[i % 8] for i in range(118))
+
+    def unit(i: int) -> str:
+        host = f"'*.h{i}.{deep}.com'" if i % 2 else f"x.h{i}.{deep}.com"
+        return f"  - {host}\n"
+
+    text, count = _fill(size, _vs_head("deep", gateways=("public",)) + "  hosts:\n", unit,
+                        _route("backend"))  # fmt: skip
+    return Shape(text, host=f"x.h0.{deep}.com")
+
+
 SHAPES: dict[str, Callable[[int], Shape]] = {
     function.__name__: function
     for function in (
@@ -494,6 +509,7 @@ SHAPES: dict[str, Callable[[int], Shape]] = {
         many_unknown_fields,
         expensive_regexes,
         alias_string_bomb,
+        deep_wildcard_hosts,
     )
 }
 BUDGET_STOPS = frozenset({"expensive_regexes", "alias_string_bomb"})
