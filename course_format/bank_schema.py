@@ -9,6 +9,8 @@ from .question_schema import QuestionData, read_question
 from .reader import Reader
 from .yamlfile import ContentError, Path_, read_yaml
 
+BANK_REQUIRED = ("key", "domain", "competency", "source")  # every bank question has them
+
 
 @dataclass
 class BankData:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("quizzes/", include("quizzes.urls")),
+    path("teams/", include("teams.domain_urls")),  # members × domains (issue 23)
     path("teams/", include("teams.urls")),
     path("", include("calculator.urls")),
     path("", include("lab.urls")),

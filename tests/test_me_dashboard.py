@@ -15,8 +15,10 @@ pytestmark = pytest.mark.django_db
 
 # Session, user, the learner's quiz history, the courses' outline (courses, lessons, sections),
 # their final quizzes, the learner's read marks and saved scenarios: however many lessons,
-# quizzes and attempts.
-ME_BUDGET = 9
+# quizzes and attempts. Then readiness (issue 23): practice exams past their deadline, the last
+# answers per domain, the practice exams offered (and the sections to reread, when a wrong
+# answer names one: tests/test_practice_exam.py).
+ME_BUDGET = 12
 
 
 def extra_quiz(course, n: int) -> Quiz:
