@@ -60,22 +60,9 @@ def test_a_short_domain_leaves_its_share_to_the_others_and_a_small_bank_is_asked
 
 
 def test_draw_prefers_unseen_then_wrong_and_keeps_the_domain_shares():
-    domains = {
-        qid: domain
-        for qid, domain in enumerate(
-            [
-                d
-                for d, n in (
-                    ("installation", 10),
-                    ("traffic", 10),
-                    ("security", 10),
-                    ("troubleshooting", 10),
-                )
-                for _ in range(n)
-            ]
-        )
-    }
-    seen_right = {qid: True for qid in range(0, 40, 2)}  # half seen and right
+    names = ("installation", "traffic", "security", "troubleshooting")
+    domains = {qid: names[qid // 10] for qid in range(40)}  # 10 questions in each domain
+    seen_right = dict.fromkeys(range(0, 40, 2), True)  # half seen and right
     wrong = {1: False, 11: False}
     drawn = draw_exam(domains, {**seen_right, **wrong}, 20, random.Random(3))
     assert len(drawn) == len(set(drawn)) == 20
@@ -86,16 +73,12 @@ def test_draw_prefers_unseen_then_wrong_and_keeps_the_domain_shares():
         "troubleshooting": 4,
     }
     never_seen = {q for q in domains if q not in seen_right and q not in wrong}
-    # Each domain has 4 or 5 questions never seen; the draw takes them all before any seen one.
-    for domain, count in {
-        "installation": 4,
-        "traffic": 7,
-        "security": 5,
-        "troubleshooting": 4,
-    }.items():
-        unseen = {q for q in never_seen if domains[q] == domain}
-        picked = {q for q in drawn if domains[q] == domain}
-        assert unseen <= picked or picked <= unseen
+    # In each domain the questions never seen are drawn before any seen one: all of them, or
+    # (troubleshooting: 5 unseen for 4 places) only them.
+    for name in names:
+        unseen = {q for q in never_seen if domains[q] == name}
+        picked = {q for q in drawn if domains[q] == name}
+        assert unseen <= picked or picked <= unseen, name
     # Traffic's 4 unseen leave 3 places: its wrong one (11) first; installation's 4 unseen fill
     # its quota, so its wrong one (1) waits for the next attempt.
     assert 11 in drawn and 1 not in drawn
@@ -234,7 +217,11 @@ def test_a_bad_bank_question_is_refused_at_its_file_and_line(tmp_path, file, old
 
 
 def test_a_line_config_shorter_than_five_lines_is_refused(tmp_path):
-    old = "      metadata:\n        name: reviews\n      spec:\n        host: reviews\n        subsets:\n          - name: v1\n            label: {version: v1}\n    correct_line: 9"
+    old = (
+        "      metadata:\n        name: reviews\n      spec:\n        host: reviews\n"
+        "        subsets:\n          - name: v1\n            label: {version: v1}\n"
+        "    correct_line: 9"
+    )
     folder = _broken_copy(tmp_path, "bank/traffic.yaml", old, "    correct_line: 2")
     with pytest.raises(ContentError, match="has 2 lines; a 'line' question shows 5 to 40"):
         read_course(folder)
