@@ -295,3 +295,26 @@ def test_the_admin_import_carries_the_bank_and_reports_a_bad_question_by_line(in
     assert "shadowing" in page and "is not a traffic competency" in page
     line = bad[: bad.index("competency: shadowing")].count("\n") + 1
     assert f"course.yaml, line {line}" in page
+
+
+@pytest.mark.django_db
+def test_the_admin_s_line_question_takes_its_choices_from_its_config_and_checks_its_tags():
+    from django.core.exceptions import ValidationError
+
+    from quizzes.line_choices import line_choices_sync
+
+    load_course_file(BANK_COURSE)
+    question = Question.objects.get(key="traffic-line-subset")
+    kept = list(question.choices.values_list("id", flat=True))
+    question.config = "a: 1\nb: 2\nc: 3\nd: 4\ne: 5\nf: 6\n"
+    question.correct_line = 2
+    question.save()
+    line_choices_sync(question=question)
+    rows = list(question.choices.values_list("id", "text", "is_correct"))
+    assert [text for _, text, _ in rows] == ["a: 1", "b: 2", "c: 3", "d: 4", "e: 5", "f: 6"]
+    assert [right for _, _, right in rows] == [False, True, False, False, False, False]
+    assert [row_id for row_id, _, _ in rows] == kept[:6]  # a line keeps its row by position
+    question.correct_line, question.competency = 7, "mTLS and PeerAuthentication"
+    with pytest.raises(ValidationError) as caught:
+        question.full_clean()
+    assert set(caught.value.message_dict) == {"correct_line", "competency"}
