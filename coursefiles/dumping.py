@@ -68,18 +68,25 @@ def course_to_dict(course: Course) -> dict:
         out["lessons"].append(item)
     finals = course.quizzes.filter(lesson__isnull=True).prefetch_related("questions__choices")
     finals = [*finals, *extra_quizzes]
+    quizzes = [_quiz_to_dict(q) for q in finals if not q.bank and not q.is_exam]
+    if quizzes:
+        out["quizzes"] = quizzes
+    out.update(_bank_to_dict(finals))
+    return out
+
+
+def _bank_to_dict(finals: list[Quiz]) -> dict:
+    """The bank, inline (course.yaml names files; one dumped file carries it all), and the
+    practice exam."""
+    out = {}
     banks = [quiz for quiz in finals if quiz.bank]
-    exams = [quiz for quiz in finals if quiz.is_exam and not quiz.bank]
-    finals = [quiz for quiz in finals if not quiz.bank and not quiz.is_exam]
-    if finals:
-        out["quizzes"] = [_quiz_to_dict(quiz) for quiz in finals]
-    if banks:  # inline, so the one file carries it (course.yaml names files instead)
+    if banks:
         out["bank"] = [
             {"domain": quiz.slug.rsplit("-bank-", 1)[-1], "questions": _questions(quiz)}
             for quiz in banks
         ]
-    if exams:
-        exam = exams[0]
+    exam = next((quiz for quiz in finals if quiz.is_exam and not quiz.bank), None)
+    if exam is not None:
         out["practice_exam"] = {
             "slug": exam.slug,
             "title": exam.title,

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from course_format.bank import COMPETENCIES, DOMAINS
+from course_format.question_schema import config_lines
 from lessons.models import Course, Lesson
 from lessons.rendering import highlight_yaml, markdown_to_html, unix_newlines
 
@@ -236,21 +237,11 @@ class Question(models.Model):
             known = ", ".join(COMPETENCIES.get(self.domain, ())) or "pick a domain first"
             errors["competency"] = f"Not a competency of this domain ({known})."
         if self.kind == self.Kind.LINE:
-            lines = unix_newlines(self.config).rstrip("\n").split("\n") if self.config else []
+            lines = config_lines(self.config)
             if not self.correct_line or not 1 <= self.correct_line <= len(lines):
                 errors["correct_line"] = f"Pick a line of the config: 1 to {len(lines)}."
         if errors:
             raise ValidationError(errors)
-
-    @property
-    def config_lines(self) -> list[str]:
-        return self.config.rstrip("\n").split("\n") if self.config else []
-
-    @property
-    def reread_anchor(self) -> tuple[str, str] | None:
-        """(lesson slug, section slug) to reread, or None."""
-        lesson, _, section = self.reread.partition("/")
-        return (lesson, section) if lesson else None
 
     @property
     def prompt_inline_html(self) -> str:
