@@ -12,7 +12,11 @@ from calculator.models import SavedScenario
 from certificates.models import Certificate
 from lessons.models import Course
 from lessons.progress import course_progress
-from quizzes.learners import owned_attempts
+from quizzes.exam import close_overdue
+from quizzes.learners import attempts_of, owned_attempts
+from quizzes.models import Quiz
+from quizzes.readiness import domain_readiness
+from quizzes.readiness_rule import RULE
 from quizzes.results import final_quizzes_to_pass, learner_quiz_history
 from teams.assignment_views import me_context
 from teams.home import teams_on_home
@@ -35,6 +39,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def me(request: HttpRequest) -> HttpResponse:
+    # A practice exam whose clock ran out finishes on the next request, this one included.
+    close_overdue(attempts_of(user_id=request.user.pk))
     # A staff member's draft previews are not their results (the quiz pages show them).
     history = learner_quiz_history(request.user.pk)
     # The history already says which quizzes were passed: the progress need not ask again.
@@ -48,6 +54,9 @@ def me(request: HttpRequest) -> HttpResponse:
     context["quiz_history"] = history
     context.update(me_context(request.user, full=True))
     context["certificates"] = Certificate.objects.filter(user=request.user).select_related("course")
+    context["readiness"] = domain_readiness(request.user.pk)
+    context["readiness_rule"] = RULE
+    context["practice_exams"] = Quiz.objects.published().filter(exam_questions__gt=0)
     return render(request, "accounts/me.html", context)
 
 

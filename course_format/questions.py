@@ -3,11 +3,14 @@ admin). Pure Python: no Django."""
 
 SINGLE = "single"
 MULTIPLE = "multiple"
+LINE = "line"  # its choices are its config's lines, made from the config (never authored)
 
 
 def authoring_problems(kind: str, choices: int, correct: int) -> list[str]:
     """What makes a question unanswerable or unfair, in words for the instructor."""
     problems = []
+    if kind == LINE:
+        return problems
     if choices < 2:
         problems.append(f"A question needs at least two choices; this one has {choices}.")
     if kind == SINGLE and correct == 0:

@@ -5,31 +5,18 @@ course file into plain dataclasses, or raises ContentError naming the file, line
 The format is documented in content/README.md. Question rules come from quizzes.scoring (pure).
 """
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .questions import authoring_problems
+from .bank_schema import BankData, PracticeExamData, check_keys, read_bank, read_practice_exam
+from .question_schema import ChoiceData, QuestionData, read_question
+from .reader import SLUG
+from .reader import Reader as _Reader
 from .yamlfile import ContentError, Path_, YamlDocument, read_yaml
 
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+__all__ = ["SLUG", "ChoiceData", "QuestionData", "read_course", "read_sources"]
+
 SECTION_KINDS = ("text", "examples", "calculator", "lab", "quiz")
-QUESTION_KINDS = ("single", "multiple")
-
-
-@dataclass
-class ChoiceData:
-    text: str
-    correct: bool
-    why: str = ""
-
-
-@dataclass
-class QuestionData:
-    prompt: str
-    kind: str
-    explanation: str
-    choices: list[ChoiceData]
 
 
 @dataclass
@@ -39,6 +26,9 @@ class QuizData:
     pass_percent: int
     questions: list[QuestionData]
     draw_per_lesson: int = 0  # a course exam drawn from the lesson quizzes, per attempt
+    bank: bool = False  # a bank file's questions (loading.py makes one quiz of each)
+    exam_questions: int = 0  # the practice exam: questions drawn from the bank, per attempt
+    exam_minutes: int = 0
 
 
 @dataclass
@@ -87,71 +77,15 @@ class CourseData:
     published: bool
     lessons: list[LessonData]
     quizzes: list[QuizData] = field(default_factory=list)
+    bank: list[BankData] = field(default_factory=list)  # one per bank file, in course order
+    practice_exam: PracticeExamData | None = None
 
     def all_quizzes(self) -> list[QuizData]:
         return [lesson.quiz for lesson in self.lessons if lesson.quiz] + self.quizzes
 
-
-class _Reader:
-    """Typed access to one YAML document's values, with located errors."""
-
-    def __init__(self, doc: YamlDocument):
-        self.doc = doc
-
-    def mapping(self, value, path: Path_, allowed: set[str], required: set[str]) -> dict:
-        if not isinstance(value, dict):
-            raise self.doc.error(path, f"expected a mapping, found {_type_name(value)}")
-        for key in value:
-            if key not in allowed:
-                known = ", ".join(sorted(allowed))
-                raise self.doc.error((*path, key), f"unknown key '{key}' (known keys: {known})")
-        for key in sorted(required):
-            if key not in value or value[key] in (None, ""):
-                raise self.doc.error(path, f"missing required key '{key}'")
-        return value
-
-    def text(self, value, path: Path_, *, max_length: int | None = None) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise self.doc.error(path, f"expected text, found {_type_name(value)}")
-        text = str(value)
-        if max_length and len(text) > max_length:
-            raise self.doc.error(path, f"is longer than {max_length} characters")
-        return text
-
-    def slug(self, value, path: Path_) -> str:
-        text = self.text(value, path, max_length=50)
-        if not SLUG.match(text):
-            raise self.doc.error(path, f"'{text}' is not a slug (lowercase letters, digits, '-')")
-        return text
-
-    def boolean(self, value, path: Path_, default: bool) -> bool:
-        if value is None:
-            return default
-        if not isinstance(value, bool):
-            raise self.doc.error(path, f"expected true or false, found {value!r}")
-        return value
-
-    def choice(self, value, path: Path_, options: tuple[str, ...], default: str) -> str:
-        if value is None:
-            return default
-        if value not in options:
-            raise self.doc.error(path, f"'{value}' is not one of {', '.join(options)}")
-        return value
-
-    def sequence(self, value, path: Path_) -> list:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self.doc.error(path, f"expected a list, found {_type_name(value)}")
-        return value
-
-
-def _type_name(value) -> str:
-    return {dict: "a mapping", list: "a list", str: "text", bool: "true/false"}.get(
-        type(value), type(value).__name__
-    )
+    def all_questions(self) -> list[QuestionData]:
+        quizzes = [q.questions for q in self.all_quizzes()] + [b.questions for b in self.bank]
+        return [question for questions in quizzes for question in questions]
 
 
 def _unique(reader: _Reader, items: list, path: Path_, what: str) -> None:
@@ -173,7 +107,7 @@ def read_course(path: Path) -> CourseData:
     raw = reader.mapping(
         doc.data,
         (),
-        {"slug", "title", "summary", "published", "lessons", "quizzes"},
+        {"slug", "title", "summary", "published", "lessons", "quizzes", "bank", "practice_exam"},
         {"slug", "title", "lessons"},
     )
     lessons = []
@@ -195,7 +129,14 @@ def read_course(path: Path) -> CourseData:
         _read_quiz(reader, item, ("quizzes", index), course_level=True)
         for index, item in enumerate(reader.sequence(raw.get("quizzes"), ("quizzes",)))
     ]
+    bank = [
+        read_bank(reader, course_file, entry, ("bank", index))
+        for index, entry in enumerate(reader.sequence(raw.get("bank"), ("bank",)))
+    ]
+    exam = raw.get("practice_exam")
     course = CourseData(
+        bank=bank,
+        practice_exam=read_practice_exam(reader, exam, ("practice_exam",)) if exam else None,
         slug=reader.slug(raw["slug"], ("slug",)),
         title=reader.text(raw["title"], ("title",), max_length=200),
         summary=reader.text(raw.get("summary"), ("summary",)),
@@ -208,6 +149,13 @@ def read_course(path: Path) -> CourseData:
         if quiz.slug in seen_quiz:
             raise ContentError(str(course_file), f"duplicate quiz slug '{quiz.slug}'")
         seen_quiz.add(quiz.slug)
+    if course.practice_exam and course.practice_exam.slug in seen_quiz:
+        raise doc.error(("practice_exam", "slug"), "is already the slug of a quiz")
+    domains = [bank.domain for bank in bank]
+    for index, domain in enumerate(domains):
+        if domain in domains[:index]:
+            raise doc.error(("bank", index), f"a second bank file for domain '{domain}'")
+    check_keys(course.all_questions())
     return course
 
 
@@ -302,14 +250,14 @@ def _read_quiz(reader: _Reader, value, path: Path_, *, course_level: bool = Fals
     if course_level:  # only a course exam can draw from the lesson quizzes
         keys.add("draw_per_lesson")
     raw = reader.mapping(value, path, keys, {"slug", "title"})
-    pass_percent = _whole_number(reader, raw.get("pass_percent", 70), (*path, "pass_percent"))
+    pass_percent = reader.whole_number(raw.get("pass_percent", 70), (*path, "pass_percent"))
     if not 1 <= pass_percent <= 100:
         raise reader.doc.error((*path, "pass_percent"), "must be between 1 and 100")
-    draw = _whole_number(reader, raw.get("draw_per_lesson", 0), (*path, "draw_per_lesson"))
+    draw = reader.whole_number(raw.get("draw_per_lesson", 0), (*path, "draw_per_lesson"))
     if not 0 <= draw <= 20:
         raise reader.doc.error((*path, "draw_per_lesson"), "must be between 0 and 20")
     questions = [
-        _read_question(reader, item, (*path, "questions", index))
+        read_question(reader, item, (*path, "questions", index))
         for index, item in enumerate(reader.sequence(raw.get("questions"), (*path, "questions")))
     ]
     if draw and questions:
@@ -327,41 +275,4 @@ def _read_quiz(reader: _Reader, value, path: Path_, *, course_level: bool = Fals
         pass_percent=pass_percent,
         questions=questions,
         draw_per_lesson=draw,
-    )
-
-
-def _whole_number(reader: _Reader, value, path: Path_) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise reader.doc.error(path, "expected a whole number")
-    return value
-
-
-def _read_question(reader: _Reader, value, path: Path_) -> QuestionData:
-    raw = reader.mapping(
-        value,
-        path,
-        {"prompt", "kind", "explanation", "choices"},
-        {"prompt", "explanation", "choices"},
-    )
-    kind = reader.choice(raw.get("kind"), (*path, "kind"), QUESTION_KINDS, "single")
-    choices = []
-    for index, item in enumerate(reader.sequence(raw["choices"], (*path, "choices"))):
-        cpath = (*path, "choices", index)
-        choice = reader.mapping(item, cpath, {"text", "correct", "why"}, {"text"})
-        choices.append(
-            ChoiceData(
-                text=reader.text(choice["text"], (*cpath, "text"), max_length=500),
-                correct=reader.boolean(choice.get("correct"), (*cpath, "correct"), default=False),
-                why=reader.text(choice.get("why"), (*cpath, "why")),
-            )
-        )
-    # The same rules as the quiz admin, so a file and the admin refuse the same questions.
-    problems = authoring_problems(kind, len(choices), sum(c.correct for c in choices))
-    if problems:
-        raise reader.doc.error((*path, "choices"), problems[0])
-    return QuestionData(
-        prompt=reader.text(raw["prompt"], (*path, "prompt")),
-        kind=kind,
-        explanation=reader.text(raw["explanation"], (*path, "explanation")),
-        choices=choices,
     )

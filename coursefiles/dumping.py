@@ -68,28 +68,61 @@ def course_to_dict(course: Course) -> dict:
         out["lessons"].append(item)
     finals = course.quizzes.filter(lesson__isnull=True).prefetch_related("questions__choices")
     finals = [*finals, *extra_quizzes]
-    if finals:
-        out["quizzes"] = [_quiz_to_dict(quiz) for quiz in finals]
+    quizzes = [_quiz_to_dict(q) for q in finals if not q.bank and not q.is_exam]
+    if quizzes:
+        out["quizzes"] = quizzes
+    out.update(_bank_to_dict(finals))
     return out
 
 
+def _bank_to_dict(finals: list[Quiz]) -> dict:
+    """The bank, inline (course.yaml names files; one dumped file carries it all), and the
+    practice exam."""
+    out = {}
+    banks = [quiz for quiz in finals if quiz.bank]
+    if banks:
+        out["bank"] = [
+            {"domain": quiz.slug.rsplit("-bank-", 1)[-1], "questions": _questions(quiz)}
+            for quiz in banks
+        ]
+    exam = next((quiz for quiz in finals if quiz.is_exam and not quiz.bank), None)
+    if exam is not None:
+        out["practice_exam"] = {
+            "slug": exam.slug,
+            "title": exam.title,
+            "questions": exam.exam_questions,
+            "minutes": exam.exam_minutes,
+            "pass_percent": exam.pass_percent,
+        }
+    return out
+
+
+_TAGS = ("key", "domain", "competency", "source", "reread", "output")
+
+
+def _question_to_dict(question) -> dict:
+    entry = {tag: getattr(question, tag) for tag in _TAGS if getattr(question, tag)}
+    entry |= {"prompt": question.prompt, "kind": question.kind}
+    entry["explanation"] = question.explanation
+    if question.kind == "line":  # its choices are the config's lines
+        entry |= {"config": question.config, "correct_line": question.correct_line}
+        return entry
+    entry["choices"] = []
+    for choice in question.choices.all():
+        item = {"yaml": choice.yaml} if choice.yaml else {"text": choice.text}
+        item["correct"] = choice.is_correct
+        if choice.why:
+            item["why"] = choice.why
+        entry["choices"].append(item)
+    return entry
+
+
+def _questions(quiz: Quiz) -> list[dict]:
+    return [_question_to_dict(question) for question in quiz.questions.all()]
+
+
 def _quiz_to_dict(quiz: Quiz) -> dict:
-    questions = []
-    for question in quiz.questions.all():
-        choices = []
-        for choice in question.choices.all():
-            entry = {"text": choice.text, "correct": choice.is_correct}
-            if choice.why:
-                entry["why"] = choice.why
-            choices.append(entry)
-        questions.append(
-            {
-                "prompt": question.prompt,
-                "kind": question.kind,
-                "explanation": question.explanation,
-                "choices": choices,
-            }
-        )
+    questions = _questions(quiz)
     out = {"slug": quiz.slug, "title": quiz.title, "pass_percent": quiz.pass_percent}
     if quiz.draw_per_lesson:
         out["draw_per_lesson"] = quiz.draw_per_lesson

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from course_format.question_schema import ChoiceData, QuestionData, config_lines
 from course_format.schema import CourseData, LessonData, QuizData, read_course
 from course_format.yamlfile import ContentError
 from lessons.example_checks import check_example
@@ -179,6 +180,7 @@ def _load_quizzes(report: LoadReport, course: Course, data: CourseData, lessons_
         if lesson_data.quiz
     ]
     wanted += [(quiz_data, None) for quiz_data in data.quizzes]
+    wanted += [(quiz_data, None) for quiz_data in _bank_quizzes(data)]
     for index, (quiz_data, lesson) in enumerate(wanted):
         quiz = quizzes.pop(quiz_data.slug, None)
         if quiz is None:
@@ -191,6 +193,35 @@ def _load_quizzes(report: LoadReport, course: Course, data: CourseData, lessons_
             _free_lesson(lesson, quizzes.values())
         _load_quiz(report, quiz, quiz_data, course, lesson, (index + 1) * 10)
     _delete_rest(report, quizzes.values(), "quizzes")
+
+
+def bank_slug(course_slug: str, domain: str) -> str:
+    """The slug of the quiz that holds a course's bank file for `domain` (at most 50 long)."""
+    return f"{course_slug[:28]}-bank-{domain}"
+
+
+def _bank_quizzes(data: CourseData) -> list[QuizData]:
+    """The bank files and the practice exam as quizzes: a bank quiz per file, never taken on
+    its own, and the exam, which has no questions of its own and draws from them."""
+    quizzes = [
+        QuizData(
+            slug=bank_slug(data.slug, bank.domain),
+            title=f"Question bank: {bank.domain}",
+            pass_percent=70,
+            questions=bank.questions,
+        )
+        for bank in data.bank
+    ]
+    for quiz in quizzes:
+        quiz.bank = True
+    exam = data.practice_exam
+    if exam is not None:
+        quiz = QuizData(
+            slug=exam.slug, title=exam.title, pass_percent=exam.pass_percent, questions=[]
+        )
+        quiz.exam_questions, quiz.exam_minutes = exam.questions, exam.minutes
+        quizzes.append(quiz)
+    return quizzes
 
 
 def _free_lesson(lesson: Lesson, waiting) -> None:
@@ -254,6 +285,9 @@ def _load_quiz(report, quiz: Quiz, data: QuizData, course, lesson, order: int) -
             "order": order,
             "pass_percent": data.pass_percent,
             "draw_per_lesson": data.draw_per_lesson,
+            "bank": data.bank,
+            "exam_questions": data.exam_questions,
+            "exam_minutes": data.exam_minutes,
         },
         "quizzes",
     )
@@ -262,20 +296,11 @@ def _load_quiz(report, quiz: Quiz, data: QuizData, course, lesson, order: int) -
     questions = list(quiz.questions.prefetch_related("choices"))
     for index, question_data in enumerate(data.questions):
         question = questions[index] if index < len(questions) else Question(quiz=quiz)
-        _save(
-            report,
-            question,
-            {
-                "order": (index + 1) * 10,
-                "prompt": unix_newlines(question_data.prompt),  # as Question.save stores it
-                "kind": question_data.kind,
-                "explanation": unix_newlines(question_data.explanation),
-            },
-            "questions",
-        )
+        _save(report, question, _question_values(question_data, index), "questions")
         choices = list(question.choices.all()) if question.pk else []
-        matched = _match_choices(choices, [c.text for c in question_data.choices])
-        for position, choice_data in enumerate(question_data.choices):
+        wanted = _choices_of(question_data)
+        matched = _match_choices(choices, [(c.text, unix_newlines(c.yaml)) for c in wanted])
+        for position, choice_data in enumerate(wanted):
             choice = matched[position] or Choice(question=question)
             _save(
                 report,
@@ -283,6 +308,7 @@ def _load_quiz(report, quiz: Quiz, data: QuizData, course, lesson, order: int) -
                 {
                     "order": (position + 1) * 10,
                     "text": choice_data.text,
+                    "yaml": unix_newlines(choice_data.yaml),  # as Choice.save stores it
                     "is_correct": choice_data.correct,
                     "why": choice_data.why,
                 },
@@ -293,7 +319,34 @@ def _load_quiz(report, quiz: Quiz, data: QuizData, course, lesson, order: int) -
     _delete_rest(report, questions[len(data.questions) :], "questions")
 
 
-def _match_choices(stored: list[Choice], texts: list[str]) -> list[Choice | None]:
+def _question_values(data: QuestionData, index: int) -> dict:
+    return {
+        "order": (index + 1) * 10,
+        "prompt": unix_newlines(data.prompt),  # as Question.save stores it
+        "kind": data.kind,
+        "explanation": unix_newlines(data.explanation),
+        "key": data.key,
+        "domain": data.domain,
+        "competency": data.competency,
+        "source": data.source,
+        "reread": data.reread,
+        "output": unix_newlines(data.output),
+        "config": unix_newlines(data.config),
+        "correct_line": data.correct_line,
+    }
+
+
+def _choices_of(data: QuestionData) -> list[ChoiceData]:
+    """A question's choices; a `line` question's are its config's lines, the wrong one right."""
+    if data.kind != "line":
+        return data.choices
+    lines = config_lines(data.config)
+    return [
+        ChoiceData(text=line, correct=n == data.correct_line) for n, line in enumerate(lines, 1)
+    ]
+
+
+def _match_choices(stored: list[Choice], texts: list[tuple[str, str]]) -> list[Choice | None]:
     """The stored choice each of the file's choices (`texts`, in the file's order) updates, or
     None for a new one.
 
@@ -305,7 +358,7 @@ def _match_choices(stored: list[Choice], texts: list[str]) -> list[Choice | None
     free = list(stored)
     matched: list[Choice | None] = [None] * len(texts)
     for position, text in enumerate(texts):
-        same = next((choice for choice in free if choice.text == text), None)
+        same = next((choice for choice in free if (choice.text, choice.yaml) == text), None)
         if same is not None:
             matched[position] = same
             free.remove(same)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("quizzes/", include("quizzes.urls")),
     path("", include("teams.assignment_urls")),  # before teams.urls: /teams/<slug>/assignments/
+    path("teams/", include("teams.domain_urls")),  # members × domains (issue 23)
     path("teams/", include("teams.urls")),
     path("certificates/", include("certificates.urls")),
     path("sso/", include("sso.urls")),

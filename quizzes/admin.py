@@ -11,12 +11,15 @@ otherwise its export would not import again (and its own questions would never b
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.models import BaseInlineFormSet
 
+from course_format.bank_schema import BANK_REQUIRED
 from lessons.admin.delete import LearnersWorkOnDelete
 from lessons.admin.order import AppendedInline, AppendedOnAdd
 
 from . import scoring
+from .line_choices import line_choices_sync
 from .models import Attempt, Choice, Question, Quiz, Response
 
 DRAWN_QUIZ_ASKS_NO_QUESTIONS = (
@@ -70,10 +73,27 @@ class QuestionInline(admin.StackedInline):
         return False
 
 
+class QuizForm(forms.ModelForm):
+    """The practice exam's settings may be left empty: 0, an ordinary quiz."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("exam_questions", "exam_minutes"):
+            if name in self.fields:
+                self.fields[name].required = False
+
+    def clean_exam_questions(self):
+        return self.cleaned_data.get("exam_questions") or 0
+
+    def clean_exam_minutes(self):
+        return self.cleaned_data.get("exam_minutes") or 0
+
+
 @admin.register(Quiz)
 class QuizAdmin(LearnersWorkOnDelete, AppendedOnAdd, admin.ModelAdmin):
+    form = QuizForm
     order_parent = "course"
-    list_display = ("title", "slug", "course", "lesson", "pass_percent")
+    list_display = ("title", "slug", "course", "lesson", "pass_percent", "exam_questions")
     list_filter = ("course",)
     search_fields = ("title", "slug")
     list_select_related = ("course", "lesson")
@@ -84,10 +104,15 @@ class QuizAdmin(LearnersWorkOnDelete, AppendedOnAdd, admin.ModelAdmin):
 class ChoiceFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
-        if any(self.errors):
-            return  # fix the fields first; counting half-valid rows would mislead
+        if any(self.errors) or self.instance.kind == Question.Kind.LINE:
+            return  # fix the fields first; a `line` question's choices come from its config
         # An untouched blank row has empty cleaned_data: it is not a choice.
         kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        quiz = self.instance.quiz if self.instance.quiz_id else None
+        if quiz is not None and quiz.bank:
+            unexplained = [f for f in kept if not f.cleaned_data.get("is_correct")]
+            if any(not (f.cleaned_data.get("why") or "").strip() for f in unexplained):
+                raise ValidationError("A bank question says why each wrong choice is wrong.")
         correct = sum(bool(form.cleaned_data.get("is_correct")) for form in kept)
         # The question form was validated first, so instance.kind is the kind being saved.
         problems = scoring.authoring_problems(self.instance.kind, len(kept), correct)
@@ -99,10 +124,27 @@ class ChoiceInline(AppendedInline, admin.TabularInline):
     model = Choice
     formset = ChoiceFormSet
     extra = 0
-    fields = ("order", "text", "is_correct", "why")
+    fields = ("order", "text", "yaml", "is_correct", "why")
 
 
 class QuestionForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        quiz = data.get("quiz")
+        if quiz is not None and quiz.bank:  # as a bank file requires (BANK_FORMAT.md)
+            for name in BANK_REQUIRED:
+                if not data.get(name):
+                    self.add_error(name, "A bank question needs this (it is in a bank file).")
+            domain = quiz.slug.rsplit("-bank-", 1)[-1]
+            if data.get("domain") and data["domain"] != domain:
+                self.add_error("domain", f"This bank holds the {domain} domain's questions.")
+        key = data.get("key")
+        if key and quiz is not None:
+            same = Question.objects.filter(quiz__course_id=quiz.course_id, key=key)
+            if same.exclude(pk=self.instance.pk).exists():
+                self.add_error("key", f"Another question of this course has the key “{key}”.")
+        return data
+
     def clean_quiz(self):
         quiz = self.cleaned_data["quiz"]
         if quiz.draw_per_lesson:
@@ -116,11 +158,16 @@ class QuestionForm(forms.ModelForm):
 class QuestionAdmin(LearnersWorkOnDelete, AppendedOnAdd, admin.ModelAdmin):
     form = QuestionForm
     order_parent = "quiz"
-    list_display = ("__str__", "quiz", "order", "kind")
-    list_filter = ("kind", "quiz")
+    list_display = ("__str__", "quiz", "order", "kind", "domain", "competency")
+    list_filter = ("kind", "domain", "quiz")
     search_fields = ("prompt",)
     list_select_related = ("quiz",)
     inlines = [ChoiceInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        line_choices_sync(question=form.instance)  # a `line` question's choices are its lines
 
 
 class ResponseInline(admin.TabularInline):

@@ -20,15 +20,24 @@ class ChoiceRow(TypedDict):
     """
 
     text: str
+    yaml_html: str
     is_correct: bool
     chosen: bool
     why: str
+    line: int  # its place, from 1 (a `line` question's line number)
 
 
 def choice_rows(choices: list[Choice], chosen_ids: set[int]) -> list[ChoiceRow]:
     return [
-        ChoiceRow(text=c.text, is_correct=c.is_correct, chosen=c.id in chosen_ids, why=c.why)
-        for c in choices
+        ChoiceRow(
+            text=c.text,
+            yaml_html=c.yaml_html,
+            is_correct=c.is_correct,
+            chosen=c.id in chosen_ids,
+            why=c.why,
+            line=n,
+        )
+        for n, c in enumerate(choices, start=1)
     ]
 
 
@@ -41,7 +50,7 @@ class ReviewItem:
     rows: list[ChoiceRow]
 
 
-def attempt_review(attempt: Attempt) -> list[ReviewItem]:
+def attempt_review(attempt: Attempt, *, reveal_unanswered: bool = False) -> list[ReviewItem]:
     """Every question the attempt asks, in order, with its answer marked (four queries: the
     responses, their choices, the questions, theirs)."""
     responses = {r.question_id: r for r in attempt.responses.prefetch_related("choices")}
@@ -50,8 +59,11 @@ def attempt_review(attempt: Attempt) -> list[ReviewItem]:
         response = responses.get(question.id)
         # A question added after this attempt was not answered in it: its answer stays hidden.
         rows = []
-        if response is not None:
-            shown = attempt.in_shown_order(question.id, list(question.choices.all()))
-            rows = choice_rows(shown, {c.id for c in response.choices.all()})
+        if response is not None or reveal_unanswered:  # a finished exam shows them all
+            shown = attempt.in_shown_order(
+                question.id, list(question.choices.all()), kind=question.kind
+            )
+            chosen = {c.id for c in response.choices.all()} if response is not None else set()
+            rows = choice_rows(shown, chosen)
         review.append(ReviewItem(question, response, rows))
     return review

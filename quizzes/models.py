@@ -13,19 +13,22 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from course_format.bank import COMPETENCIES, DOMAINS
+from course_format.question_schema import config_lines
 from lessons.models import Course, Lesson
-from lessons.rendering import markdown_to_html, unix_newlines
+from lessons.rendering import highlight_yaml, markdown_to_html, unix_newlines
 
 from . import choice_order, scoring
 
 
 def published_quiz(path: str = "") -> Q:
-    """Quizzes a learner may take: their course is published, and their lesson if any.
+    """Quizzes a learner may take: their course is published, and their lesson if any; never a
+    bank file's quiz (only the practice exam draws from it).
 
     `path` reaches the quiz from another model ("quiz__" from an attempt), so one query can
     check it in a join.
     """
-    return Q(**{f"{path}course__published": True}) & (
+    return Q(**{f"{path}course__published": True, f"{path}bank": False}) & (
         Q(**{f"{path}lesson__isnull": True}) | Q(**{f"{path}lesson__published": True})
     )
 
@@ -79,6 +82,26 @@ class Quiz(models.Model):
             " from each lesson quiz of the course, anew for every attempt. 0 means the quiz"
             " asks its own questions."
         ),
+    )
+
+    # The course's question bank (`bank:` files) is kept as one quiz per file: never taken on
+    # its own, only drawn from by the practice exam (`practice_exam:`).
+    bank = models.BooleanField(
+        default=False,
+        help_text="A question bank file: its questions feed the practice exam; not taken alone.",
+    )
+    exam_questions = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(200, "Draw at most 200 questions.")],
+        help_text=(
+            "A timed practice exam: draw this many questions (at most 200) from the course's"
+            " published bank by domain weight (20/35/25/20). 0: not a practice exam."
+        ),
+    )
+    exam_minutes = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(600, "At most 600 minutes.")],
+        help_text="The practice exam's time limit in minutes (kept on the server); 0: untimed.",
     )
 
     objects = QuizQuerySet.as_manager()
@@ -140,6 +163,11 @@ class Quiz(models.Model):
         return self.lesson_id is None
 
     @property
+    def is_exam(self) -> bool:
+        """A practice exam: drawn from the bank, answers shown only once it ends."""
+        return self.exam_questions > 0
+
+    @property
     def is_published(self) -> bool:
         """Whether learners may take it (published_quiz() on one quiz: load its course and
         lesson with it). Staff may take the others too, as a draft preview."""
@@ -152,6 +180,13 @@ class Question(models.Model):
     class Kind(models.TextChoices):
         SINGLE = "single", "Single choice"
         MULTIPLE = "multiple", "Multiple choice (all correct and no wrong one to score)"
+        LINE = "line", "Pick the line of the config (its choices are the config's lines)"
+
+    class Domain(models.TextChoices):
+        INSTALLATION = "installation", DOMAINS["installation"]
+        TRAFFIC = "traffic", DOMAINS["traffic"]
+        SECURITY = "security", DOMAINS["security"]
+        TROUBLESHOOTING = "troubleshooting", DOMAINS["troubleshooting"]
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveIntegerField(default=0)
@@ -160,6 +195,28 @@ class Question(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SINGLE)
     explanation = models.TextField(help_text="Markdown, shown only after the learner answers.")
     explanation_html = models.TextField(editable=False, blank=True)
+    key = models.SlugField(
+        max_length=80, blank=True, help_text="A stable id, unique in the course (bank questions)."
+    )
+    domain = models.CharField(max_length=20, choices=Domain.choices, blank=True)
+    competency = models.CharField(
+        max_length=60, blank=True, help_text="One of the domain's competencies, verbatim."
+    )
+    source = models.URLField(
+        max_length=500, blank=True, help_text="The istio.io page or Istio source it rests on."
+    )
+    reread = models.CharField(
+        max_length=110, blank=True, help_text="lesson-slug/section-slug to reread when wrong."
+    )
+    output = models.TextField(
+        blank=True, help_text="Command output or a log line, shown verbatim with the prompt."
+    )
+    config = models.TextField(
+        blank=True, help_text="Kind “line” only: the YAML whose faulty line the learner picks."
+    )
+    correct_line = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Kind “line” only: the faulty line, from 1."
+    )
 
     class Meta:
         ordering = ["quiz_id", "order", "id"]
@@ -172,6 +229,19 @@ class Question(models.Model):
         self.prompt_html = markdown_to_html(self.prompt)
         self.explanation_html = markdown_to_html(self.explanation)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.competency and self.competency not in COMPETENCIES.get(self.domain, ()):
+            known = ", ".join(COMPETENCIES.get(self.domain, ())) or "pick a domain first"
+            errors["competency"] = f"Not a competency of this domain ({known})."
+        if self.kind == self.Kind.LINE:
+            lines = config_lines(self.config)
+            if not self.correct_line or not 1 <= self.correct_line <= len(lines):
+                errors["correct_line"] = f"Pick a line of the config: 1 to {len(lines)}."
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def prompt_inline_html(self) -> str:
@@ -186,7 +256,9 @@ class Question(models.Model):
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     order = models.PositiveIntegerField(default=0)
-    text = models.CharField(max_length=500)
+    text = models.CharField(max_length=500, blank=True)
+    yaml = models.TextField(blank=True, help_text="Instead of text: a YAML snippet, highlighted.")
+    yaml_html = models.TextField(editable=False, blank=True)
     is_correct = models.BooleanField(default=False)
     why = models.TextField(
         blank=True, help_text="Why this choice is wrong (shown after answering)."
@@ -196,7 +268,17 @@ class Choice(models.Model):
         ordering = ["question_id", "order", "id"]
 
     def __str__(self) -> str:
-        return self.text[:80]
+        return (self.text or self.yaml)[:80]
+
+    def save(self, *args, **kwargs):
+        self.yaml = unix_newlines(self.yaml)
+        self.yaml_html = highlight_yaml(self.yaml) if self.yaml.strip() else ""
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if not self.text.strip() and not self.yaml.strip():
+            raise ValidationError({"text": "Write the choice's text, or a YAML snippet."})
 
 
 class AttemptQuerySet(models.QuerySet):
@@ -239,6 +321,9 @@ class Attempt(models.Model):
     # Draws the order this attempt shows each question's choices in, and the values its form
     # sends for them (choice_order.py). Never shown on a page.
     choice_seed = models.PositiveBigIntegerField(default=choice_order.new_seed, editable=False)
+    # A timed practice exam's end, set once at the start: answers after it are refused and the
+    # attempt finishes by itself on the next request (services.attempt_expire).
+    deadline = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = AttemptQuerySet.as_manager()
 
@@ -278,10 +363,18 @@ class Attempt(models.Model):
             self.score, self.total, self.pass_mark
         )
 
-    def in_shown_order(self, question_id: int, choices: list, choice_id=attrgetter("id")) -> list:
+    def in_shown_order(
+        self, question_id: int, choices: list, choice_id=attrgetter("id"), *, kind: str = ""
+    ) -> list:
         """A question's choices (objects, or rows with `choice_id`) in the order this attempt
-        shows them: its own, drawn from its seed (choice_order.py)."""
+        shows them: its own, drawn from its seed (choice_order.py); a `line` question's lines
+        stay in the config's order (they come in it)."""
+        if kind == Question.Kind.LINE:
+            return list(choices)
         return choice_order.arrange(self.choice_seed, question_id, choices, choice_id)
+
+    def overdue(self, now) -> bool:
+        return self.finished_at is None and self.deadline is not None and now >= self.deadline
 
 
 class Response(models.Model):

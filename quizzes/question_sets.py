@@ -6,6 +6,7 @@ from typing import TypeVar
 
 from django.db.models import Exists, FilteredRelation, OuterRef, Q, QuerySet
 
+from . import bank_pool
 from .drawing import draw, exam_size
 from .models import Attempt, Choice, Question, Quiz
 
@@ -44,9 +45,12 @@ def lesson_pools(quiz: Quiz, *, drafts: bool = False) -> list[list[int]]:
     return list(pools.values())
 
 
-def draw_for_attempt(quiz: Quiz, *, drafts: bool = False) -> list[int]:
+def draw_for_attempt(quiz: Quiz, *, drafts: bool = False, user_id: int | None = None) -> list[int]:
     """A fresh draw for a new attempt (`drafts`: a staff preview's, see _pooled); empty for a
-    quiz that asks its own questions."""
+    quiz that asks its own questions. A practice exam's draw prefers what `user_id` has not
+    seen, then got wrong (bank_pool.py)."""
+    if quiz.is_exam:
+        return bank_pool.draw_for_exam(quiz, user_id=user_id, drafts=drafts)
     if not quiz.draw_per_lesson:
         return []
     return draw(lesson_pools(quiz, drafts=drafts), quiz.draw_per_lesson)
@@ -55,6 +59,8 @@ def draw_for_attempt(quiz: Quiz, *, drafts: bool = False) -> list[int]:
 def question_count(quiz: Quiz, *, drafts: bool = False) -> int:
     """How many questions an attempt at `quiz` will ask (for its cover page; `drafts` as for
     draw_for_attempt)."""
+    if quiz.is_exam:
+        return bank_pool.exam_size(quiz, drafts=drafts)
     if quiz.draw_per_lesson:
         pools = lesson_pools(quiz, drafts=drafts)
         return exam_size([len(pool) for pool in pools], quiz.draw_per_lesson)

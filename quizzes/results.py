@@ -94,7 +94,7 @@ def final_quizzes(**where) -> QuerySet[Quiz]:
     """The course-level quizzes (of the courses `where` picks) that a learner can pass, each
     course's in the order they are to be passed. A quiz with no question to ask is left out:
     nobody could pass it, so it would block completion."""
-    quizzes = Quiz.objects.filter(askable(), lesson__isnull=True, **where)
+    quizzes = Quiz.objects.filter(askable(), lesson__isnull=True, bank=False, **where)
     return quizzes.order_by("course_id", "order", "id")
 
 

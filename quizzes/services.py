@@ -23,6 +23,7 @@ from django.utils import timezone
 from lessons.progress import record_quiz_sections_read
 
 from . import choice_order, question_sets, scoring
+from .exam import TIME_UP, attempt_close, deadline_for
 from .learners import attempts_of
 from .models import Attempt, Choice, Question, Quiz, Response, published_quiz
 
@@ -45,7 +46,7 @@ class AnswerRefused(Exception):
     ):
         super().__init__(message)
         self.message = message
-        self.code = code  # finished | not-in-quiz | answered | empty | foreign | too-many
+        self.code = code  # finished | time-up | not-in-quiz | answered | empty | foreign | too-many
         self.response = response  # the stored response when the question was already answered
         self.attempt = attempt  # the attempt as it stands (None if it was not read)
         self.question = question  # the question answered, when it exists
@@ -98,15 +99,27 @@ def attempt_start(*, quiz: Quiz, user=None, anon_id: str = "", preview: bool = F
     if preview and owner["user"] is None:
         raise ValueError("Only a signed-in staff member previews a draft quiz.")
     open_attempts = Attempt.objects.filter(quiz=quiz, finished_at__isnull=True, **owner)
-    attempt = open_attempts.first()
+    # A practice exam's start waits on the learner's open attempts' locks: a second tab's
+    # start finds the first one's attempt (the constraint stays the last word).
+    attempt = open_attempts.select_for_update().first()
+    if attempt is not None and attempt.overdue(timezone.now()):
+        attempt_close(attempt_id=attempt.id)  # its clock ran out: a new one starts
+        attempt = None
     if attempt is not None:
         return attempt
+    user_id = owner["user"].pk if owner["user"] is not None else None
     try:
         with transaction.atomic():  # a savepoint: the race loser carries on below
-            drawn = question_sets.draw_for_attempt(quiz, drafts=preview)
-            total = len(drawn) if quiz.draw_per_lesson else quiz.questions.count()
+            drawn = question_sets.draw_for_attempt(quiz, drafts=preview, user_id=user_id)
+            drawn_total = quiz.draw_per_lesson or quiz.is_exam
+            total = len(drawn) if drawn_total else quiz.questions.count()
             return Attempt.objects.create(
-                quiz=quiz, question_ids=drawn, total=total, preview=preview, **owner
+                quiz=quiz,
+                question_ids=drawn,
+                total=total,
+                preview=preview,
+                deadline=deadline_for(quiz),
+                **owner,
             )
     except IntegrityError:
         # Two starts at once (a double-click on "Start"): the other request created it.
@@ -203,6 +216,13 @@ class _AnswerRaced(Exception):
     """Another request stored an answer to the question between our check and our insert."""
 
 
+class _TimeUp(Exception):
+    """The attempt's deadline has passed: the answer is refused and the attempt finished."""
+
+    def __init__(self, attempt_id: int):
+        self.attempt_id = attempt_id
+
+
 def _answer_safely(
     lock: Callable[[], Attempt],
     attempt_id: int,
@@ -213,6 +233,9 @@ def _answer_safely(
     found = question_sets.question_with_choices(question_id) if question_id else None
     try:
         return _answer(lock, found, chosen)
+    except _TimeUp as late:  # its transaction was rolled back: finish the attempt in a new one
+        closed = attempt_close(attempt_id=late.attempt_id)
+        raise AnswerRefused(TIME_UP, code="time-up", attempt=closed) from None
     except _AnswerRaced:
         # Only reachable if the lock was bypassed; the constraint kept the first answer, and
         # the failed transaction was rolled back whole (no savepoint needed for that).
@@ -232,11 +255,13 @@ def _answer(
     attempt = lock()
     if attempt.finished_at is not None:
         raise AnswerRefused(ATTEMPT_FINISHED, code="finished", attempt=attempt)
+    if attempt.overdue(timezone.now()):
+        raise _TimeUp(attempt.id)
     if found is None or not _asks(attempt, found[0]):
         raise AnswerRefused(NOT_IN_QUIZ, code="not-in-quiz", attempt=attempt)
     question, choices = found
     chosen = read(attempt, question, choices)
-    choices = attempt.in_shown_order(question.id, choices)
+    choices = attempt.in_shown_order(question.id, choices, kind=question.kind)
     # Read after the lock, in a statement of its own: under READ COMMITTED it then sees every
     # answer committed before the lock was granted (joined into the locking query, PostgreSQL
     # would keep the rows it had read before waiting). The score is counted from these.

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<slug:slug>/start/", views.quiz_start, name="quiz-start"),
     path("<slug:slug>/answer/", views.quiz_answer, name="quiz-answer"),
     path("<slug:slug>/attempts/<int:attempt_id>/", views.quiz_result, name="quiz-result"),
+    path("<slug:slug>/attempts/<int:attempt_id>/end/", views.exam_end, name="exam-end"),
     path(
         "<slug:slug>/attempts/<int:attempt_id>/questions/<int:question_id>/",
         views.quiz_feedback,

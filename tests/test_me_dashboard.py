@@ -15,9 +15,11 @@ pytestmark = pytest.mark.django_db
 
 # Session, user, the learner's quiz history, the courses' outline (courses, lessons, sections),
 # their final quizzes, the learner's read marks and saved scenarios, their teams (for what is
-# assigned to them; tests/test_assignments.py counts the rest): however many lessons, quizzes
-# and attempts.
-ME_BUDGET = 11  # and the learner's certificates
+# assigned to them; tests/test_assignments.py counts the rest), their certificates. Then
+# readiness (issue 23): practice exams past their deadline, the last answers per domain, the
+# practice exams offered (and the sections to reread, when a wrong answer names one:
+# tests/test_practice_exam.py). However many lessons, quizzes and attempts.
+ME_BUDGET = 14
 
 
 def extra_quiz(course, n: int) -> Quiz:

@@ -37,7 +37,7 @@ class LessonQuizLinks:
         lesson = self.lesson
         quizzes = (
             Quiz.objects.filter(course_id=lesson.course_id)
-            .filter(Q(lesson=lesson) | Q(lesson__isnull=True))
+            .filter(Q(lesson=lesson) | Q(lesson__isnull=True), bank=False)
             .annotate(question_count=Count("questions"))
             # Explicit: a GROUP BY query ignores Meta.ordering, and PostgreSQL then returns the
             # rows in whatever order it finds them (the lesson's first quiz would be a toss-up).
@@ -49,7 +49,7 @@ class LessonQuizLinks:
         for quiz in quizzes:
             # A drawn exam has no questions of its own: count what an attempt will ask.
             count = quiz.question_count
-            if quiz.draw_per_lesson:
+            if quiz.draw_per_lesson or quiz.is_exam:
                 count = question_count(quiz, drafts=drafts)
             link = QuizLink(quiz.title, quiz.get_absolute_url(), count)
             if quiz.lesson_id == lesson.id and lesson_quiz is None:

@@ -9,5 +9,6 @@ feedback and result pages; taking.py draws the page a quiz is taken on.
 from .answer import quiz_answer
 from .attempt import quiz_feedback, quiz_result
 from .cover import quiz_detail, quiz_start
+from .exam import exam_end
 
-__all__ = ["quiz_answer", "quiz_detail", "quiz_feedback", "quiz_result", "quiz_start"]
+__all__ = ["exam_end", "quiz_answer", "quiz_detail", "quiz_feedback", "quiz_result", "quiz_start"]

@@ -56,6 +56,11 @@ def quiz_answer(request: HttpRequest, slug: str) -> HttpResponse:
         return _refused(request, attempt, refused)
     if sheet.attempt.finished_at is not None:  # a visitor's marks live in the session
         mark_quiz_sections_read_for_visitor(request, sheet.attempt)
+    if sheet.attempt.quiz.is_exam:  # no feedback while the exam runs: on to the next question
+        finished = sheet.attempt.finished_at is not None
+        return see_other(
+            result_url(sheet.attempt) if finished else sheet.attempt.quiz.get_absolute_url()
+        )
     its_url = feedback_url(slug, attempt_id, sheet.question.id)
     if request.htmx:
         return push_url(render_feedback(request, sheet), its_url)
@@ -65,13 +70,15 @@ def quiz_answer(request: HttpRequest, slug: str) -> HttpResponse:
 def _refused(request: HttpRequest, attempt: Attempt, refused: AnswerRefused) -> HttpResponse:
     """Say why the answer was not taken, and show where the learner really is."""
     quiz, question = attempt.quiz, refused.question
-    if refused.code == "answered" and question is not None:
+    if refused.code == "answered" and question is not None and quiz.is_exam:
+        target = quiz.get_absolute_url()  # no feedback page while an exam runs
+    elif refused.code == "answered" and question is not None:
         target = feedback_url(quiz.slug, attempt.id, question.id)
-    elif refused.code == "finished":
+    elif refused.code in {"finished", "time-up"}:
         target = result_url(attempt)
     else:
         target = quiz.get_absolute_url()
-    if not request.htmx:
+    if not request.htmx or quiz.is_exam:  # the exam's forms are plain ones
         messages.warning(request, refused.message)
         return see_other(target)
     if refused.code == "answered" and refused.response is not None:
@@ -84,5 +91,6 @@ def _refused(request: HttpRequest, attempt: Attempt, refused: AnswerRefused) -> 
             request, attempt, question, list(answers), answered, error=refused.message
         )
     context = {"quiz": quiz, "message": refused.message, "link": target, "mode": "notice"}
-    context["link_text"] = "See your result" if refused.code == "finished" else "Back to the quiz"
+    finished = refused.code in {"finished", "time-up"}
+    context["link_text"] = "See your result" if finished else "Back to the quiz"
     return render(request, f"{TAKE}#notice", context)

@@ -9,6 +9,7 @@ from shared.htmx import answers_both_ways
 
 from ..answer_review import attempt_review
 from ..models import Response
+from .exam_result import render_exam_result
 from .lookups import find_owned, latest_history, never_stored, quiz_or_404
 from .signed_out import attempt_page_not_theirs
 from .taking import render_feedback, stored_sheet
@@ -33,6 +34,8 @@ def quiz_feedback(
     )
     if response is None:  # not answered (yet): never show the answer before it is given
         return redirect(quiz.get_absolute_url())
+    if quiz.is_exam and attempt.finished_at is None:  # an exam is marked only once it ends
+        return redirect(quiz.get_absolute_url())
     return render_feedback(request, stored_sheet(attempt, response.question, response))
 
 
@@ -46,6 +49,8 @@ def quiz_result(request: HttpRequest, slug: str, attempt_id: int) -> HttpRespons
         return attempt_page_not_theirs(request, quiz)
     if attempt.finished_at is None:  # no review of an attempt still being taken
         return redirect(quiz.get_absolute_url())
+    if quiz.is_exam:
+        return render_exam_result(request, quiz, attempt)
     context = {
         "quiz": quiz,
         "attempt": attempt,

@@ -13,6 +13,7 @@ from .. import services
 from ..learners import owned_attempts, owner
 from ..models import Quiz
 from ..question_sets import attempt_questions, question_count
+from .exam import close_if_overdue, render_exam_question
 from .lookups import is_preview, latest_history, never_stored, quiz_or_404, result_url, see_other
 from .signed_out import signed_out, signed_out_reply
 from .taking import render_question
@@ -34,6 +35,8 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
             return HttpResponseClientRedirect(quiz.get_absolute_url())
         return _cover(request, quiz)
     attempt.quiz = quiz
+    if quiz.is_exam and (closed := close_if_overdue(request, attempt)) is not None:
+        return HttpResponseClientRedirect(closed.url) if wants_part(request) else closed
     questions = attempt_questions(attempt)
     answered = set(attempt.responses.values_list("question_id", flat=True))
     question = next((q for q in questions if q.id not in answered), None)
@@ -43,6 +46,8 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
         url = result_url(attempt)
         return HttpResponseClientRedirect(url) if wants_part(request) else redirect(url)
     asked = [q.id for q in questions]
+    if quiz.is_exam:
+        return render_exam_question(request, attempt, question, asked, len(answered))
     return render_question(request, attempt, question, asked, len(answered))
 
 

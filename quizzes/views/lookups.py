@@ -29,7 +29,7 @@ def previews_drafts(request: HttpRequest) -> bool:
 
 def quiz_or_404(request: HttpRequest, slug: str) -> Quiz:
     """The quiz `slug` if the requester may take it (a published one; for staff, any), or 404."""
-    quizzes = Quiz.objects.select_related("course", "lesson__course")
+    quizzes = Quiz.objects.select_related("course", "lesson__course").filter(bank=False)
     if not previews_drafts(request):
         quizzes = quizzes.published()
     return get_object_or_404(quizzes, slug=slug)

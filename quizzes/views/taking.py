@@ -54,10 +54,16 @@ def shown_choices(attempt: Attempt, question: Question) -> list[dict]:
     only the tokens and texts are shown: ids follow the authoring order (choice_order.py).
     """
     rows = attempt.in_shown_order(
-        question.id, list(question.choices.values("id", "text")), itemgetter("id")
+        question.id,
+        list(question.choices.values("id", "text", "yaml_html")),
+        itemgetter("id"),
+        kind=question.kind,
     )
     tokens = choice_order.tokens(attempt.choice_seed, question.id, [row["id"] for row in rows])
-    return [{"token": tokens[row["id"]], "text": row["text"]} for row in rows]
+    return [
+        {"token": tokens[row["id"]], "text": row["text"], "yaml_html": row["yaml_html"], "line": n}
+        for n, row in enumerate(rows, start=1)
+    ]
 
 
 def render_feedback(request: HttpRequest, sheet: AnswerSheet, *, notice: str = "") -> HttpResponse:
@@ -92,7 +98,9 @@ def stored_sheet(attempt: Attempt, question: Question, response: Response) -> An
     return AnswerSheet(
         attempt=attempt,
         question=question,
-        choices=attempt.in_shown_order(question.id, list(question.choices.all())),
+        choices=attempt.in_shown_order(
+            question.id, list(question.choices.all()), kind=question.kind
+        ),
         response=response,
         chosen=set(through.values_list("choice_id", flat=True)),
         asked=list(answers),

@@ -1,0 +1,123 @@
+"""A team's members × ICA domains: each member's answers in each domain (right of answered,
+over every counted answer in the team's courses), the team's weakest competencies, and the
+same figures as CSV columns. Aggregated in SQL, paged by member: the page costs the same few
+queries for 5 members or 5,000 (a count, a page of members, their cells, the competencies).
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Q
+
+from course_format.bank import DOMAINS
+from quizzes.models import Response
+from quizzes.readiness_rule import CLOSE, MIN_ANSWERS, READY
+from quizzes.scoring import percent
+
+from .models import Membership, Team
+
+MEMBERS_PER_PAGE = 50
+WEAKEST = 5
+
+
+@dataclass(frozen=True)
+class Cell:
+    right: int
+    answered: int
+
+    @property
+    def percent(self) -> int:
+        return percent(self.right, self.answered)
+
+    @property
+    def band(self) -> str:
+        """A word for the cell, so the grid reads without its colours (the readiness rule's
+        bands, over all of the member's answers in the domain)."""
+        if not self.answered:
+            return "none"
+        if self.percent >= READY:
+            return "strong"
+        return "fair" if self.percent >= CLOSE else "weak"
+
+
+@dataclass
+class MemberDomains:
+    membership: Membership
+    cells: list[Cell] = field(default_factory=list)  # one per domain, in DOMAINS order
+
+
+def _answers(team: Team):
+    """The counted answers to domain-tagged questions of the team's courses."""
+    return Response.objects.filter(
+        attempt__preview=False,
+        question__domain__in=list(DOMAINS),
+        question__quiz__course__in=team.courses.values("id"),
+    )
+
+
+def cells_for(team: Team, user_ids: list[int]) -> dict[int, list[Cell]]:
+    """user id → one Cell per domain (one query)."""
+    rows = (
+        _answers(team)
+        .filter(attempt__user_id__in=user_ids)
+        .values_list("attempt__user_id", "question__domain")
+        .annotate(right=Count("id", filter=Q(is_correct=True)), answered=Count("id"))
+        .order_by()
+    )
+    found = {(user_id, domain): Cell(right, answered) for user_id, domain, right, answered in rows}
+    return {
+        user_id: [found.get((user_id, domain), Cell(0, 0)) for domain in DOMAINS]
+        for user_id in user_ids
+    }
+
+
+def member_page(team: Team, number) -> Page:
+    """A page of the team's members (by username), each with their domain cells."""
+    memberships = team.memberships.select_related("user").order_by("user__username", "id")
+    page = Paginator(memberships, MEMBERS_PER_PAGE).get_page(number)
+    members = list(page.object_list)
+    cells = cells_for(team, [m.user_id for m in members])
+    page.object_list = [MemberDomains(m, cells[m.user_id]) for m in members]
+    return page
+
+
+@dataclass(frozen=True)
+class Competency:
+    domain: str
+    name: str
+    right: int
+    answered: int
+
+    @property
+    def percent(self) -> int:
+        return percent(self.right, self.answered)
+
+
+def weakest_competencies(team: Team, limit: int = WEAKEST) -> list[Competency]:
+    """The team's competencies with the lowest share right, among those answered at least
+    MIN_ANSWERS times by its members (one query; at most ~32 rows come back)."""
+    rows = (
+        _answers(team)
+        .filter(attempt__user__team_memberships__team=team)
+        .exclude(question__competency="")
+        .values_list("question__domain", "question__competency")
+        .annotate(right=Count("id", filter=Q(is_correct=True)), answered=Count("id"))
+        .order_by()
+    )
+    found = [Competency(*row) for row in rows if row[3] >= MIN_ANSWERS]
+    return sorted(found, key=lambda c: (c.right / c.answered, -c.answered, c.name))[:limit]
+
+
+def domain_header() -> list[str]:
+    """Three columns per domain: numbers only ("7/10" would be a date to a spreadsheet)."""
+    return [f"{label}: {what}" for label in DOMAINS.values() for what in ("right", "answered", "%")]
+
+
+def add_domain_columns(team: Team, header: list, rows: list[list], user_ids: list[int]) -> None:
+    """Append the domain columns to a CSV's header and rows (`user_ids`: one per row, in the
+    same order); one query for the rows given."""
+    header += domain_header()
+    cells = cells_for(team, user_ids)
+    for row, user_id in zip(rows, user_ids, strict=True):
+        for cell in cells[user_id]:
+            row += [cell.right, cell.answered, cell.percent if cell.answered else ""]
