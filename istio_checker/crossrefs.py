@@ -3,7 +3,8 @@ they mirror (https://istio.io/latest/docs/reference/config/analysis/):
 
 - IST0101 ReferencedResourceNotFound: a route to a subset no DestinationRule defines, a
   Gateway that does not exist (`mesh` is built in and always exists).
-- IST0109 ConflictingMeshGatewayVirtualServiceHosts: two VirtualServices for one host in the mesh.
+- IST0109 ConflictingMeshGatewayVirtualServiceHosts: two VirtualServices for one host in the mesh
+  (analyzers/mesh_hosts.py).
 - IST0132 VirtualServiceHostNotFoundInGateway: a host the bound Gateway does not serve.
 - IST0145 ConflictingGateways: two Gateways claim the same port and host on the same workload.
 
@@ -21,16 +22,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import problems as codes
+from .analyzers.mesh_hosts import check_mesh_host_conflicts
 from .budget import memo, spend
 from .gateway_references import GatewayIndex, check_gateways
 from .host_index import (
     DestinationRuleIndex,
     GatewayServers,
     RulesForHost,
-    ServiceClaims,
     frozen,
 )
-from .node_readers import items, text, texts
+from .node_readers import items, text
 from .problems import MAX_MESSAGE, Problem, clip
 from .resources import Resource
 from .schema import DR
@@ -52,7 +53,7 @@ def check_references(resources: list[Resource], out: list[Problem] | None = None
         spend()
         out.extend(_check_subsets(vs, rules_index))
         out.extend(check_gateways(vs, gateway_index))
-    out.extend(_check_mesh_host_conflicts(virtual_services))
+    out.extend(check_mesh_host_conflicts(virtual_services))
     out.extend(_check_gateway_conflicts(gateways))
     return out
 
@@ -144,42 +145,6 @@ def _check_subsets(vs: Resource, rules_index: DestinationRuleIndex) -> list[Prob
                     f"IST0101 and requests fail with 503. See {SUBSET_DOC}",
                 )
             )
-    return out
-
-
-def _applies_to_mesh(vs: Resource) -> bool:
-    gateways = texts(vs.spec.get("gateways"))
-    return not gateways or "mesh" in gateways
-
-
-def _check_mesh_host_conflicts(virtual_services: list[Resource]) -> list[Problem]:
-    out = []
-    claims = ServiceClaims()
-    for vs in virtual_services:
-        if not _applies_to_mesh(vs):
-            continue
-        for item in items(vs.spec.get("hosts")):
-            spend()
-            host = item.text()
-            if not host:
-                continue
-            earlier = claims.earlier(host, vs, vs.namespace)
-            if earlier is not None:
-                name = clip(earlier.name or "(unnamed)", MAX_MESSAGE)
-                out.append(
-                    Problem(
-                        "error",
-                        codes.CONFLICTING_MESH_GATEWAY_HOSTS,
-                        "spec.hosts",
-                        item.line,
-                        item.column,
-                        f"VirtualService {name} (line {earlier.root.line}) already routes "
-                        f"`{clip(host, MAX_MESSAGE)}` for the sidecars; sidecars use only one of "
-                        "them.",
-                        "Merge the two into one VirtualService per host.",
-                    )
-                )
-            claims.claim(host, vs, vs.namespace)
     return out
 
 

@@ -1,9 +1,9 @@
 """Indexes that answer the checks' host questions without comparing every host with every other.
 
-The checks across resources ask, for each host, "which earlier host names the same service?"
-(IST0109), "which DestinationRules are for this host?" (IST0101, the trace), "does this Gateway
-serve this host?" (IST0132) and "which earlier Gateway server takes the same host and port?"
-(IST0145). Asked host by host against a list, those are quadratic: two VirtualServices of a
+The checks across resources ask, for each host, "which DestinationRules are for this host?"
+(IST0101, the trace), "does this Gateway serve this host?" (IST0132) and "which earlier Gateway
+server takes the same host and port?" (IST0145); IST0109 keys hosts by their FQDN
+(analyzers/mesh_hosts.py). Asked host by host against a list, those are quadratic: two VirtualServices of a
 few thousand hosts each cost about a minute. Here every answer is a few dictionary lookups,
 one per way two hosts can match under `hosts.same_service` and `hosts.covers`, so each check is
 linear in the hosts (plus the dots of each host, for `*.` wildcards). The answers are exactly
@@ -75,51 +75,6 @@ def _dot_suffixes(text: str, lengths: set[int], longest: int) -> Iterator[str]:
             return
         if length in lengths:
             yield text[dot:]
-
-
-# --- IST0109: the same service claimed twice ------------------------------------------------
-
-
-class ServiceClaims:
-    """Hosts claimed so far, to find the earliest earlier claim on the same service by another
-    resource in a compatible namespace (`hosts.same_service`, namespaces equal or one empty).
-
-    Two names are the same service when their canonical names are equal, or their first labels
-    are and one of them has no dot. So a dotless name is looked up by first label, a dotted one
-    by its whole name and by its first label among dotless names.
-    """
-
-    def __init__(self) -> None:
-        self._whole: dict[str, dict[str, list]] = {}  # name -> namespace -> first two
-        self._first_label: dict[str, dict[str, list]] = {}
-        self._order = 0
-
-    def earlier(self, host: str, owner: Any, namespace: str) -> Any | None:
-        """The owner of the earliest earlier claim on `host`'s service, other than `owner`."""
-        name = service_name(host, namespace)
-        if "." not in name:
-            tables = [self._first_label.get(name)]
-        else:
-            tables = [self._whole.get(name), self._whole.get(_short(name))]
-        slots = []
-        for table in tables:
-            if table is None:
-                continue
-            if namespace:  # a claim in the same namespace, or in none
-                slots += [table.get(""), table.get(namespace)]
-            else:
-                slots.append(table.get(None))  # every claim, whatever its namespace
-        found = _earliest_not(slots, owner)
-        return found[1] if found else None
-
-    def claim(self, host: str, owner: Any, namespace: str) -> None:
-        spend()
-        name = service_name(host, namespace)
-        self._order += 1
-        for index, key in ((self._whole, name), (self._first_label, _short(name))):
-            table = index.setdefault(key, {})
-            _add_first_two(table.setdefault(None, []), self._order, owner)
-            _add_first_two(table.setdefault(namespace, []), self._order, owner)
 
 
 # --- DestinationRules by host ---------------------------------------------------------------

@@ -12,7 +12,6 @@ from istio_checker.host_index import (
     DestinationRuleIndex,
     GatewayHosts,
     GatewayServers,
-    ServiceClaims,
     asked_host,
     frozen,
 )
@@ -42,32 +41,6 @@ class Owner:
 
 
 owners = st.builds(Owner, st.sampled_from(["one", "two", "three"]), st.sampled_from(NAMESPACES))
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(st.tuples(st.integers(0, 3), hosts()), max_size=25),
-    st.lists(owners, min_size=4, max_size=4),
-)
-def test_service_claims_find_the_earliest_claim_a_pairwise_scan_finds(claims, people):
-    index, claimed = ServiceClaims(), []
-    for who, host in claims:
-        owner = people[who]
-        expected = next(
-            (
-                other
-                for other_host, other in claimed
-                if other is not owner
-                and same_service(other_host, host, other.namespace, owner.namespace)
-                and (
-                    not other.namespace or not owner.namespace or other.namespace == owner.namespace
-                )
-            ),
-            None,
-        )
-        assert index.earlier(host, owner, owner.namespace) is expected
-        index.claim(host, owner, owner.namespace)
-        claimed.append((host, owner))
 
 
 @settings(max_examples=300, deadline=None)
