@@ -3,12 +3,12 @@
 The checks across resources ask, for each host, "which DestinationRules are for this host?"
 (IST0101, the trace), "does this Gateway serve this host?" (IST0132) and "which earlier Gateway
 server takes the same host and port?" (IST0145); IST0109 keys hosts by their FQDN
-(analyzers/mesh_hosts.py). Asked host by host against a list, those are quadratic: two VirtualServices of a
-few thousand hosts each cost about a minute. Here every answer is a few dictionary lookups,
-one per way two hosts can match under `hosts.same_service` and `hosts.covers`, so each check is
-linear in the hosts (plus the dots of each host, for `*.` wildcards). The answers are exactly
-those of the pairwise comparisons; tests/test_istio_host_index.py checks them against the
-pairwise versions on random hosts.
+(analyzers/mesh_hosts.py). Asked host by host against a list, those are quadratic: two
+VirtualServices of a few thousand hosts each cost about a minute. Here every answer is a few
+dictionary lookups, one per way two hosts can match under `hosts.same_service` and
+`hosts.covers`, so each check is linear in the hosts (plus the dots of each host, for `*.`
+wildcards). The answers are exactly those of the pairwise comparisons;
+tests/test_istio_host_index.py checks them against the pairwise versions on random hosts.
 
 "First two" lists: where a check wants the earliest earlier entry *of another resource*, each
 index key keeps the earliest entry and the earliest one of a different resource than it; one
