@@ -14,7 +14,8 @@ well exist in the cluster); a reference the pasted resources contradict is an er
 Every check looks hosts up in indexes (host_index.py) instead of comparing each host with every
 other, and quotes names shared by many problems already clipped (problems.clip), so each is
 linear in the pasted resources. The checks of a VirtualService's Gateway references (IST0101
-for a Gateway, IST0132) are in gateway_references.py.
+for a Gateway, IST0132) are in gateway_references.py; the other analyzers that need only the
+text are in analyzers/ (run from here, after these).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import problems as codes
+from .analyzers import check_analyzers
 from .analyzers.mesh_hosts import check_mesh_host_conflicts
 from .budget import memo, spend
 from .gateway_references import GatewayIndex, check_gateways
@@ -55,6 +57,7 @@ def check_references(resources: list[Resource], out: list[Problem] | None = None
         out.extend(check_gateways(vs, gateway_index))
     out.extend(check_mesh_host_conflicts(virtual_services))
     out.extend(_check_gateway_conflicts(gateways))
+    check_analyzers(resources, out)
     return out
 
 

@@ -37,6 +37,9 @@ CONFLICTING_TELEMETRY_SELECTORS = "IST0159"
 MULTIPLE_TELEMETRIES_WITHOUT_SELECTOR = "IST0160"
 CONFLICTING_SERVICE_ENTRY_PROTOCOL = "IST0177"
 
+# MeshLearn's own, for the analyzers (istio_checker/analyzers/; docs/lab-checks.md).
+SHADOWED_RULE = "ML0040"  # a rule below one that matches every path (istioctl: no message)
+
 # MeshLearn's own.
 INPUT_TOO_LARGE = "ML0001"
 YAML_SYNTAX = "ML0002"
@@ -55,9 +58,6 @@ NO_DEFAULT_ROUTE = "ML0022"
 DELEGATE_VIRTUAL_SERVICE = "ML0023"
 REGEX_NOT_RE2 = "ML0024"
 SEMANTIC = "ML0025"
-# The analyzers' own (istio_checker/analyzers/): docs/lab-checks.md lists them.
-SHADOWED_RULE = "ML0040"  # a rule below one that matches every path (istioctl: no message)
-NEEDS_CLUSTER = "ML0041"  # the istioctl checks that need cluster state, named once per check
 
 
 @dataclass(frozen=True)
