@@ -74,6 +74,7 @@ def check_unreachable(spec: Node, protocol: str) -> list[Problem]:
     groups: dict[str, list[_Prefix]] = {}
     no_match_at: int | None = None
     takes_every_path: int | None = None
+    shadowed: list[tuple[int, str, Node, int]] = []  # rules below a match-every-path rule
     order = 0
     for index, rule in rules:
         spend()
@@ -124,11 +125,12 @@ def check_unreachable(spec: Node, protocol: str) -> list[Problem]:
                     path, rule, "every one of its match blocks repeats one of a rule above it"
                 )
             )
-        if takes_every_path is not None and index not in flagged:
-            out.append(_shadowed(path, rule, takes_every_path))
+        if takes_every_path is not None:
+            shadowed.append((index, path, rule, takes_every_path))
         if takes_every_path is None and matches_every_path(rule):
             takes_every_path = index
     out.extend(_overlapping_prefixes(groups, flagged))
+    out.extend(_shadowed(*entry) for entry in shadowed if entry[0] not in flagged)
     return out
 
 
@@ -206,7 +208,7 @@ def _ineffective(path: str, block: Node, why: str) -> Problem:
     )
 
 
-def _shadowed(path: str, rule: Node, wide: int) -> Problem:
+def _shadowed(index: int, path: str, rule: Node, wide: int) -> Problem:
     return _problem(
         "warning",
         codes.SHADOWED_RULE,
