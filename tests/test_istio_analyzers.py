@@ -566,3 +566,43 @@ def test_nothing_is_said_when_no_check_needs_the_cluster():
     )
     result = check_config(text)
     assert result.not_checked_here == "" and result.as_dict()["not_checked_here"] is None
+
+
+# --- no false alarms on valid, current configs -----------------------------------------------
+
+VALID = {
+    "an ingress VirtualService routing only chosen paths, as Istio's Bookinfo sample": GATEWAY
+    + http(*ONLY_PATHS, hosts="['*']", gateways="[gw]"),
+    "one VirtualService bound to two Gateways, each serving one of its hosts": HOST_IN_GATEWAY[
+        "each host served by one of two Gateways"
+    ][0],
+    "a query parameter matched by prefix (istio/api virtual_service.proto)": http(
+        "[{queryParams: {key: {prefix: ab}}}]", ""
+    ),
+    "a JWT claim route, whose claim names keep their case": http(
+        "[{headers: {'@request.auth.claims.Role': {exact: admin}}}]", ""
+    ),
+    "the same host in two namespaces, each exported to its own": two(
+        "reviews", "reviews", "a", "b", "  exportTo: ['.']\n", "  exportTo: ['.']\n"
+    ),
+    "one Sidecar per namespace and ServiceEntries agreeing on the protocol": sidecar("a", "x")
+    + sidecar("b", "y")
+    + service_entry("a", "TLS")
+    + service_entry("b", "TLS"),
+}
+
+
+@pytest.mark.parametrize("case", VALID, ids=list(VALID))
+def test_valid_current_configs_get_no_warning_or_error(case):
+    assert [(p.severity, p.code, p.message) for p in validate(VALID[case])
+            if p.severity != "info"] == []  # fmt: skip
+
+
+def test_weights_that_do_not_total_100_are_a_note_not_a_warning():
+    text = vs(
+        "r",
+        "  hosts: [r]\n  http:\n  - route:\n    - {destination: {host: r, subset: a}, weight: 4}\n"
+        "    - {destination: {host: r, subset: b}, weight: 1}\n",
+    )
+    (note,) = [p for p in validate(text) if p.code == "ML0021"]
+    assert note.severity == "info" and "80%, 20%" in note.message
