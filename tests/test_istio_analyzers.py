@@ -21,7 +21,8 @@ from istio_checker.yamlsource import parse_documents
 
 ANALYZER_CODES = {
     "IST0109", "IST0110", "IST0111", "IST0128", "IST0129", "IST0130", "IST0131", "IST0132",
-    "IST0151", "IST0152", "IST0153", "IST0154", "IST0157", "IST0159", "IST0160", "IST0177",
+    "IST0145", "IST0151", "IST0152", "IST0153", "IST0154", "IST0157", "IST0159", "IST0160",
+    "IST0177",
     "ML0022", "ML0040",
 }  # fmt: skip
 
@@ -367,6 +368,35 @@ HOST_IN_GATEWAY = {
 def test_host_not_found_in_gateway_only_when_istioctl_reports_it(case):
     text, expected = HOST_IN_GATEWAY[case]
     assert found(text) == expected
+
+
+# --- IST0145: two Gateways for one host and port ---------------------------------------------
+
+
+def server_gateway(name: str, host: str, port: int = 80, selector="ingressgateway", bind=""):
+    bind_line = f"    bind: {bind}\n" if bind else ""
+    return (
+        f"---\napiVersion: networking.istio.io/v1\nkind: Gateway\nmetadata: {{name: {name}}}\n"
+        f"spec:\n  selector: {{istio: {selector}}}\n  servers:\n"
+        f"  - port: {{number: {port}, name: http, protocol: HTTP}}\n{bind_line}"
+        f"    hosts: ['{host}']\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("second", "count"),
+    [
+        (server_gateway("b", "shop.example.com"), 2),  # each Gateway gets one, as istioctl
+        (server_gateway("b", "*.example.com"), 0),  # the most specific host wins: valid
+        (server_gateway("b", "shop.example.com", port=8080), 0),
+        (server_gateway("b", "shop.example.com", selector="egressgateway"), 0),
+        (server_gateway("b", "shop.example.com", bind="10.0.0.1"), 0),
+        (server_gateway("b", "web/shop.example.com"), 0),  # written differently
+    ],
+)
+def test_conflicting_gateways_only_for_the_same_host_port_selector_and_bind(second, count):
+    text = server_gateway("a", "shop.example.com") + second
+    assert [code for _, code, _ in found(text) if code == "IST0145"] == ["IST0145"] * count
 
 
 # --- IST0110 / IST0111 / IST0159 / IST0160: selectors ----------------------------------------
