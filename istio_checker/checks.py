@@ -32,7 +32,7 @@ from .rules import check_rules
 from .structure import check_tree
 
 MAX_PROBLEMS = 200  # a paste with thousands of mistakes is better fixed from the top
-CROSS_CHECKS = "the checks across resources (IST0101, IST0109, IST0132, IST0145)"
+CROSS_CHECKS = "the checks across resources (IST0101, IST0109, IST0132, IST0145 and more)"
 
 
 @dataclass
