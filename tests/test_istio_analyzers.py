@@ -21,8 +21,8 @@ from istio_checker.yamlsource import parse_documents
 
 ANALYZER_CODES = {
     "IST0109", "IST0110", "IST0111", "IST0128", "IST0129", "IST0130", "IST0131", "IST0132",
-    "IST0145", "IST0151", "IST0152", "IST0153", "IST0154", "IST0157", "IST0159", "IST0160",
-    "IST0177",
+    "IST0134", "IST0145", "IST0151", "IST0152", "IST0153", "IST0154", "IST0157", "IST0159",
+    "IST0160", "IST0177",
     "ML0022", "ML0040",
 }  # fmt: skip
 
@@ -491,6 +491,19 @@ def service_entry(name: str, protocol: str, namespace: str = "", export: str = "
 )  # fmt: skip
 def test_service_entries_giving_one_port_two_protocols(text, count):
     assert [code for _, code, _ in found(text)] == ["IST0177"] * count
+
+
+@pytest.mark.parametrize(
+    ("protocol", "addresses", "expected"),
+    [("TCP", "", ["IST0134"]), ("TCP", "  addresses: [240.0.0.1]\n", []), ("TLS", "", [])],
+)
+def test_tcp_service_entry_without_addresses_is_an_info(protocol, addresses, expected):
+    text = service_entry("a", protocol).replace(
+        "  resolution: DNS\n", addresses + "  resolution: DNS\n"
+    )
+    problems = [p for p in validate(text) if p.code == "IST0134"]
+    assert [p.code for p in problems] == expected
+    assert all(p.severity == "info" and "auto-allocat" in p.message for p in problems)
 
 
 # --- IST0128 / IST0129: TLS without caCertificates ---------------------------------------------

@@ -14,6 +14,9 @@
   operation (INSERT_BEFORE/AFTER, REPLACE, REMOVE) without `priority` may apply in an
   unexpected order (warning). istioctl's IST0155 variant (the same, with a proxyVersion match
   elsewhere) is reported as IST0151.
+- IST0134 ServiceEntryAddressesRequired: a TCP port (or one without protocol) in a
+  ServiceEntry without `addresses` (serviceentry/protocoladdresses.go). istioctl skips it when
+  the mesh config turns on address auto-allocation, which is cluster state: an info.
 - IST0157 InvalidTelemetryProvider: an `accessLogging` entry with no providers is ignored when
   the mesh config names no default access-log provider (telemetry/providers.go). The mesh
   config is cluster state, so the lab gives an info that says so.
@@ -35,6 +38,8 @@ from ..yamlsource import Node
 EF_SOURCE = "istio/istio pkg/config/analysis/analyzers/envoyfilter/envoyfilter.go"
 TLS_SOURCE = "istio/istio pkg/config/analysis/analyzers/destinationrule/ca-certificates.go"
 TELEMETRY_SOURCE = "istio/istio pkg/config/analysis/analyzers/telemetry/providers.go"
+SE_SOURCE = "istio/istio pkg/config/analysis/analyzers/serviceentry/protocoladdresses.go"
+SE_DOC = "https://istio.io/latest/docs/reference/config/networking/service-entry/"
 EF_DOC = "https://istio.io/latest/docs/reference/config/networking/envoy-filter/"
 
 _ROUTE_LEVEL = {"ROUTE_CONFIGURATION", "HTTP_ROUTE"}
@@ -194,7 +199,37 @@ def _check_telemetry(spec: Node) -> list[Problem]:
     return out
 
 
+# --- ServiceEntry TCP ports without addresses -------------------------------------------------
+
+
+def _check_service_entry(spec: Node) -> list[Problem]:
+    if items(spec.get("addresses")):
+        return []
+    out = []
+    for index, port in enumerate(items(spec.get("ports"))):
+        spend()
+        protocol = (text(port.get("protocol")) or "").upper() if port.is_map else None
+        if protocol not in ("", "TCP"):
+            continue
+        out.append(
+            _problem(
+                "info",
+                codes.SERVICE_ENTRY_ADDRESSES_REQUIRED,
+                f"spec.ports[{index}]",
+                port,
+                f"A {protocol or 'TCP'} port and no `addresses`: the proxy can tell this "
+                "service's TCP traffic from other traffic on the port only by its address. "
+                "istioctl analyze warns (IST0134) unless the mesh allocates addresses itself "
+                "(DNS proxying with auto-allocation, a mesh config setting).",
+                "Add `addresses:` (a virtual IP), or enable address auto-allocation. "
+                f"See {SE_DOC} ({SE_SOURCE})",
+            )
+        )
+    return out
+
+
 _BY_KIND: dict[str, Callable[[Node], list[Problem]]] = {
+    "ServiceEntry": _check_service_entry,
     "DestinationRule": _check_destination_rule,
     "EnvoyFilter": _check_envoy_filter,
     "Telemetry": _check_telemetry,
