@@ -71,19 +71,23 @@ def check_virtual_service(spec: Node) -> list[Problem]:
                 f"See {VS}#VirtualService",
             )
         )
-    http = spec.get("http")
-    for index, rule in enumerate(items(http)):
+    mesh = not gateways or "mesh" in gateways
+    out.extend(_check_route_lists(spec, delegate, mesh))
+    return out
+
+
+def _check_route_lists(spec: Node, delegate: bool, mesh: bool) -> list[Problem]:
+    out: list[Problem] = []
+    for index, rule in enumerate(items(spec.get("http"))):
         spend()
         if rule.is_map:
             path = f"spec.http[{index}]"
             out.extend(_check_http_actions(rule, path))
             out.extend(_check_weights(rule.get("route"), f"{path}.route"))
             out.extend(_check_matches(rule, path))
-    mesh = not gateways or "mesh" in gateways
     out.extend(_check_reachability(spec, "http", delegate, mesh))
     for protocol in ("tcp", "tls"):
-        rules = spec.get(protocol)
-        for index, rule in enumerate(items(rules)):
+        for index, rule in enumerate(items(spec.get(protocol))):
             spend()
             if rule.is_map:
                 out.extend(_check_weights(rule.get("route"), f"spec.{protocol}[{index}].route"))

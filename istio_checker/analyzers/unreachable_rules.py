@@ -65,72 +65,72 @@ class _Prefix:
     node: Node
 
 
-def check_unreachable(spec: Node, protocol: str) -> list[Problem]:
-    """IST0130, IST0131 and ML0026 for `spec.<protocol>` (http, tcp or tls)."""
-    rules = [(index, rule) for index, rule in enumerate(items(spec.get(protocol))) if rule.is_map]
-    out: list[Problem] = []
-    flagged: set[int] = set()  # rules with an istioctl finding
-    seen: dict[str, str] = {}  # a block's conditions -> the path of its first block
-    groups: dict[str, list[_Prefix]] = {}
-    no_match_at: int | None = None
-    takes_every_path: int | None = None
-    shadowed: list[tuple[int, str, Node, int]] = []  # rules below a match-every-path rule
-    order = 0
-    for index, rule in rules:
-        spend()
-        path = f"spec.{protocol}[{index}]"
-        if has_no_match(rule):
-            if no_match_at is not None:
-                flagged.add(index)
-                out.append(
-                    _unreachable(
-                        path,
-                        rule,
-                        f"rule [{no_match_at}] above it has no "
-                        "`match` either; only the last rule may go without one",
-                    )
-                )
-            no_match_at = index
-            continue
-        if no_match_at is not None:
-            flagged.add(index)
-            out.append(
-                _unreachable(
-                    path,
-                    rule,
-                    f"rule [{no_match_at}] above it has no `match`, "
-                    "so it takes every request first",
-                )
-            )
-            continue
+class _Walk:
+    """What the walk down one route list has seen so far."""
+
+    def __init__(self, protocol: str) -> None:
+        self.protocol = protocol
+        self.out: list[Problem] = []
+        self.flagged: set[int] = set()  # rules with an istioctl finding
+        self.seen: dict[str, str] = {}  # a block's conditions -> the path of its first block
+        self.groups: dict[str, list[_Prefix]] = {}  # prefix blocks by their other conditions
+        self.order = 0
+
+    def unreachable(self, index: int, path: str, rule: Node, why: str) -> None:
+        self.flagged.add(index)
+        self.out.append(_unreachable(path, rule, why))
+
+    def blocks(self, index: int, path: str, rule: Node) -> None:
+        """Each match block of a rule: a repeat of an earlier one, or a prefix to compare."""
         blocks = [(i, block) for i, block in enumerate(items(rule.get("match"))) if block.is_map]
         repeated = 0
         for block_index, block in blocks:
-            order += 1
+            self.order += 1
             here = f"{path}.match[{block_index}]"
             key = _conditions_key(block, drop_uri=False)
-            if key in seen:
+            if key in self.seen:
                 repeated += 1
-                flagged.add(index)
-                out.append(_ineffective(here, block, f"repeats {seen[key]} exactly"))
+                self.flagged.add(index)
+                self.out.append(_ineffective(here, block, f"repeats {self.seen[key]} exactly"))
                 continue
-            seen[key] = here
-            prefix = _uri_prefix(block) if protocol == "http" else None
+            self.seen[key] = here
+            prefix = _uri_prefix(block) if self.protocol == "http" else None
             if prefix:
-                group = groups.setdefault(_conditions_key(block, drop_uri=True), [])
-                group.append(_Prefix(prefix, order, index, here, block))
+                group = self.groups.setdefault(_conditions_key(block, drop_uri=True), [])
+                group.append(_Prefix(prefix, self.order, index, here, block))
         if blocks and repeated == len(blocks):
-            out.append(
-                _unreachable(
-                    path, rule, "every one of its match blocks repeats one of a rule above it"
-                )
+            self.unreachable(
+                index, path, rule, "every one of its match blocks repeats one of a rule above it"
             )
-        if takes_every_path is not None:
-            shadowed.append((index, path, rule, takes_every_path))
-        if takes_every_path is None and matches_every_path(rule):
-            takes_every_path = index
-    out.extend(_overlapping_prefixes(groups, flagged))
-    out.extend(_shadowed(*entry) for entry in shadowed if entry[0] not in flagged)
+
+
+def check_unreachable(spec: Node, protocol: str) -> list[Problem]:
+    """IST0130, IST0131 and ML0040 for `spec.<protocol>` (http, tcp or tls)."""
+    walk = _Walk(protocol)
+    no_match_at: int | None = None
+    takes_every_path: int | None = None
+    shadowed: list[tuple[int, str, Node, int]] = []  # rules below a match-every-path rule
+    for index, rule in enumerate(items(spec.get(protocol))):
+        spend()
+        if not rule.is_map:
+            continue
+        path = f"spec.{protocol}[{index}]"
+        if no_match_at is not None:
+            why = "has no `match` either; only the last rule may go without one"
+            if not has_no_match(rule):
+                why = "has no `match`, so it takes every request first"
+            walk.unreachable(index, path, rule, f"rule [{no_match_at}] above it {why}")
+        elif not has_no_match(rule):
+            walk.blocks(index, path, rule)
+            if takes_every_path is not None:
+                shadowed.append((index, path, rule, takes_every_path))
+            elif matches_every_path(rule):
+                takes_every_path = index
+        if has_no_match(rule):
+            no_match_at = index
+    out = walk.out
+    out.extend(_overlapping_prefixes(walk.groups, walk.flagged))
+    out.extend(_shadowed(*entry) for entry in shadowed if entry[0] not in walk.flagged)
     return out
 
 
