@@ -13,66 +13,66 @@ NEEDS_CLUSTER: dict[str, list[tuple[str, str, str]]] = {
     "VirtualService": [
         (
             "IST0101",
-            "that each destination host is a Service or ServiceEntry",
+            "destination hosts exist",
             "virtualservice/destinationhosts.go",
         ),
         (
             "IST0112",
-            "that a destination names a port when its Service has several",
+            "destination ports",
             "virtualservice/destinationhosts.go",
         ),
         (
             "IST0149",
-            "that JWT-claim routes have a RequestAuthentication on the gateway's pods",
+            "JWT-claim routes",
             "virtualservice/jwtclaimroute.go",
         ),
     ],
     "DestinationRule": [
-        ("IST0173", "that each subset's labels select running pods", "destinationrule/subset.go"),
-        ("IST0174", "that the host is a service of the mesh", "destinationrule/subset.go"),
+        ("IST0173", "subsets select pods", "destinationrule/subset.go"),
+        ("IST0174", "the host is a mesh service", "destinationrule/subset.go"),
     ],
     "Gateway": [
-        ("IST0101", "that the selector matches gateway pods", "gateway/gateway.go"),
+        ("IST0101", "the selector finds gateway pods", "gateway/gateway.go"),
         (
             "IST0162",
-            "that each server port is a target port of the gateway's Service",
+            "server ports are on the gateway's Service",
             "gateway/gateway.go",
         ),
         (
             "IST0161",
-            "that `credentialName` secrets exist and hold a valid certificate",
+            "`credentialName` secrets",
             "gateway/secret.go",
         ),
     ],
     "Sidecar": [
         (
             "IST0101/IST0110",
-            "that a selector matches pods, and no pod gets two Sidecars",
+            "Sidecar selectors find pods, one Sidecar a pod",
             "sidecar/selector.go",
         ),
     ],
     "Telemetry": [
         (
             "IST0101/IST0159",
-            "that a selector matches pods, and no pod gets two Telemetries",
+            "Telemetry selectors find pods, one a pod",
             "telemetry/selector.go",
         ),
     ],
     "AuthorizationPolicy": [
-        ("IST0127", "that the policy selects running workloads", "authz/authorizationpolicies.go"),
-        ("IST0101", "that the namespaces in `from` exist", "authz/authorizationpolicies.go"),
+        ("IST0127", "the policy selects workloads", "authz/authorizationpolicies.go"),
+        ("IST0101", "namespaces in `from` exist", "authz/authorizationpolicies.go"),
     ],
     "RequestAuthentication": [
         (
             "IST0175",
-            "that istiod restricts where JWKS may be fetched from",
+            "istiod limits JWKS fetches",
             "authn/blockedcidrs.go",
         ),
     ],
 }
 ALWAYS = (
     "IST0102/IST0103",
-    "that namespaces and pods have sidecar injection",
+    "sidecar injection",
     "injection/injection.go",
 )
 
@@ -91,6 +91,6 @@ def cluster_note(resources: list[Resource]) -> str:
         return ""
     listed = "; ".join(f"{code} {what}" for code, what, _ in checks)
     return (
-        "Not checked here, because it needs the cluster's state (Services, Pods, Secrets, "
-        f"namespaces): {listed}. Run `istioctl analyze` against the cluster for these."
+        "Not checked from the text, as they need the cluster's Services, Pods or Secrets (run "
+        f"`istioctl analyze` against the cluster): {listed}."
     )
