@@ -14,7 +14,7 @@ conditions and each group's prefixes are sorted once, so the check is O(n log n)
 Istio compares only exact/prefix values of the other conditions (a regex header reads as
 empty there); grouping by the whole condition reports only pairs that really overlap.
 
-The lab adds one warning istioctl does not give (ML0026): a rule below one whose only condition
+The lab adds one warning istioctl does not give (ML0040): a rule below one whose only condition
 matches every path (`uri.prefix: /`, `uri.regex: .*`) and that istioctl left unflagged.
 """
 
