@@ -12,8 +12,10 @@
   envoyfilter/envoyfilter.go): ADD or REMOVE on ROUTE_CONFIGURATION / HTTP_ROUTE is ignored
   (errors); REPLACE only on HTTP_FILTER, NETWORK_FILTER or VIRTUAL_HOST (error); a relative
   operation (INSERT_BEFORE/AFTER, REPLACE, REMOVE) without `priority` may apply in an
-  unexpected order (warning). istioctl's IST0155 variant (the same, with a proxyVersion match
-  elsewhere) is reported as IST0151.
+  unexpected order: istioctl warns, the lab gives an info, as the order matters only when the
+  filter it is placed against comes from another EnvoyFilter, and inserting before one of
+  Envoy's own filters (the router) is the common, valid use. istioctl's IST0155 variant (the
+  same, with a proxyVersion match elsewhere) is reported as IST0151.
 - IST0134 ServiceEntryAddressesRequired: a TCP port (or one without protocol) in a
   ServiceEntry without `addresses` (serviceentry/protocoladdresses.go). istioctl skips it when
   the mesh config turns on address auto-allocation, which is cluster state: an info.
@@ -154,7 +156,7 @@ def _check_envoy_filter(spec: Node) -> list[Problem]:
         if operation in _RELATIVE and not has_priority:
             out.append(
                 _problem(
-                    "warning",
+                    "info",
                     codes.ENVOY_FILTER_RELATIVE_OPERATION,
                     f"{path}.patch.operation",
                     where,
