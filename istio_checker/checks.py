@@ -35,7 +35,7 @@ from .structure import check_tree
 from .webhook import check_webhook
 
 MAX_PROBLEMS = 200  # a paste with thousands of mistakes is better fixed from the top
-CROSS_CHECKS = "the checks across resources (IST0101, IST0109, IST0132, IST0145)"
+CROSS_CHECKS = "the checks across resources (IST0101, IST0109, IST0132, IST0145 and more)"
 
 
 @dataclass

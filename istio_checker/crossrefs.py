@@ -3,9 +3,11 @@ they mirror (https://istio.io/latest/docs/reference/config/analysis/):
 
 - IST0101 ReferencedResourceNotFound: a route to a subset no DestinationRule defines, a
   Gateway that does not exist (`mesh` is built in and always exists).
-- IST0109 ConflictingMeshGatewayVirtualServiceHosts: two VirtualServices for one host in the mesh.
+- IST0109 ConflictingMeshGatewayVirtualServiceHosts: two VirtualServices for one host in the mesh
+  (analyzers/mesh_hosts.py).
 - IST0132 VirtualServiceHostNotFoundInGateway: a host the bound Gateway does not serve.
-- IST0145 ConflictingGateways: two Gateways claim the same port and host on the same workload.
+- IST0145 ConflictingGateways: two Gateways claim the same port and host on the same workload
+  (analyzers/conflicting_gateways.py).
 
 A reference to something that is simply not in the pasted text is reported as `info` (it may
 well exist in the cluster); a reference the pasted resources contradict is an error.
@@ -13,7 +15,8 @@ well exist in the cluster); a reference the pasted resources contradict is an er
 Every check looks hosts up in indexes (host_index.py) instead of comparing each host with every
 other, and quotes names shared by many problems already clipped (problems.clip), so each is
 linear in the pasted resources. The checks of a VirtualService's Gateway references (IST0101
-for a Gateway, IST0132) are in gateway_references.py.
+for a Gateway, IST0132) are in gateway_references.py; the other analyzers that need only the
+text are in analyzers/ (run from here, after these).
 """
 
 from __future__ import annotations
@@ -21,16 +24,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from . import problems as codes
+from .analyzers import check_analyzers
+from .analyzers.conflicting_gateways import check_gateway_conflicts
+from .analyzers.mesh_hosts import check_mesh_host_conflicts
 from .budget import memo, spend
 from .gateway_references import GatewayIndex, check_gateways
 from .host_index import (
     DestinationRuleIndex,
-    GatewayServers,
     RulesForHost,
-    ServiceClaims,
-    frozen,
 )
-from .node_readers import items, text, texts
+from .node_readers import items, text
 from .problems import MAX_MESSAGE, Problem, clip
 from .resources import Resource
 from .schema import DR
@@ -52,8 +55,9 @@ def check_references(resources: list[Resource], out: list[Problem] | None = None
         spend()
         out.extend(_check_subsets(vs, rules_index))
         out.extend(check_gateways(vs, gateway_index))
-    out.extend(_check_mesh_host_conflicts(virtual_services))
-    out.extend(_check_gateway_conflicts(gateways))
+    out.extend(check_mesh_host_conflicts(virtual_services))
+    out.extend(check_gateway_conflicts(gateways))
+    check_analyzers(resources, out)
     return out
 
 
@@ -144,89 +148,4 @@ def _check_subsets(vs: Resource, rules_index: DestinationRuleIndex) -> list[Prob
                     f"IST0101 and requests fail with 503. See {SUBSET_DOC}",
                 )
             )
-    return out
-
-
-def _applies_to_mesh(vs: Resource) -> bool:
-    gateways = texts(vs.spec.get("gateways"))
-    return not gateways or "mesh" in gateways
-
-
-def _check_mesh_host_conflicts(virtual_services: list[Resource]) -> list[Problem]:
-    out = []
-    claims = ServiceClaims()
-    for vs in virtual_services:
-        if not _applies_to_mesh(vs):
-            continue
-        for item in items(vs.spec.get("hosts")):
-            spend()
-            host = item.text()
-            if not host:
-                continue
-            earlier = claims.earlier(host, vs, vs.namespace)
-            if earlier is not None:
-                name = clip(earlier.name or "(unnamed)", MAX_MESSAGE)
-                out.append(
-                    Problem(
-                        "error",
-                        codes.CONFLICTING_MESH_GATEWAY_HOSTS,
-                        "spec.hosts",
-                        item.line,
-                        item.column,
-                        f"VirtualService {name} (line {earlier.root.line}) already routes "
-                        f"`{clip(host, MAX_MESSAGE)}` for the sidecars; sidecars use only one of "
-                        "them.",
-                        "Merge the two into one VirtualService per host.",
-                    )
-                )
-            claims.claim(host, vs, vs.namespace)
-    return out
-
-
-def _check_gateway_conflicts(gateways: list[Resource]) -> list[Problem]:
-    servers = GatewayServers()
-    # First every host with its workload and port, so that a `*.` host can look back for the
-    # hosts under it (host_index.GatewayServers); then each host against those before it.
-    seen: list[tuple[Resource, object, list, Node, str]] = []
-    for gw in gateways:
-        selector = gw.spec.get("selector")
-        workload = frozen(selector.plain() if selector is not None else {})
-        for server in items(gw.spec.get("servers")):
-            spend()
-            port = server.get("port")
-            number = (
-                port.get("number").value
-                if port is not None and port.get("number") is not None
-                else None
-            )
-            group = (workload, frozen(number))
-            port_shown = [number, None]  # written out once per server, when first needed
-            for item in items(server.get("hosts")):
-                host = item.text()
-                if not host:
-                    continue
-                servers.expect(group, host)
-                seen.append((gw, group, port_shown, item, host))
-    out = []
-    for gw, group, port_shown, item, host in seen:
-        spend()
-        clash = servers.earlier(group, host, gw)
-        if clash is not None:
-            if port_shown[1] is None:
-                port_shown[1] = clip(f"{port_shown[0]}", MAX_MESSAGE)
-            out.append(
-                Problem(
-                    "error",
-                    codes.CONFLICTING_GATEWAYS,
-                    "spec.servers",
-                    item.line,
-                    item.column,
-                    f"Gateway {clip(clash.name, MAX_MESSAGE)} (line {clash.root.line}) already "
-                    f"serves `{clip(host, MAX_MESSAGE)}` on port {port_shown[1]} of the same "
-                    "gateway workload.",
-                    "Keep each host and port in one Gateway, or select different "
-                    "gateway workloads.",
-                )
-            )
-        servers.add(group, host, gw)
     return out

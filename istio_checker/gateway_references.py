@@ -1,11 +1,16 @@
 """A VirtualService's references to Gateways, checked against the Gateways pasted with it:
 
 - IST0101 ReferencedResourceNotFound: a Gateway that does not exist (`mesh` is built in).
-- IST0132 VirtualServiceHostNotFoundInGateway: a host the bound Gateway does not serve.
+- IST0132 VirtualServiceHostNotFoundInGateway (warning): a Gateway named in the top-level
+  `gateways` that serves none of the VirtualService's hosts, one message per Gateway, as
+  istioctl gives it (istio/istio pkg/config/analysis/analyzers/virtualservice/gateways.go). A
+  VirtualService bound to two Gateways, each serving some of its hosts, is fine. A server host
+  `ns/host` counts only for VirtualServices in `ns` (`.`: the Gateway's own namespace; a
+  resource without one is in `default`, as istioctl analyze reads files).
 
 (https://istio.io/latest/docs/reference/config/analysis/). A VirtualService's hosts are checked
-against the first MAX_GATEWAYS_CHECKED Gateways it names (each Gateway gives its own IST0132 per
-host, so a thousand Gateways times a thousand hosts would be a million findings).
+against the first MAX_GATEWAYS_CHECKED Gateways it names, so the work stays within a few
+passes over its hosts however many Gateways it names.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import heapq
 from collections.abc import Iterable
 
 from . import problems as codes
+from .analyzers.mesh_hosts import DEFAULT_NAMESPACE
 from .budget import spend
 from .host_index import GatewayHosts, asked_host
 from .hosts import gateway_name
@@ -23,6 +29,7 @@ from .resources import Resource
 from .schema import GW
 from .yamlsource import Node
 
+SOURCE = "istio/istio pkg/config/analysis/analyzers/virtualservice/gateways.go"
 MAX_GATEWAYS_CHECKED = 8  # per VirtualService, for IST0132 (no real one names more than a few)
 
 
@@ -51,7 +58,7 @@ class GatewayIndex:
             spend()
             self._by_name.setdefault(gw.name, []).append((order, gw))
             self._by_name_and_namespace.setdefault((gw.name, gw.namespace), []).append((order, gw))
-        self._hosts: dict[int, GatewayHosts] = {}
+        self._hosts: dict[tuple[int, str], GatewayHosts] = {}
         self._known: str | None = None
 
     def find(self, reference: str, namespace: str) -> list[list[tuple[int, Resource]]]:
@@ -68,11 +75,16 @@ class GatewayIndex:
             ]
         return [group for group in groups if group]
 
-    def hosts(self, group: list[tuple[int, Resource]]) -> GatewayHosts:
-        index = self._hosts.get(id(group))
+    def hosts(self, group: list[tuple[int, Resource]], namespace: str) -> GatewayHosts:
+        """The group's server hosts that a VirtualService in `namespace` may bind to."""
+        key = (id(group), namespace)
+        index = self._hosts.get(key)
         if index is None:
-            index = self._hosts[id(group)] = GatewayHosts(
-                host for _, gw in group for host in _server_hosts(gw)
+            index = self._hosts[key] = GatewayHosts(
+                host
+                for _, gw in group
+                for host in _server_hosts(gw)
+                if _visible(host, gw.namespace or DEFAULT_NAMESPACE, namespace)
             )
         return index
 
@@ -98,6 +110,15 @@ class GatewayIndex:
         return self._known
 
 
+def _visible(host: str, gateway_namespace: str, namespace: str) -> bool:
+    """May a VirtualService in `namespace` bind to this server host (`ns/host`: only from
+    namespace `ns`; `./host`: from the Gateway's own; `*/host` or no `/`: from any)?"""
+    scope, slash, _ = host.partition("/")
+    if not slash or scope == "*":
+        return True
+    return (gateway_namespace if scope == "." else scope) == namespace
+
+
 def _server_hosts(gw: Resource) -> Iterable[str]:
     for server in items(gw.spec.get("servers")):
         yield from texts(server.get("hosts"))
@@ -107,7 +128,7 @@ def check_gateways(vs: Resource, gateways: GatewayIndex) -> list[Problem]:
     out = []
     reported: set[str] = set()
     checked: set[str] = set()  # references whose hosts have been compared already
-    hosts: list[tuple[Node, str, tuple[str, str]]] | None = None  # read once for them all
+    hosts: list[tuple[str, str]] | None = None  # the VirtualService's hosts, read once
     for reference, node, top_level in _gateway_references(vs):
         spend()
         if reference == "mesh" or reference in reported:
@@ -118,17 +139,17 @@ def check_gateways(vs: Resource, gateways: GatewayIndex) -> list[Problem]:
             reported.add(reference)
             out.append(_missing_gateway(shown, node, gateways))
             continue
+        # istioctl compares the hosts for the top-level `gateways` only, once per reference.
         if not top_level or reference in checked:
-            continue  # the same reference again finds the same hosts missing
+            continue
         checked.add(reference)
         if hosts is None:
-            hosts = [
-                (item, item.text(), asked_host(item.text()))
-                for item in items(vs.spec.get("hosts"))
-                if item.text()
-            ]
+            hosts = [asked_host(host) for host in texts(vs.spec.get("hosts"))]
         if len(checked) <= MAX_GATEWAYS_CHECKED:
-            out.extend(_check_hosts_in_gateway(hosts, shown, found, gateways))
+            namespace = vs.namespace or DEFAULT_NAMESPACE
+            served = [gateways.hosts(group, namespace) for group in found]
+            if hosts and not any(index.admit(host) for host in hosts for index in served):
+                out.append(_no_host_in_gateway(vs, node, shown, found, gateways))
         elif len(checked) == MAX_GATEWAYS_CHECKED + 1:
             out.append(
                 Problem(
@@ -144,36 +165,40 @@ def check_gateways(vs: Resource, gateways: GatewayIndex) -> list[Problem]:
     return out
 
 
-def _check_hosts_in_gateway(
-    hosts: list[tuple[Node, str, tuple[str, str]]],
+def _no_host_in_gateway(
+    vs: Resource,
+    node: Node,
     reference: str,
     found: list[list[tuple[int, Resource]]],
     gateways: GatewayIndex,
-) -> list[Problem]:
-    """IST0132 for each of a VirtualService's hosts (item, text, asked_host) that no found
-    Gateway serves."""
-    served = [gateways.hosts(group) for group in found]
-    listed = None
-    out = []
-    for item, vs_host, asked in hosts:
-        if not any(index.admit(asked) for index in served):
-            if listed is None:
-                listed = gateways.hosts_text(found, MAX_MESSAGE) or "none"
-            out.append(
-                Problem(
-                    "warning",
-                    codes.HOST_NOT_IN_GATEWAY,
-                    "spec.hosts",
-                    item.line,
-                    item.column,
-                    f"Host `{clip(vs_host, MAX_MESSAGE)}` is not served by Gateway `{reference}` "
-                    f"(its hosts: {listed}), so requests for it never reach "
-                    "these routes through that Gateway.",
-                    "Add the host to one of the Gateway's servers, or fix the VirtualService "
-                    f"host. See {GW}#Server",
-                )
-            )
-    return out
+) -> Problem:
+    """IST0132: none of the VirtualService's hosts is served by the Gateway `node` names."""
+    listed = gateways.hosts_text(found, MAX_MESSAGE) or "none"
+    own = _joined(texts(vs.spec.get("hosts")), MAX_MESSAGE)
+    return Problem(
+        "warning",
+        codes.HOST_NOT_IN_GATEWAY,
+        "spec.gateways",
+        node.line,
+        node.column,
+        f"Gateway `{reference}` serves none of this VirtualService's hosts ({own}); its hosts "
+        f"are {listed}. Requests through that Gateway never reach these routes.",
+        "Add a host to one of the Gateway's servers, or fix the VirtualService's hosts. "
+        "(istioctl reports this only when no host matches; a VirtualService bound to several "
+        f"Gateways may serve each host through one of them.) See {GW}#Server ({SOURCE})",
+    )
+
+
+def _joined(values: list[str], limit: int) -> str:
+    shown: list[str] = []
+    length = 0
+    for value in values:
+        spend()
+        shown.append(clip(value, limit))
+        length += len(shown[-1]) + 2
+        if length > limit + 2:
+            break
+    return ", ".join(shown)
 
 
 def _missing_gateway(shown: str, node: Node, gateways: GatewayIndex) -> Problem:

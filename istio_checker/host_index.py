@@ -1,18 +1,15 @@
 """Indexes that answer the checks' host questions without comparing every host with every other.
 
-The checks across resources ask, for each host, "which earlier host names the same service?"
-(IST0109), "which DestinationRules are for this host?" (IST0101, the trace), "does this Gateway
-serve this host?" (IST0132) and "which earlier Gateway server takes the same host and port?"
-(IST0145). Asked host by host against a list, those are quadratic: two VirtualServices of a
-few thousand hosts each cost about a minute. Here every answer is a few dictionary lookups,
-one per way two hosts can match under `hosts.same_service` and `hosts.covers`, so each check is
-linear in the hosts (plus the dots of each host, for `*.` wildcards). The answers are exactly
-those of the pairwise comparisons; tests/test_istio_host_index.py checks them against the
-pairwise versions on random hosts.
-
-"First two" lists: where a check wants the earliest earlier entry *of another resource*, each
-index key keeps the earliest entry and the earliest one of a different resource than it; one
-of the two is the answer, whatever the asking resource is.
+The checks across resources ask, for each host, "which DestinationRules are for this host?"
+(IST0101, the trace) and "does this Gateway serve this host?" (IST0132). Asked host by host
+against a list, those are quadratic: two VirtualServices of a few thousand hosts each cost
+about a minute. Here every answer is a few dictionary lookups, one per way two hosts can match
+under `hosts.same_service` and `hosts.covers`, so each check is linear in the hosts (plus the
+dots of each host, for `*.` wildcards). The answers are exactly those of the pairwise
+comparisons; tests/test_istio_host_index.py checks them against the pairwise versions on
+random hosts. IST0109 and IST0145 compare host names as istioctl does, exactly (after
+resolving short names), so a dictionary keyed by the name answers them
+(analyzers/mesh_hosts.py, analyzers/conflicting_gateways.py); `frozen` makes their keys.
 """
 
 from __future__ import annotations
@@ -41,24 +38,6 @@ def _short(name: str) -> str:
     return name.split(".", 1)[0]
 
 
-def _add_first_two(slot: list, order: int, owner: Any, value: Any = None) -> None:
-    """Keep in `slot` the earliest entry and the earliest one of another owner."""
-    if not slot or (len(slot) == 1 and slot[0][1] is not owner):
-        slot.append((order, owner, value))
-
-
-def _earliest_not(slots: Iterable[list | None], owner: Any) -> tuple | None:
-    """The earliest entry of any of `slots` whose owner is not `owner`."""
-    best = None
-    for slot in slots:
-        for entry in slot or ():
-            if entry[1] is not owner:
-                if best is None or entry[0] < best[0]:
-                    best = entry
-                break
-    return best
-
-
 def _dot_suffixes(text: str, lengths: set[int], longest: int) -> Iterator[str]:
     """The endings of `text` that start at a dot after its first character (as `*.x` wildcards
     match them), shortest first, only of the given lengths. A dot-heavy 100 KB host is walked
@@ -75,51 +54,6 @@ def _dot_suffixes(text: str, lengths: set[int], longest: int) -> Iterator[str]:
             return
         if length in lengths:
             yield text[dot:]
-
-
-# --- IST0109: the same service claimed twice ------------------------------------------------
-
-
-class ServiceClaims:
-    """Hosts claimed so far, to find the earliest earlier claim on the same service by another
-    resource in a compatible namespace (`hosts.same_service`, namespaces equal or one empty).
-
-    Two names are the same service when their canonical names are equal, or their first labels
-    are and one of them has no dot. So a dotless name is looked up by first label, a dotted one
-    by its whole name and by its first label among dotless names.
-    """
-
-    def __init__(self) -> None:
-        self._whole: dict[str, dict[str, list]] = {}  # name -> namespace -> first two
-        self._first_label: dict[str, dict[str, list]] = {}
-        self._order = 0
-
-    def earlier(self, host: str, owner: Any, namespace: str) -> Any | None:
-        """The owner of the earliest earlier claim on `host`'s service, other than `owner`."""
-        name = service_name(host, namespace)
-        if "." not in name:
-            tables = [self._first_label.get(name)]
-        else:
-            tables = [self._whole.get(name), self._whole.get(_short(name))]
-        slots = []
-        for table in tables:
-            if table is None:
-                continue
-            if namespace:  # a claim in the same namespace, or in none
-                slots += [table.get(""), table.get(namespace)]
-            else:
-                slots.append(table.get(None))  # every claim, whatever its namespace
-        found = _earliest_not(slots, owner)
-        return found[1] if found else None
-
-    def claim(self, host: str, owner: Any, namespace: str) -> None:
-        spend()
-        name = service_name(host, namespace)
-        self._order += 1
-        for index, key in ((self._whole, name), (self._first_label, _short(name))):
-            table = index.setdefault(key, {})
-            _add_first_two(table.setdefault(None, []), self._order, owner)
-            _add_first_two(table.setdefault(namespace, []), self._order, owner)
 
 
 # --- DestinationRules by host ---------------------------------------------------------------
@@ -276,7 +210,7 @@ class GatewayHosts:
         return False
 
 
-# --- IST0145: one host and port in two Gateways ---------------------------------------------
+# --- hashable keys (IST0110, IST0145) ----------------------------------------------------------
 
 
 def frozen(value: Any) -> Any:
@@ -288,81 +222,3 @@ def frozen(value: Any) -> Any:
         spend(len(value))
         return (type(value).__name__, tuple(frozen(item) for item in value))
     return value
-
-
-class _ServerGroup:
-    """The server hosts seen so far for one gateway workload (selector) and port."""
-
-    def __init__(self, endings: set[str]):
-        self.every: list = []
-        self.star: list = []
-        self.as_gateway: dict[str, list] = {}
-        self.as_host: dict[str, list] = {}
-        self.wildcards: dict[str, list] = {}
-        self.wildcard_lengths: set[int] = set()
-        self.longest_wildcard = 0
-        # Endings that later wildcard hosts will ask about, and the hosts seen with each.
-        self.endings = endings
-        self.ending_lengths = {len(ending) for ending in endings}
-        self.longest_ending = max(self.ending_lengths, default=0)
-        self.ending_hosts: dict[str, list] = {}
-
-
-class GatewayServers:
-    """Gateway server hosts in the order they are written, to find for each the earliest
-    earlier one of another Gateway on the same workload and port that it covers or that covers
-    it (`hosts.covers` either way round).
-
-    Build it with every (group, host) first (`expect`), so that a `*.x` host can find the
-    earlier hosts ending in `.x`: only those endings are indexed as hosts are added."""
-
-    def __init__(self) -> None:
-        self._endings: dict[Any, set[str]] = {}
-        self._groups: dict[Any, _ServerGroup] = {}
-        self._order = 0
-
-    def expect(self, group: Any, host: str) -> None:
-        spend_text(host)
-        as_gateway = _gateway_side(host)
-        endings = self._endings.setdefault(group, set())
-        if as_gateway.startswith("*."):
-            endings.add(as_gateway[1:])
-
-    def earlier(self, group: Any, host: str, owner: Any) -> Any | None:
-        """The owner of the earliest earlier host in `group` that clashes with `host`."""
-        servers = self._group(group)
-        spend_text(host)
-        asked, as_gateway = _host_side(host), _gateway_side(host)
-        slots = [servers.star, servers.as_gateway.get(asked), servers.as_host.get(as_gateway)]
-        if as_gateway == "*":
-            slots.append(servers.every)
-        suffixes = _dot_suffixes(asked, servers.wildcard_lengths, servers.longest_wildcard)
-        slots += [servers.wildcards.get(suffix) for suffix in suffixes]
-        if as_gateway.startswith("*."):
-            slots.append(servers.ending_hosts.get(as_gateway[1:]))
-        found = _earliest_not(slots, owner)
-        return found[1] if found else None
-
-    def add(self, group: Any, host: str, owner: Any) -> None:
-        servers = self._group(group)
-        self._order += 1
-        order = self._order
-        asked, as_gateway = _host_side(host), _gateway_side(host)
-        _add_first_two(servers.every, order, owner)
-        _add_first_two(servers.as_gateway.setdefault(as_gateway, []), order, owner)
-        _add_first_two(servers.as_host.setdefault(asked, []), order, owner)
-        if as_gateway == "*":
-            _add_first_two(servers.star, order, owner)
-        elif as_gateway.startswith("*."):
-            servers.wildcard_lengths.add(len(as_gateway) - 1)
-            servers.longest_wildcard = max(servers.longest_wildcard, len(as_gateway) - 1)
-            _add_first_two(servers.wildcards.setdefault(as_gateway[1:], []), order, owner)
-        for ending in _dot_suffixes(asked, servers.ending_lengths, servers.longest_ending):
-            if ending in servers.endings:
-                _add_first_two(servers.ending_hosts.setdefault(ending, []), order, owner)
-
-    def _group(self, group: Any) -> _ServerGroup:
-        servers = self._groups.get(group)
-        if servers is None:
-            servers = self._groups[group] = _ServerGroup(self._endings.get(group, set()))
-        return servers

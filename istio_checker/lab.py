@@ -18,6 +18,7 @@ import logging
 from dataclasses import asdict, dataclass, field
 
 from . import problems as codes
+from .analyzers.cluster_state import cluster_note
 from .budget import READING, TRACE, OutOfBudget, StoppedAt, WorkBudget, running
 from .checks import check_loaded, stopped_problem
 from .gateway_api.trace import suggested_host as suggested_route_host
@@ -61,6 +62,9 @@ class LabResult:
     trace_skipped: str | None = None
     stopped: StoppedAt | None = None  # where the work budget ran out, if it did
     steps: int = 0  # the work budget spent (for bench/lab_worst.py)
+    # The istioctl checks these kinds get that need the cluster, in a sentence ("" for none):
+    # said once per check, not per resource (analyzers/cluster_state.py).
+    not_checked_here: str = ""
 
     @property
     def partial(self) -> bool:
@@ -113,6 +117,7 @@ class LabResult:
             ),
             "partial": self.partial,
             "partial_message": self.partial_message or None,
+            "not_checked_here": self.not_checked_here or None,
         }
 
 
@@ -125,7 +130,7 @@ def check_config(
     """Problems for `text` as for Istio `release` (the newest when None), and the trace of
     `request` if it names a host, within `budget` (a fresh WorkBudget by default). Never
     raises."""
-    decision, skipped, stopped = None, None, None
+    decision, skipped, stopped, note = None, None, None, ""
     budget = budget if budget is not None else WorkBudget()
     trace_wanted = request is not None and bool(request.host.strip())
     try:
@@ -133,6 +138,7 @@ def check_config(
             loaded = load_resources(text)
             checked = check_loaded(loaded, trace_wanted)
             problems, stopped = checked.problems, checked.stopped
+            note = cluster_note(loaded.resources)
             unreadable = unreadable_problems(problems)
             if stopped is not None:
                 skipped = CHECK_STOPPED
@@ -167,7 +173,7 @@ def check_config(
     counts = dict.fromkeys(SEVERITY_RANK, 0)
     for problem in problems:
         counts[problem.severity] += 1
-    return LabResult(problems, decision, counts, unreadable, skipped, stopped, budget.steps)
+    return LabResult(problems, decision, counts, unreadable, skipped, stopped, budget.steps, note)
 
 
 def unreadable_problems(problems: list[Problem]) -> list[Problem]:

@@ -1,5 +1,6 @@
 """A VirtualService's own rules: a route that both forwards and redirects, weights that do not
-add up, rules that can never match, a route list with no default.
+add up, rules that can never match (analyzers/unreachable_rules.py), a route list with no
+default for the sidecars.
 
 Where Istio's validating webhook refuses the config we report an error with IST0106 (its
 SchemaValidationError); where it accepts something that misbehaves, a warning.
@@ -8,39 +9,23 @@ SchemaValidationError); where it accepts something that misbehaves, a warning.
 from __future__ import annotations
 
 from . import problems as codes
+from .analyzers.unreachable_rules import check_unreachable, has_no_match, matches_every_path
 from .budget import spend, spend_text
-from .node_readers import items, text, texts
+from .node_readers import items, texts
 from .node_readers import problem_at as _problem
 from .problems import Problem
 from .schema import VS
 from .yamlsource import Node
 
 NO_ROUTE_DOC = "https://istio.io/latest/docs/ops/common-problems/network-issues/"
-_MATCH_ALL_REGEXES = {".*", "/.*", "^.*$", "^/.*", ".+"}
 
 
 def is_catch_all(rule: Node) -> bool:
     """True when an HTTP/TCP/TLS rule matches every request it sees."""
     match = rule.get("match")
-    if match is None or (match.is_scalar and match.value is None):
-        return True
-    blocks = items(match)
-    if match.is_seq and not blocks:
-        return True
-    spend(len(blocks))
-    return any(_block_matches_everything(block) for block in blocks)
-
-
-def _block_matches_everything(block: Node) -> bool:
-    if not block.is_map:
-        return False
-    conditions = {key for key, _, _ in block.entries()} - {"name", "ignoreUriCase", "statPrefix"}
-    if not conditions:
-        return True
-    if conditions != {"uri"}:
-        return False
-    uri = block.get("uri")
-    return text(uri.get("prefix")) == "/" or text(uri.get("regex")) in _MATCH_ALL_REGEXES
+    if match is not None and not match.is_seq and not (match.is_scalar and match.value is None):
+        return False  # a malformed `match` (the schema check reports it)
+    return has_no_match(rule) or matches_every_path(rule)
 
 
 def check_virtual_service(spec: Node) -> list[Problem]:
@@ -86,22 +71,27 @@ def check_virtual_service(spec: Node) -> list[Problem]:
                 f"See {VS}#VirtualService",
             )
         )
-    http = spec.get("http")
-    for index, rule in enumerate(items(http)):
+    mesh = not gateways or "mesh" in gateways
+    out.extend(_check_route_lists(spec, delegate, mesh))
+    return out
+
+
+def _check_route_lists(spec: Node, delegate: bool, mesh: bool) -> list[Problem]:
+    out: list[Problem] = []
+    for index, rule in enumerate(items(spec.get("http"))):
         spend()
         if rule.is_map:
             path = f"spec.http[{index}]"
             out.extend(_check_http_actions(rule, path))
             out.extend(_check_weights(rule.get("route"), f"{path}.route"))
             out.extend(_check_matches(rule, path))
-    out.extend(_check_reachability(spec, "http", delegate))
+    out.extend(_check_reachability(spec, "http", delegate, mesh))
     for protocol in ("tcp", "tls"):
-        rules = spec.get(protocol)
-        for index, rule in enumerate(items(rules)):
+        for index, rule in enumerate(items(spec.get(protocol))):
             spend()
             if rule.is_map:
                 out.extend(_check_weights(rule.get("route"), f"spec.{protocol}[{index}].route"))
-        out.extend(_check_reachability(spec, protocol, delegate))
+        out.extend(_check_reachability(spec, protocol, delegate, mesh))
     return out
 
 
@@ -191,11 +181,11 @@ def _check_weights(route: Node | None, path: str) -> list[Problem]:
                 f"See {VS}#HTTPRouteDestination",
             )
         ]
-    if total != 100:
+    if total != 100:  # valid: a convention for reading, not a rule (an info, not a warning)
         shares = ", ".join(f"{round(weight / total * 100, 1):g}%" for weight in weights)
         return [
             _problem(
-                "warning",
+                "info",
                 codes.WEIGHTS_NOT_100,
                 path,
                 route,
@@ -209,6 +199,12 @@ def _check_weights(route: Node | None, path: str) -> list[Problem]:
 
 
 def _check_matches(rule: Node, path: str) -> list[Problem]:
+    """Header names in capitals. Istio's API reference asks for lowercase header keys
+    (istio/api networking/v1alpha3/virtual_service.proto, HTTPMatchRequest.headers), but its
+    webhook accepts any valid header name (pkg/config/validation/validation.go,
+    ValidateHTTPHeaderNameOrJwtClaimRoute): a warning, not IST0106. JWT claim routes
+    (`@request.auth.claims.…`) name claims, whose case is their own. Query parameters may be
+    matched by `prefix` too (the same proto's queryParams example), so nothing is said of it."""
     out = []
     for index, block in enumerate(items(rule.get("match"))):
         spend()
@@ -219,93 +215,42 @@ def _check_matches(rule: Node, path: str) -> list[Problem]:
             headers = block.get(field)
             for name, key_node, _ in headers.entries() if headers is not None else ():
                 spend_text(name)
-                if name != name.lower():
+                if name != name.lower() and not name.startswith("@request.auth.claims"):
                     out.append(
                         _problem(
                             "warning",
-                            codes.SCHEMA_VALIDATION_ERROR,
+                            codes.SEMANTIC,
                             f"{block_path}.{field}.{name}",
                             key_node,
-                            f"Header names in a match must be lowercase; write `{name.lower()}`.",
+                            f"Write the header name as `{name.lower()}`: Istio's API reference "
+                            "asks for lowercase header names in a match. Istio accepts this "
+                            "one.",
                             f"See {VS}#HTTPMatchRequest",
                         )
                     )
-        params = block.get("queryParams")
-        for name, _, condition in params.entries() if params is not None else ():
-            spend()
-            if condition.get("prefix") is not None:
-                out.append(
-                    _problem(
-                        "error",
-                        codes.SCHEMA_VALIDATION_ERROR,
-                        f"{block_path}.queryParams.{name}.prefix",
-                        condition.key_node("prefix"),
-                        "Query parameters can be matched with `exact` or `regex`, not `prefix`.",
-                        f"See {VS}#HTTPMatchRequest",
-                    )
-                )
     return out
 
 
-def _check_reachability(spec: Node, protocol: str, delegate: bool) -> list[Problem]:
+def _check_reachability(spec: Node, protocol: str, delegate: bool, mesh: bool) -> list[Problem]:
     rules = [rule for rule in items(spec.get(protocol)) if rule.is_map]
-    path = f"spec.{protocol}"
     if not rules:
         return []
-    spend(len(rules))
-    out: list[Problem] = []
-    catch_all = next((index for index, rule in enumerate(rules) if is_catch_all(rule)), None)
-    if catch_all is not None:
-        for index in range(catch_all + 1, len(rules)):
-            out.append(
-                _problem(
-                    "warning",
-                    codes.UNREACHABLE_RULE,
-                    f"{path}[{index}]",
-                    rules[index],
-                    f"Rule {path}[{index}] can never be used: rule [{catch_all}] above it "
-                    "matches every request.",
-                    "Rules are tried top to bottom; move the rule without conditions to the end.",
-                )
-            )
-    elif protocol == "http" and not delegate:
+    out = check_unreachable(spec, protocol)
+    has_default = any(has_no_match(rule) or matches_every_path(rule) for rule in rules)
+    # Only for hosts the sidecars route: a VirtualService bound only to ingress Gateways routes
+    # the paths it is given on purpose (Istio's Bookinfo sample routes five of them), and a
+    # request for any other path gets its 404 at the edge, which is what is wanted there.
+    if protocol == "http" and not has_default and not delegate and mesh:
         out.append(
             _problem(
                 "warning",
                 codes.NO_DEFAULT_ROUTE,
-                path,
+                f"spec.{protocol}",
                 spec.key_node(protocol),
-                "Every HTTP rule here has match conditions, so a request that matches none of "
-                "them gets 404 from Envoy (response flag NR, no route).",
+                "Every HTTP rule here has match conditions, so a request from a sidecar that "
+                "matches none of them gets 404 from Envoy (response flag NR, no route).",
                 "End the list with a rule that has no `match`, sending everything else to a "
                 f"default destination. See {NO_ROUTE_DOC}",
             )
         )
-    seen: dict[str, str] = {}
-    for index, rule in enumerate(rules[: catch_all if catch_all is not None else len(rules)]):
-        for block_index, block in enumerate(items(rule.get("match"))):
-            if not block.is_map:
-                continue
-            key = repr(_without_name(block.plain()))
-            spend_text(key)
-            here = f"{path}[{index}].match[{block_index}]"
-            if key in seen:
-                out.append(
-                    _problem(
-                        "info",
-                        codes.INEFFECTIVE_MATCH,
-                        here,
-                        block,
-                        f"This match repeats {seen[key]} exactly, which is tried first, so it "
-                        "never takes effect.",
-                    )
-                )
-            else:
-                seen[key] = here
     return out
-
-
-def _without_name(block: object) -> object:
-    if isinstance(block, dict):
-        return sorted((k, repr(v)) for k, v in block.items() if k not in ("name", "statPrefix"))
-    return block

@@ -331,6 +331,65 @@ def many_match_conditions(size: int) -> Shape:
     return Shape(text, host="reviews", path=f"/somewhere?{query}", headers=headers)
 
 
+def overlapping_prefixes(size: int) -> Shape:
+    """One VirtualService of thousands of rules with the same header condition, whose URI
+    prefixes nest in chains (some under earlier ones, some above later ones, some repeated):
+    the IST0131 prefix check sorts them once instead of comparing every pair."""
+    head = _vs_head("prefixes") + "  hosts: [reviews]\n  http:\n"
+
+    def unit(i: int) -> str:
+        depth = i % 8 if (i // 8) % 2 else 7 - i % 8  # wide first, then narrow first
+        prefix = f"/catalogue-section-{i // 8 % 40}" + "".join(f"/level-{k}" for k in range(depth))
+        prefix += f"/item-{i}" if i % 3 == 0 else ""
+        return (
+            f"  - match:\n    - uri: {{prefix: '{prefix}'}}\n"
+            "      headers: {x-team-colour: {exact: blue-and-green}}\n"
+            "    route:\n    - destination: {host: reviews}\n"
+        )
+
+    text, _ = _fill(size, head, unit, "  - route:\n    - destination: {host: reviews}\n")
+    return Shape(text, host="reviews", path="/none", headers={"x-team-colour": "red"})
+
+
+def scoped_resources_in_namespaces(size: int) -> Shape:
+    """A List of Sidecars without selectors (or with shared ones), ServiceEntries giving one
+    host and port different protocols, and VirtualServices claiming one short host, all
+    spread over a few namespaces and exported to several: every resource is in a clash."""
+    head = "apiVersion: v1\nkind: List\nitems:\n"
+
+    def unit(i: int) -> str:
+        namespace, other = f"payments-team-{i % 5}", f"payments-team-{(i + 1) % 5}"
+        meta = f"  metadata: {{name: resource-number-{i}, namespace: {namespace}}}\n  spec:\n"
+        if i % 3 == 0:
+            selector = f"    workloadSelector: {{labels: {{app: a{i % 2}}}}}\n" if i % 4 else ""
+            return (
+                "- apiVersion: networking.istio.io/v1\n  kind: Sidecar\n"
+                + meta
+                + selector
+                + "    egress: [{hosts: ['./*']}]\n"
+            )
+        if i % 3 == 1:
+            protocol = ("TLS", "HTTPS", "TCP")[i % 3 - 1 + (i // 3) % 2]
+            return (
+                "- apiVersion: networking.istio.io/v1\n  kind: ServiceEntry\n"
+                + meta
+                + "    hosts: [shared-payments-api.example.com]\n"
+                + f"    exportTo: ['.', {other}, payments-team-{(i + 2) % 5}]\n"
+                + f"    ports: [{{number: 443, name: p-{i}, protocol: {protocol}}}]\n"
+                + "    resolution: DNS\n"
+            )
+        return (
+            "- apiVersion: networking.istio.io/v1\n  kind: VirtualService\n"
+            + meta
+            + f"    hosts: [shared-payments, shared-payments.{other}.svc.cluster.local]\n"
+            + f"    exportTo: ['.', {other}]\n"
+            + "    http: [{route: [{destination: {host: shared-payments}}]}]\n"
+        )
+
+    text, _ = _fill(size, head, unit)
+    return Shape(text, host="shared-payments")
+
+
 def many_documents(size: int) -> Shape:
     """The most documents the reader takes (100), each a VirtualService and DestinationRule
     pair of the same size, traced through the last."""
@@ -501,6 +560,8 @@ SHAPES: dict[str, Callable[[int], Shape]] = {
         many_destination_rules,
         many_http_rules,
         many_match_conditions,
+        overlapping_prefixes,
+        scoped_resources_in_namespaces,
         many_documents,
         anchors_and_aliases,
         deep_nesting,

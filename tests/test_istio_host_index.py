@@ -11,8 +11,6 @@ from hypothesis import strategies as st
 from istio_checker.host_index import (
     DestinationRuleIndex,
     GatewayHosts,
-    GatewayServers,
-    ServiceClaims,
     asked_host,
     frozen,
 )
@@ -39,35 +37,6 @@ class Owner:
     namespace: str = ""
     subsets: list = field(default_factory=list)
     host: str = ""
-
-
-owners = st.builds(Owner, st.sampled_from(["one", "two", "three"]), st.sampled_from(NAMESPACES))
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(st.tuples(st.integers(0, 3), hosts()), max_size=25),
-    st.lists(owners, min_size=4, max_size=4),
-)
-def test_service_claims_find_the_earliest_claim_a_pairwise_scan_finds(claims, people):
-    index, claimed = ServiceClaims(), []
-    for who, host in claims:
-        owner = people[who]
-        expected = next(
-            (
-                other
-                for other_host, other in claimed
-                if other is not owner
-                and same_service(other_host, host, other.namespace, owner.namespace)
-                and (
-                    not other.namespace or not owner.namespace or other.namespace == owner.namespace
-                )
-            ),
-            None,
-        )
-        assert index.earlier(host, owner, owner.namespace) is expected
-        index.claim(host, owner, owner.namespace)
-        claimed.append((host, owner))
 
 
 @settings(max_examples=300, deadline=None)
@@ -107,43 +76,6 @@ def test_gateway_hosts_admit_what_a_pairwise_covers_admits(server_hosts, asked):
     for host in asked:
         expected = any(covers(g, host) or covers(host, g) for g in server_hosts)
         assert index.admit(asked_host(host)) is expected, (server_hosts, host)
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.tuples(
-            st.integers(0, 3),
-            # Mostly one workload and port, and few labels: so that hosts often clash.
-            st.sampled_from([{}, {}, {}, {"istio": "in"}, [1]]),
-            st.sampled_from([80, 80, 80.0, 443, None]),
-            hosts(("a", "b", "B", "")),
-        ),
-        max_size=25,
-    ),
-    st.lists(owners, min_size=4, max_size=4),
-)
-def test_gateway_servers_find_the_earliest_clash_a_pairwise_scan_finds(servers, people):
-    index = GatewayServers()
-    for _, selector, port, host in servers:
-        index.expect((frozen(selector), frozen(port)), host)
-    seen = []
-    for who, selector, port, host in servers:
-        owner, group = people[who], (frozen(selector), frozen(port))
-        expected = next(
-            (
-                other
-                for other, other_selector, other_port, other_host in seen
-                if other is not owner
-                and other_selector == selector
-                and other_port == port
-                and (covers(other_host, host) or covers(host, other_host))
-            ),
-            None,
-        )
-        assert index.earlier(group, host, owner) is expected
-        index.add(group, host, owner)
-        seen.append((owner, selector, port, host))
 
 
 def test_frozen_values_are_equal_exactly_when_the_values_are():

@@ -23,7 +23,9 @@ def test_typing_checks_live_and_marks_the_line(live_server, page):
     page.wait_for_function("document.querySelector('#lab-summary').textContent.includes('1 error')")
     marked = page.locator("#lab-gutter li.mark-error")
     assert marked.count() == 1 and marked.inner_text().strip().endswith("18")
-    assert page.locator("#lab-results").get_by_text("IST0101").count() == 1
+    assert page.locator("#lab-results .lab-problems").get_by_text("IST0101").count() == 1
+    # The checks that need the cluster are named once, under the problems.
+    assert page.locator("#lab-results .lab-cluster-note").count() == 1
     page.locator("a[data-line='18']").click()
     cursor_line = page.evaluate(
         "() => { const t = document.querySelector('textarea.lab-textarea');"
