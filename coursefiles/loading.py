@@ -219,6 +219,8 @@ def _load_sections(report: LoadReport, lesson: Lesson, lesson_data: LessonData) 
                 "kind": section_data.kind,
                 "body_markdown": unix_newlines(section_data.body),  # as Section.save stores it
                 "sources": sources,
+                "diagram": section_data.diagram,
+                "layout": section_data.layout,
             },
             "sections",
         )
