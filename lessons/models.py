@@ -184,6 +184,7 @@ class Section(models.Model):
     layout = models.CharField(
         max_length=10,
         default="prose",
+        blank=True,  # left empty (an older admin form, a script): prose
         choices=[(name, name) for name in SECTION_LAYOUTS],
         help_text="cards: each ### heading of the body starts a card (who, scale, source…).",
     )
@@ -200,6 +201,7 @@ class Section(models.Model):
     def save(self, *args, **kwargs):
         self.body_markdown = unix_newlines(self.body_markdown)
         self.body_html = markdown_to_html(self.body_markdown)
+        self.layout = self.layout or "prose"
         if self.layout == "cards":
             self.body_html = cards_html(self.body_html)
         # Read by the post_save signal (signals.py): the lesson it left needs its reading time
