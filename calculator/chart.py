@@ -48,8 +48,9 @@ class Frame:
 
 
 WIDE = Frame("wide", WIDTH, HEIGHT, LEFT, TOP, PLOT_W, PLOT_H, LEFT + PLOT_W + 12, TOP + 12)
-# 360 wide, plot 284 by 248, ticks and axis name under it (40), then the legend's three rows.
-NARROW = Frame("narrow", 360, 392, 60, 16, 284, 248, 60, 16 + 248 + 62)
+# 360 wide, plot 272 by 248 (room right for the last tick), ticks and axis name under it (40),
+# then the legend's three rows.
+NARROW = Frame("narrow", 360, 392, 60, 16, 272, 248, 60, 16 + 248 + 62)
 # Modes differ by dash pattern as well as colour, so the chart reads without colour.
 STYLES = {
     "sidecar": ("#c2410c", ""),
