@@ -104,6 +104,13 @@ def test_the_lab_draws_request_rule_and_shares_before_the_problems(client):
     assert steps == ["Request", "Matching rule", "Destinations"]
     assert "jason-sees-v2" in drawing and "100%" in drawing and 'max="100" value="100' in drawing
     assert page.index('class="lab-route-map"') < page.index('id="lab-trace-title"')
+    # A destination that cannot answer says so in the drawing too (a subset never defined).
+    seed = (ROOT / "tests" / "istio_corpus" / "32-seed-pair-missing-subset.yaml").read_text()
+    form = {"config": seed, "host": "reviews", "path": "/", "method": "GET"}
+    page = client.post(reverse("lab"), {**form, "headers": "end-user: jason"}).content.decode()
+    drawing = page[page.index('class="lab-route-map"') :]
+    drawing = drawing[: drawing.index("</section>")]
+    assert "fix the problems below first" in drawing and "503" in drawing
 
 
 def test_moved_slugs_ignores_rows_added_or_removed():
