@@ -86,12 +86,15 @@
 
   // A browser that restores the form (back, reload) may put text in the editor that the page's
   // summary was not drawn for: check it at once.
+  // (After htmx has set up the form: its own start-up also waits for DOMContentLoaded.)
   document.addEventListener("DOMContentLoaded", function () {
-    var textarea = editor();
-    if (!textarea || textarea.value === textarea.defaultValue || !window.htmx) return;
-    edits += 1;
-    markUnchecked("Checking…");
-    window.htmx.trigger(form(), "submit");
+    setTimeout(function () {
+      var textarea = editor();
+      if (!textarea || textarea.value === textarea.defaultValue || !window.htmx) return;
+      edits += 1;
+      markUnchecked("Checking…");
+      window.htmx.trigger(form(), "submit");
+    }, 0);
   });
 
   document.addEventListener("click", function (event) {
