@@ -67,7 +67,7 @@ def assert_signed_out_panel(response, quiz, *, whole_page: bool) -> str:
     # (it said the learner's name and "Log out" until a reload), its "Log in" back to the quiz.
     header = page[page.index('<header class="site-header"') :]
     header = header[: header.index("</header>")]
-    assert ('hx-swap-oob="true"' in header) is not whole_page
+    assert ('hx-swap-oob="outerHTML:.site-header"' in header) is not whole_page
     assert "Log out" not in header and "Log in" in header
     if not whole_page:
         assert f"?next={quiz.get_absolute_url()}" in header
