@@ -20,6 +20,37 @@ from .reading import format_value
 WIDTH, HEIGHT = 640, 360
 LEFT, RIGHT, TOP, BOTTOM = 64, 180, 24, 48  # margins; the legend sits on the right
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+LEGEND_DY = 22
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where the plot and the legend go, in the SVG's units. A phone gets its own shape (the
+    legend under the plot, 360 wide) rather than the wide one shrunk to unreadable text."""
+
+    shape: str
+    width: int
+    height: int
+    left: int
+    top: int
+    plot_w: int
+    plot_h: int
+    legend_x: int  # the first legend row's sample starts here
+    legend_y: int
+
+    @property
+    def legend_end(self) -> tuple[int, int]:
+        """Where the marker's label goes when no place in the plot is clear: clear of the
+        legend, where no line runs."""
+        if self.shape == "wide":
+            return self.legend_x, self.legend_y + len(MODES) * LEGEND_DY + 4
+        return self.left + 170, self.legend_y + 4
+
+
+WIDE = Frame("wide", WIDTH, HEIGHT, LEFT, TOP, PLOT_W, PLOT_H, LEFT + PLOT_W + 12, TOP + 12)
+# 360 wide, plot 272 by 248 (room right for the last tick), ticks and axis name under it (40),
+# then the legend's three rows.
+NARROW = Frame("narrow", 360, 392, 60, 16, 272, 248, 60, 16 + 248 + 62)
 # Modes differ by dash pattern as well as colour, so the chart reads without colour.
 STYLES = {
     "sidecar": ("#c2410c", ""),
@@ -76,12 +107,35 @@ class Chart:
     marker_x: str
     marker_y: str
     marker_label: Text
-    width: int = WIDTH
-    height: int = HEIGHT
-    left: int = LEFT
-    top: int = TOP
-    plot_right: int = LEFT + PLOT_W
-    plot_bottom: int = TOP + PLOT_H
+    frame: Frame = WIDE
+
+    @property
+    def shape(self) -> str:
+        return self.frame.shape
+
+    @property
+    def width(self) -> int:
+        return self.frame.width
+
+    @property
+    def height(self) -> int:
+        return self.frame.height
+
+    @property
+    def left(self) -> int:
+        return self.frame.left
+
+    @property
+    def top(self) -> int:
+        return self.frame.top
+
+    @property
+    def plot_right(self) -> int:
+        return self.frame.left + self.frame.plot_w
+
+    @property
+    def plot_bottom(self) -> int:
+        return self.frame.top + self.frame.plot_h
 
     @property
     def title_id(self) -> str:
@@ -106,39 +160,39 @@ def _px(value: float) -> str:
     return f"{value:.1f}"
 
 
-def x_at(rps: float, x_max: float) -> float:
-    return LEFT + PLOT_W * rps / x_max
+def x_at(rps: float, x_max: float, frame: Frame = WIDE) -> float:
+    return frame.left + frame.plot_w * rps / x_max
 
 
-def y_at(cpu: float, y_max: float) -> float:
-    return TOP + PLOT_H * (1 - cpu / y_max)
+def y_at(cpu: float, y_max: float, frame: Frame = WIDE) -> float:
+    return frame.top + frame.plot_h * (1 - cpu / y_max)
 
 
-def _grid(x_max: float, y_max: float) -> list[GridStep]:
+def _grid(x_max: float, y_max: float, f: Frame) -> list[GridStep]:
     """Five steps on each axis: six grid lines, each with its tick label."""
     steps = []
     for i in range(6):
-        gx, gy = LEFT + PLOT_W * i / 5, TOP + PLOT_H * i / 5
-        x_tick = Text(_px(gx), _px(TOP + PLOT_H + 18), format_value(x_max * i / 5))
-        y_tick = Text(_px(LEFT - 8), _px(gy + 4), format_value(y_max * (5 - i) / 5))
+        gx, gy = f.left + f.plot_w * i / 5, f.top + f.plot_h * i / 5
+        x_tick = Text(_px(gx), _px(f.top + f.plot_h + 18), format_value(x_max * i / 5))
+        y_tick = Text(_px(f.left - 8), _px(gy + 4), format_value(y_max * (5 - i) / 5))
         steps.append(GridStep(_px(gx), _px(gy), x_tick, y_tick))
     return steps
 
 
-def _mode_lines(lines: Mapping[str, float], x_max: float, y_max: float) -> list[ModeLine]:
+def _mode_lines(lines: Mapping[str, float], x_max: float, y_max: float, f: Frame) -> list[ModeLine]:
     drawn = []
     for index, mode in enumerate(MODES):
         colour, dash = STYLES[mode]
-        ly, lx = TOP + 12 + index * 22, LEFT + PLOT_W + 12
+        ly, lx = f.legend_y + index * LEGEND_DY, f.legend_x
         drawn.append(
             ModeLine(
                 mode,
                 colour,
                 dash,
-                _px(x_at(0, x_max)),
-                _px(y_at(0, y_max)),
-                _px(x_at(x_max, x_max)),
-                _px(y_at(lines[mode], y_max)),
+                _px(x_at(0, x_max, f)),
+                _px(y_at(0, y_max, f)),
+                _px(x_at(x_max, x_max, f)),
+                _px(y_at(lines[mode], y_max, f)),
                 lx,
                 lx + 24,
                 ly,
@@ -152,6 +206,7 @@ def dataplane_cpu_chart(
     inputs: MeshInputs,
     id_prefix: str = "calc-chart",
     each_mode: Mapping[str, MeshInputs] | None = None,
+    frame: Frame = WIDE,
 ) -> Chart:
     """vCPU (y) against mesh-wide requests/s (x), one line per mode, the current input marked.
 
@@ -172,22 +227,25 @@ def dataplane_cpu_chart(
         f"{format_value(inputs.rps, 'requests/s')}: {summary}. The marker shows "
         f"{MODE_LABELS[inputs.mode]}."
     )
-    mx, my = x_at(inputs.rps, x_max), y_at(current, y_max)
+    f = frame
+    mx, my = x_at(inputs.rps, x_max, f), y_at(current, y_max, f)
     label = f"you: {format_value(current, 'vCPU')}"
-    slopes = [PLOT_H * lines[m] / y_max / PLOT_W for m in MODES]
-    lx, ly = place_label(label, mx, my, slopes)
+    slopes = [f.plot_h * lines[m] / y_max / f.plot_w for m in MODES]
+    lx, ly = place_label(label, mx, my, slopes, f)
+    middle = f.top + f.plot_h / 2
     return Chart(
         id_prefix=id_prefix,
         title="Data-plane CPU against mesh-wide request rate",
         desc=desc,
-        grid=_grid(x_max, y_max),
-        x_axis=Text(_px(LEFT + PLOT_W / 2), _px(HEIGHT - 8), "mesh-wide requests/s"),
-        y_axis=Text(_px(16), _px(TOP + PLOT_H / 2), "data-plane vCPU"),
-        y_axis_turn=f"16 {TOP + PLOT_H / 2:.1f}",
-        lines=_mode_lines(lines, x_max, y_max),
+        grid=_grid(x_max, y_max, f),
+        x_axis=Text(_px(f.left + f.plot_w / 2), _px(f.top + f.plot_h + 40), "mesh-wide requests/s"),
+        y_axis=Text(_px(16), _px(middle), "data-plane vCPU"),
+        y_axis_turn=f"16 {middle:.1f}",
+        lines=_mode_lines(lines, x_max, y_max, f),
         marker_x=_px(mx),
         marker_y=_px(my),
         marker_label=Text(_px(lx), _px(ly), label),
+        frame=f,
     )
 
 
@@ -238,16 +296,18 @@ def _offsets(width: float) -> Iterator[tuple[int, int]]:
                 heapq.heappush(heap, entry(*near))
 
 
-def place_label(text: str, mx: float, my: float, slopes: list[float]) -> tuple[float, float]:
+def place_label(
+    text: str, mx: float, my: float, slopes: list[float], f: Frame = WIDE
+) -> tuple[float, float]:
     """(x, y) for the marker's label: the place nearest the marker at (mx, my) inside the
     plot, off the marker and clear of every line; failing all, under the legend, where no line
     runs. `slopes`: each line's rise per pixel to the right; every line starts at the origin."""
     width, height = len(text) * CHAR_W, ASCENT + DESCENT
-    x0, y0 = LEFT, TOP + PLOT_H
+    x0, y0 = f.left, f.top + f.plot_h
     for left, top in _offsets(width):
         x, y = mx + left, my + top  # the box's top left
         right, bottom = x + width, y + height
-        if x < LEFT or right > LEFT + PLOT_W or y < TOP or bottom > y0:
+        if x < f.left or right > f.left + f.plot_w or y < f.top or bottom > y0:
             continue
         off_marker = right <= mx - MARKER_R or x >= mx + MARKER_R
         if not (off_marker or bottom <= my - MARKER_R or y >= my + MARKER_R):
@@ -259,4 +319,4 @@ def place_label(text: str, mx: float, my: float, slopes: list[float]) -> tuple[f
             for k in slopes
         ):
             return x, y + ASCENT
-    return LEFT + PLOT_W + 12, TOP + 12 + len(MODES) * 22 + 4
+    return f.legend_end

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cached_property
 from urllib.parse import urlencode
 
-from .chart import Chart, dataplane_cpu_chart
+from .chart import NARROW, Chart, dataplane_cpu_chart
 from .figures import Source
 from .inputs import MODE_LABELS, MODES, MeshInputs
 from .model import MeshEstimate, compare_modes
@@ -104,7 +104,10 @@ class Results:
                 texts = format_row(figures, output.unit)
             else:
                 texts = [format_value(figure, output.unit) for figure in figures]
-            cells = [{"text": t, "chosen": m == chosen} for m, t in zip(MODES, texts, strict=True)]
+            cells = [
+                {"text": t, "chosen": m == chosen, "mode": MODE_LABELS[m]}
+                for m, t in zip(MODES, texts, strict=True)
+            ]
             rows.append({"label": output.label, "cells": cells, "source": output.source})
         return rows
 
@@ -184,3 +187,11 @@ class Results:
     def chart(self) -> Chart:
         each_mode = {mode: result.inputs for mode, result in self.by_mode.items()}
         return dataplane_cpu_chart(self.inputs, id_prefix=self.chart_id, each_mode=each_mode)
+
+    @cached_property
+    def narrow_chart(self) -> Chart:
+        """The same chart in a phone's shape (the legend under the plot); CSS shows one."""
+        each_mode = {mode: result.inputs for mode, result in self.by_mode.items()}
+        return dataplane_cpu_chart(
+            self.inputs, id_prefix=f"{self.chart_id}-narrow", each_mode=each_mode, frame=NARROW
+        )

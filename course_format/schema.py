@@ -17,6 +17,18 @@ from .yamlfile import ContentError, Path_, YamlDocument, read_yaml
 __all__ = ["SLUG", "ChoiceData", "QuestionData", "read_course", "read_sources"]
 
 SECTION_KINDS = ("text", "examples", "calculator", "lab", "quiz")
+# The diagrams drawn for the course (templates/diagrams/<name>.html): a section names one.
+DIAGRAMS = (
+    "control-plane",
+    "sidecar-path",
+    "ambient-path",
+    "ingress-gateway",
+    "canary-split",
+    "mtls-identity",
+    "authz-order",
+)
+# "cards": each `###` heading of the body starts a card (lessons/rendering.py).
+SECTION_LAYOUTS = ("prose", "cards")
 
 
 @dataclass
@@ -56,6 +68,8 @@ class SectionData:
     body: str
     sources: list[SourceData] = field(default_factory=list)
     examples: list[ExampleData] = field(default_factory=list)
+    diagram: str = ""  # one of DIAGRAMS, drawn after the body
+    layout: str = "prose"
 
 
 @dataclass
@@ -189,7 +203,10 @@ def _read_lesson(reader: _Reader, value, path: Path_) -> LessonData:
 
 def _read_section(reader: _Reader, value, path: Path_) -> SectionData:
     raw = reader.mapping(
-        value, path, {"slug", "title", "kind", "body", "sources", "examples"}, {"slug", "title"}
+        value,
+        path,
+        {"slug", "title", "kind", "body", "sources", "examples", "diagram", "layout"},
+        {"slug", "title"},
     )
     sources = []
     for index, item in enumerate(reader.sequence(raw.get("sources"), (*path, "sources"))):
@@ -210,6 +227,8 @@ def _read_section(reader: _Reader, value, path: Path_) -> SectionData:
         body=reader.text(raw.get("body"), (*path, "body")),
         sources=sources,
         examples=examples,
+        diagram=reader.choice(raw.get("diagram"), (*path, "diagram"), DIAGRAMS, ""),
+        layout=reader.choice(raw.get("layout"), (*path, "layout"), SECTION_LAYOUTS, "prose"),
     )
 
 

@@ -44,6 +44,10 @@ def course_to_dict(course: Course) -> dict:
                 "kind": section.kind,
                 "body": section.body_markdown,
             }
+            if section.diagram:
+                entry["diagram"] = section.diagram
+            if section.layout != "prose":
+                entry["layout"] = section.layout
             if section.sources:
                 entry["sources"] = [{"title": s["title"], "url": s["url"]} for s in section.sources]
             examples = [

@@ -71,13 +71,20 @@ def _apply(obj, values: dict) -> set[str]:
     return changed
 
 
-def _save(report: LoadReport, obj, values: dict, label: str) -> None:
-    """Create `obj`, or save it again if any value differs, and count which it was."""
+def _save(report: LoadReport, obj, values: dict, label: str, *, moved: bool = True) -> None:
+    """Create `obj`, or save it again if any value differs, and count which it was.
+
+    `moved`: whether the row's place among its siblings changes. A row only renumbered in the
+    same place (a section added in the admin at order 15 becomes 20) is saved, but counted as
+    unchanged: nothing a learner sees moved, so the report does not call it reordered."""
     is_new = obj.pk is None
     changed = _apply(obj, values)
     if is_new:
         obj.save()
         report.created[label] += 1
+    elif changed == {"order"} and not moved:
+        obj.save()
+        report.unchanged[label] += 1
     elif changed:
         obj.save()
         report.updated[label] += 1
@@ -234,8 +241,18 @@ def _free_lesson(lesson: Lesson, waiting) -> None:
             other.lesson = None
 
 
+def moved_slugs(before: list[str], after: list[str]) -> set[str]:
+    """The rows whose place among their siblings changes: of the slugs in both lists, those
+    whose position among them differs (rows added or removed move no one)."""
+    kept = set(before) & set(after)
+    old = [slug for slug in before if slug in kept]
+    new = [slug for slug in after if slug in kept]
+    return {slug for slug, was in zip(new, old, strict=True) if slug != was}
+
+
 def _load_sections(report: LoadReport, lesson: Lesson, lesson_data: LessonData) -> None:
     existing = {section.slug: section for section in lesson.sections.all()}
+    moved = moved_slugs(list(existing), [section.slug for section in lesson_data.sections])
     for index, section_data in enumerate(lesson_data.sections):
         section = existing.pop(section_data.slug, None) or Section(
             lesson=lesson, slug=section_data.slug
@@ -250,8 +267,11 @@ def _load_sections(report: LoadReport, lesson: Lesson, lesson_data: LessonData) 
                 "kind": section_data.kind,
                 "body_markdown": unix_newlines(section_data.body),  # as Section.save stores it
                 "sources": sources,
+                "diagram": section_data.diagram,
+                "layout": section_data.layout,
             },
             "sections",
+            moved=section_data.slug in moved,
         )
         examples = {example.slug: example for example in section.examples.all()}
         for position, example_data in enumerate(section_data.examples):

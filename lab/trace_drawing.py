@@ -26,6 +26,7 @@ class DrawnTrace:
     matched: DrawnRule | None = None  # the rule that matched, if it comes after them
     shares: list[Share] = field(default_factory=list)  # the first MAX_SHARES_DRAWN destinations
     shares_not_drawn: int = 0
+    winner: RuleTrace | None = None  # the rule that matched, for the drawn route map
 
 
 def drawn_trace(decision: RouteDecision | None) -> DrawnTrace:
@@ -40,6 +41,7 @@ def drawn_trace(decision: RouteDecision | None) -> DrawnTrace:
         _drawn(matched) if matched else None,
         decision.shares[:MAX_SHARES_DRAWN],
         max(0, len(decision.shares) - MAX_SHARES_DRAWN),
+        next((rule for rule in decision.rules if rule.matched), None),
     )
 
 

@@ -14,11 +14,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from course_format.schema import read_sources
+from course_format.schema import DIAGRAMS, SECTION_LAYOUTS, read_sources
 from course_format.yamlfile import ContentError
 
 from .example_checks import check_example
-from .rendering import highlight_yaml, markdown_to_html, reading_minutes, unix_newlines
+from .rendering import cards_html, highlight_yaml, markdown_to_html, reading_minutes, unix_newlines
 
 logger = logging.getLogger(__name__)
 
@@ -175,6 +175,20 @@ class Section(models.Model):
         help_text='List of {"title": …, "url": "https://…"}: where the facts come from.',
     )
 
+    diagram = models.CharField(
+        max_length=40,
+        blank=True,
+        choices=[(name, name) for name in DIAGRAMS],
+        help_text="A diagram drawn for the course, shown after the body (templates/diagrams/).",
+    )
+    layout = models.CharField(
+        max_length=10,
+        default="prose",
+        blank=True,  # left empty (an older admin form, a script): prose
+        choices=[(name, name) for name in SECTION_LAYOUTS],
+        help_text="cards: each ### heading of the body starts a card (who, scale, source…).",
+    )
+
     class Meta:
         ordering = ["lesson", "order", "id"]
         constraints = [
@@ -187,6 +201,9 @@ class Section(models.Model):
     def save(self, *args, **kwargs):
         self.body_markdown = unix_newlines(self.body_markdown)
         self.body_html = markdown_to_html(self.body_markdown)
+        self.layout = self.layout or "prose"
+        if self.layout == "cards":
+            self.body_html = cards_html(self.body_html)
         # Read by the post_save signal (signals.py): the lesson it left needs its reading time
         # and page version renewed as much as the one it joined.
         self.left_lesson_id = self._lesson_it_leaves()
@@ -195,6 +212,10 @@ class Section(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.lesson.get_absolute_url()}#{self.slug}"
+
+    @property
+    def diagram_template(self) -> str:
+        return f"diagrams/{self.diagram}.html"
 
     @property
     def read_url(self) -> str:

@@ -292,13 +292,18 @@ def course_progress(
         progress = lesson_progress(outline.section_ids, marks)
         rows = [(lesson, progress[lesson.id]) for lesson in outline.lessons]
         next_id = where_to_continue(outline.in_order, marks)
+        read = sum(p.read for _, p in rows)
+        continue_url = outline.anchors.get(next_id)
+        if continue_url and not read:
+            # "Start the course" lands on the lesson's top: its title, reading time, contents.
+            continue_url = continue_url.partition("#")[0]
         out.append(
             CourseProgress(
                 course=outline.course,
                 lessons=rows,
-                read=sum(p.read for _, p in rows),
+                read=read,
                 total=sum(p.total for _, p in rows),
-                continue_url=outline.anchors.get(next_id),
+                continue_url=continue_url,
                 final_quiz_url=final_quiz_urls.get(outline.course.id),
                 lesson_urls=outline.lesson_urls,
             )

@@ -109,6 +109,19 @@ def markdown_to_html(text: str) -> str:
     return sanitise_html(_MARKDOWN.render(text))
 
 
+_CARD_HEADING = re.compile(r"(?=<h3>)")
+
+
+def cards_html(html: str) -> str:
+    """A section laid out as cards: each `###` heading starts one. Runs on sanitised HTML and
+    adds only fixed tags, so nothing an author writes gets through."""
+    intro, *cards = _CARD_HEADING.split(html)
+    if not cards:
+        return html
+    items = "".join(f'<li class="card">{card}</li>' for card in cards)
+    return f'{intro}<ul class="cards" role="list">{items}</ul>'
+
+
 def highlight_yaml(text: str) -> str:
     """Pygments-highlighted YAML, classes only (colours come from site.css custom properties)."""
     return sanitise_html(_highlight(text, "yaml"))

@@ -39,6 +39,9 @@ def lesson_detail(request: HttpRequest, course: str, lesson: str) -> HttpRespons
         raise Http404("No such lesson.")
     position = next((i for i, item in enumerate(published) if item.id == lesson_obj.id), None)
     context = _reading_context(lesson_reading(request, lesson_obj))
+    # Without JavaScript, a calculator section's Calculate comes back here (?calc=<section>
+    # and its inputs): that section is drawn for those inputs, the rest from the cache.
+    context["calc_for"] = request.GET.get("calc", "")
     context["previous_lesson"] = published[position - 1] if position else None
     context["next_lesson"] = (
         published[position + 1] if position is not None and position + 1 < len(published) else None

@@ -102,7 +102,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     team = Team.objects.filter(invite_token=token).first()
     if team is None:
         return render(request, "teams/join_invalid.html", status=404)
-    if not request.user.is_authenticated:
+    if not request.user.is_authenticated and request.method == "POST":
         return redirect_to_login(request.get_full_path())
     if request.method == "POST":
         membership, created = membership_join(team=team, user=request.user)
@@ -114,6 +114,8 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     context = {
         "team": team,
         "courses": team.courses.filter(published=True),
+        # A visitor holding the link sees whom they would join, and signs up (or logs in)
+        # to come back here: the link is the secret, so the team's name is theirs to see.
         "role": role_in(team, request.user),
     }
     return render(request, "teams/join.html", context)

@@ -220,6 +220,8 @@ def test_the_lesson_inline_takes_lines_too(admin_client, mini_course):
             "sections-1-title": "",
             "sections-1-slug": "",
             "sections-1-kind": "text",
+            "sections-1-layout": "prose",  # as the browser sends the offered row's choices
+            "sections-1-diagram": "",
             "sections-1-body_markdown": "",
             "sections-1-sources": "",
         }

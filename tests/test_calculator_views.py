@@ -349,10 +349,20 @@ def test_lesson_embeds_a_compact_calculator(client, mini_course):
     )
     page = _text(client.get(lesson.get_absolute_url()))
     assert f'id="calc-embed-{section.slug}"' in page
-    assert 'action="/calculator/"' in page and ">Calculate</button>" in page
+    # Without JavaScript, Calculate comes back to this lesson, at the embed.
+    url = lesson.get_absolute_url()
+    assert f'action="{url}#calc-embed-{section.slug}"' in page and ">Calculate</button>" in page
+    assert f'name="calc" value="{section.slug}"' in page
     assert f'id="calc-{section.slug}-services"' in page  # ids unique to this section
     default = estimate(MeshInputs())  # without JavaScript the embed shows the defaults
     assert format_value(default["dataplane_cpu_total"].value, "vCPU") in page
+    # ...and the lesson drawn for the inputs sent shows their figures in that embed only.
+    sent = _text(client.get(url, {"calc": section.slug, "services": "400", "replicas": "9"}))
+    wanted = estimate(MeshInputs(services=400, replicas=9))
+    assert format_value(wanted["dataplane_cpu_total"].value, "vCPU") in sent
+    assert 'name="services" value="400"' in sent
+    again = _text(client.get(url))  # the cached section still shows the defaults
+    assert format_value(default["dataplane_cpu_total"].value, "vCPU") in again
 
 
 @pytest.mark.django_db

@@ -32,7 +32,7 @@ def test_page_opens_with_a_checked_sample_and_a_trace(client):
     assert 'name="config"' in html and "kind: VirtualService" in html
     assert 'name="csrfmiddlewaretoken"' in html
     assert ">Check</button>" in html
-    assert 'hx-trigger="keyup changed delay:500ms' in html and 'hx-post="/lab/"' in html
+    assert 'hx-trigger="input changed delay:500ms' in html and 'hx-post="/lab/"' in html
     assert "No problems found." in html
     assert "Rule [0] (jason-sees-v2) matches" in html  # the sample request is traced
     assert "css/lab.css" in html and "js/lab.js" in html

@@ -63,7 +63,14 @@ def assert_signed_out_panel(response, quiz, *, whole_page: bool) -> str:
     page = html_of(response)
     assert SIGNED_OUT in page and "sign in again to keep answering" in page.lower()
     assert login_link_back_to(quiz) in page
-    assert ('<header class="site-header">' in page) is whole_page
+    # The whole page draws a visitor's header; a part redraws it out of band, as a visitor's
+    # (it said the learner's name and "Log out" until a reload), its "Log in" back to the quiz.
+    header = page[page.index('<header class="site-header"') :]
+    header = header[: header.index("</header>")]
+    assert ('hx-swap-oob="outerHTML:.site-header"' in header) is not whole_page
+    assert "Log out" not in header and "Log in" in header
+    if not whole_page:
+        assert f"?next={quiz.get_absolute_url()}" in header
     assert response["HX-Push-Url"] == "false"  # the address bar stays where the learner was
     assert "HX-Redirect" not in response
     return page

@@ -13,12 +13,13 @@ register = template.Library()
 
 
 @register.simple_tag
-def calculator_embed(slug: str) -> dict[str, object]:
-    """The embed's form and starting result (Istio's defaults), shown without JavaScript.
+def calculator_embed(slug: str, params=None) -> dict[str, object]:
+    """The embed's form and result: Istio's defaults, or `params` (the lesson page's query
+    when the embed's Calculate was pressed without JavaScript).
 
     Ids carry the section slug, so two calculator sections on one page stay distinct.
     """
-    form = CalculatorForm({}, auto_id=f"calc-{slug}-%s")
+    form = CalculatorForm(params or {}, auto_id=f"calc-{slug}-%s")
     results = form.results()  # the embed draws no chart
     return {
         "slug": slug,

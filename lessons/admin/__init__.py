@@ -69,7 +69,7 @@ class SectionInline(AppendedInline, admin.StackedInline):
     model = Section
     form = SectionAdminForm  # sources as "Title | https://…" lines
     extra = 0
-    fields = ("order", "title", "slug", "kind", "body_markdown", "sources")
+    fields = ("order", "title", "slug", "kind", "layout", "body_markdown", "diagram", "sources")
     prepopulated_fields = {"slug": ("title",)}
     show_change_link = True
 

@@ -38,6 +38,7 @@ def signed_out_reply(request: HttpRequest, quiz: Quiz) -> HttpResponse:
         "login_url": login_url(quiz),
         "answering": request.method == "POST",
         "mode": "signed-out",
+        "oob_header": wants_part(request),  # a whole page draws its own header
     }
     template = f"{TAKE}#signed-out" if wants_part(request) else TAKE
     response = render(request, template, context, status=401)

@@ -39,8 +39,62 @@
     }
   });
 
+  // Never a verdict for text that was not checked. Every change (typing, paste, drop, a
+  // choice) counts as an edit and sets the summary to "Checking…" until the check of that very
+  // text comes back; an answer for older text is not swapped in (the next check is on its way).
+  var edits = 0;
+  var form = function () { return document.getElementById("lab-form"); };
+
+  function markUnchecked(text) {
+    var region = document.getElementById("lab-summary");
+    if (!region) return;
+    var current = region.querySelector(".lab-summary");
+    if (current && current.classList.contains("is-pending") && current.textContent === text) return;
+    var span = document.createElement("span");
+    span.className = "lab-summary is-pending";
+    span.textContent = text;
+    region.replaceChildren(span);
+  }
+
   document.addEventListener("input", function (event) {
     if (event.target.matches && event.target.matches("textarea.lab-textarea")) fit(event.target);
+    if (event.target.closest && event.target.closest("#lab-form")) {
+      edits += 1;
+      markUnchecked("Checking…");
+    }
+  });
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt === form()) event.detail.xhr.meshlearnEdits = edits;
+  });
+
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (event.detail.target.id === "lab-results" && xhr.meshlearnEdits !== undefined &&
+        xhr.meshlearnEdits !== edits) {
+      event.detail.shouldSwap = false;
+    }
+  });
+
+  ["htmx:sendError", "htmx:responseError"].forEach(function (name) {
+    document.addEventListener(name, function (event) {
+      if (event.detail.elt === form() && event.detail.xhr.status !== 429) {
+        markUnchecked("Not checked: the check did not reach the server. Press Check to try again.");
+      }
+    });
+  });
+
+  // A browser that restores the form (back, reload) may put text in the editor that the page's
+  // summary was not drawn for: check it at once.
+  // (After htmx has set up the form: its own start-up also waits for DOMContentLoaded.)
+  document.addEventListener("DOMContentLoaded", function () {
+    setTimeout(function () {
+      var textarea = editor();
+      if (!textarea || textarea.value === textarea.defaultValue || !window.htmx) return;
+      edits += 1;
+      markUnchecked("Checking…");
+      window.htmx.trigger(form(), "submit");
+    }, 0);
   });
 
   document.addEventListener("click", function (event) {

@@ -7,6 +7,7 @@ lab, take the final quiz to the end, find it all on /me/, log out and in, and fi
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from lessons.models import ConfigExample
 
@@ -124,7 +125,10 @@ def test_learner_journey(live_server, course, new_page, javascript):
     sign_up(page, base, username)
     page.goto(base + "/")
     page.click("text=Start the course")
-    assert "/courses/istio-service-mesh/what-is-istio/#" in page.url  # its first section
+    # The lesson's top: its title, reading time and contents, not its first section (issue 26).
+    assert page.url == f"{base}/courses/istio-service-mesh/what-is-istio/"
+    assert page.evaluate("window.scrollY") == 0
+    expect(page.locator(".lesson-header .meta")).to_be_in_viewport()
 
     read_two_sections(page, base, javascript=javascript)
     use_the_calculator(page, base, javascript=javascript)

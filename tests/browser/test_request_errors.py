@@ -68,6 +68,11 @@ def test_signed_out_in_another_tab_the_quiz_says_so_and_the_login_returns_to_it(
     expect(notice).to_contain_text("You are signed out")
     expect(notice).to_be_in_viewport()
     assert page.locator(".request-error").count() == 0  # not the generic "error 401"
+    # The header follows at once: no name and no "Log out" left from before (issue 26).
+    header = page.locator(".site-header")
+    expect(header).not_to_contain_text("Log out")
+    expect(header).not_to_contain_text(f"leaver-{width}")
+    expect(header.get_by_role("link", name="Log in")).to_be_visible()
     assert_accessible(page, f"signed-out notice ({scheme}, {width})")
     screenshot(page, f"quiz-signed-out-{scheme}-{width}")
     page.click("a:has-text('Sign in and return to the quiz')")
