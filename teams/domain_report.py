@@ -113,11 +113,15 @@ def domain_header() -> list[str]:
     return [f"{label}: {what}" for label in DOMAINS.values() for what in ("right", "answered", "%")]
 
 
+def cell_values(cells: list[Cell]) -> list:
+    """A member's CSV cells for their domain Cells: right, answered, % (empty before any)."""
+    return [v for c in cells for v in (c.right, c.answered, c.percent if c.answered else "")]
+
+
 def add_domain_columns(team: Team, header: list, rows: list[list], user_ids: list[int]) -> None:
     """Append the domain columns to a CSV's header and rows (`user_ids`: one per row, in the
     same order); one query for the rows given."""
     header += domain_header()
     cells = cells_for(team, user_ids)
     for row, user_id in zip(rows, user_ids, strict=True):
-        for cell in cells[user_id]:
-            row += [cell.right, cell.answered, cell.percent if cell.answered else ""]
+        row += cell_values(cells[user_id])

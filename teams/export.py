@@ -19,6 +19,7 @@ from lessons.progress import LessonProgress, Status
 
 from .assignments import CSV_HEADER, csv_cells, member_counts
 from .csvsafe import csv_chunk
+from .domain_report import cell_values, cells_for, domain_header
 from .lines import read_counts
 from .members import Scope, ordered_members, with_figures
 from .models import Membership, Team
@@ -142,12 +143,25 @@ class AssignmentColumns:
         return {m.id: csv_cells(counts.get(m.user_id)) for m in members}
 
 
+class DomainColumns:
+    """Per ICA domain: the member's right answers, answers, and % (teams/domain_report.py)."""
+
+    def __init__(self, team: Team):
+        self.team = team
+        self.header = domain_header()
+
+    def cells(self, members: list[Membership]) -> dict[int, list]:
+        cells = cells_for(self.team, [m.user_id for m in members])
+        return {m.id: cell_values(cells[m.user_id]) for m in members}
+
+
 def column_groups(team: Team, content: TeamContent) -> list[ColumnGroup]:
     scope = content.scope(team)
     groups: list[ColumnGroup] = [
         ProgressColumns(content, scope),
         QuizColumns(content),
         AssignmentColumns(team),
+        DomainColumns(team),
     ]
     return groups + [factory(team, content) for factory in EXTRA_COLUMN_GROUPS]
 

@@ -287,6 +287,12 @@ def test_the_team_grid_reads_without_colour_and_costs_the_same_for_more_members(
     ada = next(row for row in rows if row.startswith("ada,"))
     assert ",4,4,100," in ada
     assert len(rows) == 62  # ada, ines and the 60 new members: every member, not a page
+    # The team's progress export carries the same per-domain figures as its last columns.
+    export = client.get(reverse("team-export", args=[team.slug]))
+    header, *rows = b"".join(export.streaming_content).decode("utf-8-sig").strip().splitlines()
+    assert header.endswith("Troubleshooting: right,Troubleshooting: answered,Troubleshooting: %")
+    ada = next(row for row in rows if row.startswith("ada,"))
+    assert ",4,4,100," in ada
 
 
 def test_the_team_grid_is_for_its_instructors_only(team_with_results, learner_client):

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 SHAPE = Shape(members=5000, courses_read=1, longest_read=9, attempt_every=20, prefix="big")
 COURSE_PAGE_BUDGET = 15  # the dashboard's, less the header's course list
-EXPORT_BASE, EXPORT_PER_CHUNK = 9, 3  # session … content, the ids' cursor, any assignment; per 500
+EXPORT_BASE, EXPORT_PER_CHUNK = 9, 4  # session … content, the ids' cursor, any assignment; per 500
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +129,7 @@ def test_the_export_streams_every_member_in_a_fixed_number_of_queries_per_chunk(
         assert response.streaming
         header, *rows = parse_csv(response)
     assert len(rows) == SHAPE.members + 1 and rows[-1][0] == "big-lead"
-    assert len(header) == 8 + 200 + 3 + 40 * 3 + 3  # + done, due, overdue assignments
+    assert len(header) == 8 + 200 + 3 + 40 * 3 + 3 + 4 * 3  # + assignments, + ICA domains
     assert len({row[0] for row in rows}) == len(rows)
     learners = Membership.objects.filter(team=team, role=Membership.Role.LEARNER).count()
     assert learners == SHAPE.members
