@@ -35,6 +35,9 @@ def test_every_question_has_an_explanation_and_the_right_number_of_correct_choic
         choices = list(question.choices.all())
         correct = sum(choice.is_correct for choice in choices)
         assert question.explanation.strip(), question.prompt
+        if question.kind == "line":  # a choice per line of its config; the explanation says why
+            assert 5 <= len(choices) <= 40 and correct == 1, question.prompt
+            continue
         assert 3 <= len(choices) <= 5, question.prompt
         if question.kind == "single":
             assert correct == 1, question.prompt
