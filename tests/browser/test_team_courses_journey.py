@@ -81,7 +81,12 @@ def test_a_team_lead_adds_and_removes_courses(live_server, course, new_page, dja
     assert set(team.courses.values_list("slug", flat=True)) == {course.slug, "traffic"}
     page.click("a:has-text('Back to the dashboard')")
     page.wait_for_url(f"{base}/teams/support-crew/")
+    # The added course has its column, and its own page lists its lessons.
+    assert "Traffic management in practice" in page.inner_text("#member-table")
+    page.click("#member-table a:has-text('Traffic management in practice')")
+    page.wait_for_url(f"{base}/teams/support-crew/progress/traffic/")
     assert "Retries that help" in page.inner_text("#member-table")
+    page.go_back()
     screenshot(page, "team-courses-dashboard-light-desktop")
 
     # Phone, dark, with htmx: remove the shipped course; the page fits the screen.
@@ -110,6 +115,9 @@ def test_a_team_lead_adds_and_removes_courses(live_server, course, new_page, dja
     assert plain.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(plain, "team-courses-nojs-dark-phone")
     plain.goto(f"{base}/teams/support-crew/")
+    assert "Traffic management in practice" in plain.inner_text("#member-table")
+    plain.goto(f"{base}/teams/support-crew/progress/traffic/")
     assert "Retries that help" in plain.inner_text("#member-table")
+    plain.goto(f"{base}/teams/support-crew/")
     screenshot(plain, "team-courses-dashboard-dark-phone")
     assert SectionProgress.objects.count() == marks
