@@ -13,6 +13,7 @@ from .budget import spend_text
 from .durations import duration_hint, parse_duration
 from .field_types import Boolean, Duration, Enum, FieldType, Integer, Number, Regex, Text
 from .matchers import check_regex
+from .node_readers import problem_at
 from .problems import MAX_MESSAGE, MAX_PATH, Problem, clip
 from .releases import value_problem
 from .type_wording import describe_type, kind_of, node_kind, scalar_hint
@@ -71,12 +72,11 @@ def check_scalar(node: Node, field_type: FieldType, where: Where, out: list[Prob
             check = check_regex(value)
             if check.error:
                 out.append(
-                    Problem(
+                    problem_at(
                         "error",
                         codes.REGEX_NOT_RE2,
                         path,
-                        node.line,
-                        node.column,
+                        node,
                         f"`{value}` is not a regular expression Envoy accepts: {check.error}.",
                         "Envoy uses RE2 syntax: https://github.com/google/re2/wiki/Syntax",
                     )
@@ -159,12 +159,11 @@ def _check_number(
     if (low is not None and value < low) or (high is not None and value > high):
         bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
         out.append(
-            Problem(
+            problem_at(
                 "error",
                 codes.SCHEMA_VALIDATION_ERROR,
                 path,
-                node.line,
-                node.column,
+                node,
                 f"{where.last} must be {bounds}; it is {value}.",
             )
         )
@@ -186,12 +185,11 @@ def _check_enum(node: Node, enum: Enum, where: Where, out: list[Problem]) -> Non
         close = [v for v in values if v == upper] or difflib.get_close_matches(upper, values, n=1)
         hint = f"Did you mean `{close[0]}`? " if close else ""
         out.append(
-            Problem(
+            problem_at(
                 enum.unknown_severity,
                 codes.SCHEMA_VALIDATION_ERROR,
                 path,
-                node.line,
-                node.column,
+                node,
                 f"`{node.raw}` is not a valid {where.last}"
                 + (
                     "; Istio will treat the port as plain TCP."
@@ -205,12 +203,11 @@ def _check_enum(node: Node, enum: Enum, where: Where, out: list[Problem]) -> Non
         out.append(late)
     elif matched in enum.deprecated:
         out.append(
-            Problem(
+            problem_at(
                 "warning",
                 codes.DEPRECATED_FIELD,
                 path,
-                node.line,
-                node.column,
+                node,
                 f"`{matched}` is deprecated.",
                 enum.deprecated[matched],
             )
@@ -222,12 +219,11 @@ def _check_duration(node: Node, duration: Duration, where: Where, out: list[Prob
     value = node.value
     if not isinstance(value, str):
         out.append(
-            Problem(
+            problem_at(
                 "error",
                 codes.SCHEMA_VALIDATION_ERROR,
                 path,
-                node.line,
-                node.column,
+                node,
                 f'{where.last} must be a duration such as "10s"; `{node.raw}` has no unit.',
                 duration_hint(node.raw),
             )
@@ -236,36 +232,33 @@ def _check_duration(node: Node, duration: Duration, where: Where, out: list[Prob
     seconds = parse_duration(value)
     if seconds is None:
         out.append(
-            Problem(
+            problem_at(
                 "error",
                 codes.SCHEMA_VALIDATION_ERROR,
                 path,
-                node.line,
-                node.column,
+                node,
                 f"`{value}` is not a duration.",
                 duration_hint(value),
             )
         )
     elif seconds < duration.minimum_seconds:
         out.append(
-            Problem(
+            problem_at(
                 "error",
                 codes.SCHEMA_VALIDATION_ERROR,
                 path,
-                node.line,
-                node.column,
+                node,
                 f"{where.last} must be at least 1ms; it is `{value}`.",
             )
         )
 
 
 def wrong_type(node: Node, where: Where, wanted: str, hint: str = "") -> Problem:
-    return Problem(
+    return problem_at(
         "error",
         codes.SCHEMA_VALIDATION_ERROR,
         where.path,
-        node.line,
-        node.column,
+        node,
         f"{where.last or 'This'} should be {wanted}, but here it is {node_kind(node)}.",
         hint,
     )

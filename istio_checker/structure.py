@@ -14,6 +14,7 @@ from __future__ import annotations
 from . import problems as codes
 from .budget import spend, spend_text
 from .field_types import Anything, FieldType, ListOf, MapOf, Obj, PortKey, Text
+from .node_readers import problem_at
 from .problems import MAX_MESSAGE, MAX_PATH, Problem, clip
 from .releases import field_problem
 from .scalar_checks import Where, check_scalar, error, wrong_type
@@ -139,12 +140,11 @@ def _check_required(node: Node, schema: Obj, where: Where, out: list[Problem]) -
         present = node.get(key)
         if field.required and (present is None or (present.is_scalar and present.value is None)):
             out.append(
-                Problem(
+                problem_at(
                     "error",
                     codes.SCHEMA_VALIDATION_ERROR,
                     where.key(key).path,
-                    node.line,
-                    node.column,
+                    node,
                     f"{schema.name} needs `{key}`, and it is missing here.",
                     f"See {schema.doc}",
                 )
@@ -157,12 +157,11 @@ def _check_one_of(node: Node, schema: Obj, path: str, out: list[Problem]) -> Non
         present = [key for key in group if node.get(key) is not None]
         if len(present) > 1:
             out.append(
-                Problem(
+                problem_at(
                     "error",
                     codes.SCHEMA_VALIDATION_ERROR,
                     path,
-                    node.line,
-                    node.column,
+                    node,
                     f"Only one of {_or(group)} may be set here; found {_and(present)}.",
                     f"See {schema.doc}",
                 )
@@ -170,12 +169,11 @@ def _check_one_of(node: Node, schema: Obj, path: str, out: list[Problem]) -> Non
     for group in schema.exactly_one:
         if not any(node.get(key) is not None for key in group):
             out.append(
-                Problem(
+                problem_at(
                     "error",
                     codes.SCHEMA_VALIDATION_ERROR,
                     path,
-                    node.line,
-                    node.column,
+                    node,
                     f"{schema.name} needs one of {_or(group)}.",
                     f"See {schema.doc}",
                 )
