@@ -145,7 +145,6 @@ def _check_number(
     whole: bool,
     out: list[Problem],
 ) -> None:
-    path = where.path
     value = node.value
     wanted = "a whole number" if whole else "a number"
     if (
@@ -159,11 +158,9 @@ def _check_number(
     if (low is not None and value < low) or (high is not None and value > high):
         bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
         out.append(
-            problem_at(
-                "error",
-                codes.SCHEMA_VALIDATION_ERROR,
-                path,
+            error(
                 node,
+                where,
                 f"{where.last} must be {bounds}; it is {value}.",
             )
         )
@@ -215,15 +212,12 @@ def _check_enum(node: Node, enum: Enum, where: Where, out: list[Problem]) -> Non
 
 
 def _check_duration(node: Node, duration: Duration, where: Where, out: list[Problem]) -> None:
-    path = where.path
     value = node.value
     if not isinstance(value, str):
         out.append(
-            problem_at(
-                "error",
-                codes.SCHEMA_VALIDATION_ERROR,
-                path,
+            error(
                 node,
+                where,
                 f'{where.last} must be a duration such as "10s"; `{node.raw}` has no unit.',
                 duration_hint(node.raw),
             )
@@ -232,22 +226,18 @@ def _check_duration(node: Node, duration: Duration, where: Where, out: list[Prob
     seconds = parse_duration(value)
     if seconds is None:
         out.append(
-            problem_at(
-                "error",
-                codes.SCHEMA_VALIDATION_ERROR,
-                path,
+            error(
                 node,
+                where,
                 f"`{value}` is not a duration.",
                 duration_hint(value),
             )
         )
     elif seconds < duration.minimum_seconds:
         out.append(
-            problem_at(
-                "error",
-                codes.SCHEMA_VALIDATION_ERROR,
-                path,
+            error(
                 node,
+                where,
                 f"{where.last} must be at least 1ms; it is `{value}`.",
             )
         )
