@@ -40,7 +40,7 @@ test-browser: $(STAMP)
 	$(BIN)/python -m tests.browser.ensure_chromium
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m browser tests/browser $(PYTEST_ARGS)
 
-APPS := meshlearn shared sso accounts teams certificates coursefiles quizzes lab lessons calculator istio_checker course_format
+APPS := meshlearn shared sso accounts teams certificates coursefiles quizzes lab practice lessons calculator istio_checker course_format
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

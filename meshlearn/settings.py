@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "calculator",
     "lessons",
     "lab",
+    "practice",
     "quizzes",
     "coursefiles",
     "teams",
