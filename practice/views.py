@@ -221,7 +221,6 @@ def _probe_kind(check: dict) -> str | None:
 @csrf_exempt  # read-only: it grades the text it is sent and records nothing
 @require_POST
 def check_json(request: HttpRequest, slug: str) -> JsonResponse:
-    task = _task(request, slug)
     limited = _over_the_limit(request)
     if limited is not None:
         response = JsonResponse(
@@ -250,6 +249,7 @@ def check_json(request: HttpRequest, slug: str) -> JsonResponse:
         )
     if _too_large(data["config"]):
         return _json_too_large()
+    task = _task(request, slug)  # after the body is read: a body it cannot read is a 400 first
     return JsonResponse(grade_task(task, data["config"]).as_dict())
 
 
