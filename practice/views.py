@@ -173,9 +173,7 @@ def give_up(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _over_the_limit(request: HttpRequest) -> dict[str, int] | None:
-    per_minute = getattr(
-        settings, "MESHLEARN_PRACTICE_CHECK_PER_MINUTE", settings.MESHLEARN_LAB_CHECK_PER_MINUTE
-    )
+    per_minute = settings.MESHLEARN_PRACTICE_CHECK_PER_MINUTE
     wait = retry_after(request, LIMIT_SCOPE, per_minute)
     return None if wait is None else {"per_minute": per_minute, "wait": wait}
 
