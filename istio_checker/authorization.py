@@ -66,6 +66,14 @@ class Caller:
     jwt_claims: Mapping[str, object] | None = None  # claims of a token that verifies; None: none
     invalid_jwt: bool = False  # a token that fails verification
 
+    @classmethod
+    def of(cls, workload: Workload, **token) -> Caller:
+        """A workload as the caller: its principal only when it has a sidecar (a peer without
+        one sends plaintext, so the server sees no certificate and no namespace from it)."""
+        if not workload.sidecar:
+            return cls(ip=workload.ip, **token)
+        return cls(workload.principal, workload.namespace, workload.ip, **token)
+
 
 @dataclass(frozen=True)
 class AccessRequest:

@@ -2,10 +2,17 @@
 and of /lab/check.json, the `authorization` answer, and the refusals of bad input."""
 
 import json
+import math
 import re
 
 import pytest
 from django.test import Client
+
+from istio_checker.authorization import AccessRequest, Caller
+from istio_checker.budget import MAX_STEPS, WorkBudget
+from istio_checker.lab import check_config
+from istio_checker.workloads import Workload
+from istio_checker.yamlsource import MAX_TEXT_BYTES
 
 LAB = "/lab/"
 JSON_URL = "/lab/check.json"
@@ -216,3 +223,30 @@ def test_htmx_check_answers_with_the_decision_and_field_errors(client):
         headers={"HX-Request": "true"},
     ).content.decode()
     assert "access-allow" in ok and "bookinfo/productpage-only" in ok
+
+
+def test_a_lab_sized_list_of_policies_is_authorized_within_the_budget():
+    # As many policies and rules as the lab reads (100 documents, 20 000 YAML values): 594 rules.
+    rule = (
+        "  - from:\n    - source: {{principals: ['*/sa/nobody{n}'], notNamespaces: [x{n}]}}\n"
+        "    to:\n    - operation: {{paths: ['/api/{{*}}/items/{{**}}'], methods: [GET]}}\n"
+        "    when:\n    - {{key: 'request.headers[x-id]', values: ['{n}*']}}\n"
+    )
+    documents = [
+        "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\n"
+        f"metadata: {{name: p{d}, namespace: bookinfo}}\nspec:\n  action: ALLOW\n  rules:\n"
+        + "".join(rule.format(n=f"{d}-{r}") for r in range(6))
+        for d in range(99)
+    ]
+    text = "---\n".join(documents)
+    assert len(text) < MAX_TEXT_BYTES
+    access = AccessRequest(
+        caller=Caller(principal="cluster.local/ns/shop/sa/cart"),
+        workload=Workload("reviews-v1", namespace="bookinfo"),
+        path="/api/7/items/a/b",
+        headers={"x-id": "1"},
+    )
+    result = check_config(text, access=access, budget=WorkBudget(max_seconds=math.inf))
+    assert not result.partial and result.authorization_skipped is None
+    assert result.authorization.status == 403  # no principal `nobody*` matches
+    assert result.steps < MAX_STEPS // 2
