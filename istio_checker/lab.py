@@ -176,35 +176,31 @@ def check_config(
         unreadable = []
     except Exception:  # the checker is fuzzed not to raise; if it ever does, say so, not 500
         logger.exception("Istio checker failed")
-        problems = [
-            Problem(
-                "error",
-                codes.SEMANTIC,
-                "",
-                1,
-                1,
-                "The checker could not read this text (the failure has been logged).",
-            )
-        ]
+        problems = unreadable = [FAILED_PROBLEM]
         decision, skipped, stopped = None, CHECKER_FAILED, None
-        unreadable = problems
+    if authorization is None and access is not None and authorization_skipped is None:
+        authorization_skipped = skipped or CHECKER_FAILED
+    result = LabResult(problems, decision, _counts(problems), unreadable, skipped, stopped)
+    result.steps, result.not_checked_here = budget.steps, note
+    result.authorization, result.authorization_skipped = authorization, authorization_skipped
+    return result
+
+
+FAILED_PROBLEM = Problem(
+    "error",
+    codes.SEMANTIC,
+    "",
+    1,
+    1,
+    "The checker could not read this text (the failure has been logged).",
+)
+
+
+def _counts(problems: list[Problem]) -> dict[str, int]:
     counts = dict.fromkeys(SEVERITY_RANK, 0)
     for problem in problems:
         counts[problem.severity] += 1
-    if authorization is None and access is not None and authorization_skipped is None:
-        authorization_skipped = skipped or CHECKER_FAILED
-    return LabResult(
-        problems,
-        decision,
-        counts,
-        unreadable,
-        skipped,
-        stopped,
-        budget.steps,
-        note,
-        authorization,
-        authorization_skipped,
-    )
+    return counts
 
 
 def _authorize(

@@ -72,8 +72,15 @@ def authenticate(
             "tokens: 401 before any AuthorizationPolicy runs."
         )
         return result
-    if jwt_claims is None:
-        return result
+    if jwt_claims is not None:
+        _verify(applying, jwt_claims, names, result)
+    return result
+
+
+def _verify(
+    applying: list[Resource], jwt_claims: Mapping[str, object], names: str, result: Authenticated
+) -> None:
+    """A token that verifies: its issuer (and audience) must be one a jwtRule accepts."""
     issuer = claim_text(jwt_claims.get("iss"))
     rules = [
         (resource, rule)
@@ -82,15 +89,12 @@ def authenticate(
     ]
     accepting = [(r, rule) for r, rule in rules if _spent(text(rule.get("issuer")) == issuer)]
     if not accepting:
-        result.rejected_by, result.rejected_line = (
-            qualified_name(applying[0]),
-            applying[0].root.line,
-        )
+        _reject(result, applying[0])
         result.rejection = (
             f"The token's issuer `{issuer or '(none)'}` is not an issuer of {names}: "
             "the sidecar rejects it with 401 before any AuthorizationPolicy runs."
         )
-        return result
+        return
     token_audiences = claim_list(jwt_claims.get("aud"))
     for _resource, rule in accepting:
         wanted = texts(rule.get("audiences"))
@@ -98,14 +102,13 @@ def authenticate(
             subject = claim_text(jwt_claims.get("sub")) or ""
             result.request_principal = f"{issuer}/{subject}"
             result.claims = jwt_claims
-            return result
+            return
     resource = accepting[0][0]
     _reject(result, resource)
     result.rejection = (
         f"The token's audience is not one that `{qualified_name(resource)}` accepts for issuer "
         f"`{issuer}`: 401 before any AuthorizationPolicy runs."
     )
-    return result
 
 
 def _reject(result: Authenticated, resource: Resource) -> None:
