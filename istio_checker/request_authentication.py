@@ -9,9 +9,12 @@ that does not):
 - no RequestAuthentication applies to the workload: its sidecar has no JWT filter, so a token
   (valid or not) is not read at all: the request goes on without a request principal;
 - one applies and the token fails verification: 401, before authorization;
-- one applies and the token's `iss` is not the `issuer` of any of their `jwtRules`: 401 too
-  (Envoy's jwt_authn answers "Jwt issuer is not configured"); a rule with `audiences` also
-  needs the token's `aud` to hold one of them (401 otherwise);
+- one applies and the token's `iss` is not the `issuer` of any of their `jwtRules`: 401 too.
+  istiod asks Envoy's jwt_authn for "one of the providers, or no token at all"
+  (pilot/pkg/security/authn/policy_applier.go: requires_any of the provider and allow_missing),
+  and a token no provider knows is not a missing one: Envoy answers 401 "Jwt issuer is not
+  configured" (seen in istio/istio#40718 and #48244). A rule with `audiences` also needs the
+  token's `aud` to hold one of them (401 otherwise);
 - a token that passes: its request principal is `<iss>/<sub>` and its claims feed
   `request.auth.*` in AuthorizationPolicy;
 - no token: authentication passes, with no request principal (to require one, an
