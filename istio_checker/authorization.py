@@ -140,6 +140,12 @@ def _authorize(
         )
     facts = _facts(request, authn.request_principal, authn.claims)
     notes = list(authn.notes)
+    if caller.namespace and not caller.principal:
+        notes.append(
+            "The caller has no mTLS principal. Istio reads the source namespace from the peer's "
+            "certificate, so a plaintext caller has none; here the namespace given is used as "
+            "if it came with one."
+        )
     by_action = _applying(resources, workload, root_namespace, facts, notes)
     custom = next(iter(_matches(by_action["CUSTOM"], facts)), None)
     decision = _decide(by_action, facts, workload, custom)

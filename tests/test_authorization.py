@@ -252,6 +252,14 @@ def test_namespace_comes_from_the_principal_when_not_given():
     assert ask(text, caller=caller).decision == "allow"
 
 
+def test_a_namespace_without_a_principal_is_used_and_the_answer_says_so():
+    text = policy("allow", "action: ALLOW\nrules:\n- from:\n  - source: {namespaces: [shop]}")
+    decision = ask(text, caller=Caller(namespace="shop"))
+    assert decision.decision == "allow"
+    assert any("no mTLS principal" in note for note in decision.notes)
+    assert not ask(text, caller=Caller(principal="cluster.local/ns/shop/sa/x")).notes
+
+
 def test_several_sources_are_or():
     text = policy(
         "allow",
