@@ -162,12 +162,14 @@ def test_access_check_on_a_phone_answers_with_the_deciding_policy(
     page.fill("#id_host", "reviews")
     page.select_option("#id_method", "DELETE")
     page.fill("#id_source_principal", "cluster.local/ns/bookinfo/sa/bookinfo-productpage")
+    page.fill("#id_source_namespace", "bookinfo")
     page.fill("#id_namespace", "bookinfo")
     page.fill("#id_workload_labels", "app=reviews")
     page.click("button[type=submit]:has-text('Check')")
     answer = page.locator(".lab-access-answer")
     answer.wait_for()
     assert "403 denied" in answer.inner_text() and "bookinfo/deny-delete" in answer.inner_text()
+    assert "mutual TLS" in answer.locator(".lab-mtls").inner_text()
     # Nothing wider than the phone: the fieldsets wrap to one column.
     overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
