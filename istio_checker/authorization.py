@@ -50,9 +50,8 @@ from .request_authentication import authenticate
 from .resources import Resource, load_resources
 from .workloads import ROOT_NAMESPACE, Workload, policy_scope, qualified_name
 
-DRY_RUN_ANNOTATION = (
-    "istio.io/dry-run"  # https://istio.io/latest/docs/tasks/security/authorization/authz-dry-run/
-)
+# https://istio.io/latest/docs/tasks/security/authorization/authz-dry-run/
+DRY_RUN_ANNOTATION = "istio.io/dry-run"
 ACTIONS = ("ALLOW", "DENY", "AUDIT", "CUSTOM")
 
 
