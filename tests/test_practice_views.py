@@ -104,7 +104,8 @@ def test_a_plain_post_checks_and_shows_each_check(course, task, client):
 def test_htmx_gets_the_results_and_out_of_band_status_and_solution(course, task, client):
     response = client.post(TASK, {"config": task.solution}, HTTP_HX_REQUEST="true")
     html = response.content.decode()
-    assert html.lstrip().startswith('<div id="practice-results"')
+    assert html.lstrip().startswith('<p class="practice-verdict is-passed">')
+    assert 'id="practice-results"' not in html  # the live region stays; its inside is swapped
     assert "<textarea" not in html  # the editor is never swapped
     assert 'id="task-status" class="task-status task-status-passed" hx-swap-oob="true"' in html
     assert 'id="solution" class="practice-solution"' in html and EXPLANATION in html
@@ -271,3 +272,12 @@ def test_checks_are_rate_limited_page_and_json_together(course, task, client, th
     assert "Too many checks." in html and "# kept" in html
     three_a_minute["now"] += 60
     assert client.post(url, {"config": ""}).status_code == 200
+
+
+def test_the_task_page_reads_a_fixed_number_of_rows(
+    course, task, learner_client, django_assert_max_num_queries
+):
+    learner_client.post(TASK, {"config": task.starting_config})
+    # Session and user, the task with its lesson and course, the learner's last config, state.
+    with django_assert_max_num_queries(5):
+        assert learner_client.get(TASK).status_code == 200
