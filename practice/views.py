@@ -17,7 +17,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -116,9 +116,7 @@ def task_page(request: HttpRequest, slug: str) -> HttpResponse:
             result = grade_task(task, config)
             progress.record_check(request, task, passed=result.passed, config=config)
     else:
-        config = progress.last_config(request, task)
-        if config is None:
-            config = task.starting_config
+        config = _editor_text(request, task)
     context = task_context(request, task, config, result, limited)
     status = 429 if limited and "wait" in limited else 413 if limited else 200
     if request.htmx:
@@ -128,6 +126,12 @@ def task_page(request: HttpRequest, slug: str) -> HttpResponse:
     if limited and "wait" in limited:
         response["Retry-After"] = str(limited["wait"])
     return response
+
+
+def _editor_text(request: HttpRequest, task: Task) -> str:
+    """What the editor opens with: the learner's last checked config, or the starting one."""
+    config = progress.last_config(request, task)
+    return task.starting_config if config is None else config
 
 
 def task_context(request, task: Task, config: str, result: Grade | None, limited) -> dict:
@@ -153,11 +157,8 @@ def reveal_hint(request: HttpRequest, slug: str) -> HttpResponse:
     task = _task(request, slug)
     seen = request.POST.get("seen", "")
     progress.reveal_hint(request, task, seen=int(seen) if seen.isdigit() else None)
-    if request.htmx:
-        config = request.POST.get("config")
-        context = task_context(request, task, config or "", None, None)
-        return render(request, f"{PAGE}#hints", context)
-    return redirect(f"{task.get_absolute_url()}#hints")
+    context = task_context(request, task, _posted_config(request, task), None, None)
+    return render(request, f"{PAGE}#hints" if request.htmx else PAGE, context)
 
 
 @require_POST
@@ -166,10 +167,17 @@ def give_up(request: HttpRequest, slug: str) -> HttpResponse:
     task = _task(request, slug)
     if request.POST.get("confirm") == "yes":
         progress.give_up(request, task)
-    if request.htmx:
-        context = task_context(request, task, "", None, None)
-        return render(request, f"{PAGE}#give-up-answer", context)
-    return redirect(f"{task.get_absolute_url()}#solution")
+    context = task_context(request, task, _posted_config(request, task), None, None)
+    return render(request, f"{PAGE}#give-up-answer" if request.htmx else PAGE, context)
+
+
+def _posted_config(request: HttpRequest, task: Task) -> str:
+    """The editor's text a hint or give-up button posted with it (they belong to the config's
+    form), so the page drawn again without JavaScript keeps what the learner was writing."""
+    config = request.POST.get("config")
+    if config is not None:
+        return config
+    return _editor_text(request, task)
 
 
 def _over_the_limit(request: HttpRequest) -> dict[str, int] | None:
