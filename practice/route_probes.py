@@ -189,11 +189,12 @@ def _all_subset(shares, subset: str) -> bool:
 def _shares_hold(shares, wanted: dict, tolerance: float) -> bool:
     """Each subset's (or host's, for destinations without a subset) percent of the requests,
     within `tolerance` points; a destination the task does not name must get at most that."""
+    wanted = {str(key): value for key, value in wanted.items()}  # `{1: 50}` names subset "1"
     actual: dict[str, float] = {}
     for host, subset, percent, _ in shares:
         key = subset or next((k for k in wanted if same_service(k, host)), host)
         actual[key] = actual.get(key, 0.0) + percent
-    keys = set(actual) | {str(k) for k in wanted}
+    keys = set(actual) | set(wanted)
     return all(
         abs(actual.get(key, 0.0) - float(wanted.get(key, 0))) <= tolerance + 1e-9 for key in keys
     )
