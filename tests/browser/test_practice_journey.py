@@ -125,3 +125,15 @@ def test_a_hint_and_giving_up_with_javascript_keep_the_editor(live_server, page,
     page.wait_for_selector(".practice-reference")
     assert "Gave up" in page.inner_text("#task-status")
     assert page.locator("#practice-config").input_value() == "# typed before the hint\n"
+
+
+def test_the_lesson_links_its_tasks(live_server, new_page, task):
+    page = new_page(viewport=PHONE, scheme="dark")
+    page.goto(f"{live_server.url}{task.lesson.get_absolute_url()}")
+    callout = page.locator(".lesson-tasks")
+    callout.scroll_into_view_if_needed()
+    assert "Send Jason to reviews v2" in callout.inner_text()
+    screenshot(page, "practice-lesson-link-phone-dark")
+    assert_accessible(page, "lesson with its practice tasks")
+    callout.get_by_role("link", name="Send Jason to reviews v2").click()
+    page.wait_for_url(f"**/practice/{task.slug}/")
