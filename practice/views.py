@@ -106,26 +106,34 @@ def status_of(state: progress.TaskState) -> dict:
 @vary_on_headers("HX-Request")
 def task_page(request: HttpRequest, slug: str) -> HttpResponse:
     task = _task(request, slug)
-    result, limited = None, None
+    result, refused = None, None
     if request.method == "POST":
         config = request.POST.get("config", "")
-        limited = _over_the_limit(request)
-        if limited is None and _too_large(config):
-            limited = {"too_large": MAX_TEXT_BYTES // 1024}
-        if limited is None:
+        refused = _refusal(request)
+        if refused is None:
             result = grade_task(task, config)
             progress.record_check(request, task, passed=result.passed, config=config)
     else:
         config = _editor_text(request, task)
-    context = task_context(request, task, config, result, limited)
-    status = 429 if limited and "wait" in limited else 413 if limited else 200
-    if request.htmx:
-        response = render(request, f"{PAGE}#live-check", context, status=status)
-    else:
-        response = render(request, PAGE, context, status=status)
-    if limited and "wait" in limited:
-        response["Retry-After"] = str(limited["wait"])
+    context = task_context(request, task, config, result, refused)
+    page = f"{PAGE}#live-check" if request.htmx else PAGE
+    response = render(request, page, context, status=refused["status"] if refused else 200)
+    if refused and "wait" in refused:
+        response["Retry-After"] = str(refused["wait"])
     return response
+
+
+def _refusal(request: HttpRequest) -> dict | None:
+    """Why this check is not run (its status and what the page says), or None to run it:
+    over the minute's limit (429), a config above 256 KB (413), no config at all (400)."""
+    limited = _over_the_limit(request)
+    if limited is not None:
+        return {"status": 429, **limited}
+    if "config" not in request.POST:
+        return {"status": 400, "missing": True}
+    if _too_large(request.POST["config"]):
+        return {"status": 413, "too_large": MAX_TEXT_BYTES // 1024}
+    return None
 
 
 def _editor_text(request: HttpRequest, task: Task) -> str:

@@ -204,6 +204,13 @@ def test_the_lesson_links_its_tasks(course, client):
     assert 'href="/practice/jason-to-v2/"' in html and "Practise it" in html
 
 
+def test_a_post_without_a_config_checks_and_records_nothing(course, learner_client):
+    response = learner_client.post(TASK, {"seen": "0"})
+    assert response.status_code == 400
+    assert "Nothing to check." in response.content.decode()
+    assert not TaskProgress.objects.exists()
+
+
 def test_an_oversized_config_is_refused_with_413(course, client):
     big = "# " + "x" * (256 * 1024)
     response = client.post(TASK, {"config": big})
