@@ -548,3 +548,18 @@ def test_http_route_redirect_and_the_default_rule():
     other = {"host": "reviews", "path": "/", "port": 9080}
     assert passes({"destination": "reviews-v1"}, HTTP_ROUTE, other)
     assert not passes({"timeout": "10s"}, HTTP_ROUTE, other)
+
+
+def test_source_namespace_is_decided_for_a_request_from_a_workload():
+    by_namespace = vs("""
+- match:
+  - sourceNamespace: legacy
+  route:
+  - destination: {host: reviews, subset: v1}
+- route:
+  - destination: {host: reviews, subset: v2}
+""")
+    assert passes({"subset": "v1"}, by_namespace, {"host": "reviews", "from": "legacy"})
+    assert passes({"subset": "v2"}, by_namespace, {"host": "reviews", "from": "productpage-v1"})
+    # Without a caller the condition is unknown and does not match: the default rule.
+    assert passes({"subset": "v2"}, by_namespace)

@@ -289,3 +289,11 @@ def test_the_task_page_reads_a_fixed_number_of_rows(
     # Session and user, the task with its lesson and course, the learner's last config, state.
     with django_assert_max_num_queries(5):
         assert learner_client.get(TASK).status_code == 200
+
+
+def test_a_task_row_stored_around_the_rules_fails_its_checks_instead_of_a_500(course, task, client):
+    Task.objects.filter(pk=task.pk).update(checks=[{"name": "x", "bogus": {}}])
+    data = client.post("/practice/jason-to-v2/check.json", {"config": task.solution}).json()
+    assert data["passed"] is False
+    assert data["checks"][0]["message"].startswith("This task cannot be graded right now")
+    assert client.post(TASK, {"config": task.solution}).status_code == 200
