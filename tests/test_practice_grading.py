@@ -563,3 +563,32 @@ def test_source_namespace_is_decided_for_a_request_from_a_workload():
     assert passes({"subset": "v2"}, by_namespace, {"host": "reviews", "from": "productpage-v1"})
     # Without a caller the condition is unknown and does not match: the default rule.
     assert passes({"subset": "v2"}, by_namespace)
+
+
+GATEWAY_API = """\
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: bookinfo-gw, namespace: bookinfo}
+spec:
+  gatewayClassName: istio
+  listeners:
+  - {name: http, port: 80, protocol: HTTP, hostname: bookinfo.example.com}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: bookinfo, namespace: bookinfo}
+spec:
+  parentRefs: [{name: bookinfo-gw}]
+  hostnames: [bookinfo.example.com]
+  rules:
+  - backendRefs: [{name: productpage, port: 9080}]
+"""
+
+
+def test_through_a_gateway_api_gateway_its_listeners_decide():
+    expect = {"outcome": "route", "destination": "productpage"}
+    through = {"host": "bookinfo.example.com", "gateway": "bookinfo/bookinfo-gw", "port": 80}
+    assert passes(expect, GATEWAY_API, through)
+    assert not passes(expect, GATEWAY_API, {**through, "host": "other.example.com"})
+    assert passes({"outcome": "no_route", "status": 404}, GATEWAY_API, {**through, "host": "x.io"})
+    assert not passes(expect, GATEWAY_API, {**through, "gateway": "bookinfo/other-gw"})
