@@ -113,3 +113,10 @@ def test_instructors_author_tasks_but_never_see_learners_progress(task, django_u
     assert client.get(url(task)).status_code == 200
     assert client.get("/admin/practice/task/add/").status_code == 200
     assert client.get("/admin/practice/taskprogress/").status_code == 403
+
+
+def test_a_release_the_checker_does_not_know_is_a_field_error(task, staff):
+    html = staff.post(url(task), form_of(task, release="1.99")).content.decode()
+    assert "Release &#x27;1.99&#x27; is not one the checker knows" in html
+    task.refresh_from_db()
+    assert task.release == ""
