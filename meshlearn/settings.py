@@ -214,6 +214,11 @@ IPWARE_STRICT = False
 # The config lab's checks (the page's and /lab/check.json's, one count), open to anyone:
 # requests per minute from one client address (0: no limit).
 MESHLEARN_LAB_CHECK_PER_MINUTE = int(os.environ.get("MESHLEARN_LAB_CHECK_PER_MINUTE", "60"))
+# Practice tasks' checks (a task page's and its check.json's, one count): the lab's figure unless
+# set (docs/practice.md).
+MESHLEARN_PRACTICE_CHECK_PER_MINUTE = int(
+    os.environ.get("MESHLEARN_PRACTICE_CHECK_PER_MINUTE", str(MESHLEARN_LAB_CHECK_PER_MINUTE))
+)
 
 # Password-reset e-mails an hour, per address asked for and per client address (0: no limit),
 # counted in the database (meshlearn/throttle.py); over either, the page answers as usual.
