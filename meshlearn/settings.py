@@ -270,8 +270,10 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", os.environ.get("DEFAULT_FROM_EMAIL", "meshlearn@localhost")
 )
 # Links in emails are absolute: the site's public address (no request to build it from in cron).
-MESHLEARN_SITE_URL = os.environ.get(
-    "MESHLEARN_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "http://localhost"
+# Without it in production, links in reminders would point at localhost: `check --deploy`
+# says so (teams/checks.py).
+MESHLEARN_SITE_URL = os.environ.get("MESHLEARN_SITE_URL", "") or (
+    "http://127.0.0.1:8000" if DEBUG else ""
 )
 MESHLEARN_REMINDER_DAYS_BEFORE = int(os.environ.get("MESHLEARN_REMINDER_DAYS_BEFORE", "3"))
 

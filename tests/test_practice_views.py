@@ -72,7 +72,8 @@ def test_the_task_page_shows_scenario_workloads_and_starting_config(course, clie
     html = response.content.decode()
     assert response.status_code == 200
     assert "<strong>reviews</strong>" in html  # the scenario's Markdown, rendered
-    assert '<code class="workload-name">reviews-v2</code>' in html and "version=v2" in html  # the workloads table
+    # the workloads table
+    assert '<code class="workload-name">reviews-v2</code>' in html and "version=v2" in html
     assert "kind: DestinationRule" in html  # the starting config, in the editor
     assert 'name="csrfmiddlewaretoken"' in html
 
