@@ -154,18 +154,24 @@ def _authorize(
     facts = _facts(request, authn.request_principal, authn.claims)
     by_action: dict[str, list[Resource]] = {action: [] for action in ACTIONS}
     notes = list(authn.notes)
+    dry_runs: list[Resource] = []
     for resource in resources:
         if resource.kind != "AuthorizationPolicy":
             continue
         scope = policy_scope(resource, workload, root_namespace)
         if scope.note:
             notes.append(f"`{qualified_name(resource)}` does not apply: {scope.note}.")
-        if scope.applies:
-            action = _action(resource)
-            if action in by_action:
-                by_action[action].append(resource)
-    audited = [qualified_name(m.resource) for m in _matches(by_action["AUDIT"], facts, notes)]
-    custom = next(iter(_matches(by_action["CUSTOM"], facts, notes)), None)
+        if scope.applies and _dry_run(resource):
+            dry_runs.append(resource)
+        elif scope.applies and _action(resource) in by_action:
+            by_action[_action(resource)].append(resource)
+    for match in _matches(dry_runs, facts):  # shadow rules: they say what they would do
+        notes.append(
+            f"`{qualified_name(match.resource)}` is a dry run: its rule {match.rule + 1} matches, "
+            f"but it does not {_action(match.resource)} the request."
+        )
+    audited = [qualified_name(m.resource) for m in _matches(by_action["AUDIT"], facts)]
+    custom = next(iter(_matches(by_action["CUSTOM"], facts)), None)
     custom_name = qualified_name(custom.resource) if custom else None
     custom_said = (
         f" `{custom_name}` (CUSTOM) sends it to the external authorizer first; this assumes "
@@ -173,7 +179,7 @@ def _authorize(
         if custom
         else ""
     )
-    deny = next(iter(_matches(by_action["DENY"], facts, notes)), None)
+    deny = next(iter(_matches(by_action["DENY"], facts)), None)
     if deny is not None:
         name = qualified_name(deny.resource)
         return AuthzDecision(
@@ -218,7 +224,7 @@ def _authorize(
             audited,
             notes,
         )
-    allow = next(iter(_matches(allows, facts, notes)), None)
+    allow = next(iter(_matches(allows, facts)), None)
     if allow is not None:
         name = qualified_name(allow.resource)
         return AuthzDecision(
@@ -282,21 +288,14 @@ def _facts(request: AccessRequest, request_principal: str | None, claims) -> _Fa
     )
 
 
-def _matches(policies: list[Resource], facts: _Facts, notes: list[str]):
+def _matches(policies: list[Resource], facts: _Facts):
     """Every (policy, first matching rule) in order; a generator, so the first is found
-    without evaluating the rest. Dry-run policies are noted, never yielded."""
+    without evaluating the rest."""
     for resource in policies:
         rules = items(resource.spec.get("rules")) if resource.spec is not None else []
         for index, rule in enumerate(rules):
             if _rule_matches(rule, facts):
-                match = _Match(resource, index, rule.line)
-                if _dry_run(resource):
-                    notes.append(
-                        f"`{qualified_name(resource)}` is a dry run: rule {index + 1} matches, "
-                        f"but it does not {_action(resource)} the request."
-                    )
-                    break
-                yield match
+                yield _Match(resource, index, rule.line)
                 break
 
 

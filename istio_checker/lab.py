@@ -19,6 +19,7 @@ from dataclasses import asdict, dataclass, field
 
 from . import problems as codes
 from .analyzers.cluster_state import cluster_note
+from .authorization import AccessRequest, AuthzDecision, authorize
 from .budget import READING, TRACE, OutOfBudget, StoppedAt, WorkBudget, running
 from .checks import check_loaded, stopped_problem
 from .gateway_api.trace import suggested_host as suggested_route_host
@@ -65,6 +66,10 @@ class LabResult:
     # The istioctl checks these kinds get that need the cluster, in a sentence ("" for none):
     # said once per check, not per resource (analyzers/cluster_state.py).
     not_checked_here: str = ""
+    # The AuthorizationPolicy decision for the access request, if one was given and the text
+    # could be read (issue 24); `authorization_skipped` says why not when it was given.
+    authorization: AuthzDecision | None = None
+    authorization_skipped: str | None = None
 
     @property
     def partial(self) -> bool:
@@ -118,6 +123,10 @@ class LabResult:
             "partial": self.partial,
             "partial_message": self.partial_message or None,
             "not_checked_here": self.not_checked_here or None,
+            "authorization": (
+                self.authorization.as_dict() if self.authorization is not None else None
+            ),
+            "authorization_skipped": self.authorization_skipped,
         }
 
 
@@ -126,11 +135,13 @@ def check_config(
     request: Request | None = None,
     budget: WorkBudget | None = None,
     release: str | None = None,
+    access: AccessRequest | None = None,
 ) -> LabResult:
-    """Problems for `text` as for Istio `release` (the newest when None), and the trace of
-    `request` if it names a host, within `budget` (a fresh WorkBudget by default). Never
-    raises."""
+    """Problems for `text` as for Istio `release` (the newest when None), the trace of
+    `request` if it names a host, and the AuthorizationPolicy decision for `access` if given,
+    within `budget` (a fresh WorkBudget by default). Never raises."""
     decision, skipped, stopped, note = None, None, None, ""
+    authorization, authorization_skipped = None, None
     budget = budget if budget is not None else WorkBudget()
     trace_wanted = request is not None and bool(request.host.strip())
     try:
@@ -140,6 +151,13 @@ def check_config(
             problems, stopped = checked.problems, checked.stopped
             note = cluster_note(loaded.resources)
             unreadable = unreadable_problems(problems)
+            if access is not None:
+                authorization, authorization_skipped = _authorize(
+                    loaded.resources, access, stopped, unreadable
+                )
+                if authorization_skipped == CHECK_STOPPED and stopped is None:
+                    stopped = StoppedAt(TRACE, 0, 1, "steps")
+                    problems = [stopped_problem(stopped, trace_wanted), *problems]
             if stopped is not None:
                 skipped = CHECK_STOPPED
             elif unreadable:
@@ -173,7 +191,34 @@ def check_config(
     counts = dict.fromkeys(SEVERITY_RANK, 0)
     for problem in problems:
         counts[problem.severity] += 1
-    return LabResult(problems, decision, counts, unreadable, skipped, stopped, budget.steps, note)
+    if authorization is None and access is not None and authorization_skipped is None:
+        authorization_skipped = skipped or CHECKER_FAILED
+    return LabResult(
+        problems,
+        decision,
+        counts,
+        unreadable,
+        skipped,
+        stopped,
+        budget.steps,
+        note,
+        authorization,
+        authorization_skipped,
+    )
+
+
+def _authorize(
+    resources: list, access: AccessRequest, stopped: StoppedAt | None, unreadable: list[Problem]
+) -> tuple[AuthzDecision | None, str | None]:
+    """The access decision, unless part of the text was not read (it could decide otherwise)."""
+    if stopped is not None:
+        return None, CHECK_STOPPED
+    if unreadable:
+        return None, UNREADABLE_YAML
+    try:
+        return authorize(resources, access), None
+    except OutOfBudget:
+        return None, CHECK_STOPPED
 
 
 def unreadable_problems(problems: list[Problem]) -> list[Problem]:

@@ -53,6 +53,10 @@ class Grade:
     partial: bool = False  # the work budget ran out: some checks were not run
     steps: int = 0  # the budget spent (bench figures)
 
+    @property
+    def failed_count(self) -> int:
+        return sum(1 for check in self.checks if not check.passed)
+
     def as_dict(self) -> dict:
         return {"passed": self.passed, "checks": [c.as_dict() for c in self.checks]}
 

@@ -153,6 +153,13 @@ def test_dry_run_policy_does_not_enforce():
     decision = ask(dry)
     assert decision.decision == "allow"
     assert any("dry run" in note for note in decision.notes)
+    dry_allow = policy(
+        "allow-nothing-dry",
+        "action: ALLOW\nrules:\n- from:\n  - source: {namespaces: [nowhere]}",
+        annotations=', annotations: {"istio.io/dry-run": "true"}',
+    )
+    # A dry-run ALLOW does not make the workload deny what it does not match.
+    assert ask(dry_allow).decision == "allow"
 
 
 def test_workload_without_sidecar_enforces_nothing():
