@@ -29,6 +29,7 @@ MAX_LABEL_LINES = 64
 ACCESS_FIELDS = (
     "source_principal",
     "source_namespace",
+    "source_labels",
     "source_ip",
     "jwt_claims",
     "namespace",
@@ -167,6 +168,15 @@ class LabForm(forms.Form):
         help_text="Also decides a route's sourceNamespace match.",
         widget=forms.TextInput(attrs=_PLAIN),
     )
+    source_labels = forms.CharField(
+        label="Caller's labels",
+        required=False,
+        max_length=4096,
+        strip=False,
+        help_text="One key=value per line: decides a route's sourceLabels, and with the called "
+        "workload, the mTLS between them.",
+        widget=forms.Textarea(attrs={"rows": 2, **_PLAIN}),
+    )
     source_ip = forms.CharField(
         label="Caller's IP",
         required=False,
@@ -267,25 +277,10 @@ class LabForm(forms.Form):
         return claims
 
     def clean_workload_labels(self) -> dict[str, str]:
-        labels: dict[str, str] = {}
-        lines = [
-            line.strip() for line in (self.cleaned_data.get("workload_labels") or "").splitlines()
-        ]
-        lines = [line for line in lines if line]
-        if len(lines) > MAX_LABEL_LINES:
-            raise forms.ValidationError(f"At most {MAX_LABEL_LINES} labels.")
-        for number, line in enumerate(lines, start=1):
-            key, sep, value = line.partition("=")
-            key, value = key.strip(), value.strip()
-            if not sep:
-                raise forms.ValidationError(f"Label {number} has no “=”: write key=value.")
-            if not _LABEL_KEY.fullmatch(key) or not _LABEL_VALUE.fullmatch(value):
-                raise forms.ValidationError(
-                    f"Label {number} is not a Kubernetes label: letters, digits, “-”, “_”, “.” "
-                    "(63 at most), and a key may start with a prefix and “/”."
-                )
-            labels[key] = value
-        return labels
+        return _labels(self.cleaned_data.get("workload_labels") or "")
+
+    def clean_source_labels(self) -> dict[str, str]:
+        return _labels(self.cleaned_data.get("source_labels") or "")
 
     def access_request(self) -> AccessRequest | None:
         """The request to authorize, or None when no called workload is given (neither a
@@ -302,20 +297,39 @@ class LabForm(forms.Form):
             jwt_claims=data["jwt_claims"],
         )
         host = data["host"] or None
-        workload = Workload(
-            name="the called workload",
-            namespace=data["namespace"] or "default",
-            labels=data["workload_labels"],
-            service=host.split(".")[0] if host else None,
-        )
         return AccessRequest(
             caller=caller,
-            workload=workload,
+            workload=self._called(),
             path=data["path"],
             method=data["method"],
             host=host,
             headers=parse_headers(data["headers"]),
         )
+
+    def _called(self) -> Workload:
+        data = self.cleaned_data
+        host = data["host"]
+        return Workload(
+            name="the called workload",
+            namespace=data["namespace"] or "default",
+            labels=data["workload_labels"],
+            service=host.split(".")[0] if host else None,
+        )
+
+    def mtls_pair(self) -> tuple[Workload, Workload] | None:
+        """(caller, called workload) when both are workloads: each with a namespace or labels."""
+        if not self.is_valid():
+            return None
+        data = self.cleaned_data
+        caller_given = data["source_namespace"] or data["source_labels"]
+        if not caller_given or not (data["namespace"] or data["workload_labels"]):
+            return None
+        caller = Workload(
+            name="the caller",
+            namespace=data["source_namespace"] or "default",
+            labels=data["source_labels"],
+        )
+        return caller, self._called()
 
     def config_text(self) -> str:
         if self.is_bound and hasattr(self, "cleaned_data"):
@@ -340,7 +354,29 @@ class LabForm(forms.Form):
             headers=parse_headers(data["headers"]),
             gateway=data["gateway"].strip() or None,
             source_namespace=data["source_namespace"] or None,
+            source_labels=data["source_labels"] or None,
         )
+
+
+def _labels(raw: str) -> dict[str, str]:
+    """`key=value` per line → {key: value}; a line without `=` or a value Kubernetes would
+    refuse as a label is a field error."""
+    labels: dict[str, str] = {}
+    lines = [line.strip() for line in raw.splitlines() if line.strip()]
+    if len(lines) > MAX_LABEL_LINES:
+        raise forms.ValidationError(f"At most {MAX_LABEL_LINES} labels.")
+    for number, line in enumerate(lines, start=1):
+        key, sep, value = line.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep:
+            raise forms.ValidationError(f"Label {number} has no “=”: write key=value.")
+        if not _LABEL_KEY.fullmatch(key) or not _LABEL_VALUE.fullmatch(value):
+            raise forms.ValidationError(
+                f"Label {number} is not a Kubernetes label: letters, digits, “-”, “_”, “.” "
+                "(63 at most), and a key may start with a prefix and “/”."
+            )
+        labels[key] = value
+    return labels
 
 
 def _namespace(raw: str) -> str:

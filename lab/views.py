@@ -85,7 +85,11 @@ def lab_context(form: LabForm) -> dict[str, object]:
     form.is_valid()  # binds cleaned_data; wrong trace fields are shown, the YAML is still checked
     text = form.config_text()
     result = check_config(
-        text, form.sample_request(), release=form.chosen_release(), access=form.access_request()
+        text,
+        form.sample_request(),
+        release=form.chosen_release(),
+        access=form.access_request(),
+        mtls_pair=form.mtls_pair(),
     )
     lines = gutter(text, result.problems)
     form.fields["config"].widget.attrs["rows"] = max(MIN_EDITOR_ROWS, len(lines) + 1)
@@ -137,6 +141,7 @@ def lab_check_json(request: HttpRequest) -> JsonResponse:
         form.sample_request(),
         release=form.chosen_release(),
         access=form.access_request(),
+        mtls_pair=form.mtls_pair(),
     )
     return JsonResponse(result.as_dict())
 

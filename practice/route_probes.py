@@ -39,6 +39,8 @@ def run(probe: dict, config) -> tuple[bool, str]:
     host = str(request_spec["host"])
     port = request_spec.get("port")
     gateway = request_spec.get("gateway")
+    if gateway == "mesh":  # the mesh is not a Gateway resource: sidecar to sidecar
+        gateway = None
     if gateway:
         refused = gateway_refuses(config, str(gateway), host, port)
         if refused:

@@ -173,9 +173,7 @@ def give_up(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _over_the_limit(request: HttpRequest) -> dict[str, int] | None:
-    per_minute = getattr(
-        settings, "MESHLEARN_PRACTICE_CHECK_PER_MINUTE", settings.MESHLEARN_LAB_CHECK_PER_MINUTE
-    )
+    per_minute = settings.MESHLEARN_PRACTICE_CHECK_PER_MINUTE
     wait = retry_after(request, LIMIT_SCOPE, per_minute)
     return None if wait is None else {"per_minute": per_minute, "wait": wait}
 
@@ -221,7 +219,6 @@ def _probe_kind(check: dict) -> str | None:
 @csrf_exempt  # read-only: it grades the text it is sent and records nothing
 @require_POST
 def check_json(request: HttpRequest, slug: str) -> JsonResponse:
-    task = _task(request, slug)
     limited = _over_the_limit(request)
     if limited is not None:
         response = JsonResponse(
@@ -250,6 +247,7 @@ def check_json(request: HttpRequest, slug: str) -> JsonResponse:
         )
     if _too_large(data["config"]):
         return _json_too_large()
+    task = _task(request, slug)  # after the body is read: a body it cannot read is a 400 first
     return JsonResponse(grade_task(task, data["config"]).as_dict())
 
 

@@ -2,10 +2,17 @@
 and of /lab/check.json, the `authorization` answer, and the refusals of bad input."""
 
 import json
+import math
 import re
 
 import pytest
 from django.test import Client
+
+from istio_checker.authorization import AccessRequest, Caller
+from istio_checker.budget import MAX_STEPS, WorkBudget
+from istio_checker.lab import check_config
+from istio_checker.workloads import Workload
+from istio_checker.yamlsource import MAX_TEXT_BYTES
 
 LAB = "/lab/"
 JSON_URL = "/lab/check.json"
@@ -131,6 +138,47 @@ def test_json_source_namespace_decides_a_route_source_namespace_match(client):
     assert trace["shares"][0]["subset"] == "v1"
 
 
+STRICT = """\
+apiVersion: security.istio.io/v1
+kind: PeerAuthentication
+metadata: {name: default, namespace: bookinfo}
+spec:
+  mtls: {mode: STRICT}
+---
+apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: {name: reviews, namespace: front}
+spec:
+  host: reviews.bookinfo.svc.cluster.local
+  trafficPolicy:
+    tls: {mode: DISABLE}
+"""
+
+
+@pytest.mark.django_db
+def test_json_mtls_between_the_caller_and_the_workload_when_both_are_workloads(client):
+    both = {"namespace": "bookinfo", "workload_labels": "app=reviews"}
+    mutual = check_json(client, config=STRICT, source_namespace="bookinfo", **both).json()
+    assert (mutual["mtls"]["outcome"], mutual["mtls"]["server_mode"]) == ("mutual", "STRICT")
+    refused = check_json(client, config=STRICT, source_namespace="front", **both).json()["mtls"]
+    assert (refused["outcome"], refused["destination_rule"]) == ("refused", "front/reviews")
+    assert check_json(client, config=STRICT, **both).json()["mtls"] is None  # no caller workload
+
+
+@pytest.mark.django_db
+def test_json_source_labels_decide_a_route_source_labels_match(client):
+    config = (
+        "apiVersion: networking.istio.io/v1\nkind: VirtualService\nmetadata: {name: r}\n"
+        "spec:\n  hosts: [reviews]\n  http:\n  - match:\n    - sourceLabels: {app: tester}\n"
+        "    route: [{destination: {host: reviews, subset: v2}}]\n"
+        "  - route: [{destination: {host: reviews, subset: v1}}]\n"
+    )
+    trace = check_json(client, config=config, source_labels="app=tester").json()["trace"]
+    assert trace["shares"][0]["subset"] == "v2"
+    trace = check_json(client, config=config, source_labels="app=other").json()["trace"]
+    assert trace["shares"][0]["subset"] == "v1"
+
+
 @pytest.mark.django_db
 def test_json_unreadable_yaml_skips_authorization_and_says_why(client):
     body = check_json(
@@ -155,6 +203,7 @@ def test_json_unreadable_yaml_skips_authorization_and_says_why(client):
         ("workload_labels", "app=reviews\nversion"),
         ("workload_labels", "bad key=x"),
         ("workload_labels", "\n".join(f"k{i}=v" for i in range(65))),
+        ("source_labels", "app"),
         ("namespace", "Book_Info"),
         ("source_namespace", "-x"),
         ("source_ip", "10.0.0.300"),
@@ -210,9 +259,38 @@ def test_htmx_check_answers_with_the_decision_and_field_errors(client):
             "config": POLICIES,
             "host": "reviews",
             "source_principal": PRODUCTPAGE,
+            "source_namespace": "bookinfo",
             "namespace": "bookinfo",
             "workload_labels": "app=reviews",
         },
         headers={"HX-Request": "true"},
     ).content.decode()
     assert "access-allow" in ok and "bookinfo/productpage-only" in ok
+    assert 'class="lab-mtls mtls-mutual"' in ok and "Auto mTLS sends Istio mTLS" in ok
+
+
+def test_a_lab_sized_list_of_policies_is_authorized_within_the_budget():
+    # As many policies and rules as the lab reads (100 documents, 20 000 YAML values): 594 rules.
+    rule = (
+        "  - from:\n    - source: {{principals: ['*/sa/nobody{n}'], notNamespaces: [x{n}]}}\n"
+        "    to:\n    - operation: {{paths: ['/api/{{*}}/items/{{**}}'], methods: [GET]}}\n"
+        "    when:\n    - {{key: 'request.headers[x-id]', values: ['{n}*']}}\n"
+    )
+    documents = [
+        "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\n"
+        f"metadata: {{name: p{d}, namespace: bookinfo}}\nspec:\n  action: ALLOW\n  rules:\n"
+        + "".join(rule.format(n=f"{d}-{r}") for r in range(6))
+        for d in range(99)
+    ]
+    text = "---\n".join(documents)
+    assert len(text) < MAX_TEXT_BYTES
+    access = AccessRequest(
+        caller=Caller(principal="cluster.local/ns/shop/sa/cart"),
+        workload=Workload("reviews-v1", namespace="bookinfo"),
+        path="/api/7/items/a/b",
+        headers={"x-id": "1"},
+    )
+    result = check_config(text, access=access, budget=WorkBudget(max_seconds=math.inf))
+    assert not result.partial and result.authorization_skipped is None
+    assert result.authorization.status == 403  # no principal `nobody*` matches
+    assert result.steps < MAX_STEPS // 2

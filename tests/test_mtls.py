@@ -62,7 +62,7 @@ def test_nothing_configured_is_permissive_and_auto_mtls_is_mutual():
         "auto",
     )
     assert (decision.peer_authentication, decision.destination_rule) == (None, None)
-    assert "auto mTLS" in decision.reason
+    assert "Auto mTLS" in decision.reason and "no DestinationRule sets `tls`" in decision.reason
 
 
 def test_mesh_strict_applies_and_namespace_overrides_it():

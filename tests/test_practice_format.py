@@ -64,7 +64,8 @@ def test_the_fixture_reads():
         (
             "      - name: reviews-v2\n",
             "      - name: reviews-v1\n",
-            "- name: reviews-v1\n        namespace: bookinfo\n        labels: {app: reviews, version: v2}",
+            "- name: reviews-v1\n        namespace: bookinfo\n"
+            "        labels: {app: reviews, version: v2}",
             "duplicate workload name 'reviews-v1'",
         ),
         (
@@ -123,7 +124,8 @@ def test_a_wrong_field_is_reported_at_its_file_and_line(old, new, needle, messag
 def test_a_check_has_exactly_one_probe():
     two = TASKS_FILE.replace(
         "      - name: Istio accepts the config\n        valid: {}\n",
-        "      - name: Istio accepts the config\n        valid: {}\n        resource: {select: {kind: X}, count: 1}\n",
+        "      - name: Istio accepts the config\n        valid: {}\n"
+        "        resource: {select: {kind: X}, count: 1}\n",
     )
     line = two[: two.index("- name: Istio accepts")].count("\n") + 1
     error = error_of(two)

@@ -43,6 +43,21 @@ def test_the_list_shows_published_tasks_by_lesson_with_status(
     html = learner_client.get("/practice/").content.decode()
     assert 'task-status task-status-passed">Passed' in html
     assert "1 of 1 task passed" in html
+    for n in range(10):  # more tasks: the same queries
+        Task.objects.create(
+            lesson=task.lesson,
+            slug=f"more-{n}",
+            title=f"More {n}",
+            domain="traffic",
+            scenario="s",
+            hints=["h"],
+            solution="s",
+            sources=[],
+            checks=[],
+        )
+    with django_assert_max_num_queries(8):
+        html = learner_client.get("/practice/").content.decode()
+    assert "More 9" in html
 
 
 def test_the_list_filters_by_domain(course, client):
@@ -57,7 +72,8 @@ def test_the_task_page_shows_scenario_workloads_and_starting_config(course, clie
     html = response.content.decode()
     assert response.status_code == 200
     assert "<strong>reviews</strong>" in html  # the scenario's Markdown, rendered
-    assert "<code>reviews-v2</code>" in html and "version=v2" in html  # the workloads table
+    # the workloads table
+    assert '<code class="workload-name">reviews-v2</code>' in html and "version=v2" in html
     assert "kind: DestinationRule" in html  # the starting config, in the editor
     assert 'name="csrfmiddlewaretoken"' in html
 
