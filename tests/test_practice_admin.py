@@ -100,3 +100,16 @@ def test_the_add_page_and_the_list_render(task, staff):
     assert staff.get("/admin/practice/task/add/").status_code == 200
     assert "Send Jason" in staff.get("/admin/practice/task/").content.decode()
     assert staff.get("/admin/practice/taskprogress/").status_code == 200
+
+
+def test_instructors_author_tasks_but_never_see_learners_progress(task, django_user_model):
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    ines = django_user_model.objects.create_user("ines", password="pw-ines-12345", is_staff=True)
+    ines.groups.add(Group.objects.get(name="Instructors"))
+    client = Client()
+    client.force_login(ines)
+    assert client.get(url(task)).status_code == 200
+    assert client.get("/admin/practice/task/add/").status_code == 200
+    assert client.get("/admin/practice/taskprogress/").status_code == 403

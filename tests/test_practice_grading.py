@@ -487,3 +487,64 @@ def test_any_text_grades_without_raising(text):
     )
     result = grade(task, text)
     assert not result.passed and len(result.checks) == 2
+
+
+# --- the same expectations on Gateway API routes ---------------------------------------------
+
+HTTP_ROUTE = """\
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: reviews, namespace: bookinfo}
+spec:
+  parentRefs:
+  - {group: "", kind: Service, name: reviews, port: 9080}
+  rules:
+  - matches:
+    - path: {type: PathPrefix, value: /api}
+    filters:
+    - type: URLRewrite
+      urlRewrite:
+        path: {type: ReplacePrefixMatch, replacePrefixMatch: /}
+    - type: RequestHeaderModifier
+      requestHeaderModifier:
+        set: [{name: x-canary, value: "true"}]
+    - type: RequestMirror
+      requestMirror:
+        backendRef: {name: reviews-shadow, port: 9080}
+        percent: 50
+    backendRefs:
+    - {name: reviews-v2, port: 9080}
+    timeouts: {request: 10s}
+  - matches:
+    - path: {type: PathPrefix, value: /old}
+    filters:
+    - type: RequestRedirect
+      requestRedirect:
+        hostname: new.example.com
+        path: {type: ReplaceFullPath, replaceFullPath: /v2}
+        statusCode: 301
+  - backendRefs:
+    - {name: reviews-v1, port: 9080}
+"""
+API = {"host": "reviews", "path": "/api/books", "port": 9080}
+
+
+def test_http_route_settings_are_read_like_a_virtual_services():
+    assert passes({"outcome": "route", "destination": "reviews-v2"}, HTTP_ROUTE, API)
+    assert passes({"timeout": "10000ms"}, HTTP_ROUTE, API)
+    assert not passes({"timeout": "5s"}, HTTP_ROUTE, API)
+    assert passes({"rewrite": {"uri": "/"}}, HTTP_ROUTE, API)
+    assert passes({"request_headers_set": {"x-canary": "true"}}, HTTP_ROUTE, API)
+    assert not passes({"response_headers_set": {"x-canary": "true"}}, HTTP_ROUTE, API)
+    assert passes({"mirror": {"host": "reviews-shadow", "percent": 50}}, HTTP_ROUTE, API)
+    assert not passes({"mirror": {"host": "reviews-shadow", "percent": 100}}, HTTP_ROUTE, API)
+
+
+def test_http_route_redirect_and_the_default_rule():
+    old = {"host": "reviews", "path": "/old/x", "port": 9080}
+    redirect = {"uri": "/v2", "authority": "new.example.com", "code": 301}
+    assert passes({"outcome": "redirect", "status": 301, "redirect": redirect}, HTTP_ROUTE, old)
+    assert not passes({"redirect": {"code": 302}}, HTTP_ROUTE, old)
+    other = {"host": "reviews", "path": "/", "port": 9080}
+    assert passes({"destination": "reviews-v1"}, HTTP_ROUTE, other)
+    assert not passes({"timeout": "10s"}, HTTP_ROUTE, other)

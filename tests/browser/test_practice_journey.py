@@ -77,9 +77,12 @@ def test_a_task_passed_with_javascript_as_you_type(
 def test_a_task_passed_without_javascript(live_server, new_page, task, viewport, label):
     page = new_page(javascript=False, viewport=viewport)
     page.goto(f"{live_server.url}/practice/{task.slug}/")
+    fill_editor(page, "# half written\n")
     page.click("button:has-text('Show a hint')")
     page.wait_for_load_state()
     assert "compares a request header" in page.inner_text(".hint-list")
+    # The hint button posts the config's form: the text being written is still there.
+    assert page.locator("#practice-config").input_value().startswith("# half written")
 
     fill_editor(page, "kind: Nothing\n")
     page.click("button:has-text('Check my work')")
@@ -99,9 +102,38 @@ def test_giving_up_without_javascript_shows_the_solution(live_server, new_page, 
     page = new_page(javascript=False, viewport=PHONE)
     page.goto(f"{live_server.url}/practice/{task.slug}/")
     assert page.locator(".practice-reference").count() == 0
+    fill_editor(page, "# my attempt\n")
     page.click("summary:has-text('Show the solution')")
     page.click("button:has-text('Give up and show the solution')")
     page.wait_for_load_state()
     assert "exact: jason" in page.inner_text(".practice-reference")
     assert "Gave up" in page.inner_text("#task-status")
+    assert page.locator("#practice-config").input_value().startswith("# my attempt")
     screenshot(page, "practice-gave-up-phone")
+
+
+def test_a_hint_and_giving_up_with_javascript_keep_the_editor(live_server, page, task):
+    page.goto(f"{live_server.url}/practice/{task.slug}/")
+    fill_editor(page, "# typed before the hint\n")
+    page.click("button:has-text('Show a hint')")
+    page.wait_for_selector(".hint-list li")
+    page.click("button:has-text('Show another hint')")
+    page.wait_for_selector(".hint-list li:nth-child(2)")
+    assert "That was the last hint." in page.inner_text("#hint-list")
+    page.click("summary:has-text('Show the solution')")
+    page.click("button:has-text('Give up and show the solution')")
+    page.wait_for_selector(".practice-reference")
+    assert "Gave up" in page.inner_text("#task-status")
+    assert page.locator("#practice-config").input_value() == "# typed before the hint\n"
+
+
+def test_the_lesson_links_its_tasks(live_server, new_page, task):
+    page = new_page(viewport=PHONE, scheme="dark")
+    page.goto(f"{live_server.url}{task.lesson.get_absolute_url()}")
+    callout = page.locator(".lesson-tasks")
+    callout.scroll_into_view_if_needed()
+    assert "Send Jason to reviews v2" in callout.inner_text()
+    screenshot(page, "practice-lesson-link-phone-dark")
+    assert_accessible(page, "lesson with its practice tasks")
+    callout.get_by_role("link", name="Send Jason to reviews v2").click()
+    page.wait_for_url(f"**/practice/{task.slug}/")
