@@ -99,10 +99,10 @@ $(BENCH_STAMP): bench/requirements.txt
 	$(BENCH_VENV)/bin/pip install --quiet -r bench/requirements.txt
 	touch $(BENCH_STAMP)
 
-# The team pages' part (BENCH_PARTS=teams) runs in the site's venv: no wrk, no Locust.
+# The team pages' and course-load parts (BENCH_PARTS=teams,load) run in the site's venv: no wrk, no Locust.
 bench: $(STAMP)
-	@case ",$${BENCH_PARTS:-wrk,cpu,classroom,teams}," in *,wrk,*|*,classroom,*) $(MAKE) --no-print-directory $(BENCH_STAMP);; esac
-	@case ",$${BENCH_PARTS:-wrk,cpu,classroom,teams}," in *,wrk,*) command -v wrk >/dev/null || { echo "wrk not found: installing Debian's package"; apt-get update -q && apt-get install -y -q wrk; };; esac
+	@case ",$${BENCH_PARTS:-wrk,cpu,classroom,teams,load}," in *,wrk,*|*,classroom,*) $(MAKE) --no-print-directory $(BENCH_STAMP);; esac
+	@case ",$${BENCH_PARTS:-wrk,cpu,classroom,teams,load}," in *,wrk,*) command -v wrk >/dev/null || { echo "wrk not found: installing Debian's package"; apt-get update -q && apt-get install -y -q wrk; };; esac
 	$(if $(BEFORE),BENCH_BEFORE="$(BEFORE)") $(if $(QUICK),BENCH_QUICK=1) $(BIN)/python bench/run.py
 
 format: $(STAMP)

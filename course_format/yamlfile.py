@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FILE_BYTES = 16 * 1024 * 1024
 # A course nests about 8 levels (course, quizzes, a quiz, questions, a question, choices, ...).
 MAX_DEPTH = 50
 # Nodes that aliases may add in all. Hand-written course files rarely use aliases at all; the

@@ -349,7 +349,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 # Whole request bodies (shared/body_limit.py): form fields plus multipart framing, and in
 # the admin one course file (course_format/yamlfile.py: 2 MB) with its form.
 MESHLEARN_MAX_BODY_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024
-MESHLEARN_MAX_ADMIN_BODY_BYTES = 2 * 1024 * 1024 + DATA_UPLOAD_MAX_MEMORY_SIZE
+MESHLEARN_MAX_ADMIN_BODY_BYTES = 16 * 1024 * 1024 + DATA_UPLOAD_MAX_MEMORY_SIZE
 
 LOGGING = {
     "version": 1,
