@@ -196,7 +196,7 @@ def lesson_text(n: int, variant: str = "") -> str:
                 - text: The VirtualService's route
                   correct: true
                 - text: The Kubernetes Service's selector
-                  why: It selects every version's pods; the mesh routes among them.
+                  why: It selects every version's pods; the mesh routes among them{edit}.
                 - text: The Gateway
                   why: A Gateway only says what enters the mesh at its edge.
             - prompt: Which fields does a DestinationRule set?
