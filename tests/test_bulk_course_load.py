@@ -282,3 +282,30 @@ def test_the_admin_imports_a_course_over_the_old_2_mb_limit(tmp_path, admin_user
     assert response.status_code == 302, response.content.decode()[-800:]
     assert Course.objects.get(slug="generated").lessons.count() == 400
     assert Section.objects.count() == 400 * 5
+
+
+@pytest.mark.parametrize("path", ["command", "admin"])
+def test_each_example_is_checked_once_per_load(tmp_path, admin_user, monkeypatch, path):
+    """The check that refuses a bad example also gives the problems stored with it: the
+    Istio checker is not run a second time while writing the rows."""
+    import coursefiles.loading
+    import lessons.models
+
+    checked = []
+
+    def counting(text: str) -> list[dict]:
+        checked.append(text)
+        return []
+
+    monkeypatch.setattr(coursefiles.loading, "check_example", counting)
+    monkeypatch.setattr(lessons.models, "check_example", counting)
+    course = generated(tmp_path, 10, single_file=True)
+    if path == "command":
+        load_course_file(course)
+    else:
+        client = Client()
+        client.force_login(admin_user)
+        upload = SimpleUploadedFile("generated.yaml", course.read_bytes())
+        assert client.post("/admin/lessons/course/import/", {"file": upload}).status_code == 302
+    assert ConfigExample.objects.count() == 20
+    assert sorted(checked) == sorted(ConfigExample.objects.values_list("yaml_text", flat=True))
