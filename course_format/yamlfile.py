@@ -16,10 +16,11 @@ from pathlib import Path
 import yaml
 
 # The largest course file read, and so the largest the admin's import takes (one file holds
-# the whole course there). Loading costs ~1 s of CPU and ~19 MB of a worker's memory per MB
-# of course (measured, docs/authoring.md): 8 MB is ~9 s and ~150 MB, a third of gunicorn's
-# 30 s timeout (Makefile), and holds a 500-lesson course (2.8 MB generated, 5.5 MB at the
-# issue's ~11 KB a lesson). It was 2 MB (about 180 lessons) while each row was saved alone.
+# the whole course there). An import costs ~0.9 s of CPU and ~19 MB of a worker's memory per
+# MB of course (measured, docs/authoring.md): 8 MB is ~6.5 s and ~150 MB, well inside
+# gunicorn's 30 s timeout (Makefile) on a busy machine, and holds a 500-lesson course (3 MB
+# generated, 5.5 MB at the issue's ~11 KB a lesson); 16 MB was 15 s and a 485 MB worker. It
+# was 2 MB (about 180 lessons) while each row was saved alone.
 MAX_FILE_BYTES = 8 * 1024 * 1024
 # A course nests about 8 levels (course, quizzes, a quiz, questions, a question, choices, ...).
 MAX_DEPTH = 50
