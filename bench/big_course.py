@@ -3,9 +3,9 @@
 Each lesson has five sections: Markdown with headings, lists, a table, inline code, links and a
 fenced YAML block; an `examples` section with two checked configs (a VirtualService and a
 DestinationRule); a section of cards; a `quiz` section; a wrap-up with sources. Its quiz asks
-three questions (single, multiple, and one whose choices are YAML snippets). About 9 KB of YAML
-a lesson, so 500 lessons make a ~4.5 MB course file: the shipped lessons are 18-38 KB, but a
-company's own courses are shorter, and the issue's "2 MB, about 180 lessons" is this density.
+three questions (single, multiple, and one whose choices are YAML snippets). About 6 KB of YAML
+a lesson: 500 lessons are 2.8 MB as a folder, 3.1 MB as one file. The shipped lessons are
+18-38 KB of prose; issue 25's "2 MB, about 180 lessons" is ~11 KB a lesson.
 
 `write_course(folder, lessons)` writes course.yaml and one file per lesson (what `loadcourse`
 reads); `write_course(folder, lessons, single_file=True)` writes one file with the lessons
