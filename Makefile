@@ -70,8 +70,8 @@ secret-key:
 # gunicorn's --timeout kills a worker that has been silent that long. A lab check never gets
 # near it: the checker stops itself at its work budget (400 000 steps, or 5 s of wall-clock at
 # most: istio_checker/budget.py) and answers with a partial result. 30 s is six times that
-# deadline, room for a slow page on a busy machine and for a staff course upload: up to 8 MB,
-# ~6.5 s of CPU (course_format/yamlfile.py, docs/authoring.md); bigger courses go by loadcourse.
+# deadline, room for a slow page on a busy machine and for a staff course upload: up to 16 MB,
+# 7.5-11 s of CPU (course_format/yamlfile.py, docs/authoring.md); bigger go by loadcourse.
 GUNICORN_TIMEOUT := 30
 
 serve: $(STAMP) secret-key

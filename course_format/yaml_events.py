@@ -7,7 +7,7 @@ what the pure path's composer and node walk do: each path's line, the `key: |` v
 keys, the depth and alias bounds, and builds the data as it goes: each scalar resolved and
 constructed by PyYAML's own safe resolver and constructor, one at a time. (The C loader, run
 again for the data, composed the whole node tree first: 19 MB of memory per MB of course file,
-most of what an 8 MB import holds; docs/authoring.md.)
+most of what an import held; docs/authoring.md.)
 
 Anything out of the ordinary (a bound exceeded, invalid YAML, several documents, a key that is
 not a plain scalar, a merge key `<<`) returns None: the caller then parses again with the
