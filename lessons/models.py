@@ -199,11 +199,7 @@ class Section(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.body_markdown = unix_newlines(self.body_markdown)
-        self.body_html = markdown_to_html(self.body_markdown)
-        self.layout = self.layout or "prose"
-        if self.layout == "cards":
-            self.body_html = cards_html(self.body_html)
+        self.render()
         # Read by the post_save signal (signals.py): the lesson it left needs its reading time
         # and page version renewed as much as the one it joined.
         self.left_lesson_id = self._lesson_it_leaves()
@@ -212,6 +208,15 @@ class Section(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.lesson.get_absolute_url()}#{self.slug}"
+
+    def render(self) -> None:
+        """Derive the stored HTML from the Markdown: what save() does before writing, and what
+        a bulk load (coursefiles/loading.py) calls for the rows it writes without save()."""
+        self.body_markdown = unix_newlines(self.body_markdown)
+        self.body_html = markdown_to_html(self.body_markdown)
+        self.layout = self.layout or "prose"
+        if self.layout == "cards":
+            self.body_html = cards_html(self.body_html)
 
     @property
     def diagram_template(self) -> str:
@@ -297,14 +302,19 @@ class ConfigExample(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        self.render()
+        super().save(*args, **kwargs)
+
+    def render(self, problems: list[dict] | None = None) -> None:
+        """Derive the stored HTML, kind and problems (as save() does before writing). A bulk
+        load passes the `problems` it already had from checking the same text."""
         self.yaml_text = unix_newlines(self.yaml_text)
         self.explanation = unix_newlines(self.explanation)
         self.kind = _kind_of(self.yaml_text)
         self.explanation_html = markdown_to_html(self.explanation)
         self.highlighted_html = highlight_yaml(self.yaml_text)
-        # Checked once here and stored: learners see a deliberately broken example's problems.
-        self.problems = check_example(self.yaml_text)
-        super().save(*args, **kwargs)
+        # Checked once and stored: learners see a deliberately broken example's problems.
+        self.problems = check_example(self.yaml_text) if problems is None else problems
 
     def clean(self):
         super().clean()

@@ -354,9 +354,11 @@ CONTENT_SECURITY_POLICY = {
 # The biggest legitimate POST is a lab config (bounded at 256 KB in the checker).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 512 * 1024
 # Whole request bodies (shared/body_limit.py): form fields plus multipart framing, and in
-# the admin one course file (course_format/yamlfile.py: 2 MB) with its form.
+# the admin one course file (course_format/yamlfile.py MAX_FILE_BYTES: 16 MB, why there) with
+# its form. An upload over FILE_UPLOAD_MAX_MEMORY_SIZE (Django's 2.5 MB) is spooled to a
+# temporary file, not held in memory; the load then reads it once.
 MESHLEARN_MAX_BODY_BYTES = DATA_UPLOAD_MAX_MEMORY_SIZE + 64 * 1024
-MESHLEARN_MAX_ADMIN_BODY_BYTES = 2 * 1024 * 1024 + DATA_UPLOAD_MAX_MEMORY_SIZE
+MESHLEARN_MAX_ADMIN_BODY_BYTES = 16 * 1024 * 1024 + DATA_UPLOAD_MAX_MEMORY_SIZE
 
 LOGGING = {
     "version": 1,
