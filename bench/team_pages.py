@@ -88,28 +88,30 @@ def _time_page(client, path: str, params: dict) -> tuple[float, int]:
     with connection.execute_wrapper(count):
         response = client.get(path, params)  # the warm-up, counted
     assert response.status_code == 200, (path, response.status_code)
-    times = []
+    times, cpu = [], []
     for _ in range(5):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         client.get(path, params)
         times.append(time.perf_counter() - started)
-    return statistics.median(times) * 1000, queries
+        cpu.append(time.process_time() - started_cpu)
+    return statistics.median(times) * 1000, queries, statistics.median(cpu) * 1000
 
 
 def _export(client, size: int) -> dict:
     import tracemalloc
 
     path = f"/teams/s{size}-team/export.csv"
-    started = time.perf_counter()
+    started, started_cpu = time.perf_counter(), time.process_time()
     response = client.get(path)
     size_bytes = sum(len(chunk) for chunk in response.streaming_content)
     seconds = time.perf_counter() - started
+    cpu_seconds = time.process_time() - started_cpu
     tracemalloc.start()
     for _chunk in client.get(path).streaming_content:
         pass
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    return {"seconds": seconds, "mb": size_bytes / 1e6, "peak_mb": peak / 1e6}
+    return {"seconds": seconds, "cpu": cpu_seconds, "mb": size_bytes / 1e6, "peak_mb": peak / 1e6}
 
 
 def measure() -> None:
@@ -119,10 +121,11 @@ def measure() -> None:
 
     client = Client()
     client.force_login(get_user_model().objects.get(username="bench-lead"))
-    out = {}
+    out = {"load_before": os.getloadavg()}
     for size in SIZES:
         pages = {label: _time_page(client, p, q) for label, p, q in _pages(size)}
         out[size] = {"pages": pages, "export": _export(client, size)}
+    out["load_after"] = os.getloadavg()
     out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("RESULT " + json.dumps(out), flush=True)
 
@@ -169,6 +172,8 @@ def run_all(databases: list[str], postgres_url: str) -> list[dict]:
 
     runs = []
     with tempfile.TemporaryDirectory(prefix="meshlearn-teams-") as tmp:
+        if os.environ.get("BENCH_KEEP_DIR"):  # the seeded SQLite file outlives the run
+            tmp = tempfile.mkdtemp(prefix="teams-", dir=os.environ["BENCH_KEEP_DIR"])
         for database in databases:
             if database == "sqlite":
                 url, label = f"sqlite:///{Path(tmp) / 'teams.sqlite3'}", "SQLite"
@@ -183,27 +188,35 @@ def run_all(databases: list[str], postgres_url: str) -> list[dict]:
             figures = _run("measure", env)
             if figures:
                 runs.append({"label": label, **figures})
-        course_env = {"DATABASE_URL": f"sqlite:///{Path(tmp) / 'course.sqlite3'}"}
-        loaded = _run("course", course_env)
+        loaded = None
+        if os.environ.get("BENCH_TEAMS_COURSE", "1") != "0":  # 0: the team pages only
+            course_env = {"DATABASE_URL": f"sqlite:///{Path(tmp) / 'course.sqlite3'}"}
+            loaded = _run("course", course_env)
     report(runs, loaded)
     return runs
 
 
 def report(runs: list[dict], loaded: dict | None) -> None:
-    print(f"\nTeam pages (in-process, median of 5; target ≤ {PAGE_TARGET_MS} ms, fixed queries)")
+    print(
+        f"\nTeam pages (in-process, median of 5, wall clock and the process's CPU time;"
+        f" target ≤ {PAGE_TARGET_MS} ms, fixed queries)"
+    )
     for run in runs:
         for size in SIZES:
             figures = run[str(size)]
             print(f"  {run['label']}, {size} members × 20 courses:")
-            for label, (ms, queries) in figures["pages"].items():
-                print(f"    {label:<20} {ms:7.1f} ms  {queries:3d} queries")
+            for label, (ms, queries, cpu_ms) in figures["pages"].items():
+                print(f"    {label:<20} {ms:7.1f} ms  {queries:3d} queries  CPU {cpu_ms:7.1f} ms")
             export = figures["export"]
             print(
-                f"    CSV export           {export['seconds']:7.2f} s   {export['mb']:.1f} MB"
+                f"    CSV export           {export['seconds']:7.2f} s   CPU {export['cpu']:.2f} s"
+                f"   {export['mb']:.1f} MB"
                 f" streamed, peak Python memory {export['peak_mb']:.1f} MB"
                 f" (target ≤ {EXPORT_TARGET_S} s)"
             )
         print(f"    the process's peak RSS: {run['rss_mb']:.0f} MB (target < {RSS_TARGET_MB} MB)")
+        loads = [" / ".join(f"{x:.1f}" for x in run[k]) for k in ("load_before", "load_after")]
+        print(f"    load average (1 / 5 / 15 min) before: {loads[0]}, after: {loads[1]}")
     if loaded:
         print(
             f"  500-lesson course file: loaded in {loaded['first']:.2f} s, loaded again"
