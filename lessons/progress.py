@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from shared.ids import parse_id
 
+from . import read_counts
 from .course_outline import course_outlines
 from .models import Lesson, Section, SectionProgress
 
@@ -165,6 +166,8 @@ def record_quiz_sections_read(attempt) -> None:
     ]
     # One INSERT … ON CONFLICT DO NOTHING: a mark already there is kept, with its time.
     SectionProgress.objects.bulk_create(marks, ignore_conflicts=True)
+    # bulk_create sends no post_save: the lessons' read counts are counted again instead.
+    read_counts.recount_sections([attempt.user_id], section_ids)
 
 
 def mark_quiz_sections_read_for_visitor(request, attempt) -> int:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lessons.models import Course, Lesson, Section, SectionProgress
+from lessons.read_counts import recount
 from quizzes.models import Attempt, Quiz
 from teams import views as teams_views
 from teams.csvsafe import csv_text, safe_cell
@@ -898,6 +899,7 @@ def add_members(team, django_user_model, count: int, start: int = 0) -> None:
             for section in sections[: 1 + user.id % len(sections)]
         ]
     )
+    recount(user_ids=[u.id for u in users])  # bulk_create sends no signal to count them
     Attempt.objects.bulk_create(
         [
             Attempt(user=user, quiz=quiz, finished_at=now, score=user.id % 2, total=1)

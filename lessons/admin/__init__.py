@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 
 from lessons.models import ConfigExample, Course, Lesson, Section, SectionProgress
+from lessons.read_counts import recount
 
 from .delete import LearnersWorkOnDelete
 from .example_form import ConfigExampleAdminForm
@@ -146,3 +147,13 @@ class SectionProgressAdmin(admin.ModelAdmin):
     list_select_related = ("user", "section")
     search_fields = ("user__username", "section__title")
     date_hierarchy = "read_at"
+
+    # Deleting marks here counts the lessons they were in again (lessons/read_counts.py).
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        recount(user_ids=[obj.user_id], lesson_ids=[obj.section.lesson_id])
+
+    def delete_queryset(self, request, queryset):
+        pairs = set(queryset.values_list("user_id", "section__lesson_id"))
+        super().delete_queryset(request, queryset)
+        recount(user_ids={u for u, _ in pairs}, lesson_ids={lesson for _, lesson in pairs})
