@@ -95,6 +95,26 @@ def test_marks_deleted_in_the_admin_are_taken_out(rf, learner, other_learner, mi
     assert len(kept()) == 1
 
 
+def test_a_mark_changed_in_the_admin_is_counted_again(admin_client, learner, mini_course):
+    read(learner, "first", "intro")
+    mark = SectionProgress.objects.get(user=learner)
+    other = Section.objects.get(lesson__slug="second", slug="only")
+    url = reverse("admin:lessons_sectionprogress_change", args=[mark.pk])
+    later = timezone.localtime(mark.read_at + timedelta(hours=1))
+    response = admin_client.post(
+        url,
+        {
+            "user": learner.pk,
+            "section": other.pk,
+            "read_at_0": later.strftime("%Y-%m-%d"),
+            "read_at_1": later.strftime("%H:%M:%S"),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert kept() == from_marks()
+    assert list(kept()) == [(learner.id, other.lesson_id)]
+
+
 def test_recount_mends_counts_of_marks_written_behind_its_back(learner, mini_course):
     sections = Section.objects.filter(lesson__slug="first")
     now = timezone.now()

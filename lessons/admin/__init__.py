@@ -148,7 +148,15 @@ class SectionProgressAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "section__title")
     date_hierarchy = "read_at"
 
-    # Deleting marks here counts the lessons they were in again (lessons/read_counts.py).
+    # Changing or deleting marks here counts their users' lessons again (lessons/read_counts.py;
+    # a new mark is counted by the post_save signal).
+    def save_model(self, request, obj, form, change):
+        was = SectionProgress.objects.filter(pk=obj.pk).values_list("user_id", flat=True)
+        users = set(was) if change else set()
+        super().save_model(request, obj, form, change)
+        if change:
+            recount(user_ids=users | {obj.user_id})
+
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         recount(user_ids=[obj.user_id], lesson_ids=[obj.section.lesson_id])
