@@ -38,6 +38,7 @@ class TeamContent:
     lessons: list[Lesson]
     sections: dict[int, list[int]]  # lesson id → its section ids, in order
     quizzes: list[Quiz]
+    course_id: int | None = None  # one course of the team's (of_course), or all of them
 
     @cached_property
     def courses(self) -> list:
@@ -50,7 +51,12 @@ class TeamContent:
     def scope(self, team: Team) -> Scope:
         section_ids = [sid for lesson in self.lessons for sid in self.sections[lesson.id]]
         lesson_ids = [lesson.id for lesson in self.lessons]
-        return Scope(team, section_ids, [quiz.id for quiz in self.quizzes], lesson_ids)
+        # The same lessons as a subquery, for the per-member subqueries (members.py).
+        lessons = Lesson.objects.published().filter(course__teams=team)
+        if self.course_id is not None:
+            lessons = lessons.filter(course_id=self.course_id)
+        quiz_ids = [quiz.id for quiz in self.quizzes]
+        return Scope(team, section_ids, quiz_ids, lesson_ids, lessons.values("id"))
 
     def of_course(self, course_id: int) -> "TeamContent":
         lessons = [lesson for lesson in self.lessons if lesson.course_id == course_id]
@@ -58,6 +64,7 @@ class TeamContent:
             lessons,
             {lesson.id: self.sections[lesson.id] for lesson in lessons},
             [quiz for quiz in self.quizzes if quiz.course_id == course_id],
+            course_id,
         )
 
 
