@@ -4,9 +4,9 @@ with their read marks (SectionProgress).
 - One new mark (a "Mark as read", a visitor's marks merged at login, any `create`): the
   post_save signal adds it with one UPDATE, or counts the lesson's marks when it is the
   learner's first there (`add_mark`).
-- Marks written in bulk (a passed quiz's sections, the bench's generated teams), a section
-  deleted or moved to another lesson, marks deleted in the admin: the callers recount the
-  lessons concerned from the marks (`recount`).
+- Marks written in bulk (a passed quiz's sections: `count_added`; the bench's generated
+  teams), a section deleted or moved to another lesson, marks changed or deleted in the admin:
+  the callers count the lessons concerned again from the marks (`recount`).
 - A user or lesson deleted takes its counts with it (CASCADE).
 
 A count covers every section of the lesson: sections have no draft state of their own, and
@@ -72,7 +72,22 @@ def recount(*, user_ids: Iterable[int] | None = None, lesson_ids: Iterable[int] 
     LessonReadCount.objects.bulk_create(batch)
 
 
-def recount_sections(user_ids: Iterable[int], section_ids: Iterable[int]) -> None:
-    """Recount the users' lessons that hold these sections (after marks written in bulk)."""
-    lessons = Section.objects.filter(pk__in=list(section_ids)).values_list("lesson_id", flat=True)
-    recount(user_ids=user_ids, lesson_ids=set(lessons))
+def count_added(user_id: int, lesson_ids: Iterable[int]) -> None:
+    """Count again one user's lessons after marks were added to them in bulk (none removed):
+    one grouped query and one INSERT … ON CONFLICT DO UPDATE."""
+    rows = (
+        SectionProgress.objects.filter(user_id=user_id, section__lesson_id__in=list(lesson_ids))
+        .values_list("section__lesson_id")
+        .annotate(read=Count("id"), last=Max("read_at"))
+        .order_by()
+    )
+    counts = [
+        LessonReadCount(user_id=user_id, lesson_id=lesson_id, read=read, last_read_at=last)
+        for lesson_id, read, last in rows
+    ]
+    LessonReadCount.objects.bulk_create(
+        counts,
+        update_conflicts=True,
+        unique_fields=["user", "lesson"],
+        update_fields=["read", "last_read_at"],
+    )
