@@ -881,6 +881,31 @@ def test_export_keeps_non_ascii_names(team, instructor, django_user_model):
     assert next(r for r in rows if r[0] == "zoë")[:2] == ["zoë", "Zoë Ñúñez"]
 
 
+def test_an_extra_column_groups_cells_are_made_safe_unless_it_says_it_did(
+    team, instructor, monkeypatch
+):
+    """The export checks a group's cells for formulas unless the group sets made_safe: a
+    feature adding columns is safe without knowing teams/export.py's shortcut."""
+    from teams import export as export_module
+
+    class Plain:
+        header = ["Note"]
+
+        def cells(self, members):
+            return {m.id: ["=HYPERLINK(1)"] for m in members}
+
+    class Trusted(Plain):
+        header = ["Trusted"]
+        made_safe = True
+
+    monkeypatch.setattr(
+        export_module, "EXTRA_COLUMN_GROUPS", [lambda t, c: Plain(), lambda t, c: Trusted()]
+    )
+    header, *rows = parse_csv(export(client_for(instructor), team))
+    assert header[-2:] == ["Note", "Trusted"]
+    assert {tuple(row[-2:]) for row in rows} == {("'=HYPERLINK(1)", "=HYPERLINK(1)")}
+
+
 # --- query counts ---
 
 
