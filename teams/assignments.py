@@ -5,10 +5,11 @@ An assignment asks for:
   quizzes and the final quiz) passed;
 - a lesson: its sections read, and its quiz passed if it has one;
 - a quiz (the practice exam too): a passed attempt.
-Reading is counted per lesson in SQL (marks per member and lesson, never every mark with its
-time); a quiz counts as passed by the same rule as everywhere else (quizzes.results). Seven
-queries, whatever the number of members or assignments: the assignments, their chosen members,
-the memberships, the section counts, the quizzes, the read counts and the passed quizzes.
+Reading is counted per lesson (each member's read counts per lesson, lessons.LessonReadCount,
+never every mark with its time); a quiz counts as passed by the same rule as everywhere else
+(quizzes.results). Seven queries, whatever the number of members or assignments: the
+assignments, their chosen members, the memberships, the section counts, the quizzes, the read
+counts and the passed quizzes.
 """
 
 from collections import defaultdict
@@ -18,7 +19,7 @@ from datetime import datetime
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
-from lessons.models import Lesson, LessonReadCount, Section, SectionProgress
+from lessons.models import Lesson, LessonReadCount, Section
 from quizzes.models import Attempt, Quiz
 from quizzes.question_sets import askable
 from quizzes.results import passed_attempts
@@ -101,14 +102,11 @@ def progress(users: Q, needs: list[Requirement]) -> Progress:
     quiz_ids = {quiz_id for need in needs for quiz_id in need.quizzes}
     reads: dict[tuple[int, int], int] = {}
     passed: set[tuple[int, int]] = set()
-    if lesson_ids:
-        rows = (
-            SectionProgress.objects.filter(users, section__lesson_id__in=lesson_ids)
-            .values("user_id", "section__lesson_id")
-            .annotate(count=Count("id"))
-            .order_by()
-        )
-        reads = {(r["user_id"], r["section__lesson_id"]): r["count"] for r in rows}
+    if lesson_ids:  # the read counts per lesson (lessons.LessonReadCount), not every mark
+        rows = LessonReadCount.objects.filter(users, lesson_id__in=lesson_ids)
+        reads = {
+            (u, lesson): n for u, lesson, n in rows.values_list("user_id", "lesson_id", "read")
+        }
     if quiz_ids:
         rows = (
             Attempt.objects.counted()
