@@ -124,3 +124,18 @@ def test_recount_mends_counts_of_marks_written_behind_its_back(learner, mini_cou
     assert kept() != from_marks()  # bulk_create sends no signal
     recount(user_ids=[learner.id])
     assert kept() == from_marks()
+
+
+def test_the_recountreads_command_mends_every_count(learner, other_learner, mini_course):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    read(learner, "first", "intro", "routing")
+    read(other_learner, "second", "only")
+    LessonReadCount.objects.filter(user=learner).update(read=9)
+    LessonReadCount.objects.filter(user=other_learner).delete()
+    out = StringIO()
+    call_command("recountreads", stdout=out)
+    assert kept() == from_marks() and len(kept()) == 2
+    assert "2 read counts" in out.getvalue()
