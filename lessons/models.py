@@ -367,3 +367,27 @@ class SectionProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} read {self.section}"
+
+
+class LessonReadCount(models.Model):
+    """How many sections of a lesson a learner has read, and when they last read one: a summary
+    of their SectionProgress rows in that lesson, kept beside them by lessons/read_counts.py.
+
+    Reports over many learners read these instead of the marks: a team's dashboard sorts 5,000
+    members by completion from ~25 rows each instead of ~100 marks each. Lesson status is still
+    derived from the marks wherever one learner's progress is shown."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_read_counts"
+    )
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="read_counts")
+    read = models.PositiveIntegerField(help_text="Sections of the lesson the learner has read.")
+    last_read_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="one_read_count_per_lesson")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.read} of {self.lesson}"

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from shared.ids import parse_id
 
+from . import read_counts
 from .course_outline import course_outlines
 from .models import Lesson, Section, SectionProgress
 
@@ -138,14 +139,17 @@ def _mark_read(request, section_id: int) -> bool:
 # lessons without a quiz of their own (those list the course's quizzes). The quiz app calls
 # these with its quizzes and attempts; `lesson__quizzes` is its reverse relation, named here
 # without importing it.
-def quiz_section_ids(quiz) -> list[int]:
+def _quiz_sections(quiz):
     if quiz.lesson_id is not None:
         where = {"lesson_id": quiz.lesson_id}
     else:
         where = {"lesson__course_id": quiz.course_id, "lesson__quizzes": None}
     published = Lesson.objects.published()
-    sections = Section.objects.filter(kind=Section.Kind.QUIZ, lesson__in=published, **where)
-    return list(sections.order_by().values_list("id", flat=True))
+    return Section.objects.filter(kind=Section.Kind.QUIZ, lesson__in=published, **where)
+
+
+def quiz_section_ids(quiz) -> list[int]:
+    return list(_quiz_sections(quiz).order_by().values_list("id", flat=True))
 
 
 def record_quiz_sections_read(attempt) -> None:
@@ -156,15 +160,17 @@ def record_quiz_sections_read(attempt) -> None:
     member's draft preview marks nothing: it is no learner's result."""
     if attempt.user_id is None or attempt.preview or not attempt.passed:
         return
-    section_ids = quiz_section_ids(attempt.quiz)
-    if not section_ids:
+    sections = dict(_quiz_sections(attempt.quiz).order_by().values_list("id", "lesson_id"))
+    if not sections:
         return
     marks = [
         SectionProgress(user_id=attempt.user_id, section_id=section_id, read_at=attempt.finished_at)
-        for section_id in section_ids
+        for section_id in sections
     ]
     # One INSERT … ON CONFLICT DO NOTHING: a mark already there is kept, with its time.
     SectionProgress.objects.bulk_create(marks, ignore_conflicts=True)
+    # bulk_create sends no post_save: the lessons' read counts are counted again (two queries).
+    read_counts.count_added(attempt.user_id, set(sections.values()))
 
 
 def mark_quiz_sections_read_for_visitor(request, attempt) -> int:

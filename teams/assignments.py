@@ -5,20 +5,21 @@ An assignment asks for:
   quizzes and the final quiz) passed;
 - a lesson: its sections read, and its quiz passed if it has one;
 - a quiz (the practice exam too): a passed attempt.
-Reading is counted per lesson in SQL (marks per member and lesson, never every mark with its
-time); a quiz counts as passed by the same rule as everywhere else (quizzes.results). Seven
-queries, whatever the number of members or assignments: the assignments, their chosen members,
-the memberships, the section counts, the quizzes, the read counts and the passed quizzes.
+Reading is counted per lesson (each member's read counts per lesson, lessons.LessonReadCount,
+never every mark with its time); a quiz counts as passed by the same rule as everywhere else
+(quizzes.results). Seven queries, whatever the number of members or assignments: the
+assignments, their chosen members, the memberships, the section counts, the quizzes, the read
+counts and the passed quizzes.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
-from lessons.models import Lesson, Section, SectionProgress
+from lessons.models import Lesson, LessonReadCount, Section
 from quizzes.models import Attempt, Quiz
 from quizzes.question_sets import askable
 from quizzes.results import passed_attempts
@@ -101,14 +102,11 @@ def progress(users: Q, needs: list[Requirement]) -> Progress:
     quiz_ids = {quiz_id for need in needs for quiz_id in need.quizzes}
     reads: dict[tuple[int, int], int] = {}
     passed: set[tuple[int, int]] = set()
-    if lesson_ids:
-        rows = (
-            SectionProgress.objects.filter(users, section__lesson_id__in=lesson_ids)
-            .values("user_id", "section__lesson_id")
-            .annotate(count=Count("id"))
-            .order_by()
-        )
-        reads = {(r["user_id"], r["section__lesson_id"]): r["count"] for r in rows}
+    if lesson_ids:  # the read counts per lesson (lessons.LessonReadCount), not every mark
+        rows = LessonReadCount.objects.filter(users, lesson_id__in=lesson_ids)
+        reads = {
+            (u, lesson): n for u, lesson, n in rows.values_list("user_id", "lesson_id", "read")
+        }
     if quiz_ids:
         rows = (
             Attempt.objects.counted()
@@ -201,11 +199,71 @@ def team_states(team: Team, *, user_ids=None, assignments=None, now=None) -> Tea
     return TeamStates(assignments, targets, states)
 
 
-def member_counts(team: Team, user_ids=None, *, now=None) -> dict[int, Counts]:
+def member_counts(team: Team, user_ids=None, *, now=None, assignments=None) -> dict[int, Counts]:
     """user id → how many of their assignments are done, due and overdue: what the dashboard
     and the CSV show per member (a member with none is missing; read it with .get). One query
-    for a team without assignments, seven with."""
-    return team_states(team, user_ids=user_ids, now=now).per_member()
+    for a team without assignments, seven with (one fewer with `assignments` given)."""
+    return team_states(team, user_ids=user_ids, now=now, assignments=assignments).per_member()
+
+
+def overdue_count(team: Team, assignments: list[Assignment], *, now=None) -> int | None:
+    """How many assignments are overdue, member by member (one assigned to ten members and not
+    done by three of them by its due time counts 3): the dashboard summary's figure. None when
+    the team has no assignment.
+
+    Counted in SQL, three queries whatever the team's size (two for what the past-due
+    assignments ask, one aggregate): per past-due assignment, its members, and those of them
+    who read all its sections (their read counts per lesson, lessons.LessonReadCount, add up to
+    the sections) and passed all its quizzes (a passing attempt at each); nothing of a member
+    is read into Python. Per assignment, two uncorrelated subqueries over its lessons' read
+    counts and its quizzes' attempts, restricted to the team's members."""
+    if not assignments:
+        return None
+    now = now or timezone.now()
+    past_due = [a for a in assignments if a.due_at <= now]
+    if not past_due:
+        return 0
+    needs = requirements(past_due)
+    members = Membership.objects.filter(team=team)
+    team_users = members.values("user_id")
+    figures = {}
+    for a in past_due:
+        need = needs[a.id]
+        if a.everyone:
+            target = Q(role=Membership.Role.LEARNER)
+        else:
+            chosen = Assignment.members.through.objects.filter(assignment_id=a.id)
+            target = Q(user_id__in=chosen.values("user_id"))
+        done = target
+        if need.lessons:
+            readers = (
+                LessonReadCount.objects.filter(
+                    user_id__in=team_users, lesson_id__in=list(need.lessons)
+                )
+                .values("user_id")
+                .annotate(read=Sum("read"))
+                .filter(read__gte=sum(need.lessons.values()))
+                .values("user_id")
+            )
+            done &= Q(user_id__in=readers)
+        if need.quizzes:
+            passers = (
+                Attempt.objects.counted()
+                .filter(
+                    passed_attempts(F("quiz__pass_percent")),
+                    user_id__in=team_users,
+                    quiz_id__in=list(need.quizzes),
+                )
+                .values("user_id")
+                .annotate(passed=Count("quiz_id", distinct=True))
+                .filter(passed=len(need.quizzes))
+                .values("user_id")
+            )
+            done &= Q(user_id__in=passers)
+        figures[f"for_{a.id}"] = Count("id", filter=target)
+        figures[f"done_{a.id}"] = Count("id", filter=done)
+    row = members.aggregate(**figures)
+    return sum(row[f"for_{a.id}"] - row[f"done_{a.id}"] for a in past_due)
 
 
 def attach_counts(rows, counts: dict[int, Counts]) -> None:

@@ -8,11 +8,11 @@ cost more than all the queries together (17 s of the old 5,000-member page was i
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count
+from django.db.models import Sum
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from lessons.models import SectionProgress
+from lessons.models import LessonReadCount
 from lessons.progress import LessonProgress, Status
 
 from .members import Scope, in_list
@@ -43,16 +43,15 @@ class MemberLine:
         return round(100 * self.read / self.total) if self.total else 0
 
 
-def read_counts(user_ids, section_ids, key: str) -> dict[tuple[int, int], int]:
-    """{(user id, `key` of the section): sections read}, in one grouped query."""
-    if not user_ids or not section_ids:
+def read_counts(user_ids, lesson_ids, key: str) -> dict[tuple[int, int], int]:
+    """{(user id, `key` of the lesson): sections read}, in one query over the users' read
+    counts per lesson (lessons.LessonReadCount). `key`: "lesson_id" or "lesson__course_id"."""
+    if not user_ids or not lesson_ids:
         return {}
-    rows = (
-        in_list(SectionProgress.objects.filter(user_id__in=user_ids), "section_id", section_ids)
-        .values_list("user_id", key)
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    counts = in_list(LessonReadCount.objects.filter(user_id__in=user_ids), "lesson_id", lesson_ids)
+    if key == "lesson_id":  # a row per lesson already
+        return {(u, lesson): n for u, lesson, n in counts.values_list("user_id", key, "read")}
+    rows = counts.values_list("user_id", key).annotate(n=Sum("read")).order_by()
     return {(user_id, key_id): n for user_id, key_id, n in rows}
 
 
@@ -134,7 +133,7 @@ def _line(membership, scope: Scope, scores, cells) -> MemberLine:
 def dashboard_lines(content: TeamContent, scope: Scope, members) -> list[MemberLine]:
     """The dashboard's rows: a cell per course with the member's completion of it."""
     user_ids = [m.user_id for m in members]
-    reads = read_counts(user_ids, scope.section_ids, "section__lesson__course_id")
+    reads = read_counts(user_ids, scope.lesson_ids, "lesson__course_id")
     scores, _ = quiz_scores(user_ids, scope.quiz_ids)
     totals: dict[int, int] = {}
     for lesson in content.lessons:
@@ -155,7 +154,7 @@ def dashboard_lines(content: TeamContent, scope: Scope, members) -> list[MemberL
 def course_lines(content: TeamContent, scope: Scope, members) -> list[MemberLine]:
     """A course page's rows: a cell per lesson (status), then one per quiz (best score)."""
     user_ids = [m.user_id for m in members]
-    reads = read_counts(user_ids, scope.section_ids, "section__lesson_id")
+    reads = read_counts(user_ids, scope.lesson_ids, "lesson_id")
     scores, _ = quiz_scores(user_ids, scope.quiz_ids)
     make = CellMaker()
     lines = []

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from shared.htmx import answers_both_ways, wants_part
 
 from .access import managed_team_or_404, managed_teams, role_in
-from .assignments import attach_counts, member_counts
+from .assignments import attach_counts, member_counts, overdue_count, team_assignments
 from .course_set import describe_change
 from .export import export_lines
 from .forms import TeamCoursesForm, TeamForm
@@ -166,10 +166,12 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     context = _member_list(request, team, content, dashboard_lines)
     # Each member's done/due/overdue assignments, for this page's members only.
     lines = context["lines"]
-    attach_counts(lines, member_counts(team, [line.user.pk for line in lines]))
+    assignments = list(team_assignments(team))
+    ids = [line.user.pk for line in lines]
+    attach_counts(lines, member_counts(team, ids, assignments=assignments))
     if wants_part(request):  # a sort link; htmx restoring its pushed URL on Back wants it all
         return render(request, "teams/dashboard.html#member-table", context)
-    context["summary"] = team_summary(team, content)
+    context["summary"] = team_summary(team, content, overdue=overdue_count(team, assignments))
     context["invite_url"] = request.build_absolute_uri(team.get_invite_url())
     return render(request, "teams/dashboard.html", context)
 
