@@ -174,11 +174,12 @@ def run_check(check: CheckData, config: Config) -> CheckResult:
         "resource": resource_probes.run,
     }[check.kind]
     try:
-        passed, detail = probe(check.probe, config)
+        passed, detail, *note = probe(check.probe, config)
     except security_probes.NotAvailable as missing:
         message = f"Not available: this site cannot check {missing} yet, so this check fails."
         return CheckResult(check.name, False, message, check.kind, str(missing))
-    return CheckResult(check.name, passed, "" if passed else check.fail, check.kind, detail)
+    message = "" if passed else " ".join([check.fail, *note])
+    return CheckResult(check.name, passed, message, check.kind, detail)
 
 
 def _valid(check: CheckData, config: Config) -> CheckResult:
