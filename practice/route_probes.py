@@ -56,6 +56,8 @@ def run(probe: dict, config) -> tuple:
     source = task.workload(request_spec["from"]) if "from" in request_spec else None
     request = _request(request_spec, host, port, gateway, source)
     decision = route(config.resources, request, config.loaded.left_out)
+    if gateway:
+        decision = _at_gateway(decision)
     return judge(decision, expect, config)
 
 
@@ -119,6 +121,25 @@ def _not_accepted(expect: dict, why: str) -> tuple[bool, str]:
     answered = {"outcome": "not_accepted", "status": 404}
     holds = all(key in answered and expect[key] == answered[key] for key in expect)
     return holds, f"not_accepted: {why}"
+
+
+def _at_gateway(decision: RouteDecision) -> RouteDecision:
+    """A gateway routes only what the routes bound to it say: a host no VirtualService (or
+    HTTPRoute) routes there has no route in the gateway's Envoy, which answers 404 itself
+    (flag NR), unlike a sidecar, which sends it to the service as it is
+    (https://istio.io/latest/docs/reference/config/networking/gateway/: a Gateway's traffic
+    is routed by VirtualServices bound to it)."""
+    if decision.outcome == "no_virtual_service":
+        return dataclasses.replace(
+            decision,
+            outcome="no_route",
+            status=404,
+            summary=f"No route bound to this gateway takes `{decision.host}`: the gateway "
+            "answers 404.",
+        )
+    if decision.outcome == "not_applicable" and decision.status is None:
+        return dataclasses.replace(decision, status=404)
+    return decision
 
 
 def _plain_labels(node: Node | None) -> dict:

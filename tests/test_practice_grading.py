@@ -725,3 +725,16 @@ def test_resource_path_picks_a_list_item_by_key():
     task = make_task([{"name": "r", "resource": probe, "fail": "No."}])
     assert grade(task, swapped).passed
     assert not holds(["spec", {"name": "v2"}], "v2")  # spec is a map, not a list
+
+
+def test_a_host_the_gateway_accepts_but_no_route_binds_is_answered_404():
+    """A sidecar sends a host without a VirtualService to the service as it is; a gateway has
+    no route for it and answers 404 itself."""
+    star = GATEWAY.replace("[bookinfo.example.com]", '["*"]') + BOUND
+    elsewhere = {**THROUGH, "host": "admin.example.com"}
+    assert passes({"outcome": "no_route", "status": 404}, star, elsewhere)
+    assert not passes({"outcome": "route"}, star, elsewhere)
+    unbound = GATEWAY.replace("[bookinfo.example.com]", '["*"]') + vs(
+        "- route:\n  - destination: {host: reviews, subset: v1}", hosts="[bookinfo.example.com]"
+    )
+    assert passes({"outcome": "not_applicable", "status": 404}, unbound, THROUGH)
