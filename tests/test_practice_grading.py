@@ -738,3 +738,15 @@ def test_a_host_the_gateway_accepts_but_no_route_binds_is_answered_404():
         "- route:\n  - destination: {host: reviews, subset: v1}", hosts="[bookinfo.example.com]"
     )
     assert passes({"outcome": "not_applicable", "status": 404}, unbound, THROUGH)
+
+
+def test_valid_judges_an_install_file_alone():
+    """An installation task's config may hold only an IstioOperator: `valid` checks it."""
+    operator = (
+        "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\n"
+        "metadata: {name: cp, namespace: istio-system}\nspec:\n  profile: default\n"
+    )
+    task = make_task([{"name": "v", "valid": {}}])
+    assert grade(task, operator).passed
+    assert not grade(task, operator.replace("profile:", "profiel:")).passed
+    assert not grade(task, "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n").passed
