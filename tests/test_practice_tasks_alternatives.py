@@ -301,6 +301,13 @@ FOLLOW_UP_CASES = [
         "customers are aborted now and then",
     ),
     (
+        "ratings-game-day-faults",
+        "value: 10\n",
+        "value: 100\n",
+        False,
+        "an abort for every request: no request reaches ratings",
+    ),
+    (
         "cart-canary-subset-matches-no-pods",
         "    - name: stable\n      labels:\n        version: v1\n"
         "    - name: canary\n      labels:\n        version: v2\n",
