@@ -32,7 +32,8 @@ from istio_checker.yamlsource import Node
 from .rule_settings import RuleSettings, of_http_route_rule, of_virtual_service_rule
 
 _REQUEST_FIELDS = {f.name for f in dataclasses.fields(Request)}
-NOT_ACCEPTED = "no server"  # how gateway_refuses starts when the gateway runs but refuses the host
+# How gateway_refuses starts when the gateway listens on the port but refuses the host.
+NOT_ACCEPTED = "no server that listens"
 _ARRIVES = re.compile(r"the path (?:\S+ )?becomes (\S+?)(?:,?\s|\.?$)")
 GATEWAY_API_GROUP = "gateway.networking.k8s.io"
 
@@ -103,15 +104,21 @@ def gateway_refuses(config, reference: str, host: str, port) -> str:
         return f"the selector of Gateway {reference} matches none of the task's pods"
     bare_host, host_port = strip_port(host)
     port = port or host_port
+    listening = False
     for server in items(spec.get("servers") if spec is not None else None):
         spend()
         server_port = server.get("port")
         number = server_port.get("number") if server_port is not None else None
         if port is not None and (number is None or number.value != port):
             continue
+        listening = True
         if any(covers(pattern, bare_host) for pattern in texts(server.get("hosts"))):
             return ""
-    return f"{NOT_ACCEPTED} of Gateway {reference} accepts host {host}: the gateway answers 404"
+    # A Gateway opens only the ports of its servers (istio.io .../networking/gateway/#Server):
+    # on another port no listener answers, so there is no 404 either.
+    if not listening:
+        return f"no server of Gateway {reference} listens on port {port}: the connection fails"
+    return f"{NOT_ACCEPTED} on Gateway {reference} accepts host {host}: the gateway answers 404"
 
 
 def _not_accepted(expect: dict, why: str) -> tuple[bool, str]:

@@ -606,6 +606,8 @@ def test_a_host_the_gateway_does_not_accept_passes_when_404_is_expected():
     assert not passes({"outcome": "not_accepted"}, GATEWAY + BOUND, THROUGH)  # it is accepted
     assert not passes({"status": 404, "destination": "reviews"}, GATEWAY + BOUND, elsewhere)
     assert not passes({"outcome": "route"}, GATEWAY + BOUND, elsewhere)
+    # On a port no server listens on, nobody answers: no 404 either.
+    assert not passes({"status": 404}, GATEWAY + BOUND, {**elsewhere, "port": 443})
     # A gateway whose selector matches no pod does not answer at all: no 404 to expect.
     wrong = GATEWAY.replace("istio: ingressgateway", "istio: ingress") + BOUND
     assert not passes({"status": 404}, wrong, elsewhere)
