@@ -7,9 +7,11 @@ alone does not judge, because a task has pods and the lab does not:
   of the task's pods of that service, else Envoy has no endpoint and answers 503 (response flags
   NC / UH: https://istio.io/latest/docs/ops/common-problems/network-issues/#503-errors-after-setting-destination-rule);
 - a request through a gateway needs a Gateway of that name whose `selector` matches one of the
-  task's workloads (the gateway's pods) and a server that accepts the host and port, else it is
-  answered 404 or never reaches a gateway
-  (https://istio.io/latest/docs/reference/config/networking/gateway/);
+  task's workloads (the gateway's pods) and a server on its port, else it never reaches a
+  gateway; when no server there accepts the host, or no route bound to the gateway takes it,
+  the gateway answers 404 itself, which a task may expect (`outcome: not_accepted`,
+  `status: 404`) (https://istio.io/latest/docs/reference/config/networking/gateway/);
+- a rule that aborts every request (abort fault at 100 percent) sends none to a destination;
 - the matched rule's settings (fault, timeout, retries, redirect, rewrite, mirror, headers) are
   read from the VirtualService rule the trace matched, by meaning: durations as seconds,
   `retryOn` as a set (https://istio.io/latest/docs/reference/config/networking/virtual-service/).
@@ -122,8 +124,8 @@ def gateway_refuses(config, reference: str, host: str, port) -> str:
 
 
 def _not_accepted(expect: dict, why: str) -> tuple[bool, str]:
-    """The gateway's pods run but no server takes the host (or port): Envoy has no virtual
-    host for it and answers 404 itself. Only `outcome: not_accepted` and `status: 404` can
+    """The gateway's pods listen on the port but no server there takes the host: Envoy has no
+    virtual host for it and answers 404 itself. Only `outcome: not_accepted` and `status: 404` can
     hold; any expectation about where the request goes fails."""
     answered = {"outcome": "not_accepted", "status": 404}
     holds = all(key in answered and expect[key] == answered[key] for key in expect)
