@@ -224,3 +224,32 @@ def test_me_keeps_its_budget_however_many_tasks_are_passed(
     assert "15 of 16 tasks passed" in html
     assert html.split("Recently passed", 1)[1].count("<li>") == 5
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_marking_the_last_section_read_swaps_in_a_panel_that_counts_the_tasks(
+    learner_client, learner, first, two_tasks
+):
+    sections = list(first.sections.order_by("order"))
+    for section in sections[:-1]:
+        SectionProgress.objects.create(user=learner, section=section, read_at=timezone.now())
+    pass_task(learner, two_tasks[0])
+    last = sections[-1]
+    url = f"/courses/mini-mesh/first/{last.slug}/read/"
+    html = learner_client.post(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "3 of 3 sections read" in html and "Tasks: 1 of 2 passed" in html
+    assert "In progress" in html and "Completed" not in html
+
+
+def test_a_visitor_s_passes_come_with_them_at_sign_up(client, first, two_tasks, django_user_model):
+    visitor_passes(client, two_tasks[0])
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "username": "newbie",
+            "password1": "a-long-pass-phrase-77",
+            "password2": "a-long-pass-phrase-77",
+        },
+    )
+    assert response.status_code == 302
+    html = client.get("/me/").content.decode()
+    assert "1 of 2 practice tasks passed" in html and "Task route-to-v1" in html
