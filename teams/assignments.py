@@ -228,7 +228,7 @@ def team_states(team: Team, *, user_ids=None, assignments=None, now=None) -> Tea
 def member_counts(team: Team, user_ids=None, *, now=None) -> dict[int, Counts]:
     """user id → how many of their assignments are done, due and overdue: what the dashboard
     and the CSV show per member (a member with none is missing; read it with .get). One query
-    for a team without assignments, nine at most with."""
+    for a team without assignments, seven with."""
     return team_states(team, user_ids=user_ids, now=now).per_member()
 
 

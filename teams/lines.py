@@ -156,13 +156,13 @@ def dashboard_lines(content: TeamContent, scope: Scope, members) -> list[MemberL
 
 
 def course_lines(content: TeamContent, scope: Scope, members, tasks=None) -> list[MemberLine]:
-    """A course page's rows: a cell per lesson (status), then one per quiz (best score). With
-    `tasks` (task_report.TeamTasks), a lesson's status asks for its tasks passed too."""
+    """A course page's rows: a cell per lesson (status), then one per quiz (best score)."""
     user_ids = [m.user_id for m in members]
     reads = read_counts(user_ids, scope.section_ids, "section__lesson_id")
+    scores, _ = quiz_scores(user_ids, scope.quiz_ids)
+    # With `tasks` (task_report.TeamTasks), a lesson's status asks for its tasks passed too.
     passes = passed_counts(user_ids, tasks.ids, "task__lesson_id") if tasks else {}
     per_lesson = tasks.per_lesson if tasks else {}
-    scores, _ = quiz_scores(user_ids, scope.quiz_ids)
     make = CellMaker()
     lines = []
     for m in members:

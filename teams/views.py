@@ -167,18 +167,22 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     team = managed_team_or_404(request.user, slug)
     content = team_content(team)
     context = _member_list(request, team, content, dashboard_lines)
+    # Each member's passed practice tasks (teams/task_report.py): two queries.
+    tasks = context["tasks"] = team_tasks(content.lessons)
+    _attach_tasks(context["lines"], tasks)
     # Each member's done/due/overdue assignments, for this page's members only.
     lines = context["lines"]
     attach_counts(lines, member_counts(team, [line.user.pk for line in lines]))
-    # Each member's passed practice tasks (teams/task_report.py): two queries.
-    tasks = context["tasks"] = team_tasks(content.lessons)
-    attach_tasks(lines, member_totals([line.user.pk for line in lines], tasks.ids), tasks.total)
     if wants_part(request):  # a sort link; htmx restoring its pushed URL on Back wants it all
         return render(request, "teams/dashboard.html#member-table", context)
     context["summary"] = team_summary(team, content)
-    add_task_figures(context["summary"], team, tasks)
     context["invite_url"] = request.build_absolute_uri(team.get_invite_url())
+    add_task_figures(context["summary"], team, tasks)  # per task, and lessons with tasks
     return render(request, "teams/dashboard.html", context)
+
+
+def _attach_tasks(lines, tasks) -> None:
+    attach_tasks(lines, member_totals([line.user.pk for line in lines], tasks.ids), tasks.total)
 
 
 @login_required
@@ -197,8 +201,7 @@ def course_progress(request: HttpRequest, slug: str, course_slug: str) -> HttpRe
     tasks = team_tasks(content.lessons)
     context = _member_list(request, team, content, partial(course_lines, tasks=tasks))
     context["course"] = course
-    lines = context["lines"]
-    attach_tasks(lines, member_totals([line.user.pk for line in lines], tasks.ids), tasks.total)
+    _attach_tasks(context["lines"], tasks)
     context["tasks"] = tasks
     if wants_part(request):
         return render(request, "teams/course_progress.html#member-table", context)
