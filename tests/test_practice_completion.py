@@ -174,6 +174,7 @@ def test_lesson_and_course_pages_cost_the_same_queries_with_many_tasks(
             pass_task(learner, task)
     else:
         visitor_passes(client, *tasks[:7])
+    client.get(LESSON_URL)  # saving a task may move the lesson's content version: warm again
     with django_assert_max_num_queries(7 if who == "learner" else 5) as many:
         html = client.get(LESSON_URL).content.decode()
     assert "Tasks: 7 of 13 passed" in html
