@@ -12,6 +12,7 @@ from .bank_schema import BankData, PracticeExamData, check_keys, read_bank, read
 from .question_schema import ChoiceData, QuestionData, read_question
 from .reader import SLUG
 from .reader import Reader as _Reader
+from .tasks import TaskData, check_course_tasks, read_task_entry
 from .yamlfile import ContentError, Path_, YamlDocument, read_yaml
 
 __all__ = ["SLUG", "ChoiceData", "QuestionData", "read_course", "read_sources"]
@@ -27,6 +28,8 @@ DIAGRAMS = (
     "mtls-identity",
     "authz-order",
 )
+COURSE_KEYS = {"slug", "title", "summary", "published", "lessons", "quizzes", "bank"}
+COURSE_KEYS |= {"practice_exam", "tasks"}
 # "cards": each `###` heading of the body starts a card (lessons/rendering.py).
 SECTION_LAYOUTS = ("prose", "cards")
 
@@ -93,6 +96,7 @@ class CourseData:
     quizzes: list[QuizData] = field(default_factory=list)
     bank: list[BankData] = field(default_factory=list)  # one per bank file, in course order
     practice_exam: PracticeExamData | None = None
+    tasks: list[TaskData] = field(default_factory=list)  # practice tasks (course_format/tasks.py)
 
     def all_quizzes(self) -> list[QuizData]:
         return [lesson.quiz for lesson in self.lessons if lesson.quiz] + self.quizzes
@@ -121,7 +125,7 @@ def read_course(path: Path) -> CourseData:
     raw = reader.mapping(
         doc.data,
         (),
-        {"slug", "title", "summary", "published", "lessons", "quizzes", "bank", "practice_exam"},
+        COURSE_KEYS,
         {"slug", "title", "lessons"},
     )
     lessons = []
@@ -170,7 +174,17 @@ def read_course(path: Path) -> CourseData:
         if domain in domains[:index]:
             raise doc.error(("bank", index), f"a second bank file for domain '{domain}'")
     check_keys(course.all_questions())
+    course.tasks = _read_tasks(reader, course_file, raw.get("tasks"), lessons)
     return course
+
+
+def _read_tasks(reader: _Reader, course_file: Path, entries, lessons: list) -> list[TaskData]:
+    """course.yaml's `tasks:` (files or inline tasks), each naming a lesson of the course."""
+    tasks = []
+    for index, entry in enumerate(reader.sequence(entries, ("tasks",))):
+        tasks.extend(read_task_entry(reader, course_file, entry, ("tasks", index)))
+    check_course_tasks(tasks, {lesson.slug for lesson in lessons}, str(course_file))
+    return tasks
 
 
 def _read_lesson(reader: _Reader, value, path: Path_) -> LessonData:

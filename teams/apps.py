@@ -6,6 +6,7 @@ class TeamsConfig(AppConfig):
     verbose_name = "Teams"
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the deploy check)
         from .export import EXTRA_COLUMN_GROUPS
         from .task_columns import task_columns
 
