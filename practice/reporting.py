@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import OuterRef, Subquery
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from course_format.bank import DOMAINS
 from lessons.requirements import LessonTasks
@@ -24,12 +24,8 @@ ROWS_ATTR = "practice_task_rows"  # the request attribute that holds this reques
 
 
 def task_url(slug: str) -> str:
-    """A task's page. The practice pages' URLconf (practice/urls.py) names it "practice-task";
-    until it is wired in, the path it will have."""
-    try:
-        return reverse("practice-task", args=[slug])
-    except NoReverseMatch:
-        return f"/practice/{slug}/"
+    """A task's page, from its slug alone (Task.get_absolute_url wants the row)."""
+    return reverse("practice-task", args=[slug])
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from lessons.models import Course, Lesson
 from practice.models import Task
-from practice.reporting import task_url
 from quizzes.models import Quiz
 
 from .models import Team
@@ -100,8 +99,6 @@ class Assignment(models.Model):
 
     @property
     def item_url(self) -> str:
-        if self.kind == self.Kind.TASK:
-            return task_url(self.task.slug)
         return self.item.get_absolute_url()
 
 
