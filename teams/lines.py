@@ -19,6 +19,7 @@ from .members import Scope, in_list
 from .models import Membership
 from .scores import MeanScore, QuizScore, mean_score, quiz_scores, scores_in_order
 from .summary import TeamContent
+from .task_report import passed_counts
 
 
 @dataclass
@@ -78,11 +79,13 @@ class CellMaker:
 
         return self._once(("course", read, total), make)
 
-    def lesson(self, read: int, total: int) -> SafeString:
+    def lesson(self, read: int, total: int, passed: int = 0, tasks: int = 0) -> SafeString:
         def make():
-            progress = LessonProgress(0, read, total, None)
+            progress = LessonProgress(0, read, total, None, passed, tasks)
             status = progress.status
             title = f"{progress.status_label}: {read} of {total} sections read"
+            if tasks:
+                title += f", {passed} of {tasks} tasks passed"
             if status == Status.COMPLETED:
                 inner = format_html(
                     '<span aria-hidden="true">✓</span><span class="visually-hidden">{}</span>',
@@ -101,7 +104,7 @@ class CellMaker:
                 )
             return format_html('<td class="cell cell-{}" title="{}">{}</td>', status, title, inner)
 
-        return self._once(("lesson", read, total), make)
+        return self._once(("lesson", read, total, passed, tasks), make)
 
     def quiz(self, score: QuizScore) -> SafeString:
         def make():
@@ -151,16 +154,24 @@ def dashboard_lines(content: TeamContent, scope: Scope, members) -> list[MemberL
     return lines
 
 
-def course_lines(content: TeamContent, scope: Scope, members) -> list[MemberLine]:
+def course_lines(content: TeamContent, scope: Scope, members, tasks=None) -> list[MemberLine]:
     """A course page's rows: a cell per lesson (status), then one per quiz (best score)."""
     user_ids = [m.user_id for m in members]
     reads = read_counts(user_ids, scope.lesson_ids, "lesson_id")
     scores, _ = quiz_scores(user_ids, scope.quiz_ids)
+    # With `tasks` (task_report.TeamTasks), a lesson's status asks for its tasks passed too.
+    passes = passed_counts(user_ids, tasks.ids, "task__lesson_id") if tasks else {}
+    per_lesson = tasks.per_lesson if tasks else {}
     make = CellMaker()
     lines = []
     for m in members:
         lesson_cells = [
-            make.lesson(reads.get((m.user_id, lesson.id), 0), len(content.sections[lesson.id]))
+            make.lesson(
+                reads.get((m.user_id, lesson.id), 0),
+                len(content.sections[lesson.id]),
+                passes.get((m.user_id, lesson.id), (0, None))[0],
+                per_lesson.get(lesson.id, 0),
+            )
             for lesson in content.lessons
         ]
         lines.append(
