@@ -150,7 +150,9 @@ def test_states_cost_the_same_queries_at_200_members(
     assert sum(c.overdue for c in counts.values()) == 101
     assert counts[learner.id].total == 3 and counts[users[0].id].total == 2
     assignments = list(team_assignments(team))
-    with django_assert_max_num_queries(3):  # the summary's figure, counted in SQL
+    # The summary's figure, counted in SQL: what the assignments ask (sections, quizzes, tasks)
+    # and one aggregate.
+    with django_assert_max_num_queries(4):
         assert overdue_count(team, assignments) == 101
 
 
