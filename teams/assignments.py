@@ -6,11 +6,11 @@ An assignment asks for:
 - a lesson: its sections read, its practice tasks passed, and its quiz passed if it has one;
 - a quiz (the practice exam too): a passed attempt;
 - a practice task: passed (after the solution was shown too, as everywhere).
-Reading is counted per lesson (each member's read counts per lesson, lessons.LessonReadCount,
-never every mark with its time); a quiz counts as passed by the same rule as everywhere else
+Reading is counted per lesson (each member's read counts per lesson, lessons.LessonReadCount, never
+every mark with its time); a quiz counts as passed by the same rule as everywhere else
 (quizzes.results). Nine queries at most, whatever the number of members or assignments: the
-assignments, their chosen members, the memberships, the section counts, the quizzes, the tasks, the read counts, the
-passed quizzes and the passed tasks.
+assignments, their chosen members, the memberships, the section counts, the quizzes, the tasks, the
+read counts, the passed quizzes and the passed tasks.
 """
 
 from collections import defaultdict
@@ -234,13 +234,13 @@ def overdue_count(team: Team, assignments: list[Assignment], *, now=None) -> int
     done by three of them by its due time counts 3): the dashboard summary's figure. None when
     the team has no assignment.
 
-    Counted in SQL, four queries whatever the team's size (three for what the past-due
-    assignments ask: sections, quizzes, tasks; one aggregate): per past-due assignment, its
-    members, and those of them who read all its sections (their read counts per lesson, lessons.LessonReadCount, add up to
-    the sections), passed all its quizzes (a passing attempt at each) and all its practice
-    tasks; nothing of a member is read into Python. Per assignment, uncorrelated subqueries
-    over its lessons' read counts, its quizzes' attempts and its tasks' passes, restricted to
-    the team's members."""
+    Counted in SQL, four queries whatever the team's size (three for what the past-due assignments
+    ask: sections, quizzes, tasks; one aggregate): per past-due assignment, its members, and those
+    of them who read all its sections (their read counts per lesson, lessons.LessonReadCount, add up
+    to the sections), passed all its quizzes (a passing attempt at each) and all its practice tasks;
+    nothing of a member is read into Python. Per assignment, uncorrelated subqueries over its
+    lessons' read counts, its quizzes' attempts and its tasks' passes, restricted to the team's
+    members."""
     if not assignments:
         return None
     now = now or timezone.now()
