@@ -17,6 +17,7 @@ from django.utils import timezone
 from lessons.models import Lesson, SectionProgress
 from practice.models import Task, TaskProgress
 from teams.models import Membership
+from teams.task_report import lessons_completed, team_tasks
 
 from .practice_helpers import CHECKS
 from .test_team_scale import COURSE_PAGE_BUDGET, EXPORT_BASE, EXPORT_PER_CHUNK
@@ -151,3 +152,45 @@ def test_the_export_with_tasks_streams_in_a_fixed_number_of_queries(
     passed = TaskProgress.objects.filter(user=user, passed_at__isnull=False).count()
     assert sample[-4] == str(passed) and sample[-3] == str(len(tasks))
     assert sample[-1] == f"{passed} of {len(tasks)}"
+
+
+def test_lessons_completed_from_read_counts_matches_the_read_marks(big_team):
+    """teams/task_report.lessons_completed reads lessons.LessonReadCount; counted here from
+    the read marks and passes themselves, every lesson with tasks gives the same figure."""
+    team, _, tasks = big_team
+    learners = set(
+        Membership.objects.filter(team=team, role="learner").values_list("user_id", flat=True)
+    )
+    lesson_ids = {task.lesson_id for task in tasks}
+    sizes = dict(
+        Lesson.objects.filter(id__in=lesson_ids)
+        .annotate(n=Count("sections"))
+        .values_list("id", "n")
+    )
+    read_all = {
+        (user_id, lesson_id)
+        for user_id, lesson_id, n in SectionProgress.objects.filter(
+            section__lesson_id__in=lesson_ids
+        )
+        .values_list("user_id", "section__lesson_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        if n >= sizes[lesson_id]
+    }
+    passed_all = {
+        (user_id, lesson_id)
+        for user_id, lesson_id, n in TaskProgress.objects.filter(
+            task__in=tasks, passed_at__isnull=False
+        )
+        .values_list("user_id", "task__lesson_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        if n >= TASKS_PER_LESSON
+    }
+    expected: dict[int, int] = {}
+    for user_id, lesson_id in read_all & passed_all:
+        if user_id in learners:
+            expected[lesson_id] = expected.get(lesson_id, 0) + 1
+    got = lessons_completed(team, team_tasks(Lesson.objects.filter(id__in=lesson_ids)))
+    assert got == expected
+    assert len(got) >= 3 and all(0 < n < len(learners) for n in got.values())
