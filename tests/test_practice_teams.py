@@ -2,6 +2,9 @@
 course's page, the member page and the CSV's `tasks` group, in the same number of queries
 whatever the team's size (the budgets of tests/test_teams.py)."""
 
+import csv
+import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -232,3 +235,66 @@ def test_the_latest_of_read_attempt_and_pass_is_the_member_s_activity(
     assert (
         utc_time(newest) in html.split('href="/teams/platform/members/ada/"')[1].split("</tr>")[0]
     )
+
+
+# The members × domains page: the count, the page, the answers, the competencies (teams/
+# domain_report.py; tests/test_practice_exam.py holds it to 10), and with tasks the team's
+# tasks per domain and the page's passes per domain: two more.
+DOMAINS_BUDGET = 12
+
+
+def _domain_row(html: str, username: str) -> list[str]:
+    row = html.split(f'<th scope="row">{username}')[1].split("</tr>")[0]
+    return re.findall(r"<td[^>]*>(.*?)</td>", row)
+
+
+def test_the_domains_page_and_csv_show_tasks_passed_per_domain(
+    worked,
+    instructor,
+    learner,
+    tasks,
+    mini_course,
+    django_user_model,
+    django_assert_max_num_queries,
+):
+    draft = Lesson.objects.create(course=mini_course, slug="draft", title="Draft", order=9)
+    make_task(draft, "draft-task", domain="security")  # a draft lesson's task: not counted
+    client = client_for(instructor)
+    url = reverse("team-domains", args=[worked.slug])
+    with django_assert_max_num_queries(DOMAINS_BUDGET) as few:
+        html = client.get(url).content.decode()
+    # Domains in DOMAINS order: installation, traffic, security, troubleshooting.
+    ada = _domain_row(html, "ada")
+    assert "tasks" not in ada[0] and "tasks" not in ada[3]  # no task in those domains
+    assert "tasks 1 of 1 passed" in ada[1] and "tasks 0 of 1 passed" in ada[2]
+    assert "no answers" in ada[1]  # the answers' figures stay beside them
+    assert "tasks 0 of 1 passed" in _domain_row(html, "ines")[1]
+    add_members(worked, django_user_model, 60)
+    for membership in Membership.objects.filter(team=worked, user__username__startswith="member"):
+        pass_task(membership.user, tasks[membership.user_id % 2])
+    with django_assert_max_num_queries(DOMAINS_BUDGET) as many:
+        client.get(url)
+    assert len(many.captured_queries) == len(few.captured_queries)
+    csv_text = client.get(reverse("team-domains-csv", args=[worked.slug])).content.decode()
+    header, *rows = list(csv.reader(io.StringIO(csv_text)))
+    assert header[-8:] == [
+        f"{label}: {what}"
+        for label in (
+            "Installation, upgrades and configuration",
+            "Traffic management",
+            "Securing workloads",
+            "Troubleshooting",
+        )
+        for what in ("tasks passed", "tasks")
+    ]
+    ada = next(row for row in rows if row[0] == "ada")
+    assert ada[-8:] == ["0", "0", "1", "1", "0", "1", "0", "0"]
+    assert len(rows) == 62
+
+
+def test_the_domains_page_of_a_team_without_tasks_has_no_task_figures(team, instructor):
+    client = client_for(instructor)
+    html = client.get(reverse("team-domains", args=[team.slug])).content.decode()
+    assert "heat-tasks" not in html and "practice tasks" not in html
+    csv_text = client.get(reverse("team-domains-csv", args=[team.slug])).content.decode()
+    assert "tasks" not in csv_text.splitlines()[0]
