@@ -159,8 +159,8 @@ def lessons_completed(team: Team, tasks: TeamTasks) -> dict[int, int]:
     lessons/read_counts.py as the other reports read it) with its section count; the pairs
     that reach both are then counted per lesson. Reading the read counts instead of grouping
     every read mark per (lesson, learner) took the query at 5,000 learners × 20 courses with
-    20 tasks (bench/team_data.py) from 340 to 105 ms on SQLite, the same figures
-    (docs/performance.md).
+    20 tasks (bench/team_data.py) from 160-340 to 77-112 ms on SQLite and from 154-208 to
+    104-184 ms on PostgreSQL on a busy machine, with the same figures (docs/performance.md).
     The dashboard keeps the result a minute, as the rest of the summary.
     """
     lesson_ids = list(tasks.per_lesson)
