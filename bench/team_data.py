@@ -1,12 +1,14 @@
-"""A company-sized team, generated: members, courses of lessons and quizzes, read marks and
-quiz attempts, written with bulk_create. Shared by the team pages' bench (bench/team_pages.py)
-and the query-count tests at 5,000 members (tests/test_team_scale.py).
+"""A company-sized team, generated: members, courses of lessons and quizzes, read marks, quiz
+attempts and (with `Shape.tasks`) practice tasks and their passes, written with bulk_create.
+Shared by the team pages' bench (bench/team_pages.py) and the query-count tests at 5,000
+members (tests/test_team_scale.py).
 
 Deterministic: member i reads a prefix of some courses' sections and finishes some quizzes,
 chosen by arithmetic on i, so every run builds the same team.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -14,6 +16,7 @@ from django.utils import timezone
 
 from lessons.models import Course, Lesson, Section, SectionProgress
 from lessons.read_counts import recount
+from practice.models import Task, TaskProgress
 from quizzes.models import Attempt, Quiz
 from teams.models import Membership, Team
 
@@ -31,6 +34,12 @@ class Shape:
     longest_read: int = 41  # a member reads up to this many sections of a course, minus one
     attempt_every: int = 5  # member i finishes quiz q when (i + q) is a multiple of this
     prefix: str = "scale"
+    # Practice tasks, spread over the courses' lessons (task t: course t % courses, lesson
+    # t // courses). Member i passes task t when (i + t) % 20 < passes_of_20, and tried it
+    # without passing when the remainder is one of the next 3: 20 tasks and 10 → 10 passes
+    # and 3 tries a member (50,000 and 15,000 at 5,000 members).
+    tasks: int = 0
+    passes_of_20: int = 10
 
 
 def _course_rows(shape: Shape):
@@ -115,7 +124,51 @@ def build_team(shape: Shape, *, lead) -> Team:
     _bulk(SectionProgress, marks())
     recount(lesson_ids={section.lesson_id for section in sections})  # bulk_create signals none
     _bulk(Attempt, attempts())
+    _tasks(shape, users, now)
     return team
+
+
+# A check as the course files write it (docs/practice.md); the bench never grades it.
+_CHECKS = [{"name": "Istio accepts the config", "valid": {}}]
+
+
+def _tasks(shape: Shape, users, now) -> None:
+    if not shape.tasks:
+        return
+    lessons = {
+        (lesson.course.order, lesson.order): lesson
+        for lesson in Lesson.objects.filter(
+            course__slug__startswith=f"{shape.prefix}-c"
+        ).select_related("course")
+    }
+    domains = ["installation", "traffic", "security", "troubleshooting"]
+    tasks = Task.objects.bulk_create(
+        [
+            Task(
+                lesson=lessons[(t % shape.courses, (t // shape.courses) % shape.lessons)],
+                slug=f"{shape.prefix}-t{t}",
+                order=t,
+                title=f"Task {t}",
+                domain=domains[t % len(domains)],
+                scenario="Generated.",
+                solution="x",
+                checks=_CHECKS,
+            )
+            for t in range(shape.tasks)
+        ]
+    )
+
+    def progress():
+        for i, user in enumerate(users):
+            for t, task in enumerate(tasks):
+                turn = (i + t) % 20
+                if turn < shape.passes_of_20:  # passed, at times spread over the last ~10 h
+                    at = now - timedelta(minutes=(i * 7 + t * 31) % 600)
+                    yield TaskProgress(user=user, task=task, checks_run=2, passed_at=at)
+                elif turn < shape.passes_of_20 + 3:
+                    yield TaskProgress(user=user, task=task, checks_run=1)
+
+    _bulk(TaskProgress, progress())
 
 
 def write_course_files(folder, lessons: int = 500):

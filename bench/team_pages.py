@@ -2,7 +2,8 @@
 
 In-process, no server and no Locust: for each database, a fresh one gets two generated teams
 (bench/team_data.py: 500 and 5,000 members, each on 20 courses of 10 lessons × 4 sections and
-2 quizzes, each member ~100 read marks and 8 finished attempts). A second process, which has
+2 quizzes and 20 practice tasks, each member ~100 read marks, 8 finished attempts, 10 task
+passes and 3 tasks tried). A second process, which has
 done nothing else, then plays the team lead with Django's test client and prints, per page:
 the median time of 5 requests after one warm-up, the queries, and at the end the process's
 peak RSS (what a worker would hold). The CSV export is timed whole, then run again under
@@ -56,7 +57,7 @@ def seed() -> None:
     lead = get_user_model().objects.create_user("bench-lead", password="bench-lead-passphrase")
     for size in SIZES:
         started = time.monotonic()
-        build_team(Shape(members=size, prefix=f"s{size}"), lead=lead)
+        build_team(Shape(members=size, prefix=f"s{size}", tasks=20), lead=lead)
         print(f"    seeded {size} members in {time.monotonic() - started:.0f} s", flush=True)
     from django.db import connection
 
@@ -80,6 +81,8 @@ def _pages(size: int) -> list[tuple[str, str, dict]]:
         ("course page", f"/teams/{team}/progress/s{size}-c3/", {}),
         ("course by activity", f"/teams/{team}/progress/s{size}-c3/", {"sort": "activity"}),
         ("member page", f"/teams/{team}/members/s{size}00042/", {}),
+        ("domains page", f"/teams/{team}/domains/", {}),
+        ("domains CSV", f"/teams/{team}/domains.csv", {}),
     ]
 
 

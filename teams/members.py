@@ -4,10 +4,12 @@ The dashboard and a course's page list members 50 at a time. The order (learners
 by name, completion or latest activity) and the name filter are SQL: the database counts each
 member's read marks and finds their latest activity in correlated subqueries, so Python only
 ever sees the page's 50 rows. The page's ids come first (sorting needs at most one of the
-figures); the figures are then computed for those ids only.
+figures); the figures are then computed for those ids only. Latest activity is a read, a quiz
+attempt or a practice task passed.
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -24,9 +26,10 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Greatest, Lower
+from django.db.models.functions import Coalesce, Greatest, Lower, NullIf
 
 from lessons.models import LessonReadCount
+from practice.models import Task, TaskProgress
 from quizzes.models import Attempt
 
 from .models import Membership, Team
@@ -34,6 +37,7 @@ from .models import Membership, Team
 SORT_KEYS = ("name", "completion", "activity")
 DEFAULT_SORT = "name"
 PAGE_SIZE = 50
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # before any activity: "none" inside last_activity
 MAX_FILTER_LENGTH = 100  # a name filter longer than any name only costs the database time
 
 
@@ -80,10 +84,18 @@ def read_count(scope: Scope):
 
 
 def last_activity(scope: Scope):
-    """The latest read mark or quiz attempt (started or finished) in scope, or NULL.
+    """The latest read mark, quiz attempt (started or finished) or practice task pass in
+    scope, or NULL.
 
-    SQLite's MAX(a, b) is NULL when either is (PostgreSQL's GREATEST skips NULLs): each side
-    falls back on the other so both databases agree."""
+    A task counts by its pass (TaskProgress.passed_at), the time the member page and the CSV's
+    "Last task passed" show: a check that failed leaves no time of its own (the row's
+    updated_at also moves when a visitor's work is merged at sign-in, or in the admin). The
+    tasks in scope are those of the scope's lessons, as the task columns count them.
+
+    SQLite's MAX(a, b, c) is NULL when any is (PostgreSQL's GREATEST skips NULLs): a missing
+    time counts as NEVER and NEVER comes back as NULL, so both databases agree. (Coalescing
+    each side on the others, as before, wrote every subquery once per side: 9 subqueries per
+    member with three kinds of activity, where this runs 3.)"""
     read = _own_counts(scope, at=Max("last_read_at"))
     tried = (
         in_list(Attempt.objects.counted(), "quiz_id", scope.quiz_ids)
@@ -93,9 +105,24 @@ def last_activity(scope: Scope):
         .annotate(at=Max(Coalesce("finished_at", "started_at")))
         .values("at")
     )
-    read_at = Subquery(read, output_field=DateTimeField())
-    tried_at = Subquery(tried, output_field=DateTimeField())
-    return Greatest(Coalesce(read_at, tried_at), Coalesce(tried_at, read_at))
+    # The tasks as a subquery of their own, which PostgreSQL hashes once: joining each pass
+    # to its task and lesson instead probed the lessons per pass (50,000 probes at 5,000
+    # members with 10 passes each: the activity sort's SQL took 360 ms, now 135).
+    tasks = Task.objects.filter(lesson_id__in=scope.lesson_query).values("id")
+    passed = (
+        TaskProgress.objects.filter(
+            user_id=OuterRef("user_id"), passed_at__isnull=False, task_id__in=tasks
+        )
+        .order_by()
+        .values("user_id")
+        .annotate(at=Max("passed_at"))
+        .values("at")
+    )
+    never = Value(NEVER, output_field=DateTimeField())
+    times = [
+        Coalesce(Subquery(q, output_field=DateTimeField()), never) for q in (read, tried, passed)
+    ]
+    return NullIf(Greatest(*times), never)
 
 
 def clean_filter(text: str | None) -> str:

@@ -17,7 +17,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.db.models import Count, Max, OuterRef, Subquery
 
-from lessons.models import Section, SectionProgress
+from lessons.models import LessonReadCount, Section
 from lessons.requirements import LessonTasks
 from practice.models import Task, TaskProgress
 from practice.reporting import task_url
@@ -153,21 +153,22 @@ def lessons_completed(team: Team, tasks: TeamTasks) -> dict[int, int]:
     """lesson id → the team's learners who completed it, for the lessons with tasks: every
     section read and every task passed (teams/summary.py counts the others by reading alone).
 
-    Raw SQL, as summary.lesson_figures is: "completed" compares each learner's count of marks
-    and of passes in a lesson with the lesson's counts, aggregates over aggregates that the ORM
-    cannot group again by lesson. Passes and marks are each grouped per (lesson, learner) for
-    the lessons with tasks only, then joined. At 5,000 learners, 10 lessons with 20 tasks and
-    ~50,000 passes (tests/test_practice_team_scale.py's data, with statistics) it took about
-    0.1 s on SQLite and on PostgreSQL; counting each pair's marks in a correlated subquery
-    instead took 1.5 s on PostgreSQL. The dashboard keeps the result a minute, as the rest of
-    the summary.
+    Raw SQL, as the ORM cannot group aggregates again: "completed" compares each learner's
+    passes in a lesson, grouped per (lesson, learner), with the lesson's task count, and their
+    read count there (lessons.LessonReadCount, one row per learner and lesson, kept by
+    lessons/read_counts.py as the other reports read it) with its section count; the pairs
+    that reach both are then counted per lesson. Reading the read counts instead of grouping
+    every read mark per (lesson, learner) took the query at 5,000 learners × 20 courses with
+    20 tasks (bench/team_data.py) from 160-340 to 77-112 ms on SQLite and from 154-208 to
+    104-184 ms on PostgreSQL on a busy machine, with the same figures (docs/performance.md).
+    The dashboard keeps the result a minute, as the rest of the summary.
     """
     lesson_ids = list(tasks.per_lesson)
     if not lesson_ids:
         return {}
     q = connection.ops.quote_name
     passes, task_table = TaskProgress._meta.db_table, Task._meta.db_table
-    marks, sections = SectionProgress._meta.db_table, Section._meta.db_table
+    counts, sections = LessonReadCount._meta.db_table, Section._meta.db_table
     members = Membership._meta.db_table
     ids = ", ".join(["%s"] * len(lesson_ids))
     sql = (
@@ -181,21 +182,16 @@ def lessons_completed(team: Team, tasks: TeamTasks) -> dict[int, int]:
         f"JOIN (SELECT {q('lesson_id')} AS lesson_id, COUNT(*) AS n FROM {q(task_table)} "
         f"WHERE {q('lesson_id')} IN ({ids}) GROUP BY {q('lesson_id')}) tt "
         f"ON tt.lesson_id = p.lesson_id AND p.n >= tt.n "
-        f"JOIN (SELECT s.{q('lesson_id')} AS lesson_id, sp.{q('user_id')} AS user_id, "
-        f"COUNT(*) AS n FROM {q(marks)} sp "
-        f"JOIN {q(sections)} s ON s.{q('id')} = sp.{q('section_id')} "
-        f"JOIN {q(members)} m ON m.{q('user_id')} = sp.{q('user_id')} "
-        f"WHERE m.{q('team_id')} = %s AND m.{q('role')} = %s AND s.{q('lesson_id')} IN ({ids}) "
-        f"GROUP BY s.{q('lesson_id')}, sp.{q('user_id')}) r "
-        f"ON r.lesson_id = p.lesson_id AND r.user_id = p.user_id "
+        f"JOIN {q(counts)} r ON r.{q('lesson_id')} = p.lesson_id "
+        f"AND r.{q('user_id')} = p.user_id "
         f"JOIN (SELECT {q('lesson_id')} AS lesson_id, COUNT(*) AS n FROM {q(sections)} "
         f"WHERE {q('lesson_id')} IN ({ids}) GROUP BY {q('lesson_id')}) st "
-        f"ON st.lesson_id = p.lesson_id AND r.n >= st.n "
+        f"ON st.lesson_id = p.lesson_id AND r.{q('read')} >= st.n "
         f"GROUP BY p.lesson_id"
     )
     with connection.cursor() as cursor:
-        params = [team.id, LEARNER, *lesson_ids, *lesson_ids, team.id, LEARNER, *lesson_ids]
-        cursor.execute(sql, [*params, *lesson_ids])
+        params = [team.id, LEARNER, *lesson_ids, *lesson_ids, *lesson_ids]
+        cursor.execute(sql, params)
         return {lesson_id: int(n) for lesson_id, n in cursor.fetchall()}
 
 

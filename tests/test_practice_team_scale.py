@@ -3,6 +3,8 @@ the first course's lessons and ~50,000 passes (bench/team_data.py, plus tasks he
 page costs the budget it has for a team of three (tests/test_teams.py, test_team_scale.py),
 and the task figures match those counted here independently."""
 
+import csv
+import io
 import sys
 from pathlib import Path
 
@@ -17,8 +19,10 @@ from django.utils import timezone
 from lessons.models import Lesson, SectionProgress
 from practice.models import Task, TaskProgress
 from teams.models import Membership
+from teams.task_report import lessons_completed, team_tasks
 
 from .practice_helpers import CHECKS
+from .test_practice_teams import DOMAINS_BUDGET
 from .test_team_scale import COURSE_PAGE_BUDGET, EXPORT_BASE, EXPORT_PER_CHUNK
 from .test_teams import QUERY_BUDGET, _order, parse_csv
 
@@ -151,3 +155,67 @@ def test_the_export_with_tasks_streams_in_a_fixed_number_of_queries(
     passed = TaskProgress.objects.filter(user=user, passed_at__isnull=False).count()
     assert sample[-4] == str(passed) and sample[-3] == str(len(tasks))
     assert sample[-1] == f"{passed} of {len(tasks)}"
+
+
+def test_lessons_completed_from_read_counts_matches_the_read_marks(big_team):
+    """teams/task_report.lessons_completed reads lessons.LessonReadCount; counted here from
+    the read marks and passes themselves, every lesson with tasks gives the same figure."""
+    team, _, tasks = big_team
+    learners = set(
+        Membership.objects.filter(team=team, role="learner").values_list("user_id", flat=True)
+    )
+    lesson_ids = {task.lesson_id for task in tasks}
+    sizes = dict(
+        Lesson.objects.filter(id__in=lesson_ids)
+        .annotate(n=Count("sections"))
+        .values_list("id", "n")
+    )
+    read_all = {
+        (user_id, lesson_id)
+        for user_id, lesson_id, n in SectionProgress.objects.filter(
+            section__lesson_id__in=lesson_ids
+        )
+        .values_list("user_id", "section__lesson_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        if n >= sizes[lesson_id]
+    }
+    passed_all = {
+        (user_id, lesson_id)
+        for user_id, lesson_id, n in TaskProgress.objects.filter(
+            task__in=tasks, passed_at__isnull=False
+        )
+        .values_list("user_id", "task__lesson_id")
+        .annotate(n=Count("id"))
+        .order_by()
+        if n >= TASKS_PER_LESSON
+    }
+    expected: dict[int, int] = {}
+    for user_id, lesson_id in read_all & passed_all:
+        if user_id in learners:
+            expected[lesson_id] = expected.get(lesson_id, 0) + 1
+    got = lessons_completed(team, team_tasks(Lesson.objects.filter(id__in=lesson_ids)))
+    assert got == expected
+    assert len(got) >= 3 and all(0 < n < len(learners) for n in got.values())
+
+
+def test_the_domains_page_and_csv_with_tasks_at_5000_members(
+    big_team, lead_client, django_assert_max_num_queries
+):
+    """The members × domains page keeps the budget it has for a team of three
+    (tests/test_practice_teams.py), and a member's tasks passed are the database's."""
+    team, _, tasks = big_team
+    with django_assert_max_num_queries(DOMAINS_BUDGET):
+        html = lead_client.get(reverse("team-domains", args=[team.slug]), {"page": "25"})
+    html = html.content.decode()
+    assert html.count("heat-tasks") == 50  # the tasks are all "traffic": one cell a member
+    # The session, the user, the team and its access check (4), then the members, their
+    # answers, the team's tasks per domain and their passes: whatever the team's size.
+    with django_assert_max_num_queries(8):
+        response = lead_client.get(reverse("team-domains-csv", args=[team.slug]))
+    header, *rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert len(rows) == SHAPE.members + 1
+    sample = next(r for r in rows if r[0] == "pt01234")
+    passed = TaskProgress.objects.filter(user__username="pt01234", passed_at__isnull=False)
+    column = header.index("Traffic management: tasks passed")
+    assert sample[column : column + 2] == [str(passed.count()), str(len(tasks))]

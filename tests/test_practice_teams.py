@@ -2,6 +2,9 @@
 course's page, the member page and the CSV's `tasks` group, in the same number of queries
 whatever the team's size (the budgets of tests/test_teams.py)."""
 
+import csv
+import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,8 +12,10 @@ from django.core.cache import caches
 from django.urls import reverse
 from django.utils import timezone
 
-from lessons.models import Lesson
+from lessons.models import Course, Lesson
+from practice.models import TaskProgress
 from practice.reporting import task_url
+from shared.templatetags.timestamps import utc_time
 from teams.models import Membership
 from teams.services import membership_join, team_create
 
@@ -167,3 +172,129 @@ def test_sorting_and_pages_still_list_members_in_order(worked, instructor, djang
     add_members(worked, django_user_model, 3)
     html = client_for(instructor).get(reverse("team-dashboard", args=[worked.slug])).content
     assert _order(html.decode())[:2] == ["ada", "member000"]
+
+
+@pytest.fixture
+def task_only_team(team, learner, tasks, django_user_model):
+    """ada's only activity is a task passed two hours ago; zed read a section a day ago; Cy
+    tried a task without passing it (no activity), and passed a task of a course the team does
+    not train on (not in its scope either)."""
+    now = timezone.now()
+    zed = django_user_model.objects.create_user("zed", password="x-long-passphrase")
+    cy = django_user_model.objects.create_user("Cy", password="x-long-passphrase")
+    for user in (zed, cy):
+        membership_join(team=team, user=user)
+    pass_task(learner, tasks[0], when=now - timedelta(hours=2))
+    read(zed, "first", "intro", when=now - timedelta(days=1))
+    TaskProgress.objects.create(user=cy, task=tasks[1], checks_run=3)
+    other = Course.objects.create(slug="elsewhere", title="Elsewhere", published=True)
+    elsewhere = Lesson.objects.create(course=other, slug="away", title="Away", published=True)
+    pass_task(cy, make_task(elsewhere, "away-task"))
+    return team
+
+
+def test_a_task_pass_is_activity_on_the_dashboard_course_page_and_csv(task_only_team, instructor):
+    passed_at = TaskProgress.objects.get(user__username="ada", passed_at__isnull=False).passed_at
+    client = client_for(instructor)
+    for page in (
+        client.get(reverse("team-dashboard", args=[task_only_team.slug]), {"sort": "activity"}),
+        client.get(
+            reverse("team-course", args=[task_only_team.slug, "mini-mesh"]), {"sort": "activity"}
+        ),
+    ):
+        html = page.content.decode()
+        # ada's pass (2 hours ago) is newer than zed's read (a day ago); Cy only tried one here.
+        assert _order(html) == ["ada", "zed", "Cy", "ines"]
+        ada_row = html.split('href="/teams/platform/members/ada/"')[1].split("</tr>")[0]
+        assert utc_time(passed_at) in ada_row
+        cy_row = html.split('href="/teams/platform/members/Cy/"')[1].split("</tr>")[0]
+        assert "never" in cy_row
+    response = client.get(reverse("team-export", args=[task_only_team.slug]), {"sort": "activity"})
+    header, *rows = parse_csv(response)
+    assert [row[0] for row in rows] == ["ada", "zed", "Cy", "ines"]
+    last = header.index("Last activity")
+    expected = timezone.localtime(passed_at).isoformat(timespec="minutes")
+    assert rows[0][last] == expected and rows[2][last] == ""
+
+
+def test_the_latest_of_read_attempt_and_pass_is_the_member_s_activity(
+    task_only_team, instructor, learner, tasks
+):
+    """A read after the pass is newer; the dashboard and the member page say the same time."""
+    later = timezone.now() - timedelta(minutes=30)
+    read(learner, "first", "intro", when=later)
+    client = client_for(instructor)
+    html = client.get(reverse("team-dashboard", args=[task_only_team.slug])).content.decode()
+    ada_row = html.split('href="/teams/platform/members/ada/"')[1].split("</tr>")[0]
+    assert utc_time(later) in ada_row
+    member = client.get(reverse("team-member", args=[task_only_team.slug, "ada"]))
+    assert utc_time(later) in member.content.decode()
+    pass_task(learner, tasks[1], when=timezone.now() - timedelta(minutes=5))
+    newest = TaskProgress.objects.get(user=learner, task=tasks[1]).passed_at
+    html = client.get(reverse("team-dashboard", args=[task_only_team.slug])).content.decode()
+    assert (
+        utc_time(newest) in html.split('href="/teams/platform/members/ada/"')[1].split("</tr>")[0]
+    )
+
+
+# The members × domains page: the count, the page, the answers, the competencies (teams/
+# domain_report.py; tests/test_practice_exam.py holds it to 10), and with tasks the team's
+# tasks per domain and the page's passes per domain: two more.
+DOMAINS_BUDGET = 12
+
+
+def _domain_row(html: str, username: str) -> list[str]:
+    row = html.split(f'<th scope="row">{username}')[1].split("</tr>")[0]
+    return re.findall(r"<td[^>]*>(.*?)</td>", row)
+
+
+def test_the_domains_page_and_csv_show_tasks_passed_per_domain(
+    worked,
+    instructor,
+    learner,
+    tasks,
+    mini_course,
+    django_user_model,
+    django_assert_max_num_queries,
+):
+    draft = Lesson.objects.create(course=mini_course, slug="draft", title="Draft", order=9)
+    make_task(draft, "draft-task", domain="security")  # a draft lesson's task: not counted
+    client = client_for(instructor)
+    url = reverse("team-domains", args=[worked.slug])
+    with django_assert_max_num_queries(DOMAINS_BUDGET) as few:
+        html = client.get(url).content.decode()
+    # Domains in DOMAINS order: installation, traffic, security, troubleshooting.
+    ada = _domain_row(html, "ada")
+    assert "tasks" not in ada[0] and "tasks" not in ada[3]  # no task in those domains
+    assert "tasks 1 of 1 passed" in ada[1] and "tasks 0 of 1 passed" in ada[2]
+    assert "no answers" in ada[1]  # the answers' figures stay beside them
+    assert "tasks 0 of 1 passed" in _domain_row(html, "ines")[1]
+    add_members(worked, django_user_model, 60)
+    for membership in Membership.objects.filter(team=worked, user__username__startswith="member"):
+        pass_task(membership.user, tasks[membership.user_id % 2])
+    with django_assert_max_num_queries(DOMAINS_BUDGET) as many:
+        client.get(url)
+    assert len(many.captured_queries) == len(few.captured_queries)
+    csv_text = client.get(reverse("team-domains-csv", args=[worked.slug])).content.decode()
+    header, *rows = list(csv.reader(io.StringIO(csv_text)))
+    assert header[-8:] == [
+        f"{label}: {what}"
+        for label in (
+            "Installation, upgrades and configuration",
+            "Traffic management",
+            "Securing workloads",
+            "Troubleshooting",
+        )
+        for what in ("tasks passed", "tasks")
+    ]
+    ada = next(row for row in rows if row[0] == "ada")
+    assert ada[-8:] == ["0", "0", "1", "1", "0", "1", "0", "0"]
+    assert len(rows) == 62
+
+
+def test_the_domains_page_of_a_team_without_tasks_has_no_task_figures(team, instructor):
+    client = client_for(instructor)
+    html = client.get(reverse("team-domains", args=[team.slug])).content.decode()
+    assert "heat-tasks" not in html and "practice tasks" not in html
+    csv_text = client.get(reverse("team-domains-csv", args=[team.slug])).content.decode()
+    assert "tasks" not in csv_text.splitlines()[0]
