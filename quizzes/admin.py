@@ -78,7 +78,7 @@ class QuizForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("exam_questions", "exam_minutes"):
+        for name in ("exam_questions", "exam_minutes", "exam_tasks"):
             if name in self.fields:
                 self.fields[name].required = False
 
@@ -87,6 +87,9 @@ class QuizForm(forms.ModelForm):
 
     def clean_exam_minutes(self):
         return self.cleaned_data.get("exam_minutes") or 0
+
+    def clean_exam_tasks(self):
+        return self.cleaned_data.get("exam_tasks") or 0
 
 
 @admin.register(Quiz)

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 
 from course_format.bank import COMPETENCIES, DOMAINS
+from course_format.bank_schema import MAX_EXAM_TASKS
 from course_format.question_schema import config_lines
 from lessons.models import Course, Lesson
 from lessons.rendering import highlight_yaml, markdown_to_html, unix_newlines
@@ -102,6 +103,15 @@ class Quiz(models.Model):
         default=0,
         validators=[MaxValueValidator(600, "At most 600 minutes.")],
         help_text="The practice exam's time limit in minutes (kept on the server); 0: untimed.",
+    )
+    exam_tasks = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(MAX_EXAM_TASKS, f"Draw at most {MAX_EXAM_TASKS} tasks.")],
+        help_text=(
+            f"A practice exam's hands-on part: draw this many practice tasks (at most"
+            f" {MAX_EXAM_TASKS}) from the course's published lessons by domain weight, asked"
+            " after the questions and timed with them. 0: questions only."
+        ),
     )
 
     objects = QuizQuerySet.as_manager()
@@ -394,3 +404,34 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}: {self.question_id} ({'right' if self.is_correct else 'wrong'})"
+
+
+class AttemptTask(models.Model):
+    """A practice task a practice exam's attempt asks (drawn at its start, like its questions),
+    and the learner's one submission: the config, when, and the grader's verdict per check.
+    Nothing of the verdict is shown before the attempt ends (exam_tasks.py)."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="exam_tasks")
+    # A task deleted since drops out of the attempt, counting neither way (like a question).
+    task = models.ForeignKey("practice.Task", on_delete=models.CASCADE, related_name="+")
+    order = models.PositiveSmallIntegerField()
+    config = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    passed = models.BooleanField(null=True, blank=True)  # None until submitted
+    # [{"name", "passed", "message"}] as the grader answered at the submission: the review
+    # shows what was graded then, even if the task's checks are edited later.
+    checks = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["attempt_id", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["attempt", "task"], name="one_task_once_per_attempt"),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True, passed__isnull=True)
+                | Q(answered_at__isnull=False, passed__isnull=False),
+                name="attempt_task_graded_when_answered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}: task {self.task_id} ({self.passed})"

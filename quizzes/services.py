@@ -22,8 +22,8 @@ from django.utils import timezone
 
 from lessons.progress import record_quiz_sections_read
 
-from . import choice_order, question_sets, scoring
-from .exam import TIME_UP, attempt_close, deadline_for
+from . import choice_order, exam_tasks, question_sets, scoring
+from .exam import TIME_UP, attempt_close, deadline_for, exam_tally
 from .learners import attempts_of
 from .models import Attempt, Choice, Question, Quiz, Response, published_quiz
 
@@ -111,9 +111,11 @@ def attempt_start(*, quiz: Quiz, user=None, anon_id: str = "", preview: bool = F
     try:
         with transaction.atomic():  # a savepoint: the race loser carries on below
             drawn = question_sets.draw_for_attempt(quiz, drafts=preview, user_id=user_id)
+            # A practice exam's tasks are drawn now too, and kept with the attempt.
+            tasks = exam_tasks.draw_tasks(quiz, user_id=user_id, drafts=preview)
             drawn_total = quiz.draw_per_lesson or quiz.is_exam
-            total = len(drawn) if drawn_total else quiz.questions.count()
-            return Attempt.objects.create(
+            total = len(drawn) + len(tasks) if drawn_total else quiz.questions.count()
+            attempt = Attempt.objects.create(
                 quiz=quiz,
                 question_ids=drawn,
                 total=total,
@@ -121,6 +123,8 @@ def attempt_start(*, quiz: Quiz, user=None, anon_id: str = "", preview: bool = F
                 deadline=deadline_for(quiz),
                 **owner,
             )
+            exam_tasks.attach(attempt, tasks)
+            return attempt
     except IntegrityError:
         # Two starts at once (a double-click on "Start"): the other request created it.
         return open_attempts.get()
@@ -278,7 +282,8 @@ def _answer(
         )
     correct = scoring.is_correct(question.kind, {c.id for c in choices if c.is_correct}, chosen)
     answers[question.id] = correct
-    count = scoring.tally(answers.values())
+    # A practice exam's tasks count alike: its last question does not end it while one is open.
+    count = scoring.tally([*answers.values(), *exam_tasks.task_marks(attempt)])
     finished_at, pass_percent = _finish(attempt, count)
     try:
         # No savepoint: should the constraint refuse the row, the whole transaction is dropped.
@@ -320,9 +325,10 @@ def attempt_settle(*, attempt: Attempt) -> Attempt:
 
     Its score and total are recounted from its answers to the questions it still asks.
     """
-    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    locked = Attempt.objects.select_related("quiz").select_for_update(of=("self",))
+    locked = locked.get(pk=attempt.pk)
     if locked.finished_at is None:
-        count = scoring.tally(_answers(locked).values())
+        count = exam_tally(locked)
         locked.score, locked.total = count.score, count.total
         locked.finished_at, locked.pass_percent = _finish(locked, count)
         locked.save(update_fields=["score", "total", "finished_at", "pass_percent"])
