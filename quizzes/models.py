@@ -157,6 +157,16 @@ class Quiz(models.Model):
                         )
                     }
                 )
+        if self.exam_tasks and not self.exam_questions:
+            # The tasks ride on a practice exam: its questions make it one (is_exam).
+            raise ValidationError(
+                {
+                    "exam_tasks": (
+                        "Only a practice exam draws tasks: set its exam questions too, or set"
+                        " this to 0."
+                    )
+                }
+            )
         if self.draw_per_lesson and self.lesson_id is not None:
             # A lesson quiz is itself a pool the exam draws from; drawing belongs to the course.
             raise ValidationError(

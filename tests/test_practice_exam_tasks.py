@@ -445,3 +445,15 @@ def test_the_last_tasks_submitted_at_once_finish_the_attempt_once(learner, exam)
     assert set(outcomes) <= {"stored", "submitted", "finished"}, outcomes
     attempt = Attempt.objects.get(pk=attempt.pk)
     assert attempt.finished_at is not None and (attempt.score, attempt.total) == (14, 14)
+
+
+def test_the_admin_refuses_tasks_on_a_quiz_that_is_no_practice_exam(exam):
+    from django.core.exceptions import ValidationError
+
+    quiz = Quiz.objects.get(slug="basics-check")
+    quiz.exam_tasks = 2
+    with pytest.raises(ValidationError, match="Only a practice exam draws tasks"):
+        quiz.full_clean()
+    exam.exam_tasks = 21
+    with pytest.raises(ValidationError, match="at most 20 tasks"):
+        exam.full_clean()
