@@ -12,6 +12,7 @@ from .bank_schema import BankData, PracticeExamData, check_keys, read_bank, read
 from .question_schema import ChoiceData, QuestionData, read_question
 from .reader import SLUG
 from .reader import Reader as _Reader
+from .tasks import TaskData, check_course_tasks, read_task_entry
 from .yamlfile import ContentError, Path_, YamlDocument, read_yaml
 
 __all__ = ["SLUG", "ChoiceData", "QuestionData", "read_course", "read_sources"]
@@ -93,6 +94,7 @@ class CourseData:
     quizzes: list[QuizData] = field(default_factory=list)
     bank: list[BankData] = field(default_factory=list)  # one per bank file, in course order
     practice_exam: PracticeExamData | None = None
+    tasks: list[TaskData] = field(default_factory=list)  # practice tasks (course_format/tasks.py)
 
     def all_quizzes(self) -> list[QuizData]:
         return [lesson.quiz for lesson in self.lessons if lesson.quiz] + self.quizzes
@@ -121,7 +123,17 @@ def read_course(path: Path) -> CourseData:
     raw = reader.mapping(
         doc.data,
         (),
-        {"slug", "title", "summary", "published", "lessons", "quizzes", "bank", "practice_exam"},
+        {
+            "slug",
+            "title",
+            "summary",
+            "published",
+            "lessons",
+            "quizzes",
+            "bank",
+            "practice_exam",
+            "tasks",
+        },
         {"slug", "title", "lessons"},
     )
     lessons = []
@@ -170,6 +182,9 @@ def read_course(path: Path) -> CourseData:
         if domain in domains[:index]:
             raise doc.error(("bank", index), f"a second bank file for domain '{domain}'")
     check_keys(course.all_questions())
+    for index, entry in enumerate(reader.sequence(raw.get("tasks"), ("tasks",))):
+        course.tasks.extend(read_task_entry(reader, course_file, entry, ("tasks", index)))
+    check_course_tasks(course.tasks, {lesson.slug for lesson in lessons}, str(course_file))
     return course
 
 

@@ -6,6 +6,8 @@ import yaml
 from lessons.models import Course
 from quizzes.models import Quiz
 
+from .task_loading import tasks_to_list
+
 
 class _BlockDumper(yaml.SafeDumper):
     """Multi-line text as `|` blocks, so a dumped course reads like a hand-written one."""
@@ -76,6 +78,9 @@ def course_to_dict(course: Course) -> dict:
     if quizzes:
         out["quizzes"] = quizzes
     out.update(_bank_to_dict(finals))
+    tasks = tasks_to_list(course)
+    if tasks:
+        out["tasks"] = tasks
     return out
 
 

@@ -21,6 +21,7 @@ from lessons.rendering import unix_newlines
 from quizzes.models import Attempt, Choice, Question, Quiz, Response
 
 from .report import LoadReport
+from .task_loading import load_tasks
 
 __all__ = ["LoadReport", "WorkAtStake", "check_course_examples", "load_course", "load_course_file"]
 
@@ -165,6 +166,8 @@ def load_course(data: CourseData, *, delete_learner_work: bool = True) -> LoadRe
         _load_sections(report, lesson, lesson_data)
         lesson.refresh_reading_minutes()
         lessons_by_slug[lesson.slug] = lesson
+    # Before the left-out lessons go: a task moved to another lesson keeps its learners' progress.
+    load_tasks(report, course, data, lessons_by_slug)
     _delete_rest(report, existing.values(), "lessons")
 
     _load_quizzes(report, course, data, lessons_by_slug)

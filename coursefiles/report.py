@@ -15,6 +15,7 @@ _LABELS = {
     "quizzes": "quiz",
     "questions": "question",
     "choices": "choice",
+    "tasks": "task",
 }
 
 

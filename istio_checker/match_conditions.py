@@ -3,7 +3,9 @@
 Within a block every condition must hold (AND)
 (https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPMatchRequest).
 Conditions that depend on facts a sample request does not carry (the calling workload's
-labels or namespace, an unknown port) are reported as "unknown" and do not match.
+labels or namespace when the request does not give them, an unknown port) are reported as
+"unknown" and do not match. Given, `sourceLabels` needs every pair among the caller's labels and
+`sourceNamespace` the caller's namespace exactly (same reference page).
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ def match_conditions(block: Node, sample: Sample) -> list[Condition]:
         *_header_conditions(block, sample),
         *_query_conditions(block, sample),
         *_port_and_gateway(block, sample),
-        *_source_conditions(block),
+        *_source_conditions(block, sample.request),
     ]
 
 
@@ -130,20 +132,34 @@ def _port_and_gateway(block: Node, sample: Sample) -> list[Condition]:
     return found
 
 
-def _source_conditions(block: Node) -> list[Condition]:
-    """The calling workload's labels and namespace: unknown for a sample request."""
+def _source_conditions(block: Node, request: Request) -> list[Condition]:
+    """The calling workload's labels and namespace: decided when the request gives them."""
     found = []
+    known = {"sourceLabels": request.source_labels, "sourceNamespace": request.source_namespace}
     for key in ("sourceLabels", "sourceNamespace"):
-        if block.get(key) is not None:
+        wanted = block.get(key)
+        if wanted is None:
+            continue
+        expected = _show_plain(wanted.plain())
+        actual = known[key]
+        if actual is None:
             found.append(
                 Condition(
                     key,
-                    _show_plain(block.get(key).plain()),
+                    expected,
                     "unknown",
                     None,
-                    "depends on the calling workload, which a sample request does not have",
+                    "depends on the calling workload, which this sample request does not name",
                 )
             )
+        elif key == "sourceLabels":
+            matched = True
+            for name, _, value in wanted.entries():
+                spend_text(name)
+                matched = matched and actual.get(name) == value.text()
+            found.append(Condition(key, expected, _show_plain(dict(actual)), matched))
+        else:
+            found.append(Condition(key, expected, _show(actual), wanted.text() == actual))
     return found
 
 

@@ -20,6 +20,10 @@ class Request:
     scheme: str = "http"
     gateway: str | None = None  # None: work it out from the VirtualService's `gateways`
     port: int | None = None
+    # The calling workload, when known (None: unknown, and sourceLabels / sourceNamespace
+    # conditions are reported as unknown).
+    source_labels: Mapping[str, str] | None = None
+    source_namespace: str | None = None
 
 
 def parse_headers(raw: object) -> dict[str, str]:

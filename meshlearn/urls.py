@@ -20,5 +20,6 @@ urlpatterns = [
     path("sso/", include("sso.urls")),
     path("", include("calculator.urls")),
     path("", include("lab.urls")),
+    path("practice/", include("practice.urls")),
     path("", include("lessons.urls")),
 ]

@@ -7,8 +7,18 @@ docs/practice.md) and graded by `grading.py`, which knows no Django.
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from course_format.bank import DOMAINS
+from course_format.tasks import TaskData, task_from_values
+from lessons.models import Lesson
+from lessons.rendering import markdown_to_html, unix_newlines
+
+
+class TaskQuerySet(models.QuerySet):
+    def published(self):
+        """Tasks learners see: those of published lessons of published courses."""
+        return self.filter(lesson__published=True, lesson__course__published=True)
 
 
 class Task(models.Model):
@@ -43,11 +53,61 @@ class Task(models.Model):
     checks = models.JSONField(default=list)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = TaskQuerySet.as_manager()
+
     class Meta:
         ordering = ["lesson__course", "lesson__order", "order", "id"]
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # Markdown is rendered (and sanitised) once, here; pages only read the HTML.
+        self.scenario = unix_newlines(self.scenario)
+        self.explanation = unix_newlines(self.explanation)
+        self.starting_config = unix_newlines(self.starting_config)
+        self.solution = unix_newlines(self.solution)
+        self.scenario_html = markdown_to_html(self.scenario)
+        self.explanation_html = markdown_to_html(self.explanation)
+        self.hints_html = [markdown_to_html(str(hint)) for hint in self.hints or []]
+        super().save(*args, **kwargs)
+        # The lesson page lists its tasks inside its cache: a new content version redraws it.
+        Lesson.objects.filter(pk=self.lesson_id).touch()
+
+    def get_absolute_url(self) -> str:
+        return reverse("practice-task", args=[self.slug])
+
+    def delete(self, *args, **kwargs):
+        lesson_id = self.lesson_id
+        result = super().delete(*args, **kwargs)
+        Lesson.objects.filter(pk=lesson_id).touch()
+        return result
+
+    def values(self) -> dict:
+        """The task as a course file writes it (dumpcourse, and re-reading it for grading)."""
+        out = {
+            "slug": self.slug,
+            "title": self.title,
+            "lesson": self.lesson.slug,
+            "domain": self.domain,
+            "competency": self.competency,
+            "kind": self.kind,
+            "release": self.release,
+            "scenario": self.scenario,
+            "workloads": self.workloads,
+            "starting_config": self.starting_config,
+            "hints": self.hints,
+            "solution": self.solution,
+            "explanation": self.explanation,
+            "sources": self.sources,
+            "checks": self.checks,
+        }
+        return {key: value for key, value in out.items() if value not in ("", None, [])}
+
+    def spec(self) -> TaskData:
+        """The task as the grader reads it, checked as a course file's task is (ContentError
+        if a row was stored around those rules)."""
+        return task_from_values(self.values(), name=f"task {self.slug}")
 
 
 class TaskProgress(models.Model):

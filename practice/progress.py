@@ -125,13 +125,23 @@ def record_check(request, task: Task, *, passed: bool, config: str) -> TaskState
     return _session_state(entry)
 
 
-def reveal_hint(request, task: Task) -> TaskState:
-    """One more hint, never past the last (a replayed POST shows nothing new)."""
+def last_config(request, task: Task) -> str | None:
+    """The config a signed-in learner last checked on this task (None: never, or a visitor)."""
+    if not request.user.is_authenticated:
+        return None
+    rows = TaskProgress.objects.filter(user=request.user, task=task)
+    row = rows.values("last_config", "checks_run").first()
+    return row["last_config"] if row and row["checks_run"] else None
+
+
+def reveal_hint(request, task: Task, *, seen: int | None = None) -> TaskState:
+    """One more hint, never past the last. `seen`: how many hints the page that asked showed;
+    a replayed POST (the learner has seen more since) then shows nothing new."""
     total = len(task.hints)
     if request.user.is_authenticated:
         with transaction.atomic():
             row = _locked_row(request.user, task)
-            if row.hints_shown < total:
+            if row.hints_shown < total and (seen is None or seen == row.hints_shown):
                 row.hints_shown += 1
                 row.save(update_fields=["hints_shown", "updated_at"])
         return _row_state(row)
@@ -139,7 +149,8 @@ def reveal_hint(request, task: Task) -> TaskState:
     if entry is None:
         return TaskState()
     hints = entry.get("hints") if isinstance(entry.get("hints"), int) else 0
-    entry["hints"] = min(max(hints, 0) + 1, total)
+    if seen is None or seen == max(hints, 0):
+        entry["hints"] = min(max(hints, 0) + 1, total)
     _save_session_entry(request, task, entry)
     return _session_state(entry)
 

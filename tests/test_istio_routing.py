@@ -366,3 +366,38 @@ def test_a_virtual_service_without_a_spec_map_is_named(spec):
         "no-spec",
     )
     assert "has no `spec` map" in left.message
+
+
+# --- the calling workload, when the request names it (issue 24) -----------------------------
+
+SOURCE_RULES = (
+    "  - match:\n    - sourceLabels: {app: productpage, version: v1}\n"
+    "    route: [{destination: {host: from-productpage}}]\n"
+    "  - match:\n    - sourceNamespace: shop\n"
+    "    route: [{destination: {host: from-shop}}]\n"
+    "  - route: [{destination: {host: everyone}}]\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("labels", "namespace", "host"),
+    [
+        ({"app": "productpage", "version": "v1", "extra": "x"}, "bookinfo", "from-productpage"),
+        ({"app": "productpage", "version": "v2"}, "bookinfo", "everyone"),
+        ({"app": "productpage"}, "shop", "from-shop"),
+        ({}, "bookinfo", "everyone"),
+    ],
+)
+def test_source_labels_and_namespace_decide_when_given(labels, namespace, host):
+    request = Request(host="api", source_labels=labels, source_namespace=namespace)
+    decision = trace(vs(SOURCE_RULES), request)
+    assert decision.shares[0].host == host
+    first = decision.rules[0].blocks[0].conditions[0]
+    assert first.matched is (host == "from-productpage")
+
+
+def test_source_namespace_given_without_labels_leaves_labels_unknown():
+    request = Request(host="api", source_namespace="shop")
+    decision = trace(vs(SOURCE_RULES), request)
+    assert decision.rules[0].blocks[0].conditions[0].matched is None
+    assert decision.shares[0].host == "from-shop"

@@ -1,0 +1,368 @@
+"""A task's `route` probe: a request through the router (istio_checker.routing) and what the
+learner's config must make of it (docs/practice.md#route). Pure Python: no Django.
+
+The trace says which rule matches and where the request goes; this module adds what the trace
+alone does not judge, because a task has pods and the lab does not:
+- a destination subset must be defined by a DestinationRule for its host and select at least one
+  of the task's pods of that service, else Envoy has no endpoint and answers 503 (response flags
+  NC / UH: https://istio.io/latest/docs/ops/common-problems/network-issues/#503-errors-after-setting-destination-rule);
+- a request through a gateway needs a Gateway of that name whose `selector` matches one of the
+  task's workloads (the gateway's pods) and a server that accepts the host and port, else it is
+  answered 404 or never reaches a gateway
+  (https://istio.io/latest/docs/reference/config/networking/gateway/);
+- the matched rule's settings (fault, timeout, retries, redirect, rewrite, mirror, headers) are
+  read from the VirtualService rule the trace matched, by meaning: durations as seconds,
+  `retryOn` as a set (https://istio.io/latest/docs/reference/config/networking/virtual-service/).
+
+Every lookup spends the running work budget; each is linear in the config.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from course_format.tasks import WorkloadData, seconds
+from istio_checker.budget import spend
+from istio_checker.hosts import covers, gateway_name, same_service, strip_port
+from istio_checker.node_readers import items, text, texts
+from istio_checker.routing import Request, RouteDecision, route
+from istio_checker.yamlsource import Node
+
+_REQUEST_FIELDS = {f.name for f in dataclasses.fields(Request)}
+GATEWAY_API_GROUP = "gateway.networking.k8s.io"
+
+
+def run(probe: dict, config) -> tuple[bool, str]:
+    """(passed, what the grader saw)."""
+    request_spec, expect = probe["request"], probe["expect"]
+    task = config.task
+    host = str(request_spec["host"])
+    port = request_spec.get("port")
+    gateway = request_spec.get("gateway")
+    if gateway:
+        refused = gateway_refuses(config, str(gateway), host, port)
+        if refused:
+            return False, refused
+    source = task.workload(request_spec["from"]) if "from" in request_spec else None
+    request = _request(request_spec, host, port, gateway, source)
+    decision = route(config.resources, request, config.loaded.left_out)
+    return judge(decision, expect, config)
+
+
+def _request(spec: dict, host: str, port, gateway, source: WorkloadData | None) -> Request:
+    values = {
+        "host": host,
+        "path": str(spec.get("path", "/")),
+        "method": str(spec.get("method", "GET")),
+        "headers": {str(k).lower(): str(v) for k, v in (spec.get("headers") or {}).items()},
+        "port": port,
+        # A mesh request is not routed by VirtualServices bound only to gateways.
+        "gateway": str(gateway) if gateway else "mesh",
+    }
+    # From branch authz-mtls (EVALUATORS_API.md): the router decides sourceLabels and
+    # sourceNamespace when it is told the caller; an older router reports them unknown.
+    if source is not None and "source_labels" in _REQUEST_FIELDS:
+        values["source_labels"] = dict(source.labels)
+        values["source_namespace"] = source.namespace
+    return Request(**values)
+
+
+# --- through a gateway -----------------------------------------------------------------------
+
+
+def gateway_refuses(config, reference: str, host: str, port) -> str:
+    """Why the named gateway would not take this request ("" when it would)."""
+    namespace, name = gateway_name(reference)
+    found = []
+    for resource in config.resources:
+        spend()
+        same_namespace = not namespace or not resource.namespace or resource.namespace == namespace
+        if resource.kind == "Gateway" and resource.name == name and same_namespace:
+            found.append(resource)
+    if not found:
+        return f"no Gateway {reference} in the config: the request never reaches a gateway"
+    gateway = found[0]
+    if gateway.group == GATEWAY_API_GROUP:
+        return ""  # a Gateway API Gateway: the HTTPRoute trace checks its listeners
+    spec = gateway.spec
+    selector = spec.get("selector") if spec is not None else None
+    labels = _plain_labels(selector)
+    if not any(_selects(labels, workload.labels) for workload in config.task.workloads):
+        return f"the selector of Gateway {reference} matches none of the task's pods"
+    bare_host, host_port = strip_port(host)
+    port = port or host_port
+    for server in items(spec.get("servers") if spec is not None else None):
+        spend()
+        server_port = server.get("port")
+        number = server_port.get("number") if server_port is not None else None
+        if port is not None and (number is None or number.value != port):
+            continue
+        if any(covers(pattern, bare_host) for pattern in texts(server.get("hosts"))):
+            return ""
+    return f"no server of Gateway {reference} accepts host {host}: the gateway answers 404"
+
+
+def _plain_labels(node: Node | None) -> dict:
+    if node is None or not node.is_map:
+        return {}
+    return {key: text(value) for key, _, value in node.entries()}
+
+
+def _selects(selector: dict, labels: dict) -> bool:
+    """A Kubernetes equality selector: every label of it, with the same value. An empty
+    selector selects every pod (as Istio reads a Gateway's)."""
+    spend(1 + len(selector))
+    return all(labels.get(key) == value for key, value in selector.items())
+
+
+# --- the expectations ------------------------------------------------------------------------
+
+
+def judge(decision: RouteDecision, expect: dict, config) -> tuple[bool, str]:
+    outcome = decision.outcome
+    shares = [(s.host, s.subset, s.percent, s.labels) for s in decision.shares]
+    if outcome == "no_virtual_service":  # the service as it is: all of its pods
+        outcome, shares = "route", [(decision.host, None, 100.0, None)]
+    seen = f"{outcome}: {decision.summary}"
+    if outcome == "delegate_missing":
+        return False, seen
+    rule, namespace = matched_rule(decision, config)
+    checks = [
+        ("outcome", lambda: expect["outcome"] == outcome),
+        ("destination", lambda: _all_to(shares, expect["destination"], namespace)),
+        ("subset", lambda: _all_subset(shares, expect["subset"])),
+        ("share", lambda: _shares_hold(shares, expect["share"], expect.get("tolerance", 0))),
+        ("status", lambda: _status(decision, rule) == expect["status"]),
+        ("fault", lambda: _fault_holds(rule, expect["fault"])),
+        ("timeout", lambda: _seconds_of(rule, "timeout") == seconds(expect["timeout"])),
+        ("retries", lambda: _retries_hold(rule, expect["retries"])),
+        ("redirect", lambda: _redirect_holds(decision, rule, expect["redirect"])),
+        ("rewrite", lambda: _rewrite_holds(rule, expect["rewrite"])),
+        ("mirror", lambda: _mirror_holds(rule, expect["mirror"], namespace)),
+        ("request_headers_set", lambda: _headers_hold(rule, "request", expect, namespace)),
+        ("response_headers_set", lambda: _headers_hold(rule, "response", expect, namespace)),
+    ]
+    for key, holds in checks:
+        spend()
+        if key in expect and not holds():
+            return False, f"expected {key} does not hold; the trace says {seen}"
+    if outcome == "route":
+        empty = _subset_without_pods(shares, namespace, config.task.workloads)
+        if empty:
+            return False, empty
+    return True, seen
+
+
+def matched_rule(decision: RouteDecision, config) -> tuple[Node | None, str]:
+    """The VirtualService rule the trace matched (the last matched rule it tried: a delegate's
+    rule comes after its parent's) and that VirtualService's namespace."""
+    if decision.route_kind != "VirtualService":
+        return None, ""
+    matched = [rule for rule in decision.rules if rule.matched]
+    if not matched:
+        return None, ""
+    line = matched[-1].line
+    for resource in config.resources:
+        if resource.kind != "VirtualService" or resource.spec is None:
+            continue
+        for rule in items(resource.spec.get("http")):
+            spend()
+            if rule.line == line:
+                return rule, resource.namespace
+    return None, ""
+
+
+def _all_to(shares, destination: str, namespace: str) -> bool:
+    live = [share for share in shares if share[2] > 0]
+    return bool(live) and all(
+        same_service(host, str(destination), namespace, namespace) for host, *_ in live
+    )
+
+
+def _all_subset(shares, subset: str) -> bool:
+    live = [share for share in shares if share[2] > 0]
+    return bool(live) and all(share[1] == str(subset) for share in live)
+
+
+def _shares_hold(shares, wanted: dict, tolerance: float) -> bool:
+    """Each subset's (or host's, for destinations without a subset) percent of the requests,
+    within `tolerance` points; a destination the task does not name must get at most that."""
+    actual: dict[str, float] = {}
+    for host, subset, percent, _ in shares:
+        key = subset or next((k for k in wanted if same_service(k, host)), host)
+        actual[key] = actual.get(key, 0.0) + percent
+    keys = set(actual) | {str(k) for k in wanted}
+    return all(
+        abs(actual.get(key, 0.0) - float(wanted.get(key, 0))) <= tolerance + 1e-9 for key in keys
+    )
+
+
+def _subset_without_pods(shares, namespace: str, workloads: list[WorkloadData]) -> str:
+    for host, subset, percent, labels in shares:
+        if not subset or percent <= 0:
+            continue
+        if labels is None:
+            return f"no DestinationRule here defines subset {subset} of {host}: Envoy answers 503"
+        service = host.split(".", 1)[0]
+        host_namespace = host.split(".")[1] if host.count(".") >= 2 else namespace
+        pods = [
+            w
+            for w in workloads
+            if w.service == service and (not host_namespace or w.namespace == host_namespace)
+        ]
+        if not any(w.service for w in workloads):  # the task names no services: all its pods
+            pods = list(workloads)
+        wanted = {key: value for key, value in labels.items() if key != "…"}
+        if not any(_selects(wanted, pod.labels) for pod in pods):
+            return (
+                f"subset {subset} of {host} selects none of the task's pods: no pod would "
+                "receive the requests (Envoy answers 503, flag UH)"
+            )
+    return ""
+
+
+def _status(decision: RouteDecision, rule: Node | None) -> int | None:
+    """The status the caller sees when the mesh answers itself: the trace's (no route,
+    redirect, direct response), or an abort fault's when it aborts every request."""
+    if decision.status is not None:
+        return decision.status
+    fault = rule.get("fault") if rule is not None else None
+    abort = fault.get("abort") if fault is not None else None
+    if abort is not None and _percent(abort) == 100:
+        status = abort.get("httpStatus")
+        return status.value if status is not None else None
+    return None
+
+
+def _percent(part: Node) -> float | None:
+    """A fault's `percentage.value` (or the old integer `percent`); None when not written."""
+    percentage = part.get("percentage")
+    value = percentage.get("value") if percentage is not None else None
+    if value is not None and isinstance(value.value, int | float):
+        return float(value.value)
+    old = part.get("percent")
+    if old is not None and isinstance(old.value, int):
+        return float(old.value)
+    return None
+
+
+def _fault_holds(rule: Node | None, wanted: dict) -> bool:
+    fault = rule.get("fault") if rule is not None else None
+    if fault is None:
+        return False
+    if "abort" in wanted:
+        part = fault.get("abort")
+        status = part.get("httpStatus") if part is not None else None
+        if status is None or status.value != wanted["abort"]:
+            return False
+    else:
+        part = fault.get("delay")
+        amount = text(part.get("fixedDelay")) if part is not None else None
+        if amount is None or seconds(amount) != seconds(wanted["delay"]):
+            return False
+    return "percent" not in wanted or _percent(part) == float(wanted["percent"])
+
+
+def _seconds_of(node: Node | None, key: str) -> float | None:
+    value = text(node.get(key)) if node is not None else None
+    return seconds(value) if value else None
+
+
+def _retries_hold(rule: Node | None, wanted: dict) -> bool:
+    retries = rule.get("retries") if rule is not None else None
+    if retries is None:
+        return False
+    if "attempts" in wanted:
+        attempts = retries.get("attempts")
+        if attempts is None or attempts.value != wanted["attempts"]:
+            return False
+    if "per_try_timeout" in wanted and _seconds_of(retries, "perTryTimeout") != seconds(
+        wanted["per_try_timeout"]
+    ):
+        return False
+    if "retry_on" in wanted:
+        written = {part.strip() for part in (text(retries.get("retryOn")) or "").split(",")}
+        expected = {part.strip() for part in str(wanted["retry_on"]).split(",")}
+        if written - {""} != expected - {""}:
+            return False
+    return True
+
+
+def _redirect_holds(decision: RouteDecision, rule: Node | None, wanted: dict) -> bool:
+    redirect = rule.get("redirect") if rule is not None else None
+    if decision.outcome != "redirect" or redirect is None:
+        return False
+    for key, field_name in (("uri", "uri"), ("authority", "authority")):
+        if key in wanted and text(redirect.get(field_name)) != str(wanted[key]):
+            return False
+    return "code" not in wanted or decision.status == wanted["code"]
+
+
+def _rewrite_holds(rule: Node | None, wanted: dict) -> bool:
+    rewrite = rule.get("rewrite") if rule is not None else None
+    if rewrite is None:
+        return False
+    return all(
+        text(rewrite.get(key)) == str(wanted[key]) for key in ("uri", "authority") if key in wanted
+    )
+
+
+def _mirror_holds(rule: Node | None, wanted: dict, namespace: str) -> bool:
+    if rule is None:
+        return False
+    mirrors = []  # (destination, percent)
+    single = rule.get("mirror")
+    if single is not None:
+        share = rule.get("mirrorPercentage")
+        mirrors.append((single, _percent_value(share)))
+    for entry in items(rule.get("mirrors")):
+        spend()
+        mirrors.append((entry.get("destination"), _percent_value(entry.get("percentage"))))
+    for destination, percent in mirrors:
+        host = text(destination.get("host")) if destination is not None else None
+        if host is None or not same_service(host, str(wanted["host"]), namespace, namespace):
+            continue
+        if "subset" in wanted and text(destination.get("subset")) != str(wanted["subset"]):
+            continue
+        if "percent" in wanted and percent != float(wanted["percent"]):
+            continue
+        return True
+    return False
+
+
+def _percent_value(node: Node | None) -> float:
+    """`mirrorPercentage` / `percentage`: 100 when not written (all requests are mirrored)."""
+    value = node.get("value") if node is not None else None
+    if value is not None and isinstance(value.value, int | float):
+        return float(value.value)
+    return 100.0
+
+
+def _headers_hold(rule: Node | None, direction: str, expect: dict, namespace: str) -> bool:
+    """Every header the task names is set (or added) to its value on the way, by the rule or by
+    every destination it routes to."""
+    wanted = expect[f"{direction}_headers_set"]
+    if rule is None:
+        return False
+    written = _header_values(rule.get("headers"), direction)
+    destinations = [entry for entry in items(rule.get("route")) if entry.is_map]
+    per_destination = [_header_values(entry.get("headers"), direction) for entry in destinations]
+    for name, value in wanted.items():
+        spend()
+        key = str(name).lower()
+        if written.get(key) == str(value):
+            continue
+        if per_destination and all(found.get(key) == str(value) for found in per_destination):
+            continue
+        return False
+    return True
+
+
+def _header_values(headers: Node | None, direction: str) -> dict:
+    part = headers.get(direction) if headers is not None else None
+    values = {}
+    for operation in ("add", "set"):  # `set` wins over `add` for the same header
+        found = part.get(operation) if part is not None else None
+        for name, _, value in found.entries() if found is not None else ():
+            values[name.lower()] = text(value)
+    return values
