@@ -3,9 +3,16 @@ TASK_FORMAT.md): the one place quizzes calls it, so the exam's rule sits here. A
 when every check passed and the grading was complete (a grading cut short by the checker's
 work budget proves nothing, so it does not count)."""
 
+import logging
 from dataclasses import dataclass
 
+from course_format.yamlfile import ContentError
+from practice.grading import grade
 from practice.models import Task
+
+logger = logging.getLogger(__name__)
+
+UNREADABLE = "This task could not be graded (the problem has been logged): it counts as not passed."
 
 
 @dataclass(frozen=True)
@@ -15,13 +22,12 @@ class TaskVerdict:
 
 
 def grade_submission(task: Task, config: str) -> TaskVerdict:
-    # Imported here until the grader (branch practice-core) is merged into this branch.
-    from practice.grading import grade, task_spec  # noqa: PLC0415
-
-    grade_ = grade(task_spec(task), config)
-    checks = [
-        {"name": check.name, "passed": bool(check.passed), "message": check.message or ""}
-        for check in grade_.checks
-    ]
-    passed = bool(grade_.passed) and not grade_.partial and all(c["passed"] for c in checks)
+    try:
+        spec = task.spec()  # the row read back as a course file's task (its lesson loaded)
+    except ContentError:  # a row stored around the format's rules: logged, never a 500
+        logger.exception("practice task %s cannot be read for an exam", task.slug)
+        return TaskVerdict(False, [{"name": "The task", "passed": False, "message": UNREADABLE}])
+    result = grade(spec, config)
+    checks = [check.as_dict() for check in result.checks]
+    passed = result.passed and not result.partial and all(c["passed"] for c in checks)
     return TaskVerdict(passed=passed, checks=checks)

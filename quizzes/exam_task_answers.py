@@ -107,7 +107,8 @@ def _open_item(attempt: Attempt, item_id: int, received: datetime) -> AttemptTas
         raise TaskRefused(ATTEMPT_FINISHED, code="finished", attempt=attempt)
     if attempt.overdue(received):
         raise _TimeUp(attempt.id)
-    item = AttemptTask.objects.select_related("task").filter(attempt=attempt, pk=item_id).first()
+    rows = AttemptTask.objects.select_related("task__lesson")  # Task.spec() reads its lesson
+    item = rows.filter(attempt=attempt, pk=item_id).first()
     if item is None:
         raise TaskRefused(NOT_IN_QUIZ, code="not-in-quiz", attempt=attempt)
     if item.answered_at is not None:

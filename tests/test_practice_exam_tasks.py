@@ -15,10 +15,12 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from course_format.bank import DOMAINS as DOMAIN_LABELS
 from course_format.yamlfile import ContentError
 from lessons.models import Lesson
+from lessons.rendering import highlight_yaml
 from practice.models import Task
 from quizzes import exam_task_answers, services
 from quizzes.exam_grading import TaskVerdict
@@ -72,7 +74,6 @@ def make_task(lesson: Lesson, slug: str, domain: str) -> Task:
         domain=domain,
         competency="",
         scenario=f"Scenario of {slug}.",
-        scenario_html=f"<p>Scenario of {slug}.</p>",
         workloads=[
             {
                 "name": f"{slug}-reviews-v2",
@@ -83,10 +84,8 @@ def make_task(lesson: Lesson, slug: str, domain: str) -> Task:
         ],
         starting_config=f"# start-of-{slug}\n",
         hints=[HINT],
-        hints_html=[f"<p>{HINT}</p>"],
         solution=SOLUTION,
-        explanation="Why it works.",
-        explanation_html="<p>the-explanation-of-the-task</p>",
+        explanation="the-explanation-of-the-task",
         sources=["https://istio.io/latest/docs/reference/config/networking/virtual-service/"],
         checks=[
             {"name": "Istio accepts the config", "valid": {}},
@@ -457,3 +456,42 @@ def test_the_admin_refuses_tasks_on_a_quiz_that_is_no_practice_exam(exam):
     exam.exam_tasks = 21
     with pytest.raises(ValidationError, match="at most 20 tasks"):
         exam.full_clean()
+
+
+# --- with the practice app's grader -----------------------------------------------------------
+
+PRACTICE_COURSE = BANK_COURSE.parent / "practice-course"
+
+
+def test_the_real_grader_marks_a_task_and_the_review_shows_its_checks(
+    monkeypatch, learner_client, exam
+):
+    from coursefiles.loading import load_course_file
+    from quizzes import exam_grading
+
+    monkeypatch.setattr(exam_task_answers, "grade_submission", exam_grading.grade_submission)
+    load_course_file(PRACTICE_COURSE)
+    real = Task.objects.get(slug="jason-to-v2")  # its course's task, moved into the exam's
+    Task.objects.exclude(pk=real.pk).delete()
+    Task.objects.filter(pk=real.pk).update(lesson=Lesson.objects.get(slug="basics"))
+    first = start(learner_client)
+    [item] = items(first)
+    assert item.task_id == real.id
+    submit(learner_client, first, item, real.solution)
+    stored = AttemptTask.objects.get(pk=item.pk)
+    assert stored.passed is True and len(stored.checks) == len(real.checks)
+    assert all(check["passed"] for check in stored.checks)
+    learner_client.post(reverse("exam-end", args=[EXAM, first.id]))
+
+    second = start(learner_client)
+    [item] = items(second)
+    submit(learner_client, second, item, real.starting_config)
+    stored = AttemptTask.objects.get(pk=item.pk)
+    failed = [check for check in stored.checks if not check["passed"]]
+    assert stored.passed is False and failed and all(check["message"] for check in failed)
+    learner_client.post(reverse("exam-end", args=[EXAM, second.id]))
+    review = learner_client.get(reverse("quiz-result", args=[EXAM, second.id])).content.decode()
+    for check in failed:
+        assert escape(check["name"]) in review and escape(check["message"]) in review
+    # The reference solution (highlighted), now that the exam has ended.
+    assert "jason" in real.solution and highlight_yaml(real.solution) in review
