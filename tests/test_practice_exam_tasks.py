@@ -495,3 +495,28 @@ def test_the_real_grader_marks_a_task_and_the_review_shows_its_checks(
         assert escape(check["name"]) in review and escape(check["message"]) in review
     # The reference solution (highlighted), now that the exam has ended.
     assert "jason" in real.solution and highlight_yaml(real.solution) in review
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="coursefiles (not this branch's to edit) does not carry practice_exam.tasks into"
+    " Quiz.exam_tasks yet: the integrator wires it (see docs/assessment.md); then drop this mark",
+)
+def test_loading_and_dumping_carry_the_exams_tasks(tmp_path):
+    from coursefiles.dumping import dump_course
+    from coursefiles.loading import load_course_file
+
+    folder = tmp_path / "course"
+    folder.mkdir()
+    for path in BANK_COURSE.rglob("*"):
+        if path.is_file():
+            target = folder / path.relative_to(BANK_COURSE)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(path.read_text())
+    course_file = folder / "course.yaml"
+    course_file.write_text(
+        course_file.read_text().replace("  pass_percent: 75\n", "  pass_percent: 75\n  tasks: 3\n")
+    )
+    course = load_course_file(folder).course
+    assert Quiz.objects.get(slug=EXAM).exam_tasks == 3
+    assert "tasks: 3" in dump_course(course)
