@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 
+from lessons.progress import mark_quiz_sections_read_for_visitor
+
 from ..exam_task_answers import TaskRefused, task_submit
 from ..learners import owner
 from ..models import Attempt
@@ -39,7 +41,8 @@ def exam_task_submit(
             return see_other(result_url(attempt))
         return see_other(attempt.quiz.get_absolute_url())
     attempt = done.attempt
-    if attempt.finished_at is not None:
+    if attempt.finished_at is not None:  # the last open item: a visitor's marks live in the session
+        mark_quiz_sections_read_for_visitor(request, attempt)
         return see_other(result_url(attempt))
     messages.success(
         request, f"Task {done.number} submitted. It is marked with the rest when the exam ends."
