@@ -32,8 +32,7 @@ def render_exam_question(
         "choices": shown_choices(attempt, question),
         "number": number,
         "count": len(asked),
-        "position": f"Question {number} of {len(asked)}"
-        + (f", then {tasks} tasks" if tasks else ""),
+        "position": f"Question {number} of {len(asked)}" + _then_tasks(tasks),
         "tasks": tasks,
         "items": len(asked) + tasks,
         "answered": answered + submitted,
@@ -61,6 +60,12 @@ def render_exam_task(
         "config": item.task.starting_config,
     }
     return render(request, "quizzes/exam_task.html", context)
+
+
+def _then_tasks(tasks: int) -> str:
+    if not tasks:
+        return ""
+    return ", then 1 task" if tasks == 1 else f", then {tasks} tasks"
 
 
 def _seconds_left(attempt: Attempt) -> int | None:
