@@ -20,7 +20,7 @@ from lessons.admin.order import AppendedInline, AppendedOnAdd
 
 from . import scoring
 from .line_choices import line_choices_sync
-from .models import Attempt, Choice, Question, Quiz, Response
+from .models import Attempt, AttemptTask, Choice, Question, Quiz, Response
 
 DRAWN_QUIZ_ASKS_NO_QUESTIONS = (
     "A quiz that draws from the lesson quizzes (“draw per lesson” above 0) asks none of its"
@@ -96,7 +96,15 @@ class QuizForm(forms.ModelForm):
 class QuizAdmin(LearnersWorkOnDelete, AppendedOnAdd, admin.ModelAdmin):
     form = QuizForm
     order_parent = "course"
-    list_display = ("title", "slug", "course", "lesson", "pass_percent", "exam_questions")
+    list_display = (
+        "title",
+        "slug",
+        "course",
+        "lesson",
+        "pass_percent",
+        "exam_questions",
+        "exam_tasks",
+    )
     list_filter = ("course",)
     search_fields = ("title", "slug")
     list_select_related = ("course", "lesson")
@@ -186,6 +194,19 @@ class ResponseInline(admin.TabularInline):
         return False
 
 
+class AttemptTaskInline(admin.TabularInline):
+    """A practice exam's tasks and the learner's submissions, read-only, like the answers."""
+
+    model = AttemptTask
+    extra = 0
+    fields = ("order", "task", "answered_at", "passed")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
     list_display = ("quiz", "user", "started_at", "finished_at", "score", "total", "preview")
@@ -203,7 +224,7 @@ class AttemptAdmin(admin.ModelAdmin):
         "pass_percent",
         "preview",
     )
-    inlines = [ResponseInline]
+    inlines = [ResponseInline, AttemptTaskInline]
 
     def has_add_permission(self, request) -> bool:
         return False  # attempts are made by learners taking quizzes

@@ -526,3 +526,13 @@ def test_loading_and_dumping_carry_the_exams_tasks(tmp_path):
     course = load_course_file(folder).course
     assert Quiz.objects.get(slug=EXAM).exam_tasks == 3
     assert "tasks: 3" in dump_course(course)
+
+
+def test_the_attempt_admin_lists_its_tasks_read_only(admin_client, learner, exam):
+    attempt = services.attempt_start(quiz=exam, user=learner)
+    page = admin_client.get(reverse("admin:quizzes_attempt_change", args=[attempt.id]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    for item in items(attempt):
+        assert item.task.title in html
+    assert 'name="exam_tasks-0-passed"' not in html  # read-only: nothing to post
