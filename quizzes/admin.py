@@ -91,6 +91,16 @@ class QuizForm(forms.ModelForm):
     def clean_exam_tasks(self):
         return self.cleaned_data.get("exam_tasks") or 0
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("exam_tasks") and not cleaned.get("exam_questions"):
+            # The tasks ride on a practice exam: its questions make it one (Quiz.is_exam).
+            self.add_error(
+                "exam_tasks",
+                "Only a practice exam draws tasks: set its exam questions too, or set this to 0.",
+            )
+        return cleaned
+
 
 @admin.register(Quiz)
 class QuizAdmin(LearnersWorkOnDelete, AppendedOnAdd, admin.ModelAdmin):

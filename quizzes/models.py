@@ -20,6 +20,7 @@ from lessons.models import Course, Lesson
 from lessons.rendering import highlight_yaml, markdown_to_html, unix_newlines
 
 from . import choice_order, scoring
+from .attempt_task import AttemptTask  # noqa: F401  (a model of this app, in its own module)
 
 
 def published_quiz(path: str = "") -> Q:
@@ -107,11 +108,8 @@ class Quiz(models.Model):
     exam_tasks = models.PositiveSmallIntegerField(
         default=0,
         validators=[MaxValueValidator(MAX_EXAM_TASKS, f"Draw at most {MAX_EXAM_TASKS} tasks.")],
-        help_text=(
-            f"A practice exam's hands-on part: draw this many practice tasks (at most"
-            f" {MAX_EXAM_TASKS}) from the course's published lessons by domain weight, asked"
-            " after the questions and timed with them. 0: questions only."
-        ),
+        help_text=f"A practice exam's tasks (at most {MAX_EXAM_TASKS}), drawn by domain weight"
+        " and asked after its questions, timed with them. 0: questions only.",
     )
 
     objects = QuizQuerySet.as_manager()
@@ -157,16 +155,6 @@ class Quiz(models.Model):
                         )
                     }
                 )
-        if self.exam_tasks and not self.exam_questions:
-            # The tasks ride on a practice exam: its questions make it one (is_exam).
-            raise ValidationError(
-                {
-                    "exam_tasks": (
-                        "Only a practice exam draws tasks: set its exam questions too, or set"
-                        " this to 0."
-                    )
-                }
-            )
         if self.draw_per_lesson and self.lesson_id is not None:
             # A lesson quiz is itself a pool the exam draws from; drawing belongs to the course.
             raise ValidationError(
@@ -202,12 +190,6 @@ class Question(models.Model):
         MULTIPLE = "multiple", "Multiple choice (all correct and no wrong one to score)"
         LINE = "line", "Pick the line of the config (its choices are the config's lines)"
 
-    class Domain(models.TextChoices):
-        INSTALLATION = "installation", DOMAINS["installation"]
-        TRAFFIC = "traffic", DOMAINS["traffic"]
-        SECURITY = "security", DOMAINS["security"]
-        TROUBLESHOOTING = "troubleshooting", DOMAINS["troubleshooting"]
-
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveIntegerField(default=0)
     prompt = models.TextField(help_text="Plain text or short Markdown.")
@@ -218,7 +200,7 @@ class Question(models.Model):
     key = models.SlugField(
         max_length=80, blank=True, help_text="A stable id, unique in the course (bank questions)."
     )
-    domain = models.CharField(max_length=20, choices=Domain.choices, blank=True)
+    domain = models.CharField(max_length=20, choices=list(DOMAINS.items()), blank=True)
     competency = models.CharField(
         max_length=60, blank=True, help_text="One of the domain's competencies, verbatim."
     )
@@ -414,34 +396,3 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}: {self.question_id} ({'right' if self.is_correct else 'wrong'})"
-
-
-class AttemptTask(models.Model):
-    """A practice task a practice exam's attempt asks (drawn at its start, like its questions),
-    and the learner's one submission: the config, when, and the grader's verdict per check.
-    Nothing of the verdict is shown before the attempt ends (exam_tasks.py)."""
-
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="exam_tasks")
-    # A task deleted since drops out of the attempt, counting neither way (like a question).
-    task = models.ForeignKey("practice.Task", on_delete=models.CASCADE, related_name="+")
-    order = models.PositiveSmallIntegerField()
-    config = models.TextField(blank=True)
-    answered_at = models.DateTimeField(null=True, blank=True)
-    passed = models.BooleanField(null=True, blank=True)  # None until submitted
-    # [{"name", "passed", "message"}] as the grader answered at the submission: the review
-    # shows what was graded then, even if the task's checks are edited later.
-    checks = models.JSONField(default=list, blank=True)
-
-    class Meta:
-        ordering = ["attempt_id", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["attempt", "task"], name="one_task_once_per_attempt"),
-            models.CheckConstraint(
-                condition=Q(answered_at__isnull=True, passed__isnull=True)
-                | Q(answered_at__isnull=False, passed__isnull=False),
-                name="attempt_task_graded_when_answered",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.attempt_id}: task {self.task_id} ({self.passed})"

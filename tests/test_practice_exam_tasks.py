@@ -453,15 +453,19 @@ def test_the_last_tasks_submitted_at_once_finish_the_attempt_once(learner, exam)
 
 
 def test_the_admin_refuses_tasks_on_a_quiz_that_is_no_practice_exam(exam):
-    from django.core.exceptions import ValidationError
+    from django.forms import model_to_dict, modelform_factory
 
+    from quizzes.admin import QuizForm
+
+    form_class = modelform_factory(Quiz, form=QuizForm, fields="__all__")
     quiz = Quiz.objects.get(slug="basics-check")
-    quiz.exam_tasks = 2
-    with pytest.raises(ValidationError, match="Only a practice exam draws tasks"):
-        quiz.full_clean()
-    exam.exam_tasks = 21
-    with pytest.raises(ValidationError, match="at most 20 tasks"):
-        exam.full_clean()
+    form = form_class(data=model_to_dict(quiz) | {"exam_tasks": 2}, instance=quiz)
+    assert not form.is_valid()
+    assert "Only a practice exam draws tasks" in str(form.errors["exam_tasks"])
+    form = form_class(data=model_to_dict(exam) | {"exam_tasks": 21}, instance=exam)
+    assert "at most 20 tasks" in str(form.errors["exam_tasks"])
+    form = form_class(data=model_to_dict(exam) | {"exam_tasks": 3}, instance=exam)
+    assert form.is_valid(), form.errors
 
 
 # --- with the practice app's grader -----------------------------------------------------------

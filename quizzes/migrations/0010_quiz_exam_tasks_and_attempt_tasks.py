@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='quiz',
             name='exam_tasks',
-            field=models.PositiveSmallIntegerField(default=0, help_text="A practice exam's hands-on part: draw this many practice tasks (at most 20) from the course's published lessons by domain weight, asked after the questions and timed with them. 0: questions only.", validators=[django.core.validators.MaxValueValidator(20, 'Draw at most 20 tasks.')]),
+            field=models.PositiveSmallIntegerField(default=0, help_text="A practice exam's tasks (at most 20), drawn by domain weight and asked after its questions, timed with them. 0: questions only.", validators=[django.core.validators.MaxValueValidator(20, 'Draw at most 20 tasks.')]),
         ),
         migrations.CreateModel(
             name='AttemptTask',
