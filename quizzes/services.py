@@ -25,7 +25,7 @@ from lessons.progress import record_quiz_sections_read
 from . import choice_order, exam_tasks, question_sets, scoring
 from .exam import TIME_UP, attempt_close, deadline_for, exam_tally
 from .learners import attempts_of
-from .models import Attempt, Choice, Question, Quiz, Response, published_quiz
+from .models import Attempt, AttemptTask, Choice, Question, Quiz, Response, published_quiz
 
 ALREADY_ANSWERED = "You have already answered this question; your first answer counts."
 ATTEMPT_FINISHED = "This attempt is finished and takes no more answers; its score stays as it was."
@@ -341,8 +341,9 @@ def attempts_merge_visitor(*, user, anon_id: str) -> int:
     """Move a visitor's attempts to the account they signed in to; returns how many moved.
 
     Where both have an open attempt at the same quiz, only one may stay open (the database
-    allows no more): the one with more answers wins, and on a tie the visitor's, which is the
-    one the learner was just taking. The other, unfinished and unscored, is deleted.
+    allows no more): the one with more answers (and a practice exam's submitted tasks) wins,
+    and on a tie the visitor's, which is the one the learner was just taking. The other,
+    unfinished and unscored, is deleted.
     """
     if not anon_id or user is None or not user.is_authenticated:
         return 0
@@ -359,12 +360,7 @@ def attempts_merge_visitor(*, user, anon_id: str) -> int:
     if account_open:
         rivals = [a for a in visitor if a.finished_at is None and a.quiz_id in account_open]
         ids = [a.id for a in rivals] + [a.id for a in account_open.values()]
-        answers = dict(
-            Response.objects.filter(attempt_id__in=ids)
-            .values("attempt_id")
-            .annotate(n=Count("id"))
-            .values_list("attempt_id", "n")
-        )
+        answers = _work_done(ids)
         losers = []
         for mine in rivals:
             theirs = account_open[mine.quiz_id]
@@ -375,3 +371,16 @@ def attempts_merge_visitor(*, user, anon_id: str) -> int:
         Attempt.objects.filter(id__in=losers).delete()
         visitor = [a for a in visitor if a.id not in losers]
     return Attempt.objects.filter(id__in=[a.id for a in visitor]).update(user=user, anon_id="")
+
+
+def _work_done(attempt_ids: list[int]) -> dict[int, int]:
+    """attempt id → its answers, and a practice exam's submitted tasks, counted."""
+    done: dict[int, int] = {}
+    for rows in (
+        Response.objects.filter(attempt_id__in=attempt_ids),
+        AttemptTask.objects.filter(attempt_id__in=attempt_ids, answered_at__isnull=False),
+    ):
+        counts = rows.values("attempt_id").annotate(n=Count("id")).values_list("attempt_id", "n")
+        for attempt_id, n in counts:
+            done[attempt_id] = done.get(attempt_id, 0) + n
+    return done

@@ -542,3 +542,14 @@ def test_the_attempt_admin_lists_its_tasks_read_only(admin_client, learner, exam
     for item in items(attempt):
         assert item.task.title in html
     assert 'name="exam_tasks-0-passed"' not in html  # read-only: nothing to post
+
+
+def test_signing_in_keeps_the_open_exam_with_more_work_counting_tasks(learner, exam):
+    # The account's open exam has one submitted task; the visitor's has nothing: the account's
+    # stays. Before tasks counted, a tie (0 answers each) went to the visitor's.
+    mine = services.attempt_start(quiz=exam, user=learner)
+    task_submit(slug=EXAM, attempt_id=mine.id, item_id=items(mine)[0].id, config=GOOD, user=learner)
+    visitor = services.attempt_start(quiz=exam, anon_id="v" * 24)
+    assert services.attempts_merge_visitor(user=learner, anon_id="v" * 24) == 0
+    assert not Attempt.objects.filter(pk=visitor.pk).exists()
+    assert Attempt.objects.get(pk=mine.pk).user == learner
