@@ -23,8 +23,9 @@ from lessons.progress import record_quiz_sections_read
 from .exam import TIME_UP, attempt_close, exam_tally
 from .exam_grading import grade_submission
 from .models import Attempt, AttemptTask
-from .services import ATTEMPT_FINISHED, NOT_IN_QUIZ, locked_attempt
+from .services import ATTEMPT_FINISHED, locked_attempt
 
+NOT_IN_ATTEMPT = "That task is not part of this exam. Reload the exam and carry on from there."
 ALREADY_SUBMITTED = "You have already submitted this task; your first submission counts."
 TOO_LARGE = (
     f"That config is larger than {MAX_TEXT_BYTES // 1024} KB, so it was not submitted. Shorten"
@@ -110,7 +111,7 @@ def _open_item(attempt: Attempt, item_id: int, received: datetime) -> AttemptTas
     rows = AttemptTask.objects.select_related("task__lesson")  # Task.spec() reads its lesson
     item = rows.filter(attempt=attempt, pk=item_id).first()
     if item is None:
-        raise TaskRefused(NOT_IN_QUIZ, code="not-in-quiz", attempt=attempt)
+        raise TaskRefused(NOT_IN_ATTEMPT, code="not-in-quiz", attempt=attempt)
     if item.answered_at is not None:
         raise TaskRefused(ALREADY_SUBMITTED, code="submitted", attempt=attempt)
     return item

@@ -280,6 +280,8 @@ def test_someone_elses_attempt_or_a_task_of_another_attempt_is_refused(
     foreign = items(theirs)[0]
     response = submit(learner_client, attempt, foreign, GOOD)  # my attempt, their task row
     assert response["Location"] == exam.get_absolute_url()
+    page = learner_client.get(response["Location"]).content.decode()
+    assert "That task is not part of this exam" in page
     assert AttemptTask.objects.get(pk=foreign.pk).answered_at is None
     # A visitor with no attempt is told they are signed out, nothing stored.
     url = reverse("exam-task-submit", args=[EXAM, attempt.id, item.id])
