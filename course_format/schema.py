@@ -28,6 +28,8 @@ DIAGRAMS = (
     "mtls-identity",
     "authz-order",
 )
+COURSE_KEYS = {"slug", "title", "summary", "published", "lessons", "quizzes", "bank"}
+COURSE_KEYS |= {"practice_exam", "tasks"}
 # "cards": each `###` heading of the body starts a card (lessons/rendering.py).
 SECTION_LAYOUTS = ("prose", "cards")
 
@@ -124,17 +126,7 @@ def read_course(path: Path) -> CourseData:
     raw = reader.mapping(
         doc.data,
         (),
-        {
-            "slug",
-            "title",
-            "summary",
-            "published",
-            "lessons",
-            "quizzes",
-            "bank",
-            "practice_exam",
-            "tasks",
-        },
+        COURSE_KEYS,
         {"slug", "title", "lessons"},
     )
     lessons = []
@@ -183,10 +175,17 @@ def read_course(path: Path) -> CourseData:
         if domain in domains[:index]:
             raise doc.error(("bank", index), f"a second bank file for domain '{domain}'")
     check_keys(course.all_questions())
-    for index, entry in enumerate(reader.sequence(raw.get("tasks"), ("tasks",))):
-        course.tasks.extend(read_task_entry(reader, course_file, entry, ("tasks", index)))
-    check_course_tasks(course.tasks, {lesson.slug for lesson in lessons}, str(course_file))
+    course.tasks = _read_tasks(reader, course_file, raw.get("tasks"), lessons)
     return course
+
+
+def _read_tasks(reader: _Reader, course_file: Path, entries, lessons: list) -> list[TaskData]:
+    """course.yaml's `tasks:` (files or inline tasks), each naming a lesson of the course."""
+    tasks = []
+    for index, entry in enumerate(reader.sequence(entries, ("tasks",))):
+        tasks.extend(read_task_entry(reader, course_file, entry, ("tasks", index)))
+    check_course_tasks(tasks, {lesson.slug for lesson in lessons}, str(course_file))
+    return tasks
 
 
 def _read_lesson(reader: _Reader, value, path: Path_) -> LessonData:

@@ -78,9 +78,7 @@ def course_to_dict(course: Course) -> dict:
     if quizzes:
         out["quizzes"] = quizzes
     out.update(_bank_to_dict(finals))
-    tasks = tasks_to_list(course)
-    if tasks:
-        out["tasks"] = tasks
+    out.update({"tasks": tasks} if (tasks := tasks_to_list(course)) else {})
     return out
 
 

@@ -17,7 +17,7 @@ from course_format.tasks import TaskData
 from course_format.yamlfile import ContentError
 from lessons.models import Course, Lesson
 from lessons.rendering import unix_newlines
-from practice.grading import grade
+from practice.grading import grade, unknown_release
 from practice.models import Task, TaskProgress
 
 from .report import LoadReport
@@ -56,8 +56,12 @@ def load_tasks(report: LoadReport, course: Course, data: CourseData, lessons_by_
 
 
 def check_solutions(tasks: list[TaskData]) -> None:
-    """Every task's reference solution passes its own checks."""
+    """Every task names a release the checker knows and its reference solution passes its own
+    checks."""
     for task in tasks:
+        if unknown_release(task):
+            file, line = task.where or ("course", None)
+            raise ContentError(file, f"task '{task.slug}': {unknown_release(task)}", line)
         result = grade(task, task.solution)
         if not result.passed:
             failed = next(check for check in result.checks if not check.passed)

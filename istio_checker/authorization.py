@@ -43,19 +43,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
-from .authz_values import any_ip_in, any_matches, any_matches_any, path_matches
-from .budget import running, spend, spend_text
-from .node_readers import items, text, texts
-from .request_authentication import authenticate, claim_list, claim_text
+from .authz_rules import Facts, rule_matches
+from .budget import running, spend_text
+from .node_readers import items, text
+from .request_authentication import authenticate
 from .resources import Resource, load_resources
 from .workloads import ROOT_NAMESPACE, Workload, policy_scope, qualified_name
-from .yamlsource import Node
 
-DRY_RUN_ANNOTATION = (
-    "istio.io/dry-run"  # https://istio.io/latest/docs/tasks/security/authorization/authz-dry-run/
-)
+# https://istio.io/latest/docs/tasks/security/authorization/authz-dry-run/
+DRY_RUN_ANNOTATION = "istio.io/dry-run"
 ACTIONS = ("ALLOW", "DENY", "AUDIT", "CUSTOM")
-MAX_CLAIM_DEPTH = 10
 
 
 @dataclass(frozen=True)
@@ -65,6 +62,14 @@ class Caller:
     ip: str | None = None
     jwt_claims: Mapping[str, object] | None = None  # claims of a token that verifies; None: none
     invalid_jwt: bool = False  # a token that fails verification
+
+    @classmethod
+    def of(cls, workload: Workload, **token) -> Caller:
+        """A workload as the caller: its principal only when it has a sidecar (a peer without
+        one sends plaintext, so the server sees no certificate and no namespace from it)."""
+        if not workload.sidecar:
+            return cls(ip=workload.ip, **token)
+        return cls(workload.principal, workload.namespace, workload.ip, **token)
 
 
 @dataclass(frozen=True)
@@ -96,21 +101,6 @@ class AuthzDecision:
 
 
 @dataclass
-class _Facts:
-    principal: str | None
-    namespace: str | None
-    ip: str | None
-    request_principal: str | None
-    claims: Mapping[str, object] | None
-    host: str | None
-    port: int | None
-    method: str
-    path: str
-    headers: dict[str, str]
-    destination_ip: str | None
-
-
-@dataclass
 class _Match:
     resource: Resource
     rule: int
@@ -138,11 +128,7 @@ def _authorize(
     if not workload.sidecar:
         return AuthzDecision(
             "allow",
-            None,
-            None,
-            None,
-            None,
-            None,
+            *_NOBODY,
             f"`{workload.name}` has no sidecar, so nothing enforces AuthorizationPolicy or "
             "RequestAuthentication there: the request is allowed.",
         )
@@ -152,101 +138,101 @@ def _authorize(
             "deny", 401, authn.rejected_by, None, None, authn.rejected_line, authn.rejection
         )
     facts = _facts(request, authn.request_principal, authn.claims)
-    by_action: dict[str, list[Resource]] = {action: [] for action in ACTIONS}
     notes = list(authn.notes)
+    if caller.namespace and not caller.principal:
+        notes.append(
+            "The caller has no mTLS principal. Istio reads the source namespace from the peer's "
+            "certificate, so a plaintext caller has none; here the namespace given is used as "
+            "if it came with one."
+        )
+    by_action = _applying(resources, workload, root_namespace, facts, notes)
+    custom = next(iter(_matches(by_action["CUSTOM"], facts)), None)
+    decision = _decide(by_action, facts, workload, custom)
+    if custom is not None:
+        decision.custom = qualified_name(custom.resource)
+        if decision.action != "CUSTOM":
+            decision.reason += (
+                f" `{decision.custom}` (CUSTOM) sends it to the external authorizer first; "
+                "this assumes the authorizer allows it."
+            )
+    decision.audited_by = [qualified_name(m.resource) for m in _matches(by_action["AUDIT"], facts)]
+    decision.notes = notes
+    return decision
+
+
+_NOBODY = (None, None, None, None, None)  # status, policy, action, rule, line: no policy decided
+
+
+def _applying(
+    resources: list[Resource],
+    workload: Workload,
+    root_namespace: str,
+    facts: Facts,
+    notes: list[str],
+) -> dict[str, list[Resource]]:
+    """The enforcing policies that apply to `workload`, by action. Dry-run policies only add a
+    note when they match (Istio turns them into shadow rules)."""
+    by_action: dict[str, list[Resource]] = {action: [] for action in ACTIONS}
+    dry_runs: list[Resource] = []
     for resource in resources:
         if resource.kind != "AuthorizationPolicy":
             continue
         scope = policy_scope(resource, workload, root_namespace)
         if scope.note:
             notes.append(f"`{qualified_name(resource)}` does not apply: {scope.note}.")
-        if scope.applies:
-            action = _action(resource)
-            if action in by_action:
-                by_action[action].append(resource)
-    audited = [qualified_name(m.resource) for m in _matches(by_action["AUDIT"], facts, notes)]
-    custom = next(iter(_matches(by_action["CUSTOM"], facts, notes)), None)
-    custom_name = qualified_name(custom.resource) if custom else None
-    custom_said = (
-        f" `{custom_name}` (CUSTOM) sends it to the external authorizer first; this assumes "
-        "the authorizer allows it."
-        if custom
-        else ""
-    )
-    deny = next(iter(_matches(by_action["DENY"], facts, notes)), None)
+        if scope.applies and _dry_run(resource):
+            dry_runs.append(resource)
+        elif scope.applies and _action(resource) in by_action:
+            by_action[_action(resource)].append(resource)
+    for match in _matches(dry_runs, facts):
+        notes.append(
+            f"`{qualified_name(match.resource)}` is a dry run: its rule {match.rule + 1} matches, "
+            f"but it does not {_action(match.resource)} the request."
+        )
+    return by_action
+
+
+def _decide(
+    by_action: dict[str, list[Resource]], facts: Facts, workload: Workload, custom: _Match | None
+) -> AuthzDecision:
+    """DENY, then ALLOW (CUSTOM was asked first and is assumed to allow)."""
+    deny = next(iter(_matches(by_action["DENY"], facts)), None)
     if deny is not None:
-        name = qualified_name(deny.resource)
-        return AuthzDecision(
-            "deny",
-            403,
-            name,
-            "DENY",
-            deny.rule,
-            deny.line,
-            f"Rule {deny.rule + 1} of DENY policy `{name}` matches the request: 403.{custom_said}",
-            custom_name,
-            audited,
-            notes,
-        )
+        return _decided("deny", 403, "DENY", deny, "matches the request: 403.")
     allows = by_action["ALLOW"]
+    if not allows and custom is not None:
+        return _decided(
+            "allow",
+            None,
+            "CUSTOM",
+            custom,
+            "sends the request to the external authorizer; if it allows, no DENY matches and "
+            "no ALLOW policy applies to the workload, so the request is allowed.",
+        )
     if not allows:
-        if custom is not None:
-            return AuthzDecision(
-                "allow",
-                None,
-                custom_name,
-                "CUSTOM",
-                custom.rule,
-                custom.line,
-                f"Rule {custom.rule + 1} of CUSTOM policy `{custom_name}` sends the request to "
-                "the external authorizer; if it allows, no DENY matches and no ALLOW policy "
-                "applies to the workload, so the request is allowed.",
-                custom_name,
-                audited,
-                notes,
-            )
         return AuthzDecision(
             "allow",
-            None,
-            None,
-            None,
-            None,
-            None,
+            *_NOBODY,
             f"No DENY policy matches and no ALLOW policy applies to `{workload.name}`, so the "
-            f"request is allowed.{custom_said}",
-            custom_name,
-            audited,
-            notes,
+            "request is allowed.",
         )
-    allow = next(iter(_matches(allows, facts, notes)), None)
+    allow = next(iter(_matches(allows, facts)), None)
     if allow is not None:
-        name = qualified_name(allow.resource)
-        return AuthzDecision(
-            "allow",
-            None,
-            name,
-            "ALLOW",
-            allow.rule,
-            allow.line,
-            f"Rule {allow.rule + 1} of ALLOW policy `{name}` matches the request.{custom_said}",
-            custom_name,
-            audited,
-            notes,
-        )
+        return _decided("allow", None, "ALLOW", allow, "matches the request.")
     names = ", ".join(f"`{qualified_name(r)}`" for r in allows)
     return AuthzDecision(
         "deny",
         403,
-        None,
-        None,
-        None,
-        None,
+        *_NOBODY[1:],
         f"ALLOW policies apply to `{workload.name}` ({names}) but none of their rules matches "
-        f"the request: 403.{custom_said}",
-        custom_name,
-        audited,
-        notes,
+        "the request: 403.",
     )
+
+
+def _decided(decision: str, status: int | None, action: str, match: _Match, said: str):
+    name = qualified_name(match.resource)
+    reason = f"Rule {match.rule + 1} of {action} policy `{name}` {said}"
+    return AuthzDecision(decision, status, name, action, match.rule, match.line, reason)
 
 
 def _action(resource: Resource) -> str:
@@ -255,7 +241,7 @@ def _action(resource: Resource) -> str:
     return action or "ALLOW"
 
 
-def _facts(request: AccessRequest, request_principal: str | None, claims) -> _Facts:
+def _facts(request: AccessRequest, request_principal: str | None, claims) -> Facts:
     caller, workload = request.caller, request.workload
     namespace = caller.namespace
     if namespace is None and caller.principal:
@@ -267,7 +253,7 @@ def _facts(request: AccessRequest, request_principal: str | None, claims) -> _Fa
     headers = {str(k).lower(): str(v) for k, v in request.headers.items()}
     for value in headers.values():
         spend_text(value)
-    return _Facts(
+    return Facts(
         principal=caller.principal,
         namespace=namespace,
         ip=caller.ip,
@@ -282,21 +268,14 @@ def _facts(request: AccessRequest, request_principal: str | None, claims) -> _Fa
     )
 
 
-def _matches(policies: list[Resource], facts: _Facts, notes: list[str]):
+def _matches(policies: list[Resource], facts: Facts):
     """Every (policy, first matching rule) in order; a generator, so the first is found
-    without evaluating the rest. Dry-run policies are noted, never yielded."""
+    without evaluating the rest."""
     for resource in policies:
         rules = items(resource.spec.get("rules")) if resource.spec is not None else []
         for index, rule in enumerate(rules):
-            if _rule_matches(rule, facts):
-                match = _Match(resource, index, rule.line)
-                if _dry_run(resource):
-                    notes.append(
-                        f"`{qualified_name(resource)}` is a dry run: rule {index + 1} matches, "
-                        f"but it does not {_action(resource)} the request."
-                    )
-                    break
-                yield match
+            if rule_matches(rule, facts):
+                yield _Match(resource, index, rule.line)
                 break
 
 
@@ -305,145 +284,3 @@ def _dry_run(resource: Resource) -> bool:
     annotations = metadata.get("annotations") if metadata is not None else None
     value = annotations.get(DRY_RUN_ANNOTATION) if annotations is not None else None
     return value is not None and str(value.value).lower() == "true"
-
-
-def _rule_matches(rule: Node, facts: _Facts) -> bool:
-    spend()
-    if not rule.is_map:
-        return False
-    sources = items(rule.get("from"))
-    if sources and not any(_source_matches(s.get("source"), facts) for s in sources):
-        return False
-    operations = items(rule.get("to"))
-    if operations and not any(_operation_matches(o.get("operation"), facts) for o in operations):
-        return False
-    return all(_condition_holds(condition, facts) for condition in items(rule.get("when")))
-
-
-def _field(node: Node | None, key: str, match) -> bool:
-    """A positive field: unset or empty, or one of its values matches."""
-    values = texts(node.get(key)) if node is not None else []
-    return not values or match(values)
-
-
-def _not_field(node: Node | None, key: str, match) -> bool:
-    values = texts(node.get(key)) if node is not None else []
-    return not values or not match(values)
-
-
-def _source_matches(source: Node | None, f: _Facts) -> bool:
-    spend()
-    if source is None or not source.is_map:
-        return True
-    checks = (
-        ("principals", lambda v: any_matches(v, f.principal)),
-        ("requestPrincipals", lambda v: any_matches(v, f.request_principal)),
-        ("namespaces", lambda v: any_matches(v, f.namespace)),
-        ("ipBlocks", lambda v: any_ip_in(v, f.ip)),
-        ("remoteIpBlocks", lambda v: any_ip_in(v, f.ip)),
-    )
-    return _all_fields(source, checks)
-
-
-def _all_fields(node: Node, checks) -> bool:
-    for key, match in checks:
-        if not _field(node, key, match):
-            return False
-        negative = "not" + key[0].upper() + key[1:]
-        if not _not_field(node, negative, match):
-            return False
-    return True
-
-
-def _operation_matches(operation: Node | None, f: _Facts) -> bool:
-    spend()
-    if operation is None or not operation.is_map:
-        return True
-    port = None if f.port is None else str(f.port)
-    checks = (
-        ("hosts", lambda v: any_matches(v, f.host, ignore_case=True)),
-        ("ports", lambda v: port is not None and port in v),
-        ("methods", lambda v: any_matches(v, f.method)),
-        ("paths", lambda v: any(path_matches(p, f.path) for p in v)),
-    )
-    return _all_fields(operation, checks)
-
-
-def _condition_holds(condition: Node, f: _Facts) -> bool:
-    """`when`: the key's fact matches one of `values` (if any) and none of `notValues`."""
-    spend()
-    key = text(condition.get("key")) or ""
-    spend_text(key)
-    match = _condition_matcher(key, f)
-    if match is None:  # an attribute Istio does not know: istiod refuses the policy
-        return False
-    values, not_values = texts(condition.get("values")), texts(condition.get("notValues"))
-    if values and not match(values):
-        return False
-    return not (not_values and match(not_values))
-
-
-def _condition_matcher(key: str, f: _Facts):
-    """What `values` of `key` are compared with (attributes of
-    https://istio.io/latest/docs/reference/config/security/conditions/)."""
-    simple = {
-        "source.principal": f.principal,
-        "source.namespace": f.namespace,
-        "request.auth.principal": f.request_principal,
-        "request.auth.presenter": claim_text(_claim(f.claims, ["azp"])),
-        "connection.sni": None,
-    }
-    if key in simple:
-        value = simple[key]
-        return lambda v: any_matches(v, value)
-    if key in ("source.ip", "remote.ip"):
-        return lambda v: any_ip_in(v, f.ip)
-    if key == "destination.ip":
-        return lambda v: any_ip_in(v, f.destination_ip)
-    if key == "destination.port":
-        return lambda v: f.port is not None and str(f.port) in v
-    if key == "request.auth.audiences":
-        return lambda v: any_matches_any(v, claim_list(_claim(f.claims, ["aud"])))
-    if key == "source.serviceAccount":  # <namespace>/<service account>
-        account = _service_account(f.principal)
-        return lambda v: any_matches(v, account)
-    if key.startswith("request.headers[") and key.endswith("]"):
-        header = f.headers.get(key[len("request.headers[") : -1].lower())
-        return lambda v: any_matches(v, header)
-    if key.startswith("request.auth.claims[") and key.endswith("]"):
-        path = _claim_path(key[len("request.auth.claims") :])
-        if path is None:
-            return None
-        claim = _claim(f.claims, path)
-        return lambda v: any_matches_any(v, claim_list(claim))
-    return None
-
-
-def _claim_path(brackets: str) -> list[str] | None:
-    """`[a][b]` → ["a", "b"] (nested claims); None when not that shape."""
-    names = brackets[1:-1].split("][")
-    if (
-        not names
-        or len(names) > MAX_CLAIM_DEPTH
-        or any(not n or "[" in n or "]" in n for n in names)
-    ):
-        return None
-    return names
-
-
-def _claim(claims: Mapping[str, object] | None, path: list[str]) -> object:
-    value: object = claims
-    for name in path:
-        spend()
-        if not isinstance(value, Mapping):
-            return None
-        value = value.get(name)
-    return value
-
-
-def _service_account(principal: str | None) -> str | None:
-    if not principal or "/ns/" not in principal or "/sa/" not in principal:
-        return None
-    rest = principal.partition("/ns/")[2]
-    namespace, _, account = rest.partition("/sa/")
-    return f"{namespace}/{account}"

@@ -19,14 +19,17 @@ from dataclasses import asdict, dataclass, field
 
 from . import problems as codes
 from .analyzers.cluster_state import cluster_note
+from .authorization import AccessRequest, AuthzDecision, authorize
 from .budget import READING, TRACE, OutOfBudget, StoppedAt, WorkBudget, running
 from .checks import check_loaded, stopped_problem
 from .gateway_api.trace import suggested_host as suggested_route_host
+from .mtls import MtlsDecision, connection
 from .node_readers import items, texts
 from .problems import SEVERITY_RANK, Problem
 from .releases import checking_for
 from .resources import coerce_text, load_resources
 from .routing import Request, RouteDecision, route
+from .workloads import Workload
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +68,11 @@ class LabResult:
     # The istioctl checks these kinds get that need the cluster, in a sentence ("" for none):
     # said once per check, not per resource (analyzers/cluster_state.py).
     not_checked_here: str = ""
+    # The AuthorizationPolicy decision for the access request, if one was given and the text
+    # could be read (issue 24); `authorization_skipped` says why not when it was given.
+    authorization: AuthzDecision | None = None
+    authorization_skipped: str | None = None  # also for `mtls`
+    mtls: MtlsDecision | None = None  # between the caller and the workload, when both are given
 
     @property
     def partial(self) -> bool:
@@ -118,6 +126,11 @@ class LabResult:
             "partial": self.partial,
             "partial_message": self.partial_message or None,
             "not_checked_here": self.not_checked_here or None,
+            "authorization": (
+                self.authorization.as_dict() if self.authorization is not None else None
+            ),
+            "authorization_skipped": self.authorization_skipped,
+            "mtls": self.mtls.as_dict() if self.mtls is not None else None,
         }
 
 
@@ -126,11 +139,16 @@ def check_config(
     request: Request | None = None,
     budget: WorkBudget | None = None,
     release: str | None = None,
+    access: AccessRequest | None = None,
+    mtls_pair: tuple[Workload, Workload] | None = None,
 ) -> LabResult:
-    """Problems for `text` as for Istio `release` (the newest when None), and the trace of
-    `request` if it names a host, within `budget` (a fresh WorkBudget by default). Never
-    raises."""
+    """Problems for `text` as for Istio `release` (the newest when None), the trace of
+    `request` if it names a host, the AuthorizationPolicy decision for `access` and the mTLS
+    of the connection `mtls_pair` (client, server) if given, within `budget` (a fresh
+    WorkBudget by default). Never raises."""
     decision, skipped, stopped, note = None, None, None, ""
+    authorization, authorization_skipped, mtls = None, None, None
+    security_wanted = access is not None or mtls_pair is not None
     budget = budget if budget is not None else WorkBudget()
     trace_wanted = request is not None and bool(request.host.strip())
     try:
@@ -140,6 +158,13 @@ def check_config(
             problems, stopped = checked.problems, checked.stopped
             note = cluster_note(loaded.resources)
             unreadable = unreadable_problems(problems)
+            if security_wanted:
+                authorization, mtls, authorization_skipped = _security(
+                    loaded.resources, access, mtls_pair, stopped, unreadable
+                )
+                if authorization_skipped == CHECK_STOPPED and stopped is None:
+                    stopped = StoppedAt(TRACE, 0, 1, "steps")
+                    problems = [stopped_problem(stopped, trace_wanted), *problems]
             if stopped is not None:
                 skipped = CHECK_STOPPED
             elif unreadable:
@@ -158,22 +183,54 @@ def check_config(
         unreadable = []
     except Exception:  # the checker is fuzzed not to raise; if it ever does, say so, not 500
         logger.exception("Istio checker failed")
-        problems = [
-            Problem(
-                "error",
-                codes.SEMANTIC,
-                "",
-                1,
-                1,
-                "The checker could not read this text (the failure has been logged).",
-            )
-        ]
+        problems = unreadable = [FAILED_PROBLEM]
         decision, skipped, stopped = None, CHECKER_FAILED, None
-        unreadable = problems
+    answered = authorization is not None or mtls is not None
+    if security_wanted and not answered and authorization_skipped is None:
+        authorization_skipped = skipped or CHECKER_FAILED
+    result = LabResult(problems, decision, _counts(problems), unreadable, skipped, stopped)
+    result.steps, result.not_checked_here = budget.steps, note
+    result.authorization, result.authorization_skipped = authorization, authorization_skipped
+    result.mtls = mtls
+    return result
+
+
+FAILED_PROBLEM = Problem(
+    "error",
+    codes.SEMANTIC,
+    "",
+    1,
+    1,
+    "The checker could not read this text (the failure has been logged).",
+)
+
+
+def _counts(problems: list[Problem]) -> dict[str, int]:
     counts = dict.fromkeys(SEVERITY_RANK, 0)
     for problem in problems:
         counts[problem.severity] += 1
-    return LabResult(problems, decision, counts, unreadable, skipped, stopped, budget.steps, note)
+    return counts
+
+
+def _security(
+    resources: list,
+    access: AccessRequest | None,
+    pair: tuple[Workload, Workload] | None,
+    stopped: StoppedAt | None,
+    unreadable: list[Problem],
+) -> tuple[AuthzDecision | None, MtlsDecision | None, str | None]:
+    """The access decision and the mTLS of the pair, unless part of the text was not read (the
+    policies in it could decide otherwise)."""
+    if stopped is not None:
+        return None, None, CHECK_STOPPED
+    if unreadable:
+        return None, None, UNREADABLE_YAML
+    try:
+        authorization = authorize(resources, access) if access is not None else None
+        mtls = connection(resources, *pair) if pair is not None else None
+    except OutOfBudget:
+        return None, None, CHECK_STOPPED
+    return authorization, mtls, None
 
 
 def unreadable_problems(problems: list[Problem]) -> list[Problem]:

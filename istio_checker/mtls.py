@@ -86,13 +86,14 @@ def connection(
             resources, client, server, port, root_namespace, subset
         )
         outcome, why = _outcome(client, server, client_mode, server_mode)
-        said_server = f"PeerAuthentication `{pa}`" if pa else "no PeerAuthentication (default)"
-        said_client = f"DestinationRule `{dr}`" if dr else "auto mTLS (no DestinationRule `tls`)"
+        said_server = (
+            f"from PeerAuthentication `{pa}`" if pa else "as no PeerAuthentication sets it"
+        )
+        said_client = f"from DestinationRule `{dr}`" if dr else "as no DestinationRule sets `tls`"
         if not client.sidecar:
-            said_client = "no sidecar"
+            said_client = "as it has no sidecar"
         reason = (
-            f"{why} (client: {client_mode} from {said_client}; server: {server_mode} from "
-            f"{said_server})."
+            f"{why} (client: {client_mode} {said_client}; server: {server_mode} {said_server})."
         )
         return MtlsDecision(outcome, server_mode, client_mode, pa, dr, reason, notes)
 

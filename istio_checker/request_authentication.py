@@ -9,9 +9,12 @@ that does not):
 - no RequestAuthentication applies to the workload: its sidecar has no JWT filter, so a token
   (valid or not) is not read at all: the request goes on without a request principal;
 - one applies and the token fails verification: 401, before authorization;
-- one applies and the token's `iss` is not the `issuer` of any of their `jwtRules`: 401 too
-  (Envoy's jwt_authn answers "Jwt issuer is not configured"); a rule with `audiences` also
-  needs the token's `aud` to hold one of them (401 otherwise);
+- one applies and the token's `iss` is not the `issuer` of any of their `jwtRules`: 401 too.
+  istiod asks Envoy's jwt_authn for "one of the providers, or no token at all"
+  (pilot/pkg/security/authn/policy_applier.go: requires_any of the provider and allow_missing),
+  and a token no provider knows is not a missing one: Envoy answers 401 "Jwt issuer is not
+  configured" (seen in istio/istio#40718 and #48244). A rule with `audiences` also needs the
+  token's `aud` to hold one of them (401 otherwise);
 - a token that passes: its request principal is `<iss>/<sub>` and its claims feed
   `request.auth.*` in AuthorizationPolicy;
 - no token: authentication passes, with no request principal (to require one, an
@@ -72,8 +75,15 @@ def authenticate(
             "tokens: 401 before any AuthorizationPolicy runs."
         )
         return result
-    if jwt_claims is None:
-        return result
+    if jwt_claims is not None:
+        _verify(applying, jwt_claims, names, result)
+    return result
+
+
+def _verify(
+    applying: list[Resource], jwt_claims: Mapping[str, object], names: str, result: Authenticated
+) -> None:
+    """A token that verifies: its issuer (and audience) must be one a jwtRule accepts."""
     issuer = claim_text(jwt_claims.get("iss"))
     rules = [
         (resource, rule)
@@ -82,15 +92,12 @@ def authenticate(
     ]
     accepting = [(r, rule) for r, rule in rules if _spent(text(rule.get("issuer")) == issuer)]
     if not accepting:
-        result.rejected_by, result.rejected_line = (
-            qualified_name(applying[0]),
-            applying[0].root.line,
-        )
+        _reject(result, applying[0])
         result.rejection = (
             f"The token's issuer `{issuer or '(none)'}` is not an issuer of {names}: "
             "the sidecar rejects it with 401 before any AuthorizationPolicy runs."
         )
-        return result
+        return
     token_audiences = claim_list(jwt_claims.get("aud"))
     for _resource, rule in accepting:
         wanted = texts(rule.get("audiences"))
@@ -98,14 +105,13 @@ def authenticate(
             subject = claim_text(jwt_claims.get("sub")) or ""
             result.request_principal = f"{issuer}/{subject}"
             result.claims = jwt_claims
-            return result
+            return
     resource = accepting[0][0]
     _reject(result, resource)
     result.rejection = (
         f"The token's audience is not one that `{qualified_name(resource)}` accepts for issuer "
         f"`{issuer}`: 401 before any AuthorizationPolicy runs."
     )
-    return result
 
 
 def _reject(result: Authenticated, resource: Resource) -> None:

@@ -1,7 +1,7 @@
 """The pods a probe talks about, and which security policies apply to one of them.
 
 A policy applies to a workload by where it lives and what it selects
-(https://istio.io/latest/docs/concepts/security/#authorization-policy-scope and
+(https://istio.io/latest/docs/concepts/security/#authorization-policies, "Policy target", and
 https://istio.io/latest/docs/reference/config/type/workload-selector/):
 
 - in the root namespace (istio-system by default) without a selector: every workload of the mesh;

@@ -84,10 +84,21 @@ def _refused_page(request: HttpRequest, form: LabForm, limited: dict[str, int]) 
 def lab_context(form: LabForm) -> dict[str, object]:
     form.is_valid()  # binds cleaned_data; wrong trace fields are shown, the YAML is still checked
     text = form.config_text()
-    result = check_config(text, form.sample_request(), release=form.chosen_release())
+    result = check_config(
+        text,
+        form.sample_request(),
+        release=form.chosen_release(),
+        access=form.access_request(),
+        mtls_pair=form.mtls_pair(),
+    )
     lines = gutter(text, result.problems)
     form.fields["config"].widget.attrs["rows"] = max(MIN_EDITOR_ROWS, len(lines) + 1)
-    return {"form": form, "result": result, "gutter": lines, "drawn": drawn_trace(result.decision)}
+    return {
+        "form": form,
+        "result": result,
+        "gutter": lines,
+        "drawn": drawn_trace(result.decision),
+    }
 
 
 @csrf_exempt  # read-only: it checks the text it is sent and stores nothing
@@ -125,7 +136,13 @@ def lab_check_json(request: HttpRequest) -> JsonResponse:
             {"error": "Some request fields are not valid.", "fields": form.errors.get_json_data()},
             status=400,
         )
-    result = check_config(form.config_text(), form.sample_request(), release=form.chosen_release())
+    result = check_config(
+        form.config_text(),
+        form.sample_request(),
+        release=form.chosen_release(),
+        access=form.access_request(),
+        mtls_pair=form.mtls_pair(),
+    )
     return JsonResponse(result.as_dict())
 
 

@@ -214,6 +214,11 @@ IPWARE_STRICT = False
 # The config lab's checks (the page's and /lab/check.json's, one count), open to anyone:
 # requests per minute from one client address (0: no limit).
 MESHLEARN_LAB_CHECK_PER_MINUTE = int(os.environ.get("MESHLEARN_LAB_CHECK_PER_MINUTE", "60"))
+# Practice tasks' checks (a task page's and its check.json's, one count): the lab's figure unless
+# set (docs/practice.md).
+MESHLEARN_PRACTICE_CHECK_PER_MINUTE = int(
+    os.environ.get("MESHLEARN_PRACTICE_CHECK_PER_MINUTE", str(MESHLEARN_LAB_CHECK_PER_MINUTE))
+)
 
 # Password-reset e-mails an hour, per address asked for and per client address (0: no limit),
 # counted in the database (meshlearn/throttle.py); over either, the page answers as usual.
@@ -265,8 +270,10 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", os.environ.get("DEFAULT_FROM_EMAIL", "meshlearn@localhost")
 )
 # Links in emails are absolute: the site's public address (no request to build it from in cron).
-MESHLEARN_SITE_URL = os.environ.get(
-    "MESHLEARN_SITE_URL", "http://127.0.0.1:8000" if DEBUG else "http://localhost"
+# Without it in production, links in reminders would point at localhost: `check --deploy`
+# says so (teams/checks.py).
+MESHLEARN_SITE_URL = os.environ.get("MESHLEARN_SITE_URL", "") or (
+    "http://127.0.0.1:8000" if DEBUG else ""
 )
 MESHLEARN_REMINDER_DAYS_BEFORE = int(os.environ.get("MESHLEARN_REMINDER_DAYS_BEFORE", "3"))
 

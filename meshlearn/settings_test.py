@@ -13,3 +13,4 @@ SECURE_SSL_REDIRECT = False  # the test client speaks plain HTTP; production red
 # Off: tests post to /lab/check.json far more often than a minute's limit allows; the limit's
 # own tests turn it on (tests/test_lab_views.py).
 MESHLEARN_LAB_CHECK_PER_MINUTE = 0
+MESHLEARN_PRACTICE_CHECK_PER_MINUTE = 0  # likewise (tests/test_practice_views.py turns it on)

@@ -24,7 +24,7 @@ from course_format.tasks import (
 )
 from course_format.yamlfile import ContentError, parse_yaml
 
-from .grading import grade
+from .grading import grade, unknown_release
 from .models import Task, TaskProgress
 
 RUN_ONLY = "_run_checks"
@@ -137,6 +137,8 @@ class TaskForm(forms.ModelForm):
             spec = task_from_values(values, name="task")
         except ContentError as error:
             raise ValidationError(str(error)) from None
+        if unknown_release(spec):
+            raise ValidationError({"release": unknown_release(spec).capitalize() + "."})
         self.grading = {
             "solution": grade(spec, spec.solution),
             "starting": grade(spec, spec.starting_config),

@@ -20,7 +20,7 @@ from istio_checker.budget import OutOfBudget, WorkBudget, running
 from istio_checker.checks import check_loaded
 from istio_checker.lab import unreadable_problems
 from istio_checker.problems import Problem
-from istio_checker.releases import checking_for, parse_release
+from istio_checker.releases import RELEASES, checking_for, parse_release
 from istio_checker.resources import Loaded, coerce_text, load_resources
 from istio_checker.yamlsource import Node, parse_documents
 
@@ -106,6 +106,15 @@ class Config:
                         roots.append(root)
             self._documents = roots
         return self._documents
+
+
+def unknown_release(task: TaskData) -> str:
+    """Why the task's `release` is not one the checker knows ("" when it is, or is unset)."""
+    if not task.release or parse_release(task.release) == task.release:
+        return ""
+    return (
+        f"release '{task.release}' is not one the checker knows ({RELEASES[0]} to {RELEASES[-1]})"
+    )
 
 
 def grade(task: TaskData, config_text: object, budget: WorkBudget | None = None) -> Grade:

@@ -28,6 +28,8 @@ from istio_checker.node_readers import items, text, texts
 from istio_checker.routing import Request, RouteDecision, route
 from istio_checker.yamlsource import Node
 
+from .rule_settings import RuleSettings, of_http_route_rule, of_virtual_service_rule
+
 _REQUEST_FIELDS = {f.name for f in dataclasses.fields(Request)}
 GATEWAY_API_GROUP = "gateway.networking.k8s.io"
 
@@ -39,6 +41,8 @@ def run(probe: dict, config) -> tuple[bool, str]:
     host = str(request_spec["host"])
     port = request_spec.get("port")
     gateway = request_spec.get("gateway")
+    if gateway == "mesh":  # the mesh is not a Gateway resource: sidecar to sidecar
+        gateway = None
     if gateway:
         refused = gateway_refuses(config, str(gateway), host, port)
         if refused:
@@ -134,13 +138,13 @@ def judge(decision: RouteDecision, expect: dict, config) -> tuple[bool, str]:
         ("share", lambda: _shares_hold(shares, expect["share"], expect.get("tolerance", 0))),
         ("status", lambda: _status(decision, rule) == expect["status"]),
         ("fault", lambda: _fault_holds(rule, expect["fault"])),
-        ("timeout", lambda: _seconds_of(rule, "timeout") == seconds(expect["timeout"])),
+        ("timeout", lambda: rule is not None and rule.timeout == seconds(expect["timeout"])),
         ("retries", lambda: _retries_hold(rule, expect["retries"])),
         ("redirect", lambda: _redirect_holds(decision, rule, expect["redirect"])),
-        ("rewrite", lambda: _rewrite_holds(rule, expect["rewrite"])),
+        ("rewrite", lambda: _fields_hold(rule.rewrite if rule else {}, expect["rewrite"])),
         ("mirror", lambda: _mirror_holds(rule, expect["mirror"], namespace)),
-        ("request_headers_set", lambda: _headers_hold(rule, "request", expect, namespace)),
-        ("response_headers_set", lambda: _headers_hold(rule, "response", expect, namespace)),
+        ("request_headers_set", lambda: _headers_hold(rule, "request", expect)),
+        ("response_headers_set", lambda: _headers_hold(rule, "response", expect)),
     ]
     for key, holds in checks:
         spend()
@@ -153,22 +157,27 @@ def judge(decision: RouteDecision, expect: dict, config) -> tuple[bool, str]:
     return True, seen
 
 
-def matched_rule(decision: RouteDecision, config) -> tuple[Node | None, str]:
-    """The VirtualService rule the trace matched (the last matched rule it tried: a delegate's
-    rule comes after its parent's) and that VirtualService's namespace."""
-    if decision.route_kind != "VirtualService":
-        return None, ""
+def matched_rule(decision: RouteDecision, config) -> tuple[RuleSettings | None, str]:
+    """What the rule the trace matched does (the last matched rule it tried: a delegate's rule
+    comes after its parent's; an HTTPRoute's is found by its match's line), and the namespace
+    of the route it is in."""
     matched = [rule for rule in decision.rules if rule.matched]
     if not matched:
         return None, ""
     line = matched[-1].line
+    kind = "HTTPRoute" if decision.route_kind == "HTTPRoute" else "VirtualService"
     for resource in config.resources:
-        if resource.kind != "VirtualService" or resource.spec is None:
+        if resource.kind != kind or resource.spec is None:
             continue
-        for rule in items(resource.spec.get("http")):
+        for rule in items(resource.spec.get("http" if kind == "VirtualService" else "rules")):
             spend()
-            if rule.line == line:
-                return rule, resource.namespace
+            if kind == "VirtualService" and rule.line == line:
+                return of_virtual_service_rule(rule), resource.namespace
+            if kind == "HTTPRoute" and line in {
+                rule.line,
+                *(m.line for m in items(rule.get("matches"))),
+            }:
+                return of_http_route_rule(rule), resource.namespace
     return None, ""
 
 
@@ -187,11 +196,12 @@ def _all_subset(shares, subset: str) -> bool:
 def _shares_hold(shares, wanted: dict, tolerance: float) -> bool:
     """Each subset's (or host's, for destinations without a subset) percent of the requests,
     within `tolerance` points; a destination the task does not name must get at most that."""
+    wanted = {str(key): value for key, value in wanted.items()}  # `{1: 50}` names subset "1"
     actual: dict[str, float] = {}
     for host, subset, percent, _ in shares:
         key = subset or next((k for k in wanted if same_service(k, host)), host)
         actual[key] = actual.get(key, 0.0) + percent
-    keys = set(actual) | {str(k) for k in wanted}
+    keys = set(actual) | set(wanted)
     return all(
         abs(actual.get(key, 0.0) - float(wanted.get(key, 0))) <= tolerance + 1e-9 for key in keys
     )
@@ -221,108 +231,69 @@ def _subset_without_pods(shares, namespace: str, workloads: list[WorkloadData]) 
     return ""
 
 
-def _status(decision: RouteDecision, rule: Node | None) -> int | None:
+def _status(decision: RouteDecision, rule: RuleSettings | None) -> int | None:
     """The status the caller sees when the mesh answers itself: the trace's (no route,
     redirect, direct response), or an abort fault's when it aborts every request."""
     if decision.status is not None:
         return decision.status
-    fault = rule.get("fault") if rule is not None else None
-    abort = fault.get("abort") if fault is not None else None
-    if abort is not None and _percent(abort) == 100:
-        status = abort.get("httpStatus")
-        return status.value if status is not None else None
+    if rule is not None and rule.abort is not None and rule.abort[1] == 100:
+        return rule.abort[0]
     return None
 
 
-def _percent(part: Node) -> float | None:
-    """A fault's `percentage.value` (or the old integer `percent`); None when not written."""
-    percentage = part.get("percentage")
-    value = percentage.get("value") if percentage is not None else None
-    if value is not None and isinstance(value.value, int | float):
-        return float(value.value)
-    old = part.get("percent")
-    if old is not None and isinstance(old.value, int):
-        return float(old.value)
-    return None
-
-
-def _fault_holds(rule: Node | None, wanted: dict) -> bool:
-    fault = rule.get("fault") if rule is not None else None
-    if fault is None:
+def _fault_holds(rule: RuleSettings | None, wanted: dict) -> bool:
+    if rule is None:
         return False
     if "abort" in wanted:
-        part = fault.get("abort")
-        status = part.get("httpStatus") if part is not None else None
-        if status is None or status.value != wanted["abort"]:
+        found = rule.abort
+        if found is None or found[0] != wanted["abort"]:
             return False
     else:
-        part = fault.get("delay")
-        amount = text(part.get("fixedDelay")) if part is not None else None
-        if amount is None or seconds(amount) != seconds(wanted["delay"]):
+        found = rule.delay
+        if found is None or found[0] is None or found[0] != seconds(wanted["delay"]):
             return False
-    return "percent" not in wanted or _percent(part) == float(wanted["percent"])
+    return "percent" not in wanted or found[1] == float(wanted["percent"])
 
 
-def _seconds_of(node: Node | None, key: str) -> float | None:
-    value = text(node.get(key)) if node is not None else None
-    return seconds(value) if value else None
-
-
-def _retries_hold(rule: Node | None, wanted: dict) -> bool:
-    retries = rule.get("retries") if rule is not None else None
+def _retries_hold(rule: RuleSettings | None, wanted: dict) -> bool:
+    retries = rule.retries if rule is not None else None
     if retries is None:
         return False
-    if "attempts" in wanted:
-        attempts = retries.get("attempts")
-        if attempts is None or attempts.value != wanted["attempts"]:
-            return False
-    if "per_try_timeout" in wanted and _seconds_of(retries, "perTryTimeout") != seconds(
+    if "attempts" in wanted and retries["attempts"] != wanted["attempts"]:
+        return False
+    if "per_try_timeout" in wanted and retries["per_try_timeout"] != seconds(
         wanted["per_try_timeout"]
     ):
         return False
     if "retry_on" in wanted:
-        written = {part.strip() for part in (text(retries.get("retryOn")) or "").split(",")}
-        expected = {part.strip() for part in str(wanted["retry_on"]).split(",")}
-        if written - {""} != expected - {""}:
+        expected = {part.strip() for part in str(wanted["retry_on"]).split(",")} - {""}
+        if retries["retry_on"] != expected:
             return False
     return True
 
 
-def _redirect_holds(decision: RouteDecision, rule: Node | None, wanted: dict) -> bool:
-    redirect = rule.get("redirect") if rule is not None else None
-    if decision.outcome != "redirect" or redirect is None:
-        return False
-    for key, field_name in (("uri", "uri"), ("authority", "authority")):
-        if key in wanted and text(redirect.get(field_name)) != str(wanted[key]):
-            return False
-    return "code" not in wanted or decision.status == wanted["code"]
-
-
-def _rewrite_holds(rule: Node | None, wanted: dict) -> bool:
-    rewrite = rule.get("rewrite") if rule is not None else None
-    if rewrite is None:
-        return False
-    return all(
-        text(rewrite.get(key)) == str(wanted[key]) for key in ("uri", "authority") if key in wanted
+def _fields_hold(found: dict, wanted: dict) -> bool:
+    """uri and authority of a redirect or rewrite, as written (a redirect's path replaces the
+    request's; a rewrite's uri replaces the matched prefix)."""
+    return bool(found) and all(
+        found.get(key) == str(wanted[key]) for key in ("uri", "authority") if key in wanted
     )
 
 
-def _mirror_holds(rule: Node | None, wanted: dict, namespace: str) -> bool:
-    if rule is None:
+def _redirect_holds(decision: RouteDecision, rule: RuleSettings | None, wanted: dict) -> bool:
+    if decision.outcome != "redirect" or rule is None:
         return False
-    mirrors = []  # (destination, percent)
-    single = rule.get("mirror")
-    if single is not None:
-        share = rule.get("mirrorPercentage")
-        mirrors.append((single, _percent_value(share)))
-    for entry in items(rule.get("mirrors")):
+    if not _fields_hold(rule.redirect, {k: v for k, v in wanted.items() if k != "code"} or {}):
+        return False
+    return "code" not in wanted or decision.status == wanted["code"]
+
+
+def _mirror_holds(rule: RuleSettings | None, wanted: dict, namespace: str) -> bool:
+    for host, subset, percent in rule.mirrors if rule is not None else ():
         spend()
-        mirrors.append((entry.get("destination"), _percent_value(entry.get("percentage"))))
-    for destination, percent in mirrors:
-        host = text(destination.get("host")) if destination is not None else None
-        if host is None or not same_service(host, str(wanted["host"]), namespace, namespace):
+        if not host or not same_service(host, str(wanted["host"]), namespace, namespace):
             continue
-        if "subset" in wanted and text(destination.get("subset")) != str(wanted["subset"]):
+        if "subset" in wanted and subset != str(wanted["subset"]):
             continue
         if "percent" in wanted and percent != float(wanted["percent"]):
             continue
@@ -330,39 +301,10 @@ def _mirror_holds(rule: Node | None, wanted: dict, namespace: str) -> bool:
     return False
 
 
-def _percent_value(node: Node | None) -> float:
-    """`mirrorPercentage` / `percentage`: 100 when not written (all requests are mirrored)."""
-    value = node.get("value") if node is not None else None
-    if value is not None and isinstance(value.value, int | float):
-        return float(value.value)
-    return 100.0
-
-
-def _headers_hold(rule: Node | None, direction: str, expect: dict, namespace: str) -> bool:
-    """Every header the task names is set (or added) to its value on the way, by the rule or by
-    every destination it routes to."""
-    wanted = expect[f"{direction}_headers_set"]
+def _headers_hold(rule: RuleSettings | None, direction: str, expect: dict) -> bool:
+    """Every header the task names is set (or added) to its value on the way."""
     if rule is None:
         return False
-    written = _header_values(rule.get("headers"), direction)
-    destinations = [entry for entry in items(rule.get("route")) if entry.is_map]
-    per_destination = [_header_values(entry.get("headers"), direction) for entry in destinations]
-    for name, value in wanted.items():
-        spend()
-        key = str(name).lower()
-        if written.get(key) == str(value):
-            continue
-        if per_destination and all(found.get(key) == str(value) for found in per_destination):
-            continue
-        return False
-    return True
-
-
-def _header_values(headers: Node | None, direction: str) -> dict:
-    part = headers.get(direction) if headers is not None else None
-    values = {}
-    for operation in ("add", "set"):  # `set` wins over `add` for the same header
-        found = part.get(operation) if part is not None else None
-        for name, _, value in found.entries() if found is not None else ():
-            values[name.lower()] = text(value)
-    return values
+    found = getattr(rule, f"{direction}_headers")
+    wanted = expect[f"{direction}_headers_set"]
+    return all(found.get(str(name).lower()) == str(value) for name, value in wanted.items())

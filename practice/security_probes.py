@@ -38,9 +38,8 @@ def workload(data: WorkloadData):
 
 
 def caller_of(request: dict, task) -> object:
-    if "from" in request:
-        source = workload(task.workload(request["from"]))
-        return Caller(principal=source.principal, namespace=source.namespace, ip=source.ip)
+    if "from" in request:  # its principal and namespace only with a sidecar (mTLS carries them)
+        return Caller.of(workload(task.workload(request["from"])))
     source = request.get("source") or {}
     return Caller(
         principal=source.get("principal"),

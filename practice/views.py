@@ -17,7 +17,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -106,28 +106,40 @@ def status_of(state: progress.TaskState) -> dict:
 @vary_on_headers("HX-Request")
 def task_page(request: HttpRequest, slug: str) -> HttpResponse:
     task = _task(request, slug)
-    result, limited = None, None
+    result, refused = None, None
     if request.method == "POST":
         config = request.POST.get("config", "")
-        limited = _over_the_limit(request)
-        if limited is None and _too_large(config):
-            limited = {"too_large": MAX_TEXT_BYTES // 1024}
-        if limited is None:
+        refused = _refusal(request)
+        if refused is None:
             result = grade_task(task, config)
             progress.record_check(request, task, passed=result.passed, config=config)
     else:
-        config = progress.last_config(request, task)
-        if config is None:
-            config = task.starting_config
-    context = task_context(request, task, config, result, limited)
-    status = 429 if limited and "wait" in limited else 413 if limited else 200
-    if request.htmx:
-        response = render(request, f"{PAGE}#live-check", context, status=status)
-    else:
-        response = render(request, PAGE, context, status=status)
-    if limited and "wait" in limited:
-        response["Retry-After"] = str(limited["wait"])
+        config = _editor_text(request, task)
+    context = task_context(request, task, config, result, refused)
+    page = f"{PAGE}#live-check" if request.htmx else PAGE
+    response = render(request, page, context, status=refused["status"] if refused else 200)
+    if refused and "wait" in refused:
+        response["Retry-After"] = str(refused["wait"])
     return response
+
+
+def _refusal(request: HttpRequest) -> dict | None:
+    """Why this check is not run (its status and what the page says), or None to run it:
+    over the minute's limit (429), a config above 256 KB (413), no config at all (400)."""
+    limited = _over_the_limit(request)
+    if limited is not None:
+        return {"status": 429, **limited}
+    if "config" not in request.POST:
+        return {"status": 400, "missing": True}
+    if _too_large(request.POST["config"]):
+        return {"status": 413, "too_large": MAX_TEXT_BYTES // 1024}
+    return None
+
+
+def _editor_text(request: HttpRequest, task: Task) -> str:
+    """What the editor opens with: the learner's last checked config, or the starting one."""
+    config = progress.last_config(request, task)
+    return task.starting_config if config is None else config
 
 
 def task_context(request, task: Task, config: str, result: Grade | None, limited) -> dict:
@@ -153,11 +165,8 @@ def reveal_hint(request: HttpRequest, slug: str) -> HttpResponse:
     task = _task(request, slug)
     seen = request.POST.get("seen", "")
     progress.reveal_hint(request, task, seen=int(seen) if seen.isdigit() else None)
-    if request.htmx:
-        config = request.POST.get("config")
-        context = task_context(request, task, config or "", None, None)
-        return render(request, f"{PAGE}#hints", context)
-    return redirect(f"{task.get_absolute_url()}#hints")
+    context = task_context(request, task, _posted_config(request, task), None, None)
+    return render(request, f"{PAGE}#hints" if request.htmx else PAGE, context)
 
 
 @require_POST
@@ -166,16 +175,21 @@ def give_up(request: HttpRequest, slug: str) -> HttpResponse:
     task = _task(request, slug)
     if request.POST.get("confirm") == "yes":
         progress.give_up(request, task)
-    if request.htmx:
-        context = task_context(request, task, "", None, None)
-        return render(request, f"{PAGE}#give-up-answer", context)
-    return redirect(f"{task.get_absolute_url()}#solution")
+    context = task_context(request, task, _posted_config(request, task), None, None)
+    return render(request, f"{PAGE}#give-up-answer" if request.htmx else PAGE, context)
+
+
+def _posted_config(request: HttpRequest, task: Task) -> str:
+    """The editor's text a hint or give-up button posted with it (they belong to the config's
+    form), so the page drawn again without JavaScript keeps what the learner was writing."""
+    config = request.POST.get("config")
+    if config is not None:
+        return config
+    return _editor_text(request, task)
 
 
 def _over_the_limit(request: HttpRequest) -> dict[str, int] | None:
-    per_minute = getattr(
-        settings, "MESHLEARN_PRACTICE_CHECK_PER_MINUTE", settings.MESHLEARN_LAB_CHECK_PER_MINUTE
-    )
+    per_minute = settings.MESHLEARN_PRACTICE_CHECK_PER_MINUTE
     wait = retry_after(request, LIMIT_SCOPE, per_minute)
     return None if wait is None else {"per_minute": per_minute, "wait": wait}
 
@@ -221,7 +235,6 @@ def _probe_kind(check: dict) -> str | None:
 @csrf_exempt  # read-only: it grades the text it is sent and records nothing
 @require_POST
 def check_json(request: HttpRequest, slug: str) -> JsonResponse:
-    task = _task(request, slug)
     limited = _over_the_limit(request)
     if limited is not None:
         response = JsonResponse(
@@ -250,6 +263,7 @@ def check_json(request: HttpRequest, slug: str) -> JsonResponse:
         )
     if _too_large(data["config"]):
         return _json_too_large()
+    task = _task(request, slug)  # after the body is read: a body it cannot read is a 400 first
     return JsonResponse(grade_task(task, data["config"]).as_dict())
 
 

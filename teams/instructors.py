@@ -20,6 +20,7 @@ AUTHORED_MODELS = {
     "lessons": ("course", "lesson", "section", "configexample"),
     "quizzes": ("quiz", "question", "choice"),
     "teams": ("team", "membership"),
+    "practice": ("task",),  # granted by practice/migrations/0002_instructors_author_tasks.py
 }
 ACTIONS = ("add", "change", "delete", "view")
 

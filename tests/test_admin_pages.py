@@ -15,12 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from certificates.models import Certificate
+from coursefiles.loading import load_course_file
 from lessons.models import Section, SectionProgress
+from practice.models import Task, TaskProgress
 from quizzes import services
 from quizzes.models import Quiz
 from sso.models import ProviderIdentity, TeamEmailDomain
 from teams.models import ReminderSent
 from teams.services import membership_join, team_create
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.django_db
 
@@ -50,6 +53,9 @@ def everything(mini_course, learner, django_user_model):
     AccessFailureLog.objects.create(
         username=learner.username, ip_address="192.0.2.1", user_agent="test", path_info="/"
     )
+    # Practice tasks (a course of their own) and a learner's progress on one.
+    load_course_file(ROOT / "tests" / "fixtures" / "practice-course")
+    TaskProgress.objects.create(user=learner, task=Task.objects.first(), hints_shown=1)
     return root
 
 

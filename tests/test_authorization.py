@@ -153,6 +153,13 @@ def test_dry_run_policy_does_not_enforce():
     decision = ask(dry)
     assert decision.decision == "allow"
     assert any("dry run" in note for note in decision.notes)
+    dry_allow = policy(
+        "allow-nothing-dry",
+        "action: ALLOW\nrules:\n- from:\n  - source: {namespaces: [nowhere]}",
+        annotations=', annotations: {"istio.io/dry-run": "true"}',
+    )
+    # A dry-run ALLOW does not make the workload deny what it does not match.
+    assert ask(dry_allow).decision == "allow"
 
 
 def test_workload_without_sidecar_enforces_nothing():
@@ -243,6 +250,14 @@ def test_namespace_comes_from_the_principal_when_not_given():
     caller = Caller(principal="cluster.local/ns/shop/sa/cart")
     text = policy("allow", "action: ALLOW\nrules:\n- from:\n  - source: {namespaces: [shop]}")
     assert ask(text, caller=caller).decision == "allow"
+
+
+def test_a_namespace_without_a_principal_is_used_and_the_answer_says_so():
+    text = policy("allow", "action: ALLOW\nrules:\n- from:\n  - source: {namespaces: [shop]}")
+    decision = ask(text, caller=Caller(namespace="shop"))
+    assert decision.decision == "allow"
+    assert any("no mTLS principal" in note for note in decision.notes)
+    assert not ask(text, caller=Caller(principal="cluster.local/ns/shop/sa/x")).notes
 
 
 def test_several_sources_are_or():
@@ -496,3 +511,16 @@ def test_a_budget_too_small_stops_the_evaluation():
     resources = load_resources(text).resources
     with pytest.raises(OutOfBudget), running(WorkBudget(max_steps=200, max_seconds=math.inf)):
         authorize(resources, request)
+
+
+def test_a_workload_as_caller_has_a_principal_only_with_a_sidecar():
+    text = policy("allow", "action: ALLOW\nrules:\n- from:\n  - source: {namespaces: [bookinfo]}")
+    productpage = Workload("pp", namespace="bookinfo", service_account="bookinfo-productpage")
+    caller = Caller.of(productpage)
+    assert caller.principal == PRODUCTPAGE.principal and caller.namespace == "bookinfo"
+    assert ask(text, caller=caller).decision == "allow"
+    bare = Workload("curl", namespace="bookinfo", ip="10.8.0.99", sidecar=False)
+    assert Caller.of(bare) == Caller(ip="10.8.0.99")
+    assert ask(text, caller=Caller.of(bare)).status == 403
+    with_token = Caller.of(productpage, jwt_claims={"iss": "x", "sub": "y"})
+    assert with_token.jwt_claims == {"iss": "x", "sub": "y"}

@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = [
     "meshlearn", "shared", "accounts", "teams", "coursefiles", "quizzes", "lab", "lessons",
-    "calculator", "istio_checker", "course_format",
+    "calculator", "istio_checker", "course_format", "practice",
 ]  # fmt: skip
 # Pure data: field tables of the Istio API, each entry with its source.
 DATA_TABLES = {"istio_checker/schema.py"}

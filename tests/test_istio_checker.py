@@ -1,13 +1,13 @@
 """The Istio config checker (`istio_checker.validate`): a corpus of configs with their exact
 expected problems, plus focused tests of messages, hints and limits. No database."""
 
-import time
 from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 from istio_checker import validate
+from istio_checker.budget import MAX_STEPS, running
 from istio_checker.checks import MAX_PROBLEMS
 from istio_checker.durations import parse_duration
 from istio_checker.matchers import check_regex
@@ -215,9 +215,10 @@ def test_regexes_that_backtrack_badly_in_python_are_evaluated_in_linear_time(pat
     # took 188 s on 90): a lab request could pin a worker. RE2 is linear in the subject.
     check = check_regex(pattern)
     assert check.pattern is not None and not check.error
-    started = time.perf_counter()
+    # Linear by construction, not by a stopwatch: the pattern is compiled by RE2 (no
+    # backtracking), never by Python's re.
+    assert type(check.pattern).__module__ == "re2"
     assert check.pattern.fullmatch("a" * 1999 + "!") is None
-    assert time.perf_counter() - started < 2.0  # a guard against minutes, not a speed goal
 
 
 def test_unknown_kind_and_near_miss_kind():
@@ -287,10 +288,11 @@ def test_garbage_gives_problems_not_exceptions(garbage):
 
 
 def test_a_five_megabyte_paste_is_refused_quickly():
-    started = time.perf_counter()
-    problems = validate("a: b\n" * (5 * 1024 * 1024 // 5))
-    assert time.perf_counter() - started < 1.0
+    # Refused by its size before any parsing: no step of the work budget is spent on it.
+    with running() as budget:
+        problems = validate("a: b\n" * (5 * 1024 * 1024 // 5))
     assert [p.code for p in problems] == ["ML0001"]
+    assert budget.steps == 0
 
 
 def test_just_over_the_limit_is_refused_and_just_under_is_read():
@@ -302,10 +304,12 @@ def test_just_over_the_limit_is_refused_and_just_under_is_read():
 
 
 def test_alias_bomb_is_refused_quickly():
-    started = time.perf_counter()
-    problems = validate((CORPUS / "59-alias-bomb.yaml").read_text())
-    assert time.perf_counter() - started < 1.0
+    # "Quickly" in work, not in time (a timed assertion fails on a loaded machine): the copy
+    # stops at MAX_NODES values, so the bomb costs a small share of one check's budget.
+    with running() as budget:
+        problems = validate((CORPUS / "59-alias-bomb.yaml").read_text())
     assert [p.code for p in problems] == ["ML0004"]
+    assert 0 < budget.steps < MAX_STEPS // 10
 
 
 def test_deep_nesting_is_refused():

@@ -62,7 +62,7 @@ def test_nothing_configured_is_permissive_and_auto_mtls_is_mutual():
         "auto",
     )
     assert (decision.peer_authentication, decision.destination_rule) == (None, None)
-    assert "auto mTLS" in decision.reason
+    assert "Auto mTLS" in decision.reason and "no DestinationRule sets `tls`" in decision.reason
 
 
 def test_mesh_strict_applies_and_namespace_overrides_it():
@@ -231,3 +231,37 @@ def test_many_policies_stay_linear_in_steps(count):
     small, large = steps_for(count), steps_for(2 * count)
     assert large <= 2.2 * small
     assert large < 10_000
+
+
+TLS = {
+    "auto": "",
+    "ISTIO_MUTUAL": DR_ISTIO,
+    "DISABLE": DR_DISABLE,
+    "SIMPLE": rule("reviews", "host: reviews\ntrafficPolicy:\n  tls: {mode: SIMPLE}"),
+}
+SERVER_STATES = {
+    "STRICT": (peer("default", "mtls: {mode: STRICT}"), SERVER),
+    "PERMISSIVE": (peer("default", "mtls: {mode: PERMISSIVE}"), SERVER),
+    "DISABLE": (peer("default", "mtls: {mode: DISABLE}"), SERVER),
+    "no sidecar": (
+        "",
+        Workload("reviews-v1", namespace="bookinfo", service="reviews", sidecar=False),
+    ),
+}
+# The table of docs/authorization.md, row by row.
+MATRIX = {
+    "auto": ("mutual", "mutual", "plaintext", "plaintext"),
+    "ISTIO_MUTUAL": ("mutual", "mutual", "refused", "refused"),
+    "DISABLE": ("refused", "plaintext", "plaintext", "plaintext"),
+    "SIMPLE": ("refused", "refused", "refused", "refused"),
+}
+
+
+@pytest.mark.parametrize("client_tls", list(MATRIX))
+@pytest.mark.parametrize("server_state", list(SERVER_STATES))
+def test_the_outcome_table(client_tls, server_state):
+    peer_text, server = SERVER_STATES[server_state]
+    expected = MATRIX[client_tls][list(SERVER_STATES).index(server_state)]
+    decision = probe(peer_text + TLS[client_tls], server=server)
+    assert decision.outcome == expected
+    assert decision.client_mode == client_tls

@@ -237,6 +237,13 @@ def test_task_slugs_are_unique_in_the_course_and_files_must_exist(course_dir):
         read_course(course_dir)
 
 
+def test_a_release_the_checker_does_not_know_is_refused(course_dir, db):
+    tasks = course_dir / "tasks" / "routing.yaml"
+    tasks.write_text(tasks.read_text().replace("kind: build", 'kind: build\n    release: "1.99"'))
+    with pytest.raises(ContentError, match="release '1.99' is not one the checker knows"):
+        load_course_file(course_dir)
+
+
 def test_a_task_whose_solution_fails_its_checks_is_not_loaded(course_dir, db):
     tasks = course_dir / "tasks" / "routing.yaml"
     tasks.write_text(tasks.read_text().replace("exact: jason", "exact: jasper"))

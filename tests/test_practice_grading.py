@@ -487,3 +487,108 @@ def test_any_text_grades_without_raising(text):
     )
     result = grade(task, text)
     assert not result.passed and len(result.checks) == 2
+
+
+# --- the same expectations on Gateway API routes ---------------------------------------------
+
+HTTP_ROUTE = """\
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: reviews, namespace: bookinfo}
+spec:
+  parentRefs:
+  - {group: "", kind: Service, name: reviews, port: 9080}
+  rules:
+  - matches:
+    - path: {type: PathPrefix, value: /api}
+    filters:
+    - type: URLRewrite
+      urlRewrite:
+        path: {type: ReplacePrefixMatch, replacePrefixMatch: /}
+    - type: RequestHeaderModifier
+      requestHeaderModifier:
+        set: [{name: x-canary, value: "true"}]
+    - type: RequestMirror
+      requestMirror:
+        backendRef: {name: reviews-shadow, port: 9080}
+        percent: 50
+    backendRefs:
+    - {name: reviews-v2, port: 9080}
+    timeouts: {request: 10s}
+  - matches:
+    - path: {type: PathPrefix, value: /old}
+    filters:
+    - type: RequestRedirect
+      requestRedirect:
+        hostname: new.example.com
+        path: {type: ReplaceFullPath, replaceFullPath: /v2}
+        statusCode: 301
+  - backendRefs:
+    - {name: reviews-v1, port: 9080}
+"""
+API = {"host": "reviews", "path": "/api/books", "port": 9080}
+
+
+def test_http_route_settings_are_read_like_a_virtual_services():
+    assert passes({"outcome": "route", "destination": "reviews-v2"}, HTTP_ROUTE, API)
+    assert passes({"timeout": "10000ms"}, HTTP_ROUTE, API)
+    assert not passes({"timeout": "5s"}, HTTP_ROUTE, API)
+    assert passes({"rewrite": {"uri": "/"}}, HTTP_ROUTE, API)
+    assert passes({"request_headers_set": {"x-canary": "true"}}, HTTP_ROUTE, API)
+    assert not passes({"response_headers_set": {"x-canary": "true"}}, HTTP_ROUTE, API)
+    assert passes({"mirror": {"host": "reviews-shadow", "percent": 50}}, HTTP_ROUTE, API)
+    assert not passes({"mirror": {"host": "reviews-shadow", "percent": 100}}, HTTP_ROUTE, API)
+
+
+def test_http_route_redirect_and_the_default_rule():
+    old = {"host": "reviews", "path": "/old/x", "port": 9080}
+    redirect = {"uri": "/v2", "authority": "new.example.com", "code": 301}
+    assert passes({"outcome": "redirect", "status": 301, "redirect": redirect}, HTTP_ROUTE, old)
+    assert not passes({"redirect": {"code": 302}}, HTTP_ROUTE, old)
+    other = {"host": "reviews", "path": "/", "port": 9080}
+    assert passes({"destination": "reviews-v1"}, HTTP_ROUTE, other)
+    assert not passes({"timeout": "10s"}, HTTP_ROUTE, other)
+
+
+def test_source_namespace_is_decided_for_a_request_from_a_workload():
+    by_namespace = vs("""
+- match:
+  - sourceNamespace: legacy
+  route:
+  - destination: {host: reviews, subset: v1}
+- route:
+  - destination: {host: reviews, subset: v2}
+""")
+    assert passes({"subset": "v1"}, by_namespace, {"host": "reviews", "from": "legacy"})
+    assert passes({"subset": "v2"}, by_namespace, {"host": "reviews", "from": "productpage-v1"})
+    # Without a caller the condition is unknown and does not match: the default rule.
+    assert passes({"subset": "v2"}, by_namespace)
+
+
+GATEWAY_API = """\
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: bookinfo-gw, namespace: bookinfo}
+spec:
+  gatewayClassName: istio
+  listeners:
+  - {name: http, port: 80, protocol: HTTP, hostname: bookinfo.example.com}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: bookinfo, namespace: bookinfo}
+spec:
+  parentRefs: [{name: bookinfo-gw}]
+  hostnames: [bookinfo.example.com]
+  rules:
+  - backendRefs: [{name: productpage, port: 9080}]
+"""
+
+
+def test_through_a_gateway_api_gateway_its_listeners_decide():
+    expect = {"outcome": "route", "destination": "productpage"}
+    through = {"host": "bookinfo.example.com", "gateway": "bookinfo/bookinfo-gw", "port": 80}
+    assert passes(expect, GATEWAY_API, through)
+    assert not passes(expect, GATEWAY_API, {**through, "host": "other.example.com"})
+    assert passes({"outcome": "no_route", "status": 404}, GATEWAY_API, {**through, "host": "x.io"})
+    assert not passes(expect, GATEWAY_API, {**through, "gateway": "bookinfo/other-gw"})

@@ -13,6 +13,7 @@ PRODUCTION = {
     "DJANGO_DEBUG": "0",
     "DJANGO_SECRET_KEY": "a-long-random-production-like-key-" + "k3Y9" * 12,
     "DJANGO_ALLOWED_HOSTS": "learn.example.org",
+    "MESHLEARN_SITE_URL": "https://learn.example.org",
 }
 
 
@@ -20,6 +21,20 @@ def test_check_deploy_is_clean_with_production_settings():
     result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_without_the_site_url():
+    without = {**PRODUCTION, "MESHLEARN_SITE_URL": ""}
+    result = run_python(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], without)
+    assert result.returncode != 0
+    assert "teams.W001" in result.stderr + result.stdout
+
+
+def test_sendreminders_refuses_to_run_without_the_site_url():
+    without = {**PRODUCTION, "MESHLEARN_SITE_URL": ""}
+    result = run_python(["manage.py", "sendreminders", "--dry-run"], without)
+    assert result.returncode != 0
+    assert "MESHLEARN_SITE_URL is not set" in result.stderr
 
 
 def test_tls_switches_default_on_and_can_be_turned_off_for_plain_http():

@@ -33,7 +33,12 @@ ENDPOINTS = discover()
 # The lab check is read-only. The unsubscribe URL takes RFC 8058's one-click POST, which a mail
 # provider sends without cookies: a signed token in the URL authorises it instead, and a wrong
 # token is a 404 that changes nothing (tests/test_reminders.py).
-CSRF_EXEMPT = {"lab/check.json", "assignments/unsubscribe/<str:token>/"}
+# A practice task's check.json grades the posted config and records nothing (practice/views.py).
+CSRF_EXEMPT = {
+    "lab/check.json",
+    "practice/<slug:slug>/check.json",
+    "assignments/unsubscribe/<str:token>/",
+}
 
 
 # --- CSRF ------------------------------------------------------------------------------------

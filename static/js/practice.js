@@ -2,11 +2,12 @@
 (function () {
   "use strict";
 
-  // A refused check (429 too many, 413 too large) says so in place of the results: htmx swaps
+  // A refused check (429 too many, 413 too large, 400 no config) says so in place of the results: htmx swaps
   // no error answer by default, and the results panel is where the learner looks.
   document.addEventListener("htmx:beforeSwap", function (event) {
     var status = event.detail.xhr.status;
-    if ((status === 429 || status === 413) && event.detail.target.id === "practice-results") {
+    var refused = status === 429 || status === 413 || status === 400;
+    if (refused && event.detail.target.id === "practice-results") {
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     }

@@ -138,3 +138,44 @@ def test_a_live_check_over_the_limit_shows_why_and_keeps_the_text(
     assert page.locator(".request-error").count() == 0  # not the generic failure box
     assert editor.input_value() == SEED_PAIR
     assert_accessible(page, "lab over the limit")
+
+
+ACCESS_POLICY = """\
+apiVersion: security.istio.io/v1
+kind: AuthorizationPolicy
+metadata: {name: deny-delete, namespace: bookinfo}
+spec:
+  action: DENY
+  rules:
+  - to:
+    - operation: {methods: [DELETE]}
+"""
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_access_check_on_a_phone_answers_with_the_deciding_policy(
+    live_server, new_page, javascript
+):
+    page = new_page(javascript=javascript, viewport=PHONE, scheme="dark" if javascript else "light")
+    page.goto(f"{live_server.url}/lab/")
+    page.fill("textarea.lab-textarea", ACCESS_POLICY)
+    page.fill("#id_host", "reviews")
+    page.select_option("#id_method", "DELETE")
+    page.fill("#id_source_principal", "cluster.local/ns/bookinfo/sa/bookinfo-productpage")
+    page.fill("#id_source_namespace", "bookinfo")
+    page.fill("#id_namespace", "bookinfo")
+    page.fill("#id_workload_labels", "app=reviews")
+    page.click("button[type=submit]:has-text('Check')")
+    answer = page.locator(".lab-access-answer")
+    answer.wait_for()
+    assert "403 denied" in answer.inner_text() and "bookinfo/deny-delete" in answer.inner_text()
+    assert "mutual TLS" in answer.locator(".lab-mtls").inner_text()
+    # Nothing wider than the phone: the fieldsets wrap to one column.
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    page.locator(".lab-access").scroll_into_view_if_needed()
+    screenshot(page, f"lab-access-phone-{'js' if javascript else 'nojs'}")
+    if javascript:
+        answer.scroll_into_view_if_needed()
+        screenshot(page, "lab-access-answer-phone")
+        assert_accessible(page, "lab with an access answer")

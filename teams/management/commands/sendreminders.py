@@ -3,7 +3,7 @@ timer (docs/assignments.md). Safe to run as often as you like, and twice at once
 is recorded, and a reminder already recorded is never sent again."""
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from teams.reminders import Sender
@@ -18,6 +18,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if not settings.MESHLEARN_SITE_URL:
+            # Every email links back to the site (the item, one-click unsubscribe): without the
+            # public address those links would lead nowhere.
+            raise CommandError(
+                "MESHLEARN_SITE_URL is not set: set it to the site's public address, "
+                "e.g. https://learn.example.org, so the emails' links work."
+            )
         sender = Sender(
             now=timezone.now(),
             days_before=settings.MESHLEARN_REMINDER_DAYS_BEFORE,
