@@ -555,3 +555,30 @@ def test_signing_in_keeps_the_open_exam_with_more_work_counting_tasks(learner, e
     assert services.attempts_merge_visitor(user=learner, anon_id="v" * 24) == 0
     assert not Attempt.objects.filter(pk=visitor.pk).exists()
     assert Attempt.objects.get(pk=mine.pk).user == learner
+
+
+def test_the_shipped_exam_draws_a_task_per_domain_and_grades_them_for_real(
+    monkeypatch, shipped_course, learner
+):
+    from quizzes import exam_grading
+
+    monkeypatch.setattr(exam_task_answers, "grade_submission", exam_grading.grade_submission)
+    shipped = Quiz.objects.get(slug="ica-practice-exam")
+    # course.yaml says `tasks: 4`; set here until coursefiles carries it (the xfail above).
+    Quiz.objects.filter(pk=shipped.pk).update(exam_tasks=4)
+    shipped.refresh_from_db()
+    attempt = services.attempt_start(quiz=shipped, user=learner)
+    drawn = items(attempt)
+    assert sorted(item.task.domain for item in drawn) == sorted(
+        ["installation", "traffic", "security", "troubleshooting"]
+    )
+    assert attempt.total == 24 + 4
+    for index, item in enumerate(drawn):
+        config = item.task.solution if index % 2 == 0 else item.task.starting_config
+        task_submit(
+            slug=shipped.slug, attempt_id=attempt.id, item_id=item.id, config=config, user=learner
+        )
+    marks = [AttemptTask.objects.get(pk=item.pk).passed for item in drawn]
+    assert marks == [True, False, True, False]  # solutions pass; starting configs fail a check
+    attempt.refresh_from_db()
+    assert attempt.score == 2 and attempt.finished_at is None  # the questions are still open
