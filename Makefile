@@ -71,7 +71,8 @@ secret-key:
 # gunicorn's --timeout kills a worker that has been silent that long. A lab check never gets
 # near it: the checker stops itself at its work budget (400 000 steps, or 5 s of wall-clock at
 # most: istio_checker/budget.py) and answers with a partial result. 30 s is six times that
-# deadline, room for a slow page on a busy machine and for a staff course upload (up to 2 MB).
+# deadline, room for a slow page on a busy machine and for a staff course upload: up to 16 MB,
+# 7.5-11 s of CPU (course_format/yamlfile.py, docs/authoring.md); bigger go by loadcourse.
 GUNICORN_TIMEOUT := 30
 
 serve: $(STAMP) secret-key
@@ -100,10 +101,10 @@ $(BENCH_STAMP): bench/requirements.txt
 	$(BENCH_VENV)/bin/pip install --quiet -r bench/requirements.txt
 	touch $(BENCH_STAMP)
 
-# The team pages' part (BENCH_PARTS=teams) runs in the site's venv: no wrk, no Locust.
+# The team pages' and course-load parts (BENCH_PARTS=teams,load) run in the site's venv: no wrk, no Locust.
 bench: $(STAMP)
-	@case ",$${BENCH_PARTS:-wrk,cpu,classroom,teams}," in *,wrk,*|*,classroom,*) $(MAKE) --no-print-directory $(BENCH_STAMP);; esac
-	@case ",$${BENCH_PARTS:-wrk,cpu,classroom,teams}," in *,wrk,*) command -v wrk >/dev/null || { echo "wrk not found: installing Debian's package"; apt-get update -q && apt-get install -y -q wrk; };; esac
+	@case ",$${BENCH_PARTS:-wrk,cpu,classroom,teams,load}," in *,wrk,*|*,classroom,*) $(MAKE) --no-print-directory $(BENCH_STAMP);; esac
+	@case ",$${BENCH_PARTS:-wrk,cpu,classroom,teams,load}," in *,wrk,*) command -v wrk >/dev/null || { echo "wrk not found: installing Debian's package"; apt-get update -q && apt-get install -y -q wrk; };; esac
 	$(if $(BEFORE),BENCH_BEFORE="$(BEFORE)") $(if $(QUICK),BENCH_QUICK=1) $(BIN)/python bench/run.py
 
 format: $(STAMP)

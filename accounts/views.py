@@ -12,6 +12,7 @@ from calculator.models import SavedScenario
 from certificates.models import Certificate
 from lessons.models import Course
 from lessons.progress import course_progress
+from practice.reporting import learner_practice
 from quizzes.exam import close_overdue
 from quizzes.learners import attempts_of, owned_attempts
 from quizzes.models import Quiz
@@ -48,7 +49,11 @@ def me(request: HttpRequest) -> HttpResponse:
     to_pass = final_quizzes_to_pass(
         owned_attempts(request), Course.objects.published().values("id"), passed=passed
     )
-    context = {"courses": course_progress(request, final_quiz_urls=_urls(to_pass))}
+    courses = course_progress(request, final_quiz_urls=_urls(to_pass))
+    context = {"courses": courses}
+    # The same task rows the progress above counted (one query for both, kept on the request).
+    lesson_ids = [lesson.id for item in courses for lesson, _ in item.lessons]
+    context["practice"] = learner_practice(request, lesson_ids)
     # Other apps add their own parts of the dashboard here (quiz history, saved scenarios).
     context["scenarios"] = SavedScenario.objects.filter(user=request.user)
     context["quiz_history"] = history

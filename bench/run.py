@@ -27,7 +27,7 @@ open attempt at every quiz, and each POST answers a question not answered before
 learner's attempt from one POST to the next). The report says how many POSTs stored a fresh
 answer; if the run outlasted the prepared answers, the rest got the "already answered" reply.
 
-Environment: BENCH_PARTS (wrk,cpu,classroom,teams), BENCH_QUICK (1: short rounds and a small
+Environment: BENCH_PARTS (wrk,cpu,classroom,teams,load), BENCH_QUICK (1: short rounds and a small
 classroom),
 BENCH_SECONDS per round (4), BENCH_ROUNDS (3), BENCH_WARMUP (2), BENCH_CONNECTIONS (16),
 BENCH_WORKERS (2), BENCH_LEARNERS (400), BENCH_CALCULATOR_INPUTS (400), BENCH_POSTGRES_URL
@@ -53,6 +53,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import classroom
+import course_load
 import cpu
 import team_pages
 from common import HOST, fetch, free_port, fresh_postgres, stop
@@ -74,7 +75,7 @@ POSTGRES_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/meshlearn_bench"
 )
 DATABASES = os.environ.get("BENCH_DATABASES", "sqlite,postgres").split(",")
-PARTS = os.environ.get("BENCH_PARTS", "wrk,cpu,classroom,teams").split(",")
+PARTS = os.environ.get("BENCH_PARTS", "wrk,cpu,classroom,teams,load").split(",")
 
 WEIGHT_TARGET = 60 * 1024  # the lesson page with all its assets, compressed as sent
 
@@ -692,6 +693,8 @@ def main() -> int:
         classroom.report(classroom_runs)
     if "teams" in PARTS:  # the team lead's pages in-process (bench/team_pages.py): no Locust
         team_pages.run_all(DATABASES, POSTGRES_URL)
+    if "load" in PARTS:  # a 500-lesson course by loadcourse and the admin (bench/course_load.py)
+        course_load.run_all(DATABASES, POSTGRES_URL)
     print(f"\nmake bench took {(time.monotonic() - started) / 60:.1f} min")
     return 0
 

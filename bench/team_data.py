@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lessons.models import Course, Lesson, Section, SectionProgress
+from lessons.read_counts import recount
 from quizzes.models import Attempt, Quiz
 from teams.models import Membership, Team
 
@@ -112,6 +113,7 @@ def build_team(shape: Shape, *, lead) -> Team:
                     yield Attempt(user=user, quiz=quiz, finished_at=now, score=score, total=10)
 
     _bulk(SectionProgress, marks())
+    recount(lesson_ids={section.lesson_id for section in sections})  # bulk_create signals none
     _bulk(Attempt, attempts())
     return team
 

@@ -6,7 +6,6 @@ below refuses every URL, so drawing a PDF never reaches the network or the disk.
 """
 
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
 from .models import Certificate
 
@@ -16,6 +15,10 @@ def _no_fetching(url: str, *args, **kwargs):
 
 
 def certificate_pdf(certificate: Certificate, verify_url: str) -> bytes:
+    # Imported when a PDF is first drawn, not with the URLs: WeasyPrint with fontTools and
+    # Pillow is ~40 MB that every worker held from its first request (issue 25's 150 MB).
+    from weasyprint import HTML
+
     html = render_to_string(
         "certificates/certificate_pdf.html",
         {"certificate": certificate, "verify_url": verify_url},

@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lessons.models import Section
+from practice.models import Task
 
 from .completion import course_completion
 from .models import Certificate
@@ -36,6 +37,14 @@ def certificate_issue_after_reading(*, user_id: int, section_id: int) -> Certifi
     course_id = (
         Section.objects.filter(pk=section_id).values_list("lesson__course_id", flat=True).first()
     )
+    if course_id is None:
+        return None
+    return certificate_issue_if_completed(user_id=user_id, course_id=course_id)
+
+
+def certificate_issue_after_task(*, user_id: int, task_id: int) -> Certificate | None:
+    """The same, for the course of a practice task the learner has passed."""
+    course_id = Task.objects.filter(pk=task_id).values_list("lesson__course_id", flat=True).first()
     if course_id is None:
         return None
     return certificate_issue_if_completed(user_id=user_id, course_id=course_id)

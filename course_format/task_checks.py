@@ -208,7 +208,13 @@ def _route_expect(reader: Reader, expect: dict, path: Path_) -> None:
 
 def _rule_settings(reader: Reader, expect: dict, at) -> None:
     """fault, timeout, retries, redirect, rewrite and mirror expectations."""
-    if "fault" in expect:
+    if expect.get("fault") == "none":
+        pass  # no abort and no delay touches this request
+    elif "fault" in expect:
+        if isinstance(expect["fault"], str):
+            raise reader.doc.error(
+                at("fault"), "expected `none` or a mapping such as {abort: 503, percent: 100}"
+            )
         fault = reader.mapping(expect["fault"], at("fault"), {"abort", "delay", "percent"}, set())
         if ("abort" in fault) == ("delay" in fault):
             raise reader.doc.error(at("fault"), "a fault expectation has either abort or delay")
@@ -241,10 +247,17 @@ def _rule_settings(reader: Reader, expect: dict, at) -> None:
         if "code" in redirect:
             status(reader, redirect["code"], (*at("redirect"), "code"))
     if "rewrite" in expect:
-        rewrite = reader.mapping(expect["rewrite"], at("rewrite"), {"uri", "authority"}, set())
-        for key in ("uri", "authority"):
+        keys = {"uri", "authority", "path"}
+        rewrite = reader.mapping(expect["rewrite"], at("rewrite"), keys, set())
+        if not rewrite:
+            raise reader.doc.error(
+                at("rewrite"), "give `path` (as it arrives), `uri` or `authority`"
+            )
+        for key in ("uri", "authority", "path"):
             if key in rewrite:
                 reader.text(rewrite[key], (*at("rewrite"), key), max_length=2000)
+        if "path" in rewrite and not str(rewrite["path"]).startswith("/"):
+            raise reader.doc.error((*at("rewrite"), "path"), "a path starts with /")
     if "mirror" in expect:
         mirror = reader.mapping(
             expect["mirror"], at("mirror"), {"host", "subset", "percent"}, {"host"}
@@ -347,8 +360,7 @@ def _resource(probe: Probe, value, path: Path_) -> dict:
         if not parts or len(parts) > MAX_PATH_PARTS:
             raise reader.doc.error((*where, "path"), f"a path has 1 to {MAX_PATH_PARTS} keys")
         for position, part in enumerate(parts):
-            if isinstance(part, bool) or not isinstance(part, str | int):
-                raise reader.doc.error((*where, "path", position), "a key (text) or an index")
+            _path_part(reader, part, (*where, "path", position))
         tests = [key for key in RESOURCE_TESTS if key in entry]
         if len(tests) != 1:
             raise reader.doc.error(where, f"an item has exactly one of {', '.join(RESOURCE_TESTS)}")
@@ -365,3 +377,18 @@ def _resource(probe: Probe, value, path: Path_) -> dict:
             if not options or len(options) > MAX_MAP_ENTRIES:
                 raise reader.doc.error((*where, "one_of"), f"list 1 to {MAX_MAP_ENTRIES} values")
     return dict(raw)
+
+
+def _path_part(reader: Reader, part, where: Path_) -> None:
+    """A key (text), an index (a whole number), or a list-item picker: a mapping of one key to
+    a scalar, `{name: canary}` (the first item whose `name` is canary)."""
+    if isinstance(part, dict):
+        if len(part) != 1:
+            raise reader.doc.error(where, "a list-item picker has one key: {name: canary}")
+        ((key, value),) = part.items()
+        reader.text(key, (*where, key), max_length=MAX_SHORT)
+        if isinstance(value, dict | list) or value is None:
+            raise reader.doc.error((*where, key), "a list-item picker compares a scalar value")
+        return
+    if isinstance(part, bool) or not isinstance(part, str | int):
+        raise reader.doc.error(where, "a key (text), an index, or a picker such as {name: canary}")

@@ -18,7 +18,15 @@ _UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1, "m": 6
 
 TASK_KINDS = ("build", "fix")
 PROBES = ("valid", "route", "authz", "mtls", "resource")
-ROUTE_OUTCOMES = ("route", "redirect", "direct_response", "no_route", "not_applicable")
+# not_accepted: through a Gateway whose servers take neither the host nor the port (404).
+ROUTE_OUTCOMES = (
+    "route",
+    "redirect",
+    "direct_response",
+    "no_route",
+    "not_applicable",
+    "not_accepted",
+)
 DECISIONS = ("allow", "deny")
 MTLS_OUTCOMES = ("mutual", "plaintext", "refused")
 RESOURCE_TESTS = ("present", "equals", "at_most", "at_least", "one_of")

@@ -4,7 +4,10 @@ The C loader builds the data 10-20 times faster than the pure-Python one, but it
 C code: the bounds (MAX_DEPTH, MAX_ALIAS_NODES) cannot be kept while it composes, and it hands
 back no node tree to take lines from. So one pass over libyaml's *events* (still C-parsed) does
 what the pure path's composer and node walk do: each path's line, the `key: |` values, duplicate
-keys, the depth and alias bounds. Only then does the C loader build the data.
+keys, the depth and alias bounds, and builds the data as it goes: each scalar resolved and
+constructed by PyYAML's own safe resolver and constructor, one at a time. (The C loader, run
+again for the data, composed the whole node tree first: 19 MB of memory per MB of course file,
+most of what an import held; docs/authoring.md.)
 
 Anything out of the ordinary (a bound exceeded, invalid YAML, several documents, a key that is
 not a plain scalar, a merge key `<<`) returns None: the caller then parses again with the
@@ -18,13 +21,46 @@ from .yamlfile import MAX_ALIAS_NODES, MAX_DEPTH, ContentError, YamlDocument
 C_LOADER = getattr(yaml, "CSafeLoader", None)
 
 
-class _Frame:
-    __slots__ = ("anchor", "expect_key", "index", "is_map", "key", "keys", "path", "size")
+# The scalar types yaml.safe_load builds; any other tag (an explicit !!set, !!omap or a local
+# tag) is left to the pure loader.
+_SCALAR_TAGS = {
+    f"tag:yaml.org,2002:{name}"
+    for name in ("null", "bool", "int", "float", "binary", "timestamp", "str")
+}
 
-    def __init__(self, is_map: bool, path: tuple, anchor: str | None):
-        self.is_map, self.path, self.anchor = is_map, path, anchor
+
+class _Scalars(yaml.constructor.SafeConstructor, yaml.resolver.Resolver):
+    """PyYAML's safe resolver and constructor, applied to one scalar event at a time: what the
+    composer and yaml.safe_load do to a scalar node."""
+
+    def __init__(self) -> None:
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.Resolver.__init__(self)
+
+    def value(self, event: yaml.ScalarEvent):
+        """The scalar's value, or _UNUSUAL for a tag safe_load's scalars do not have."""
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if tag not in _SCALAR_TAGS:
+            return _UNUSUAL
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        return self.yaml_constructors[tag](self, node)
+
+
+_UNUSUAL = object()
+
+
+class _Frame:
+    __slots__ = (
+        *("anchor", "data", "data_key", "expect_key", "index", "is_map", "key", "keys"),
+        *("path", "size"),
+    )
+
+    def __init__(self, is_map: bool, path: tuple, anchor: str | None, data):
+        self.is_map, self.path, self.anchor, self.data = is_map, path, anchor, data
         self.keys: set[str] = set()
-        self.expect_key, self.key, self.index, self.size = True, None, 0, 1
+        self.expect_key, self.key, self.data_key, self.index, self.size = True, None, None, 0, 1
 
 
 class _Walk:
@@ -35,6 +71,18 @@ class _Walk:
         self.anchor_at: dict[str, tuple[int, str | None]] = {}  # anchor: (line, scalar style)
         self.open: set[str] = set()  # anchors of collections still being read
         self.alias_nodes = 0
+        self.scalars = _Scalars()
+        self.values: dict[str, object] = {}  # anchor: its value, which an alias shares
+        self.root = None
+
+    def _attach(self, value) -> None:
+        """Put a node's value in its parent (the document, when it has none)."""
+        if not self.stack:
+            self.root = value
+        elif self.stack[-1].is_map:
+            self.stack[-1].data[self.stack[-1].data_key] = value
+        else:
+            self.stack[-1].data.append(value)
 
     def _place(self) -> tuple | None:
         """The path of the node that starts now; None when it is a mapping's key."""
@@ -66,17 +114,28 @@ class _Walk:
             return self._alias(event.anchor, path)
         self.doc.lines.setdefault(path, line)
         if isinstance(event, yaml.ScalarEvent):
+            value = self.scalars.value(event)
+            if value is _UNUSUAL:
+                return False
             if event.style == "|":
                 self.doc.literal_blocks.add(path)
             if event.anchor is not None:
                 self.sizes[event.anchor] = 1
                 self.anchor_at[event.anchor] = (line, event.style)
+                self.values[event.anchor] = value
+            self._attach(value)
             self._done(1)
             return True
+        if not event.implicit:  # an explicitly tagged collection (!!set, !!omap, ...)
+            return False
+        is_map = isinstance(event, yaml.MappingStartEvent)
+        data = {} if is_map else []
         if event.anchor is not None:
             self.open.add(event.anchor)
             self.anchor_at[event.anchor] = (line, None)
-        self.stack.append(_Frame(isinstance(event, yaml.MappingStartEvent), path, event.anchor))
+            self.values[event.anchor] = data
+        self._attach(data)  # filled as its nodes come
+        self.stack.append(_Frame(is_map, path, event.anchor, data))
         return True
 
     def _key(self, event, line: int) -> bool:
@@ -87,9 +146,12 @@ class _Walk:
         top, key = self.stack[-1], event.value
         if key in top.keys:
             raise ContentError(self.doc.file, f"the key '{key}' appears twice", line, top.path)
+        data_key = self.scalars.value(event)  # as safe_load makes it: `1:` is the number 1
+        if data_key is _UNUSUAL:
+            return False
         top.keys.add(key)
         self.doc.lines[(*top.path, key)] = line
-        top.key, top.expect_key = key, False
+        top.key, top.data_key, top.expect_key = key, data_key, False
         top.size += 1
         return True
 
@@ -103,6 +165,7 @@ class _Walk:
         self.doc.lines.setdefault(path, line)
         if style == "|":
             self.doc.literal_blocks.add(path)
+        self._attach(self.values[anchor])
         self._done(self.sizes[anchor])
         return True
 
@@ -135,7 +198,7 @@ def parse_fast(text: str, name: str) -> YamlDocument | None:
                 documents += 1
                 if documents > 1:
                     return None
-        document.data = yaml.load(text, Loader=C_LOADER)
     except yaml.YAMLError:
         return None
+    document.data = walk.root
     return document

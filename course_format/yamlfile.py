@@ -15,7 +15,13 @@ from pathlib import Path
 
 import yaml
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
+# The largest course file read, and so the largest the admin's import takes (one file holds
+# the whole course there). An import costs 0.5-0.7 s of CPU and ~7.5 MB of a worker's memory per
+# MB of course (measured, docs/authoring.md): 16 MB is 7.5-11 s and ~120 MB, inside gunicorn's
+# 30 s timeout (Makefile) when the worker gets half a core, and holds a 500-lesson course of
+# 30 KB lessons (the shipped ones average 25 KB; the generated bench course is 3 MB). It was
+# 2 MB (about 180 lessons) while each row was saved alone and PyYAML composed a node tree.
+MAX_FILE_BYTES = 16 * 1024 * 1024
 # A course nests about 8 levels (course, quizzes, a quiz, questions, a question, choices, ...).
 MAX_DEPTH = 50
 # Nodes that aliases may add in all. Hand-written course files rarely use aliases at all; the

@@ -40,7 +40,7 @@ def load_uploaded_course(upload, *, delete_learner_work: bool = False) -> LoadRe
                 out.write(chunk)
         try:
             data = read_course(path)
-            check_course_examples(data)
+            problems = check_course_examples(data)
         except ContentError as exc:
             exc.file = _display_name(exc.file, folder, name)
             if "does not exist" in exc.message or "outside the course folder" in exc.message:
@@ -49,7 +49,7 @@ def load_uploaded_course(upload, *, delete_learner_work: bool = False) -> LoadRe
             raise
     for lesson in data.lessons:  # keep the temporary path out of anything shown later
         lesson.file = _display_name(lesson.file, folder, name)
-    return load_course(data, delete_learner_work=delete_learner_work)
+    return load_course(data, delete_learner_work=delete_learner_work, problems=problems)
 
 
 def _display_name(file: str, folder: str, name: str) -> str:

@@ -5,6 +5,8 @@ until they sign up or log in, when `merge_session_read_marks` moves them to the 
 Lesson status is derived from the marks, never stored, so it cannot drift from them: when an
 instructor adds a section, a completed lesson becomes "in progress" again (with the new section
 unread); when a section is removed, its marks go with it and the lesson is judged on the rest.
+A lesson with practice tasks also asks for them passed: the practice app counts them through
+requirements.py (one query), as it counts the sections here.
 """
 
 import math
@@ -18,8 +20,10 @@ from django.utils import timezone
 
 from shared.ids import parse_id
 
+from . import read_counts
 from .course_outline import course_outlines
 from .models import Lesson, Section, SectionProgress
+from .requirements import LessonTasks, lesson_tasks
 
 SESSION_KEY = "read_sections"  # {section_id (str): ISO time read}
 MAX_SESSION_MARKS = 2000  # a visitor cannot grow their session without bound
@@ -33,18 +37,27 @@ class Status:
     LABELS = {NOT_STARTED: "Not started", IN_PROGRESS: "In progress", COMPLETED: "Completed"}
 
 
+NO_TASKS = LessonTasks(0, 0)
+
+
 @dataclass(frozen=True)
 class LessonProgress:
     lesson_id: int
     read: int
     total: int
     completed_at: datetime | None
+    tasks_passed: int = 0  # the lesson's practice tasks (requirements.py): none by default
+    tasks_total: int = 0
 
     @property
     def status(self) -> str:
-        if self.total and self.read >= self.total:
+        if self.total and self.read >= self.total and self.tasks_passed >= self.tasks_total:
             return Status.COMPLETED
-        return Status.IN_PROGRESS if self.read else Status.NOT_STARTED
+        return Status.IN_PROGRESS if self.read or self.tasks_passed else Status.NOT_STARTED
+
+    @property
+    def tasks_left(self) -> int:
+        return max(self.tasks_total - self.tasks_passed, 0)
 
     @property
     def status_label(self) -> str:
@@ -76,33 +89,59 @@ class LessonReading:
     lesson: Lesson
     sections: list[Section]
     read_ids: set[int]
+    tasks: LessonTasks | None = None  # None: the lesson has no practice task
 
     @property
     def progress(self) -> LessonProgress:
-        return LessonProgress(self.lesson.id, len(self.read_ids), len(self.sections), None)
+        tasks = self.tasks or NO_TASKS
+        return LessonProgress(
+            self.lesson.id,
+            len(self.read_ids),
+            len(self.sections),
+            None,
+            tasks.passed,
+            tasks.total,
+        )
 
 
 def lesson_reading(request, lesson: Lesson) -> LessonReading:
     """The lesson page's sections and the learner's marks on them, in one query (a visitor's
-    marks are in their session). The sections come whole: a cache miss draws their bodies."""
+    marks are in their session), and the learner's standing on its tasks (one more, when the
+    practice app is installed). The sections come whole: a cache miss draws their bodies."""
     sections = lesson.sections.defer("body_markdown")  # the page shows the stored HTML
+    tasks = lesson_tasks(request, [lesson.id]).get(lesson.id)
     if request.user.is_authenticated:
         own = SectionProgress.objects.filter(user=request.user, section=OuterRef("pk"))
         rows = list(sections.annotate(is_read=Exists(own)))
-        return LessonReading(lesson, rows, {row.id for row in rows if row.is_read})
+        return LessonReading(lesson, rows, {row.id for row in rows if row.is_read}, tasks)
     rows = list(sections)
     marks = read_marks(request)
-    return LessonReading(lesson, rows, {row.id for row in rows if row.id in marks})
+    return LessonReading(lesson, rows, {row.id for row in rows if row.id in marks}, tasks)
 
 
-def lesson_progress(lesson_sections: dict[int, list[int]], marks: dict[int, datetime]):
-    """lesson id → LessonProgress, from each lesson's section ids and the learner's marks."""
+def lesson_progress(
+    lesson_sections: dict[int, list[int]],
+    marks: dict[int, datetime],
+    tasks: Mapping[int, LessonTasks] | None = None,
+):
+    """lesson id → LessonProgress, from each lesson's section ids and the learner's marks, and
+    (when given) their standing on each lesson's tasks (requirements.lesson_tasks)."""
+    tasks = tasks or {}
     result = {}
     for lesson_id, section_ids in lesson_sections.items():
         times = [marks[sid] for sid in section_ids if sid in marks]
-        done = bool(section_ids) and len(times) == len(section_ids)
+        read = len(times)
+        own = tasks.get(lesson_id, NO_TASKS)
+        done = bool(section_ids) and read == len(section_ids) and own.passed >= own.total
+        if own.last_passed_at is not None:
+            times.append(own.last_passed_at)
         result[lesson_id] = LessonProgress(
-            lesson_id, len(times), len(section_ids), max(times) if done else None
+            lesson_id,
+            read,
+            len(section_ids),
+            max(times) if done else None,
+            own.passed,
+            own.total,
         )
     return result
 
@@ -138,14 +177,17 @@ def _mark_read(request, section_id: int) -> bool:
 # lessons without a quiz of their own (those list the course's quizzes). The quiz app calls
 # these with its quizzes and attempts; `lesson__quizzes` is its reverse relation, named here
 # without importing it.
-def quiz_section_ids(quiz) -> list[int]:
+def _quiz_sections(quiz):
     if quiz.lesson_id is not None:
         where = {"lesson_id": quiz.lesson_id}
     else:
         where = {"lesson__course_id": quiz.course_id, "lesson__quizzes": None}
     published = Lesson.objects.published()
-    sections = Section.objects.filter(kind=Section.Kind.QUIZ, lesson__in=published, **where)
-    return list(sections.order_by().values_list("id", flat=True))
+    return Section.objects.filter(kind=Section.Kind.QUIZ, lesson__in=published, **where)
+
+
+def quiz_section_ids(quiz) -> list[int]:
+    return list(_quiz_sections(quiz).order_by().values_list("id", flat=True))
 
 
 def record_quiz_sections_read(attempt) -> None:
@@ -156,15 +198,17 @@ def record_quiz_sections_read(attempt) -> None:
     member's draft preview marks nothing: it is no learner's result."""
     if attempt.user_id is None or attempt.preview or not attempt.passed:
         return
-    section_ids = quiz_section_ids(attempt.quiz)
-    if not section_ids:
+    sections = dict(_quiz_sections(attempt.quiz).order_by().values_list("id", "lesson_id"))
+    if not sections:
         return
     marks = [
         SectionProgress(user_id=attempt.user_id, section_id=section_id, read_at=attempt.finished_at)
-        for section_id in section_ids
+        for section_id in sections
     ]
     # One INSERT … ON CONFLICT DO NOTHING: a mark already there is kept, with its time.
     SectionProgress.objects.bulk_create(marks, ignore_conflicts=True)
+    # bulk_create sends no post_save: the lessons' read counts are counted again (two queries).
+    read_counts.count_added(attempt.user_id, set(sections.values()))
 
 
 def mark_quiz_sections_read_for_visitor(request, attempt) -> int:
@@ -218,9 +262,13 @@ class CourseProgress:
     lessons: list  # of (Lesson, LessonProgress), in order
     read: int
     total: int
-    continue_url: str | None  # the first unread section, None when all are read
+    # The first unread section; once every section is read, the first practice task not
+    # passed; None when all are read and passed.
+    continue_url: str | None
     final_quiz_url: str | None = None  # a course-level quiz still to pass, None when none is
     lesson_urls: dict[int, str] = field(default_factory=dict)  # lesson id → its page
+    tasks_passed: int = 0  # practice tasks of the published lessons
+    tasks_total: int = 0
 
     @property
     def rows(self) -> list[tuple]:
@@ -237,9 +285,19 @@ class CourseProgress:
         return self.final_quiz_url is None
 
     @property
+    def tasks_left(self) -> int:
+        return max(self.tasks_total - self.tasks_passed, 0)
+
+    @property
     def completed(self) -> bool:
-        """Every section read and the final quiz (if the course has one) passed."""
-        return bool(self.total) and self.read >= self.total and self.final_quiz_passed
+        """Every section read, every practice task passed and the final quiz (if the course
+        has one) passed."""
+        return (
+            bool(self.total)
+            and self.read >= self.total
+            and not self.tasks_left
+            and self.final_quiz_passed
+        )
 
     @property
     def started(self) -> bool:
@@ -283,13 +341,17 @@ def course_progress(
 
     `final_quiz_urls` maps a course's id to the page of the first course-level quiz the learner
     has still to pass: the caller asks the quiz app, which this app does not know. A course not
-    in it has no final quiz left, so reading every section completes it.
+    in it has no final quiz left, so reading every section (and passing every practice task)
+    completes it. The practice tasks are counted through requirements.py: one query for every
+    course.
     """
     final_quiz_urls = final_quiz_urls or {}
     marks = read_marks(request)
+    outlines = course_outlines(courses)
+    tasks = lesson_tasks(request, [lesson.id for o in outlines for lesson in o.lessons])
     out = []
-    for outline in course_outlines(courses):
-        progress = lesson_progress(outline.section_ids, marks)
+    for outline in outlines:
+        progress = lesson_progress(outline.section_ids, marks, tasks)
         rows = [(lesson, progress[lesson.id]) for lesson in outline.lessons]
         next_id = where_to_continue(outline.in_order, marks)
         read = sum(p.read for _, p in rows)
@@ -297,6 +359,9 @@ def course_progress(
         if continue_url and not read:
             # "Start the course" lands on the lesson's top: its title, reading time, contents.
             continue_url = continue_url.partition("#")[0]
+        if continue_url is None:  # all read: on to the first task not passed, in lesson order
+            open_tasks = (tasks.get(lesson.id) for lesson in outline.lessons)
+            continue_url = next((t.next_url for t in open_tasks if t and t.next_url), None)
         out.append(
             CourseProgress(
                 course=outline.course,
@@ -306,6 +371,8 @@ def course_progress(
                 continue_url=continue_url,
                 final_quiz_url=final_quiz_urls.get(outline.course.id),
                 lesson_urls=outline.lesson_urls,
+                tasks_passed=sum(p.tasks_passed for _, p in rows),
+                tasks_total=sum(p.tasks_total for _, p in rows),
             )
         )
     return out

@@ -10,7 +10,8 @@ from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .models import ConfigExample, Course, Lesson, Section
+from . import read_counts
+from .models import ConfigExample, Course, Lesson, Section, SectionProgress
 from .progress import merge_session_read_marks
 
 
@@ -33,11 +34,18 @@ def lesson_deleted(sender, instance, **kwargs):
     Course.objects.filter(pk=instance.course_id).touch()
 
 
+@receiver(post_save, sender=SectionProgress, dispatch_uid="lessons.section_read")
+def section_read(sender, instance, created, raw=False, **kwargs):
+    if created and not raw:  # a fixture's rows are counted by whoever loads them
+        read_counts.add_mark(instance.user_id, instance.section_id, instance.read_at)
+
+
 @receiver(post_save, sender=Section, dispatch_uid="lessons.section_saved")
 def section_saved(sender, instance, **kwargs):
     left = getattr(instance, "left_lesson_id", None)
     if left is not None:  # moved, however it was saved: both lessons' reading times change
         Lesson.objects.filter(pk__in=[left, instance.lesson_id]).content_changed()
+        read_counts.recount(lesson_ids=[left, instance.lesson_id])  # its marks moved too
     else:
         Lesson.objects.filter(pk=instance.lesson_id).touch()
 
@@ -47,7 +55,9 @@ def section_deleted(sender, instance, origin=None, **kwargs):
     lesson = Lesson.objects.filter(pk=instance.lesson_id)
     if _deleted_for_itself(origin, Section):
         lesson.content_changed()
-    else:  # deleted with its lesson or course: nothing left to recompute
+        # Its marks went with it (deleted before this signal): the lesson's counts shrink.
+        read_counts.recount(lesson_ids=[instance.lesson_id])
+    else:  # deleted with its lesson or course: nothing left to recompute, counts went too
         lesson.touch()
 
 

@@ -56,6 +56,7 @@ def _reading_context(reading: LessonReading) -> dict:
         "sections": reading.sections,
         "read_ids": reading.read_ids,
         "progress": reading.progress,
+        "lesson_tasks": reading.tasks,  # its practice tasks (requirements.py), None: none
         "release": settings.MESHLEARN_RELEASE,  # with the content version, the cache keys
     }
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from course_format.tasks import CheckData, TaskData
 from istio_checker.budget import OutOfBudget, WorkBudget, running
 from istio_checker.checks import check_loaded
+from istio_checker.install_schema import INSTALL_KINDS
 from istio_checker.lab import unreadable_problems
 from istio_checker.problems import Problem
 from istio_checker.releases import RELEASES, checking_for, parse_release
@@ -174,11 +175,12 @@ def run_check(check: CheckData, config: Config) -> CheckResult:
         "resource": resource_probes.run,
     }[check.kind]
     try:
-        passed, detail = probe(check.probe, config)
+        passed, detail, *note = probe(check.probe, config)
     except security_probes.NotAvailable as missing:
         message = f"Not available: this site cannot check {missing} yet, so this check fails."
         return CheckResult(check.name, False, message, check.kind, str(missing))
-    return CheckResult(check.name, passed, "" if passed else check.fail, check.kind, detail)
+    message = "" if passed else " ".join([check.fail, *note])
+    return CheckResult(check.name, passed, message, check.kind, detail)
 
 
 def _valid(check: CheckData, config: Config) -> CheckResult:
@@ -186,7 +188,7 @@ def _valid(check: CheckData, config: Config) -> CheckResult:
     `warnings: false`), at the task's release."""
     failing = {"error"} if check.probe.get("warnings", True) else {"error", "warning"}
     problems = [p for p in config.problems() if p.severity in failing]
-    if not config.resources and not problems:
+    if not config.resources and not problems and not _install_files(config):
         message = check.fail or "There is no Istio resource in this config yet."
         return CheckResult(check.name, False, message, "valid", "no resource")
     if not problems:
@@ -197,3 +199,9 @@ def _valid(check: CheckData, config: Config) -> CheckResult:
         shown += f"; and {more} more"
     lead = f"{check.fail} " if check.fail else ""
     return CheckResult(check.name, False, f"{lead}{shown}", "valid", shown)
+
+
+def _install_files(config: Config) -> bool:
+    """Whether the config holds an install file the checker reads (an IstioOperator), so
+    that an installation task's `valid` check has something to judge."""
+    return any(root.get("kind").text() in INSTALL_KINDS for root in config.documents())

@@ -5,8 +5,13 @@ docs/practice.md#resource describes them. Pure Python: no Django.
 Documents are selected by kind, and optionally apiVersion (or its group), name, namespace and
 host; a document without `metadata.namespace` matches any namespace (it goes where it is
 applied, `kubectl apply -n`). The probe passes when one selected document meets every item
-(and, with `count`, exactly that many are selected). Values are compared by meaning: durations
-as seconds ("30s" == "0.5m"), numbers as numbers, scalars by their text ("1.31" == 1.31).
+(and, with `count`, exactly that many are selected). Values are compared by meaning within
+their YAML type: durations as seconds ("30s" == "0.5m"), numbers as numbers (5 == 5.0), text as
+text; a boolean equals only a boolean, and text never equals a number or a boolean, because
+Kubernetes reads them differently (a label value must be a string: `inject: false` is refused,
+https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set).
+A path element `{name: canary}` picks the first list item whose `name` equals that (any key
+and scalar value), so reordering a list does not fail a correct config.
 """
 
 from __future__ import annotations
@@ -72,13 +77,16 @@ def _name(root: Node) -> str:
 
 
 def _at(root: Node, path: list) -> object:
-    """The value at `path` (keys and indexes) as plain data, or _MISSING."""
+    """The value at `path` (keys, indexes and `{key: value}` list-item pickers) as plain data,
+    or _MISSING."""
     node: Node | None = root
     for part in path:
         spend()
         if node is None:
             return _MISSING
-        if isinstance(part, int):
+        if isinstance(part, dict):
+            node = _item_where(node, part)
+        elif isinstance(part, int):
             entries = node.items()
             node = entries[part] if -len(entries) <= part < len(entries) and entries else None
         else:
@@ -86,6 +94,18 @@ def _at(root: Node, path: list) -> object:
     if node is None:
         return _MISSING
     return node.plain()
+
+
+def _item_where(node: Node, picker: dict) -> Node | None:
+    """The first map item of the list `node` whose keys hold the picker's values."""
+    for entry in node.items() if node.is_seq else ():
+        spend()
+        if entry.is_map and all(
+            (found := entry.get(str(key))) is not None and same_value(found.plain(), value)
+            for key, value in picker.items()
+        ):
+            return entry
+    return None
 
 
 def _holds(root: Node, item: dict) -> bool:
@@ -134,10 +154,12 @@ def same_value(actual: object, wanted: object) -> bool:
     if isinstance(actual, dict | list) or isinstance(wanted, dict | list):
         return False
     if isinstance(actual, bool) or isinstance(wanted, bool):
-        return actual is wanted or str(actual).lower() == str(wanted).lower()
+        return actual is wanted  # `false` is not "false": a label value must be text
+    if isinstance(actual, str) != isinstance(wanted, str):
+        return False  # 1.31 (a number) is not "1.31" (text) to Kubernetes
     if actual == wanted:
         return True
     a, w = _amount(actual), _amount(wanted)
-    if a is not None and w is not None and (isinstance(actual, str) == isinstance(wanted, str)):
+    if a is not None and w is not None:
         return a == w  # "30s" and "0.5m"; 5 and 5.0
     return str(actual) == str(wanted)

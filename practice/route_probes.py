@@ -7,9 +7,11 @@ alone does not judge, because a task has pods and the lab does not:
   of the task's pods of that service, else Envoy has no endpoint and answers 503 (response flags
   NC / UH: https://istio.io/latest/docs/ops/common-problems/network-issues/#503-errors-after-setting-destination-rule);
 - a request through a gateway needs a Gateway of that name whose `selector` matches one of the
-  task's workloads (the gateway's pods) and a server that accepts the host and port, else it is
-  answered 404 or never reaches a gateway
-  (https://istio.io/latest/docs/reference/config/networking/gateway/);
+  task's workloads (the gateway's pods) and a server on its port, else it never reaches a
+  gateway; when no server there accepts the host, or no route bound to the gateway takes it,
+  the gateway answers 404 itself, which a task may expect (`outcome: not_accepted`,
+  `status: 404`) (https://istio.io/latest/docs/reference/config/networking/gateway/);
+- a rule that aborts every request (abort fault at 100 percent) sends none to a destination;
 - the matched rule's settings (fault, timeout, retries, redirect, rewrite, mirror, headers) are
   read from the VirtualService rule the trace matched, by meaning: durations as seconds,
   `retryOn` as a set (https://istio.io/latest/docs/reference/config/networking/virtual-service/).
@@ -20,6 +22,7 @@ Every lookup spends the running work budget; each is linear in the config.
 from __future__ import annotations
 
 import dataclasses
+import re
 
 from course_format.tasks import WorkloadData, seconds
 from istio_checker.budget import spend
@@ -31,11 +34,15 @@ from istio_checker.yamlsource import Node
 from .rule_settings import RuleSettings, of_http_route_rule, of_virtual_service_rule
 
 _REQUEST_FIELDS = {f.name for f in dataclasses.fields(Request)}
+# How gateway_refuses starts when the gateway listens on the port but refuses the host.
+NOT_ACCEPTED = "no server that listens"
+_ARRIVES = re.compile(r"the path (?:\S+ )?becomes (\S+?)(?:,?\s|\.?$)")
 GATEWAY_API_GROUP = "gateway.networking.k8s.io"
 
 
-def run(probe: dict, config) -> tuple[bool, str]:
-    """(passed, what the grader saw)."""
+def run(probe: dict, config) -> tuple:
+    """(passed, what the grader saw), or with a third item: a note for the learner that
+    says what the mesh does without giving the answer away."""
     request_spec, expect = probe["request"], probe["expect"]
     task = config.task
     host = str(request_spec["host"])
@@ -45,11 +52,15 @@ def run(probe: dict, config) -> tuple[bool, str]:
         gateway = None
     if gateway:
         refused = gateway_refuses(config, str(gateway), host, port)
+        if refused.startswith(NOT_ACCEPTED):
+            return _not_accepted(expect, refused)
         if refused:
             return False, refused
     source = task.workload(request_spec["from"]) if "from" in request_spec else None
     request = _request(request_spec, host, port, gateway, source)
     decision = route(config.resources, request, config.loaded.left_out)
+    if gateway:
+        decision = _at_gateway(decision)
     return judge(decision, expect, config)
 
 
@@ -95,15 +106,49 @@ def gateway_refuses(config, reference: str, host: str, port) -> str:
         return f"the selector of Gateway {reference} matches none of the task's pods"
     bare_host, host_port = strip_port(host)
     port = port or host_port
+    listening = False
     for server in items(spec.get("servers") if spec is not None else None):
         spend()
         server_port = server.get("port")
         number = server_port.get("number") if server_port is not None else None
         if port is not None and (number is None or number.value != port):
             continue
+        listening = True
         if any(covers(pattern, bare_host) for pattern in texts(server.get("hosts"))):
             return ""
-    return f"no server of Gateway {reference} accepts host {host}: the gateway answers 404"
+    # A Gateway opens only the ports of its servers (istio.io .../networking/gateway/#Server):
+    # on another port no listener answers, so there is no 404 either.
+    if not listening:
+        return f"no server of Gateway {reference} listens on port {port}: the connection fails"
+    return f"{NOT_ACCEPTED} on Gateway {reference} accepts host {host}: the gateway answers 404"
+
+
+def _not_accepted(expect: dict, why: str) -> tuple[bool, str]:
+    """The gateway's pods listen on the port but no server there takes the host: Envoy has no
+    virtual host for it and answers 404 itself. Only `outcome: not_accepted` and `status: 404` can
+    hold; any expectation about where the request goes fails."""
+    answered = {"outcome": "not_accepted", "status": 404}
+    holds = all(key in answered and expect[key] == answered[key] for key in expect)
+    return holds, f"not_accepted: {why}"
+
+
+def _at_gateway(decision: RouteDecision) -> RouteDecision:
+    """A gateway routes only what the routes bound to it say: a host no VirtualService (or
+    HTTPRoute) routes there has no route in the gateway's Envoy, which answers 404 itself
+    (flag NR), unlike a sidecar, which sends it to the service as it is
+    (https://istio.io/latest/docs/reference/config/networking/gateway/: a Gateway's traffic
+    is routed by VirtualServices bound to it)."""
+    if decision.outcome == "no_virtual_service":
+        return dataclasses.replace(
+            decision,
+            outcome="no_route",
+            status=404,
+            summary=f"No route bound to this gateway takes `{decision.host}`: the gateway "
+            "answers 404.",
+        )
+    if decision.outcome == "not_applicable" and decision.status is None:
+        return dataclasses.replace(decision, status=404)
+    return decision
 
 
 def _plain_labels(node: Node | None) -> dict:
@@ -122,7 +167,7 @@ def _selects(selector: dict, labels: dict) -> bool:
 # --- the expectations ------------------------------------------------------------------------
 
 
-def judge(decision: RouteDecision, expect: dict, config) -> tuple[bool, str]:
+def judge(decision: RouteDecision, expect: dict, config) -> tuple:
     outcome = decision.outcome
     shares = [(s.host, s.subset, s.percent, s.labels) for s in decision.shares]
     if outcome == "no_virtual_service":  # the service as it is: all of its pods
@@ -131,6 +176,9 @@ def judge(decision: RouteDecision, expect: dict, config) -> tuple[bool, str]:
     if outcome == "delegate_missing":
         return False, seen
     rule, namespace = matched_rule(decision, config)
+    aborted = _all_aborted(decision, rule)
+    if aborted and any(key in expect for key in ("destination", "subset", "share")):
+        return False, f"{aborted}; the trace says {seen}", ABORTED_NOTE
     checks = [
         ("outcome", lambda: expect["outcome"] == outcome),
         ("destination", lambda: _all_to(shares, expect["destination"], namespace)),
@@ -141,7 +189,7 @@ def judge(decision: RouteDecision, expect: dict, config) -> tuple[bool, str]:
         ("timeout", lambda: rule is not None and rule.timeout == seconds(expect["timeout"])),
         ("retries", lambda: _retries_hold(rule, expect["retries"])),
         ("redirect", lambda: _redirect_holds(decision, rule, expect["redirect"])),
-        ("rewrite", lambda: _fields_hold(rule.rewrite if rule else {}, expect["rewrite"])),
+        ("rewrite", lambda: _rewrite_holds(decision, rule, expect["rewrite"])),
         ("mirror", lambda: _mirror_holds(rule, expect["mirror"], namespace)),
         ("request_headers_set", lambda: _headers_hold(rule, "request", expect)),
         ("response_headers_set", lambda: _headers_hold(rule, "response", expect)),
@@ -241,7 +289,28 @@ def _status(decision: RouteDecision, rule: RuleSettings | None) -> int | None:
     return None
 
 
-def _fault_holds(rule: RuleSettings | None, wanted: dict) -> bool:
+ABORTED_NOTE = "(Every request this check sends is aborted by a fault: none reaches a service.)"
+
+
+def _all_aborted(decision: RouteDecision, rule: RuleSettings | None) -> str:
+    """Why no request arrives anywhere ("" when some do): the matched rule aborts them all
+    (an abort fault at 100 percent answers before any destination is picked,
+    https://istio.io/latest/docs/reference/config/networking/virtual-service/#HTTPFaultInjection-Abort)."""
+    if decision.outcome != "route" or rule is None or rule.abort is None:
+        return ""
+    if rule.abort[1] != 100:
+        return ""
+    return f"every request is aborted with {rule.abort[0]} (abort fault, 100 percent)"
+
+
+def _injects(found: tuple | None) -> bool:
+    """A fault that touches some requests: written, and not at 0 percent."""
+    return found is not None and found[1] != 0
+
+
+def _fault_holds(rule: RuleSettings | None, wanted: dict | str) -> bool:
+    if wanted == "none":  # no abort and no delay on this request's rule
+        return rule is None or not (_injects(rule.abort) or _injects(rule.delay))
     if rule is None:
         return False
     if "abort" in wanted:
@@ -278,6 +347,31 @@ def _fields_hold(found: dict, wanted: dict) -> bool:
     return bool(found) and all(
         found.get(key) == str(wanted[key]) for key in ("uri", "authority") if key in wanted
     )
+
+
+def _rewrite_holds(decision: RouteDecision, rule: RuleSettings | None, wanted: dict) -> bool:
+    """`uri`/`authority`: the rule's rewrite as written; `path`: the path the request arrives
+    with, as the trace works it out (a prefix match's rewrite keeps the rest of the path; a
+    regex rewrite substitutes; without a rewrite the path is unchanged)."""
+    written = {key: wanted[key] for key in ("uri", "authority") if key in wanted}
+    if written and not _fields_hold(rule.rewrite if rule else {}, written):
+        return False
+    if "path" not in wanted:
+        return bool(written)
+    return arrival_path(decision) == str(wanted["path"])
+
+
+def arrival_path(decision: RouteDecision) -> str | None:
+    """The path the destination receives, from the trace's rewrite effect."""
+    if decision.outcome != "route":
+        return None
+    for effect in decision.effects:
+        spend()
+        if effect.kind == "rewrite":
+            found = _ARRIVES.search(effect.text)
+            if found:
+                return found.group(1)
+    return decision.path
 
 
 def _redirect_holds(decision: RouteDecision, rule: RuleSettings | None, wanted: dict) -> bool:

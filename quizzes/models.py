@@ -227,10 +227,14 @@ class Question(models.Model):
         return self.prompt[:80]
 
     def save(self, *args, **kwargs):
+        self.render()
+        super().save(*args, **kwargs)
+
+    def render(self) -> None:
+        """Derive the stored HTML (save() does; so does a bulk load, which skips save())."""
         self.prompt, self.explanation = unix_newlines(self.prompt), unix_newlines(self.explanation)
         self.prompt_html = markdown_to_html(self.prompt)
         self.explanation_html = markdown_to_html(self.explanation)
-        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
@@ -273,9 +277,13 @@ class Choice(models.Model):
         return (self.text or self.yaml)[:80]
 
     def save(self, *args, **kwargs):
+        self.render()
+        super().save(*args, **kwargs)
+
+    def render(self) -> None:
+        """Derive the stored HTML (save() does; so does a bulk load, which skips save())."""
         self.yaml = unix_newlines(self.yaml)
         self.yaml_html = highlight_yaml(self.yaml) if self.yaml.strip() else ""
-        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()

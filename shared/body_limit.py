@@ -3,8 +3,9 @@
 DATA_UPLOAD_MAX_MEMORY_SIZE bounds form fields but not file parts: without this, any POST
 endpoint parsed a multipart body of any size and spooled its files to disk. Every page but the
 admin takes text only (the biggest is a lab config, 256 KB); the admin's course import takes
-one YAML file of up to 2 MB. A body that declares more is answered 413 at once. Django reads
-no further than CONTENT_LENGTH, so a body that declares nothing is read as empty.
+one YAML file of up to 16 MB (course_format/yamlfile.py says why). A body that declares more is
+answered 413 at once. Django reads no further than CONTENT_LENGTH, so a body that declares
+nothing is read as empty.
 """
 
 from collections.abc import Callable

@@ -1,6 +1,6 @@
-"""The form a team's instructors and leads assign work with: what (a course, lesson or quiz of
-the team's published courses), to whom (the whole team or members named by username), and when
-(a wall-clock time in a chosen zone, stored in UTC)."""
+"""The form a team's instructors and leads assign work with: what (a course, lesson, quiz or
+practice task of the team's published courses), to whom (the whole team or members named by
+username), and when (a wall-clock time in a chosen zone, stored in UTC)."""
 
 import re
 
@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from lessons.models import Lesson
+from practice.models import Task
 from quizzes.models import Quiz
 
 from . import due_times
@@ -21,7 +22,7 @@ WHO_CHOICES = [("everyone", "The whole team"), ("chosen", "Chosen members")]
 
 
 def item_choices(team: Team) -> list:
-    """Grouped choices, one group per published course of the team (three queries)."""
+    """Grouped choices, one group per published course of the team (four queries)."""
     courses = list(team.courses.filter(published=True).order_by("order", "title", "id"))
     lessons = Lesson.objects.published().filter(course__in=courses).order_by("order", "id")
     quizzes = Quiz.objects.published().filter(course__in=courses).order_by("order", "id")
@@ -31,11 +32,17 @@ def item_choices(team: Team) -> list:
     for quiz in quizzes.only("id", "title", "course_id", "lesson_id"):
         kind = "Quiz" if quiz.lesson_id else "Final quiz"
         groups[quiz.course_id].append((f"quiz:{quiz.id}", f"{kind}: {quiz.title}"))
+    tasks = Task.objects.filter(lesson__in=lessons).order_by("lesson__order", "order", "id")
+    for task in tasks.values("id", "title", "lesson__course_id"):
+        choice = (f"task:{task['id']}", f"Practice task: {task['title']}")
+        groups[task["lesson__course_id"]].append(choice)
     return [("", "Choose…")] + [(c.title, groups[c.id]) for c in courses]
 
 
 class AssignmentForm(forms.Form):
-    item = forms.ChoiceField(label="What", help_text="A course, one of its lessons or a quiz.")
+    item = forms.ChoiceField(
+        label="What", help_text="A course, one of its lessons, a quiz or a practice task."
+    )
     due_local = forms.DateTimeField(
         label="Due",
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -102,6 +109,7 @@ class AssignmentForm(forms.Form):
         assignment = self.instance or Assignment(team=self.team, created_by=created_by)
         assignment.kind = kind
         assignment.course_id = assignment.lesson_id = assignment.quiz_id = None
+        assignment.task_id = None
         setattr(assignment, f"{kind}_id", int(item_id))
         assignment.due_at = data["due_at"]
         assignment.time_zone = data["time_zone"]

@@ -1,9 +1,9 @@
 """Assignments: work a team's instructors or leads give its learners, with a due time; the
 reminders sent about them; and each learner's reminder and calendar settings.
 
-What is assigned is one of a course, a lesson or a quiz (the practice exam is a quiz). The kind
-names which of the nullable foreign keys is set, and a check constraint holds them together, so a
-new kind (a practice task) is one more choice, one more nullable key and one more clause.
+What is assigned is one of a course, a lesson, a quiz (the practice exam is a quiz) or a
+practice task. The kind names which of the nullable foreign keys is set, and a check constraint
+holds them together, so a new kind is one more choice, one more nullable key and one more clause.
 """
 
 import secrets
@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lessons.models import Course, Lesson
+from practice.models import Task
 from quizzes.models import Quiz
 
 from .models import Team
@@ -23,11 +24,20 @@ def new_calendar_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+ITEM_FIELDS = ("course", "lesson", "quiz", "task")
+
+
+def _only(field: str) -> dict:
+    """The check constraint's clause for a kind: its key set, every other key empty."""
+    return {f"{name}__isnull": name != field for name in ITEM_FIELDS}
+
+
 class Assignment(models.Model):
     class Kind(models.TextChoices):
         COURSE = "course", "Course"
         LESSON = "lesson", "Lesson"
         QUIZ = "quiz", "Quiz"
+        TASK = "task", "Practice task"
 
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="assignments")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -39,6 +49,9 @@ class Assignment(models.Model):
     )
     quiz = models.ForeignKey(
         Quiz, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     everyone = models.BooleanField(
         default=True, help_text="Every learner of the team, including those who join later."
@@ -64,9 +77,10 @@ class Assignment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(
-                    Q(kind="course", course__isnull=False, lesson__isnull=True, quiz__isnull=True)
-                    | Q(kind="lesson", course__isnull=True, lesson__isnull=False, quiz__isnull=True)
-                    | Q(kind="quiz", course__isnull=True, lesson__isnull=True, quiz__isnull=False)
+                    Q(kind="course", **_only("course"))
+                    | Q(kind="lesson", **_only("lesson"))
+                    | Q(kind="quiz", **_only("quiz"))
+                    | Q(kind="task", **_only("task"))
                 ),
                 name="assignment_names_one_item_of_its_kind",
             )
@@ -77,7 +91,7 @@ class Assignment(models.Model):
 
     @property
     def item(self):
-        return {"course": self.course, "lesson": self.lesson, "quiz": self.quiz}[self.kind]
+        return getattr(self, self.kind)
 
     @property
     def item_title(self) -> str:

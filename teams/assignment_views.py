@@ -162,7 +162,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 def me_context(user, *, full: bool = False, home_teams=None) -> dict:
     """The learner's due list for the home page, and on /me/ (`full`) their calendar link and
     email switch: one query for someone in no team (none when the home page's teams are
-    passed: they say the roles), five to seven otherwise."""
+    passed: they say the roles), five to nine otherwise (the practice tasks asked for: two)."""
     if home_teams is not None:
         roles = {
             t.team.id: Membership.Role.INSTRUCTOR if t.is_instructor else "" for t in home_teams

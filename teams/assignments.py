@@ -1,24 +1,27 @@
 """Who has done which assignment: done, due or overdue, per member, in a fixed number of queries.
 
 An assignment asks for:
-- a course: every section of its published lessons read, and its published quizzes (lesson
-  quizzes and the final quiz) passed;
-- a lesson: its sections read, and its quiz passed if it has one;
-- a quiz (the practice exam too): a passed attempt.
-Reading is counted per lesson in SQL (marks per member and lesson, never every mark with its
-time); a quiz counts as passed by the same rule as everywhere else (quizzes.results). Seven
-queries, whatever the number of members or assignments: the assignments, their chosen members,
-the memberships, the section counts, the quizzes, the read counts and the passed quizzes.
+- a course: every section of its published lessons read, their practice tasks passed, and its
+  published quizzes (lesson quizzes and the final quiz) passed;
+- a lesson: its sections read, its practice tasks passed, and its quiz passed if it has one;
+- a quiz (the practice exam too): a passed attempt;
+- a practice task: passed (after the solution was shown too, as everywhere).
+Reading is counted per lesson (each member's read counts per lesson, lessons.LessonReadCount, never
+every mark with its time); a quiz counts as passed by the same rule as everywhere else
+(quizzes.results). Nine queries at most, whatever the number of members or assignments: the
+assignments, their chosen members, the memberships, the section counts, the quizzes, the tasks, the
+read counts, the passed quizzes and the passed tasks.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
-from lessons.models import Lesson, Section, SectionProgress
+from lessons.models import Lesson, LessonReadCount, Section
+from practice.models import Task, TaskProgress
 from quizzes.models import Attempt, Quiz
 from quizzes.question_sets import askable
 from quizzes.results import passed_attempts
@@ -39,17 +42,21 @@ class State:
 class Requirement:
     lessons: dict[int, int] = field(default_factory=dict)  # lesson id → its number of sections
     quizzes: set[int] = field(default_factory=set)
+    tasks: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
 class Progress:
     reads: dict[tuple[int, int], int]  # (user id, lesson id) → sections read
     passed: set[tuple[int, int]]  # (user id, quiz id)
+    tasks_passed: set[tuple[int, int]] = frozenset()  # (user id, task id)
 
     def meets(self, user_id: int, need: Requirement) -> bool:
         for lesson_id, sections in need.lessons.items():
             if self.reads.get((user_id, lesson_id), 0) < sections:
                 return False
+        if not all((user_id, task_id) in self.tasks_passed for task_id in need.tasks):
+            return False
         return all((user_id, quiz_id) in self.passed for quiz_id in need.quizzes)
 
 
@@ -60,7 +67,7 @@ def state_of(done: bool, due_at: datetime, now: datetime) -> str:
 
 
 def requirements(assignments: list[Assignment]) -> dict[int, Requirement]:
-    """assignment id → what it asks for (two queries for any number of assignments)."""
+    """assignment id → what it asks for (three queries for any number of assignments)."""
     course_ids = {a.course_id for a in assignments if a.kind == Assignment.Kind.COURSE}
     lesson_ids = {a.lesson_id for a in assignments if a.kind == Assignment.Kind.LESSON}
     by_course: dict[int, Requirement] = defaultdict(Requirement)
@@ -83,32 +90,46 @@ def requirements(assignments: list[Assignment]) -> dict[int, Requirement]:
                 by_course[course_id].quizzes.add(quiz_id)
             if lesson_id in lesson_ids:
                 by_lesson[lesson_id].quizzes.add(quiz_id)
+        task_scope = Q(lesson__course_id__in=course_ids) | Q(lesson_id__in=lesson_ids)
+        tasks = Task.objects.filter(task_scope, lesson__in=Lesson.objects.published())
+        for task_id, course_id, lesson_id in tasks.values_list(
+            "id", "lesson__course_id", "lesson_id"
+        ):
+            if course_id in course_ids:
+                by_course[course_id].tasks.add(task_id)
+            if lesson_id in lesson_ids:
+                by_lesson[lesson_id].tasks.add(task_id)
     out = {}
     for a in assignments:
         if a.kind == Assignment.Kind.COURSE:
             out[a.id] = by_course[a.course_id]
         elif a.kind == Assignment.Kind.LESSON:
             out[a.id] = by_lesson[a.lesson_id]
+        elif a.kind == Assignment.Kind.TASK:
+            out[a.id] = Requirement(tasks={a.task_id})
         else:
             out[a.id] = Requirement(quizzes={a.quiz_id})
     return out
 
 
 def progress(users: Q, needs: list[Requirement]) -> Progress:
-    """The members' read counts and passed quizzes for what the requirements name (two
-    queries). `users` filters rows by their user (a team join, or a list of ids)."""
+    """The members' read counts, passed quizzes and passed tasks for what the requirements
+    name (three queries at most). `users` filters rows by their user (a team join, or a list
+    of ids)."""
     lesson_ids = {lesson_id for need in needs for lesson_id in need.lessons}
     quiz_ids = {quiz_id for need in needs for quiz_id in need.quizzes}
+    task_ids = {task_id for need in needs for task_id in need.tasks}
     reads: dict[tuple[int, int], int] = {}
     passed: set[tuple[int, int]] = set()
-    if lesson_ids:
-        rows = (
-            SectionProgress.objects.filter(users, section__lesson_id__in=lesson_ids)
-            .values("user_id", "section__lesson_id")
-            .annotate(count=Count("id"))
-            .order_by()
-        )
-        reads = {(r["user_id"], r["section__lesson_id"]): r["count"] for r in rows}
+    tasks_passed: set[tuple[int, int]] = set()
+    if task_ids:
+        rows = TaskProgress.objects.filter(users, task_id__in=task_ids, passed_at__isnull=False)
+        tasks_passed = set(rows.values_list("user_id", "task_id").order_by())
+    if lesson_ids:  # the read counts per lesson (lessons.LessonReadCount), not every mark
+        rows = LessonReadCount.objects.filter(users, lesson_id__in=lesson_ids)
+        reads = {
+            (u, lesson): n for u, lesson, n in rows.values_list("user_id", "lesson_id", "read")
+        }
     if quiz_ids:
         rows = (
             Attempt.objects.counted()
@@ -118,7 +139,7 @@ def progress(users: Q, needs: list[Requirement]) -> Progress:
             .order_by()
         )
         passed = set(rows)
-    return Progress(reads, passed)
+    return Progress(reads, passed, tasks_passed)
 
 
 def _targets(assignments, memberships: dict[int, str]) -> dict[int, set[int]]:
@@ -172,12 +193,12 @@ class TeamStates:
 
 
 def team_assignments(team: Team):
-    return Assignment.objects.filter(team=team).select_related("course", "lesson", "quiz")
+    return Assignment.objects.filter(team=team).select_related("course", "lesson", "quiz", "task")
 
 
 def team_states(team: Team, *, user_ids=None, assignments=None, now=None) -> TeamStates:
     """Every (assignment, member) state of a team, or of the members `user_ids` names (a page
-    of the dashboard): seven queries, none per member."""
+    of the dashboard): nine queries at most, none per member."""
     now = now or timezone.now()
     assignments = list(team_assignments(team) if assignments is None else assignments)
     if not assignments:  # most teams' dashboards: one query
@@ -201,11 +222,83 @@ def team_states(team: Team, *, user_ids=None, assignments=None, now=None) -> Tea
     return TeamStates(assignments, targets, states)
 
 
-def member_counts(team: Team, user_ids=None, *, now=None) -> dict[int, Counts]:
+def member_counts(team: Team, user_ids=None, *, now=None, assignments=None) -> dict[int, Counts]:
     """user id → how many of their assignments are done, due and overdue: what the dashboard
     and the CSV show per member (a member with none is missing; read it with .get). One query
-    for a team without assignments, seven with."""
-    return team_states(team, user_ids=user_ids, now=now).per_member()
+    for a team without assignments, seven with (one fewer with `assignments` given)."""
+    return team_states(team, user_ids=user_ids, now=now, assignments=assignments).per_member()
+
+
+def overdue_count(team: Team, assignments: list[Assignment], *, now=None) -> int | None:
+    """How many assignments are overdue, member by member (one assigned to ten members and not
+    done by three of them by its due time counts 3): the dashboard summary's figure. None when
+    the team has no assignment.
+
+    Counted in SQL, four queries whatever the team's size (three for what the past-due assignments
+    ask: sections, quizzes, tasks; one aggregate): per past-due assignment, its members, and those
+    of them who read all its sections (their read counts per lesson, lessons.LessonReadCount, add up
+    to the sections), passed all its quizzes (a passing attempt at each) and all its practice tasks;
+    nothing of a member is read into Python. Per assignment, uncorrelated subqueries over its
+    lessons' read counts, its quizzes' attempts and its tasks' passes, restricted to the team's
+    members."""
+    if not assignments:
+        return None
+    now = now or timezone.now()
+    past_due = [a for a in assignments if a.due_at <= now]
+    if not past_due:
+        return 0
+    needs = requirements(past_due)
+    members = Membership.objects.filter(team=team)
+    team_users = members.values("user_id")
+    figures = {}
+    for a in past_due:
+        need = needs[a.id]
+        if a.everyone:
+            target = Q(role=Membership.Role.LEARNER)
+        else:
+            chosen = Assignment.members.through.objects.filter(assignment_id=a.id)
+            target = Q(user_id__in=chosen.values("user_id"))
+        done = target
+        if need.lessons:
+            readers = (
+                LessonReadCount.objects.filter(
+                    user_id__in=team_users, lesson_id__in=list(need.lessons)
+                )
+                .values("user_id")
+                .annotate(read=Sum("read"))
+                .filter(read__gte=sum(need.lessons.values()))
+                .values("user_id")
+            )
+            done &= Q(user_id__in=readers)
+        if need.quizzes:
+            passers = (
+                Attempt.objects.counted()
+                .filter(
+                    passed_attempts(F("quiz__pass_percent")),
+                    user_id__in=team_users,
+                    quiz_id__in=list(need.quizzes),
+                )
+                .values("user_id")
+                .annotate(passed=Count("quiz_id", distinct=True))
+                .filter(passed=len(need.quizzes))
+                .values("user_id")
+            )
+            done &= Q(user_id__in=passers)
+        if need.tasks:  # a pass after the solution was shown counts, as everywhere
+            solvers = (
+                TaskProgress.objects.filter(
+                    user_id__in=team_users, task_id__in=list(need.tasks), passed_at__isnull=False
+                )
+                .values("user_id")
+                .annotate(passed=Count("task_id", distinct=True))
+                .filter(passed=len(need.tasks))
+                .values("user_id")
+            )
+            done &= Q(user_id__in=solvers)
+        figures[f"for_{a.id}"] = Count("id", filter=target)
+        figures[f"done_{a.id}"] = Count("id", filter=done)
+    row = members.aggregate(**figures)
+    return sum(row[f"for_{a.id}"] - row[f"done_{a.id}"] for a in past_due)
 
 
 def attach_counts(rows, counts: dict[int, Counts]) -> None:
@@ -239,7 +332,7 @@ def team_roles(user) -> dict[int, str]:
 
 
 def learner_items(user, *, roles=None, now=None, limit: int = 50) -> list[LearnerItem]:
-    """The learner's assignments in every team, overdue first, then by due time: five queries
+    """The learner's assignments in every team, overdue first, then by due time: seven queries
     with `roles` (team_roles) given, one for it otherwise, one alone when in no team."""
     if not user.is_authenticated:
         return []
@@ -252,7 +345,7 @@ def learner_items(user, *, roles=None, now=None, limit: int = 50) -> list[Learne
     assignments = list(
         Assignment.objects.filter(team_id__in=roles)
         .filter(Q(everyone=True, team_id__in=learner_teams) | Q(Exists(chosen), everyone=False))
-        .select_related("course", "lesson", "quiz", "team")
+        .select_related("course", "lesson", "quiz", "task", "team")
         .order_by("due_at", "id")[: limit * 4]
     )
     if not assignments:

@@ -29,11 +29,18 @@ def safe_cell(value) -> str | int | float:
     return "'" + text if text[:1] in _FORMULA_FIRST else text
 
 
-def csv_chunk(rows: Iterable[Iterable], *, bom: bool = False) -> str:
-    """Rows as CSV text, each cell made safe; a streamed export writes one chunk at a time."""
+def csv_chunk(rows: Iterable[Iterable], *, bom: bool = False, made_safe: bool = False) -> str:
+    """Rows as CSV text, each cell made safe; a streamed export writes one chunk at a time.
+
+    `made_safe`: the caller already passed every cell that could hold someone's text through
+    safe_cell (teams/export.py does, group by group: checking all 1.7 M cells of a
+    5,000-member export here took 0.9 s of its 2 s)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerows([safe_cell(value) for value in row] for row in rows)
+    if made_safe:
+        writer.writerows(rows)
+    else:
+        writer.writerows([safe_cell(value) for value in row] for row in rows)
     return (BOM if bom else "") + out.getvalue()
 
 

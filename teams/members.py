@@ -13,7 +13,6 @@ from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
     Case,
-    Count,
     DateTimeField,
     F,
     IntegerField,
@@ -21,12 +20,13 @@ from django.db.models import (
     OuterRef,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce, Greatest, Lower
 
-from lessons.models import SectionProgress
+from lessons.models import LessonReadCount
 from quizzes.models import Attempt
 
 from .models import Membership, Team
@@ -44,6 +44,12 @@ class Scope:
     team: Team
     section_ids: list[int]  # published sections in scope
     quiz_ids: list[int]  # published quizzes in scope
+    lesson_ids: list[int]  # published lessons in scope (the sections' lessons)
+    # The same lessons as a subquery (`.values("id")`), for the subqueries run per member.
+    # PostgreSQL: a statement prepared by psycopg (settings: server-side binding) runs on a
+    # generic plan after 5 custom ones, where `IN ($1, … $200)` is a linear search per row:
+    # the completion sort's backend CPU went from 60 to 330 ms; `IN (subquery)` is hashed once.
+    lesson_query: object
 
 
 def in_list(queryset, field: str, ids):
@@ -57,18 +63,20 @@ def in_list(queryset, field: str, ids):
     return queryset.alias(**{alias: F(field) + 0}).filter(**{f"{alias}__in": ids})
 
 
-def _own_marks(scope: Scope, **aggregate):
-    """One figure of the member's (OuterRef user_id) read marks in scope, as a subquery."""
-    marks = SectionProgress.objects.filter(user_id=OuterRef("user_id"))
+def _own_counts(scope: Scope, **aggregate):
+    """One figure of the member's (OuterRef user_id) read counts per lesson in scope
+    (lessons.LessonReadCount: ~25 rows a member where their read marks are ~100), as a
+    subquery."""
+    counts = LessonReadCount.objects.filter(user_id=OuterRef("user_id"))
     (name,) = aggregate
-    marks = in_list(marks, "section_id", scope.section_ids).order_by().values("user_id")
-    return marks.annotate(**aggregate).values(name)
+    counts = in_list(counts, "lesson_id", scope.lesson_query).order_by().values("user_id")
+    return counts.annotate(**aggregate).values(name)
 
 
 def read_count(scope: Scope):
-    """Sections in scope the member (OuterRef user_id) has read: a correlated COUNT."""
-    marks = _own_marks(scope, n=Count("id"))
-    return Coalesce(Subquery(marks, output_field=IntegerField()), Value(0))
+    """Sections in scope the member (OuterRef user_id) has read: a correlated SUM."""
+    counts = _own_counts(scope, n=Sum("read"))
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
 
 
 def last_activity(scope: Scope):
@@ -76,7 +84,7 @@ def last_activity(scope: Scope):
 
     SQLite's MAX(a, b) is NULL when either is (PostgreSQL's GREATEST skips NULLs): each side
     falls back on the other so both databases agree."""
-    read = _own_marks(scope, at=Max("read_at"))
+    read = _own_counts(scope, at=Max("last_read_at"))
     tried = (
         in_list(Attempt.objects.counted(), "quiz_id", scope.quiz_ids)
         .filter(user_id=OuterRef("user_id"))

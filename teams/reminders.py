@@ -112,7 +112,7 @@ class Sender:
         return self.outcome
 
     def team_reminders(self, team: Team, assignments) -> None:
-        assignments = assignments.select_related("course", "lesson", "quiz")
+        assignments = assignments.select_related("course", "lesson", "quiz", "task")
         states = team_states(team, assignments=assignments, now=self.now)
         wanted = []
         for assignment in states.assignments:
@@ -146,7 +146,7 @@ class Sender:
         if not people:
             return
         recent = team.assignments.filter(due_at__gte=self.now - OVERDUE_GRACE * 4)
-        recent = recent.select_related("course", "lesson", "quiz")
+        recent = recent.select_related("course", "lesson", "quiz", "task")
         states = team_states(team, assignments=recent, now=self.now)
         if not states.assignments:
             return

@@ -16,6 +16,7 @@ from quizzes.models import Attempt, Quiz
 
 from .models import Membership, Team
 from .scores import MeanScore, QuizScore, mean_score, quiz_scores, scores_in_order
+from .task_report import lesson_tasks_of, team_tasks
 
 
 @dataclass
@@ -44,6 +45,14 @@ class MemberRow:
     @property
     def percent(self) -> int:
         return round(100 * self.read / self.total) if self.total else 0
+
+    @property
+    def tasks_passed(self) -> int:
+        return sum(p.tasks_passed for p in self.lessons)
+
+    @property
+    def tasks_total(self) -> int:
+        return sum(p.tasks_total for p in self.lessons)
 
     @property
     def score(self) -> MeanScore:
@@ -105,13 +114,15 @@ def team_report(team: Team, *, memberships=None) -> TeamReport:
 
     marks = _read_marks(team, user_ids, [sid for ids in sections.values() for sid in ids])
     scores, attempt_activity = quiz_scores(user_ids, [q.id for q in quizzes])
+    tasks = lesson_tasks_of(user_ids, team_tasks(lessons))  # a lesson's tasks: two queries
 
     columns = [LessonColumn(lesson) for lesson in lessons]
     report = TeamReport(team=team, lessons=columns, quizzes=quizzes)
     for membership in memberships:
         user_marks = marks.get(membership.user_id, {})
-        progress = lesson_progress(sections, user_marks)
-        activity = [*user_marks.values(), attempt_activity.get(membership.user_id)]
+        progress = lesson_progress(sections, user_marks, tasks.get(membership.user_id))
+        passes = [p.last_passed_at for p in tasks.get(membership.user_id, {}).values()]
+        activity = [*user_marks.values(), attempt_activity.get(membership.user_id), *passes]
         row = MemberRow(
             membership=membership,
             lessons=[progress[lesson.id] for lesson in lessons],

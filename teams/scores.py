@@ -59,9 +59,10 @@ def mean_score(scores: Iterable[QuizScore], of: int) -> MeanScore:
     return MeanScore(sum(best) // len(best) if best else None, len(best), of)
 
 
-def quiz_scores(user_ids, quiz_ids):
+def quiz_scores(user_ids, quiz_ids, *, with_times: bool = True):
     """({(user id, quiz id): QuizScore}, {user id: latest attempt time}) in one query, for the
-    users given (a list or a subquery of ids) and the quizzes given."""
+    users given (a list or a subquery of ids) and the quizzes given. `with_times=False` leaves
+    the times out (the export has them already): reading 2 × 40,000 datetimes cost it 0.7 s."""
     scores: dict[tuple[int, int], QuizScore] = {}
     activity: dict[int, datetime] = {}
     if not quiz_ids:
@@ -69,6 +70,7 @@ def quiz_scores(user_ids, quiz_ids):
     finished = Q(finished_at__isnull=False)
     percent = Cast(F("score"), FloatField()) * 100 / NullIf(F("total"), 0)
     attempts = Attempt.objects.counted()  # an instructor's draft previews are no results
+    times = {"last_started": Max("started_at"), "last_finished": Max("finished_at")}
     rows = (
         in_list(attempts.filter(user_id__in=user_ids), "quiz_id", quiz_ids)
         .values("user_id", "quiz_id")
@@ -76,8 +78,7 @@ def quiz_scores(user_ids, quiz_ids):
             finished_count=Count("id", filter=finished),
             passed_count=Count("id", filter=passed_attempts(F("quiz__pass_percent"))),
             best=Max(percent, filter=finished),
-            last_started=Max("started_at"),
-            last_finished=Max("finished_at"),
+            **(times if with_times else {}),
         )
         .order_by()
     )
@@ -90,6 +91,8 @@ def quiz_scores(user_ids, quiz_ids):
             row["finished_count"],
             passed=row["passed_count"] > 0,
         )
+        if not with_times:
+            continue
         latest = max(t for t in (row["last_started"], row["last_finished"]) if t)
         if row["user_id"] not in activity or latest > activity[row["user_id"]]:
             activity[row["user_id"]] = latest

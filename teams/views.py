@@ -10,6 +10,8 @@ and the page are plain query parameters, so the dashboard works without JavaScri
 swaps the member table in place.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -22,7 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from shared.htmx import answers_both_ways, wants_part
 
 from .access import managed_team_or_404, managed_teams, role_in
-from .assignments import attach_counts, member_counts
+from .assignments import attach_counts, member_counts, overdue_count, team_assignments
 from .course_set import describe_change
 from .export import export_lines
 from .forms import TeamCoursesForm, TeamForm
@@ -40,6 +42,7 @@ from .services import (
     team_set_published_courses,
 )
 from .summary import team_content, team_summary
+from .task_report import add_task_figures, attach_tasks, member_tasks, member_totals, team_tasks
 
 
 def _sort_param(request: HttpRequest) -> str:
@@ -164,14 +167,24 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     team = managed_team_or_404(request.user, slug)
     content = team_content(team)
     context = _member_list(request, team, content, dashboard_lines)
+    # Each member's passed practice tasks (teams/task_report.py): two queries.
+    tasks = context["tasks"] = team_tasks(content.lessons)
+    _attach_tasks(context["lines"], tasks)
     # Each member's done/due/overdue assignments, for this page's members only.
     lines = context["lines"]
-    attach_counts(lines, member_counts(team, [line.user.pk for line in lines]))
+    assignments = list(team_assignments(team))
+    ids = [line.user.pk for line in lines]
+    attach_counts(lines, member_counts(team, ids, assignments=assignments))
     if wants_part(request):  # a sort link; htmx restoring its pushed URL on Back wants it all
         return render(request, "teams/dashboard.html#member-table", context)
-    context["summary"] = team_summary(team, content)
+    context["summary"] = team_summary(team, content, overdue=overdue_count(team, assignments))
     context["invite_url"] = request.build_absolute_uri(team.get_invite_url())
+    add_task_figures(context["summary"], team, tasks)  # per task, and lessons with tasks
     return render(request, "teams/dashboard.html", context)
+
+
+def _attach_tasks(lines, tasks) -> None:
+    attach_tasks(lines, member_totals([line.user.pk for line in lines], tasks.ids), tasks.total)
 
 
 @login_required
@@ -187,11 +200,15 @@ def course_progress(request: HttpRequest, slug: str, course_slug: str) -> HttpRe
     if course is None:
         raise Http404("The team has no such published course.")
     content = everything.of_course(course.id)
-    context = _member_list(request, team, content, course_lines)
+    tasks = team_tasks(content.lessons)
+    context = _member_list(request, team, content, partial(course_lines, tasks=tasks))
     context["course"] = course
+    _attach_tasks(context["lines"], tasks)
+    context["tasks"] = tasks
     if wants_part(request):
         return render(request, "teams/course_progress.html#member-table", context)
     summary = team_summary(team, content)
+    add_task_figures(summary, team, tasks)
     context["figures"] = summary.courses[0] if summary.courses else None
     return render(request, "teams/course_progress.html", context)
 
@@ -204,7 +221,9 @@ def member(request: HttpRequest, slug: str, username: str) -> HttpResponse:
     if membership is None:
         raise Http404("No such member.")
     detail = member_detail(team, membership)
-    return render(request, "teams/member.html", {"team": team, "detail": detail})
+    tasks = member_tasks(membership, [column.lesson for column, _, _ in detail.lessons])
+    context = {"team": team, "detail": detail, "tasks": tasks}
+    return render(request, "teams/member.html", context)
 
 
 @login_required

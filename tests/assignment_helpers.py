@@ -5,12 +5,13 @@ from datetime import timedelta
 from django.utils import timezone
 
 from lessons.models import Course, Lesson
+from practice.models import Task
 from quizzes.models import Quiz
 from teams.assignment_models import Assignment
 
 
 def assign(team, item, *, due_in=timedelta(days=7), members=(), tz="Europe/Berlin", by=None):
-    kind = {Course: "course", Lesson: "lesson", Quiz: "quiz"}[type(item)]
+    kind = {Course: "course", Lesson: "lesson", Quiz: "quiz", Task: "task"}[type(item)]
     assignment = Assignment.objects.create(
         team=team,
         kind=kind,

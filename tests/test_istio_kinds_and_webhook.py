@@ -834,3 +834,41 @@ def test_releases_parse_leniently_and_default_to_the_newest():
     assert parse_release("v1.28.3") == "1.28"
     assert parse_release("1.31") == NEWEST == RELEASES[-1]
     assert parse_release("2.0") is None and parse_release(None) is None
+
+
+ISTIO_OPERATOR = """\
+apiVersion: install.istio.io/v1alpha1
+kind: IstioOperator
+metadata:
+  name: control-plane
+  namespace: istio-system
+spec:
+  profile: default
+  revision: 1-31
+  hub: docker.io/istio
+  tag: 1.31.0
+  meshConfig:
+    accessLogFile: /dev/stdout
+  components:
+    egressGateways:
+    - name: istio-egressgateway
+      enabled: true
+  values:
+    global: {proxy: {privileged: false}}
+"""
+
+
+def test_an_istio_operator_is_noted_and_its_top_level_fields_checked():
+    """IstioOperator (install.istio.io/v1alpha1, istio/api operator/v1alpha1/operator.proto's
+    IstioOperatorSpec) is an install file for istioctl, not an unknown Istio kind: an info
+    note, and its spec's fields checked by type, an unknown one refused."""
+    assert [(p.severity, p.code) for p in validate(ISTIO_OPERATOR)] == [("info", "ML0011")]
+    typo = ISTIO_OPERATOR.replace("  values:", "  valuez:")
+    errors = [p for p in validate(typo) if p.severity == "error"]
+    assert [(p.path, p.line) for p in errors] == [("spec.valuez", 17)]
+    assert "Did you mean `values`?" in errors[0].hint
+    wrong = ISTIO_OPERATOR.replace("enabled: true", "enabled: sometimes")
+    errors = [p for p in validate(wrong) if p.severity == "error"]
+    assert [p.path for p in errors] == ["spec.components.egressGateways[0].enabled"]
+    beta = ISTIO_OPERATOR.replace("v1alpha1", "v1")
+    assert [p.path for p in validate(beta) if p.severity == "error"] == ["apiVersion"]

@@ -71,8 +71,9 @@ def test_a_warm_page_costs_a_fixed_few_queries(
         client.force_login(learner)
     page(client)
     # The learner: session, user, the course's lessons, the lesson's sections with their read
-    # marks. A visitor without a session: the lessons and the sections.
-    with django_assert_num_queries(4 if who == "learner" else 2):
+    # marks, its practice tasks with their passes. A visitor without a session: the lessons, the
+    # sections and the tasks.
+    with django_assert_num_queries(5 if who == "learner" else 3):
         page(client)
 
 

@@ -108,8 +108,9 @@ def test_lesson_page_query_count_is_constant(
     lesson = Lesson.objects.get(slug="first")
     # Drawn afresh (nothing cached yet): session and user (the learner), the course's lessons,
     # the sections with their read marks, every section's examples, the lesson's quizzes, its
-    # practice tasks (the last two only when not cached yet).
-    budget = 7 if who == "learner" else 5
+    # practice tasks (the last three only when not cached yet), and the learner's standing on
+    # them (lessons/requirements.py).
+    budget = 8 if who == "learner" else 6
     with django_assert_max_num_queries(budget) as small:
         assert client.get(lesson_url()).status_code == 200
     _grow_lesson(lesson, sections=12, examples_each=3)
@@ -122,11 +123,12 @@ def test_lesson_page_query_count_is_constant(
 def test_home_query_count_is_constant(client, learner, mini_course, django_assert_max_num_queries):
     client.force_login(learner)
     # Session and user; the catalogue's courses, lessons and sections; the final quizzes with
-    # whether the learner passed them; the learner's marks; the "Your teams" block.
-    with django_assert_max_num_queries(8) as small:
+    # whether the learner passed them; the learner's marks; the practice tasks with their
+    # passes; the "Your teams" block.
+    with django_assert_max_num_queries(9) as small:
         client.get("/")
     _grow_lesson(Lesson.objects.get(slug="first"), sections=10, examples_each=1)
-    with django_assert_max_num_queries(8) as large:
+    with django_assert_max_num_queries(9) as large:
         client.get("/")
     assert len(large.captured_queries) == len(small.captured_queries)
 
@@ -135,14 +137,15 @@ def test_course_page_query_count_is_constant(
     client, learner, mini_course, django_assert_max_num_queries
 ):
     client.force_login(learner)
-    # Session and user, the course, its published lessons, their sections, the learner's marks.
-    with django_assert_max_num_queries(6) as small:
+    # Session and user, the course, its published lessons, their sections, the learner's marks,
+    # the lessons' practice tasks with the learner's passes.
+    with django_assert_max_num_queries(7) as small:
         assert client.get("/courses/mini-mesh/").status_code == 200
     lesson = Lesson.objects.get(slug="first")
     _grow_lesson(lesson, sections=10, examples_each=1)
     for section in lesson.sections.all():
         SectionProgress.objects.create(user=learner, section=section, read_at=timezone.now())
-    with django_assert_max_num_queries(6) as large:
+    with django_assert_max_num_queries(7) as large:
         html = client.get("/courses/mini-mesh/").content.decode()
     assert "13 of 14 sections read" in html
     assert len(large.captured_queries) == len(small.captured_queries)

@@ -190,7 +190,7 @@ def test_probe_fields_are_typed():
         {"resource": {"select": {"kind": "DestinationRule"}, "expect": [two_tests]}}
     )
     assert "missing required key 'kind'" in probe_error({"resource": {"select": {}, "count": 1}})
-    assert "a key (text) or an index" in probe_error(
+    assert "a key (text), an index, or a picker" in probe_error(
         {"resource": {"select": {"kind": "X"}, "expect": [{"path": [True], "present": True}]}}
     )
     assert "either abort or delay" in probe_error(
@@ -315,3 +315,36 @@ def test_a_task_moved_to_another_lesson_keeps_its_progress(course_dir, learner):
     assert report.deleted["lessons"] == 1
     row.refresh_from_db()
     assert row.task.lesson.slug == "routing"
+
+
+def test_fault_none_not_accepted_rewrite_path_and_list_pickers_are_read():
+    """The grader's additions (docs/practice.md): `fault: none`, `outcome: not_accepted`,
+    `rewrite: {path}` and a `{key: value}` list-item picker in a resource path."""
+
+    def probe_error(probe: dict) -> str:
+        task = yaml.safe_load(TASKS_FILE)["tasks"][0]
+        task["checks"] = [{"name": "p", "fail": "No.", **probe}]
+        try:
+            read_task_file(parse_yaml(yaml.safe_dump({"tasks": [task]}), "tasks/routing.yaml"))
+        except ContentError as error:
+            return str(error)
+        return ""
+
+    def route(expect: dict) -> dict:
+        return {"route": {"request": {"host": "r"}, "expect": expect}}
+
+    assert probe_error(route({"fault": "none", "outcome": "not_accepted", "status": 404})) == ""
+    assert probe_error(route({"rewrite": {"path": "/products/42"}})) == ""
+    assert "expected `none` or a mapping" in probe_error(route({"fault": "nothing"}))
+    assert "a path starts with /" in probe_error(route({"rewrite": {"path": "products"}}))
+    assert "give `path`" in probe_error(route({"rewrite": {}}))
+    picker = {"path": ["spec", "subsets", {"name": "canary"}, "labels"], "present": True}
+    assert probe_error({"resource": {"select": {"kind": "X"}, "expect": [picker]}}) == ""
+    two_keys = {"path": ["spec", {"name": "a", "port": 1}], "present": True}
+    assert "has one key" in probe_error(
+        {"resource": {"select": {"kind": "X"}, "expect": [two_keys]}}
+    )
+    nested = {"path": ["spec", {"name": ["a"]}], "present": True}
+    assert "compares a scalar" in probe_error(
+        {"resource": {"select": {"kind": "X"}, "expect": [nested]}}
+    )

@@ -592,3 +592,163 @@ def test_through_a_gateway_api_gateway_its_listeners_decide():
     assert not passes(expect, GATEWAY_API, {**through, "host": "other.example.com"})
     assert passes({"outcome": "no_route", "status": 404}, GATEWAY_API, {**through, "host": "x.io"})
     assert not passes(expect, GATEWAY_API, {**through, "gateway": "bookinfo/other-gw"})
+
+
+# --- issue 24 follow-ups: gaps the task writers found -------------------------------------------
+
+
+def test_a_host_the_gateway_does_not_accept_passes_when_404_is_expected():
+    """Other host names are not served: the gateway answers 404 itself, a behaviour a task can
+    expect (outcome not_accepted, status 404); a route expectation still fails."""
+    elsewhere = {**THROUGH, "host": "admin.example.com"}
+    assert passes({"status": 404}, GATEWAY + BOUND, elsewhere)
+    assert passes({"outcome": "not_accepted", "status": 404}, GATEWAY + BOUND, elsewhere)
+    assert not passes({"outcome": "not_accepted"}, GATEWAY + BOUND, THROUGH)  # it is accepted
+    assert not passes({"status": 404, "destination": "reviews"}, GATEWAY + BOUND, elsewhere)
+    assert not passes({"outcome": "route"}, GATEWAY + BOUND, elsewhere)
+    # On a port no server listens on, nobody answers: no 404 either.
+    assert not passes({"status": 404}, GATEWAY + BOUND, {**elsewhere, "port": 443})
+    # A gateway whose selector matches no pod does not answer at all: no 404 to expect.
+    wrong = GATEWAY.replace("istio: ingressgateway", "istio: ingress") + BOUND
+    assert not passes({"status": 404}, wrong, elsewhere)
+    # A wildcard server takes every host: not 404.
+    star = GATEWAY.replace("[bookinfo.example.com]", '["*"]') + BOUND
+    assert not passes({"outcome": "not_accepted"}, star, elsewhere)
+
+
+ABORT_JASON = vs("""
+- match:
+  - headers:
+      end-user: {exact: jason}
+  fault:
+    abort:
+      httpStatus: 500
+      percentage: {value: 100}
+  route:
+  - destination: {host: reviews, subset: v1}
+- route:
+  - destination: {host: reviews, subset: v1}
+""")
+
+
+def test_fault_none_says_this_request_is_neither_delayed_nor_aborted():
+    jason = {"host": "reviews", "headers": {"end-user": "jason"}}
+    assert passes({"fault": "none", "subset": "v1"}, ABORT_JASON)
+    assert not passes({"fault": "none"}, ABORT_JASON, jason)
+    assert not passes({"fault": "none"}, ABORT_JASON.replace("end-user: {exact: jason}", "{}"))
+    zero = ABORT_JASON.replace("percentage: {value: 100}", "percentage: {value: 0}")
+    assert passes({"fault": "none"}, zero, jason)  # at 0 percent it touches no request
+    assert passes({"fault": "none"}, CANARY)
+
+
+def test_a_request_aborted_every_time_reaches_no_destination():
+    jason = {"host": "reviews", "headers": {"end-user": "jason"}}
+    for expect in ({"destination": "reviews"}, {"subset": "v1"}, {"share": {"v1": 100}}):
+        assert not passes(expect, ABORT_JASON, jason)
+    assert passes({"fault": {"abort": 500, "percent": 100}, "status": 500}, ABORT_JASON, jason)
+    task = make_task([route_check(jason, {"destination": "reviews"})])
+    check = grade(task, ABORT_JASON).checks[0]
+    assert "every request is aborted with 500" in check.detail
+    assert check.message.startswith("Not yet. (Every request this check sends is aborted")
+    half = ABORT_JASON.replace("percentage: {value: 100}", "percentage: {value: 50}")
+    assert passes({"destination": "reviews", "subset": "v1"}, half, jason)  # half arrive
+
+
+def test_rewrite_path_is_the_path_the_request_arrives_with():
+    rewrite = vs("""
+- match:
+  - uri: {prefix: /api/v1/products}
+  rewrite: {uri: /products}
+  route:
+  - destination: {host: reviews, subset: v1}
+- route:
+  - destination: {host: reviews, subset: v1}
+""")
+    old = {"host": "reviews", "path": "/api/v1/products/42"}
+    assert passes({"rewrite": {"path": "/products/42"}}, rewrite, old)
+    assert passes({"rewrite": {"path": "/products/42", "uri": "/products"}}, rewrite, old)
+    assert not passes({"rewrite": {"path": "/products"}}, rewrite, old)
+    # A regex rewrite that lands on the same path passes the same expectation.
+    regex = rewrite.replace(
+        "rewrite: {uri: /products}",
+        'rewrite: {uriRegexRewrite: {match: "^/api/v1", rewrite: ""}}',
+    )
+    assert passes({"rewrite": {"path": "/products/42"}}, regex, old)
+    # No rewrite: the request arrives with its own path.
+    new = {"host": "reviews", "path": "/products/42"}
+    assert passes({"rewrite": {"path": "/products/42"}}, rewrite, new)
+    assert not passes({"rewrite": {"path": "/products/42"}}, CANARY, old)
+
+
+def test_resource_booleans_and_text_are_compared_strictly():
+    job = """\
+apiVersion: batch/v1
+kind: Job
+metadata: {name: migrate}
+spec:
+  template:
+    metadata:
+      labels: {sidecar.istio.io/inject: %s, rev: %s}
+"""
+    label = ["spec", "template", "metadata", "labels", "sidecar.istio.io/inject"]
+    rev = ["spec", "template", "metadata", "labels", "rev"]
+
+    def holds(config: str, item: dict) -> bool:
+        probe = {"select": {"kind": "Job"}, "expect": [item]}
+        return grade(make_task([{"name": "r", "resource": probe, "fail": "No."}]), config).passed
+
+    quoted, bare = job % ('"false"', '"1.31"'), job % ("false", "1.31")
+    assert holds(quoted, {"path": label, "equals": "false"})
+    assert not holds(bare, {"path": label, "equals": "false"})
+    assert holds(bare, {"path": label, "equals": False})
+    assert not holds(quoted, {"path": label, "equals": False})
+    assert holds(quoted, {"path": rev, "one_of": ["1.31"]})
+    assert not holds(bare, {"path": rev, "one_of": ["1.31"]})
+
+
+def test_resource_path_picks_a_list_item_by_key():
+    subsets = ["spec", "subsets"]
+
+    def holds(path: list, equals) -> bool:
+        probe = {
+            "select": {"kind": "DestinationRule"},
+            "expect": [{"path": path, "equals": equals}],
+        }
+        return grade(make_task([{"name": "r", "resource": probe, "fail": "No."}]), DR).passed
+
+    assert holds([*subsets, {"name": "v2"}, "labels", "version"], "v2")
+    assert holds([*subsets, {"name": "v3"}, "labels", "version"], "v3")
+    assert not holds([*subsets, {"name": "v9"}, "labels", "version"], "v9")
+    reordered = [*subsets, {"name": "v2"}, "labels", "version"]
+    swapped = DR.replace("  - {name: v1, labels: {version: v1}}\n", "") + (
+        "  - {name: v1, labels: {version: v1}}\n"
+    )
+    probe = {"select": {"kind": "DestinationRule"}, "expect": [{"path": reordered, "equals": "v2"}]}
+    task = make_task([{"name": "r", "resource": probe, "fail": "No."}])
+    assert grade(task, swapped).passed
+    assert not holds(["spec", {"name": "v2"}], "v2")  # spec is a map, not a list
+
+
+def test_a_host_the_gateway_accepts_but_no_route_binds_is_answered_404():
+    """A sidecar sends a host without a VirtualService to the service as it is; a gateway has
+    no route for it and answers 404 itself."""
+    star = GATEWAY.replace("[bookinfo.example.com]", '["*"]') + BOUND
+    elsewhere = {**THROUGH, "host": "admin.example.com"}
+    assert passes({"outcome": "no_route", "status": 404}, star, elsewhere)
+    assert not passes({"outcome": "route"}, star, elsewhere)
+    unbound = GATEWAY.replace("[bookinfo.example.com]", '["*"]') + vs(
+        "- route:\n  - destination: {host: reviews, subset: v1}", hosts="[bookinfo.example.com]"
+    )
+    assert passes({"outcome": "not_applicable", "status": 404}, unbound, THROUGH)
+
+
+def test_valid_judges_an_install_file_alone():
+    """An installation task's config may hold only an IstioOperator: `valid` checks it."""
+    operator = (
+        "apiVersion: install.istio.io/v1alpha1\nkind: IstioOperator\n"
+        "metadata: {name: cp, namespace: istio-system}\nspec:\n  profile: default\n"
+    )
+    task = make_task([{"name": "v", "valid": {}}])
+    assert grade(task, operator).passed
+    assert not grade(task, operator.replace("profile:", "profiel:")).passed
+    assert not grade(task, "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n").passed

@@ -246,3 +246,122 @@ def test_an_edited_solution_is_graded_by_what_it_does(slug, old, new, passes, wh
 
 def test_every_task_of_these_files_has_an_edited_case():
     assert set(TASKS) == {case[0] for case in CASES}
+
+
+# --- the tasks that worked around the grader's gaps now grade behaviour ---------------------
+
+ALL_TASKS = {
+    task.slug: task
+    for name in ("traffic.yaml", "resilience.yaml", *TASK_FILES)
+    for task in read_task_file(read_yaml(Path(SHIPPED_COURSE / "tasks" / name)))
+}
+FOLLOW_UP_CASES = [
+    (
+        "storefront-ingress-gateway",
+        "    hosts:\n    - shop.example.com\n---",
+        '    hosts:\n    - "*"\n---',
+        True,
+        "a wildcard server: other hosts still find no route (404)",
+    ),
+    (
+        "storefront-ingress-gateway",
+        "  hosts:\n  - shop.example.com\n  gateways:",
+        "  hosts:\n  - shop.example.com\n  - admin.example.com\n  gateways:",
+        True,
+        "a VirtualService host the gateway does not accept is not served",
+    ),
+    (
+        "catalog-legacy-path-rewrite",
+        "prefix: /api/v1/products\n    rewrite:\n      uri: /products",
+        "prefix: /api/v1/\n    rewrite:\n      uri: /",
+        True,
+        "another prefix that leaves the same path",
+    ),
+    (
+        "catalog-legacy-path-rewrite",
+        "uri: /products\n",
+        "uri: /products/\n",
+        False,
+        "/products//42 is not /products/42",
+    ),
+    (
+        "inventory-delay-for-qa-user",
+        "  - name: everyone-else\n",
+        "  - name: everyone-else\n    fault:\n      delay:\n        fixedDelay: 1s\n"
+        "        percentage:\n          value: 5\n",
+        False,
+        "everyone else is delayed too, now and then",
+    ),
+    (
+        "shipping-abort-for-chaos-bot",
+        "  - name: all-traffic\n",
+        "  - name: all-traffic\n    fault:\n      abort:\n        httpStatus: 503\n"
+        "        percentage:\n          value: 1\n",
+        False,
+        "customers are aborted now and then",
+    ),
+    (
+        "ratings-game-day-faults",
+        "value: 10\n",
+        "value: 100\n",
+        False,
+        "an abort for every request: no request reaches ratings",
+    ),
+    (
+        "cart-canary-subset-matches-no-pods",
+        "    - name: stable\n      labels:\n        version: v1\n"
+        "    - name: canary\n      labels:\n        version: v2\n",
+        "    - name: canary\n      labels:\n        version: v2\n"
+        "    - name: stable\n      labels:\n        version: v1\n",
+        True,
+        "the subsets in another order",
+    ),
+    (
+        "storefront-sidecar-injection",
+        'sidecar.istio.io/inject: "false"',
+        "sidecar.istio.io/inject: false",
+        False,
+        "a bare YAML boolean is not a label value",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "slug, old, new, passes, why",
+    FOLLOW_UP_CASES,
+    ids=[f"{c[0]}: {c[4]}" for c in FOLLOW_UP_CASES],
+)
+def test_tasks_that_worked_around_the_grader_grade_behaviour(slug, old, new, passes, why):
+    task = ALL_TASKS[slug]
+    solution = task.solution
+    assert solution.count(old) == 1, "the edit must name one place in the solution"
+    result = grade(task, solution.replace(old, new))
+    failed = [check.name for check in result.checks if not check.passed]
+    assert result.passed is passes, (why, failed)
+
+
+def test_the_chaos_drill_start_fails_because_every_customer_is_aborted():
+    task = ALL_TASKS["shipping-abort-for-chaos-bot"]
+    customer = next(c for c in grade(task, task.starting_config).checks if "customer" in c.name)
+    assert not customer.passed
+    assert "Every request this check sends is aborted" in customer.message
+
+
+def test_a_bare_boolean_label_fails_with_a_message_that_says_why():
+    task = ALL_TASKS["storefront-sidecar-injection"]
+    edited = task.solution.replace('inject: "false"', "inject: false")
+    messages = [c.message for c in grade(task, edited).checks if not c.passed]
+    assert any("quote it" in message for message in messages)
+
+
+def test_a_second_host_on_the_gateway_and_the_route_is_served_and_fails():
+    task = ALL_TASKS["storefront-ingress-gateway"]
+    both = task.solution.replace(
+        "    - shop.example.com\n---", "    - shop.example.com\n    - admin.example.com\n---"
+    ).replace(
+        "  - shop.example.com\n  gateways",
+        "  - shop.example.com\n  - admin.example.com\n  gateways",
+    )
+    result = grade(task, both)
+    failed = [check.name for check in result.checks if not check.passed]
+    assert failed == ["Other host names are not served"]

@@ -80,6 +80,18 @@ def test_postgresql_prepares_statements_unless_a_pooler_needs_them_off():
     assert run_python(["-c", show], sqlite).stdout.split() == ["None", "None"]
 
 
+def test_postgresql_connections_run_without_jit_unless_asked():
+    show = (
+        "import meshlearn.settings as s;"
+        " print(repr(s.DATABASES['default'].get('OPTIONS', {}).get('options')))"
+    )
+    postgres = {**PRODUCTION, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/test"}
+    assert run_python(["-c", show], postgres).stdout.strip() == "'-c jit=off'"
+    assert run_python(["-c", show], {**postgres, "DJANGO_PG_JIT": "1"}).stdout.strip() == "None"
+    sqlite = {**PRODUCTION, "DATABASE_URL": "sqlite:////tmp/x.sqlite3"}
+    assert run_python(["-c", show], sqlite).stdout.strip() == "None"
+
+
 def test_https_requests_get_hsts(client):
     response = client.get("/healthz/", secure=True)
     assert "max-age=31536000" in response["Strict-Transport-Security"]

@@ -215,7 +215,7 @@ def test_non_ascii_digits_from_a_visitor_without_an_attempt_are_404(client, quiz
 def test_the_last_answer_writes_the_quiz_section_mark_in_its_own_transaction(
     client, learner, quiz, django_assert_max_num_queries
 ):
-    from lessons.models import Section, SectionProgress
+    from lessons.models import LessonReadCount, Section, SectionProgress
 
     check = Section.objects.create(
         lesson=quiz.lesson, slug="check", title="Check", kind="quiz", order=99
@@ -225,9 +225,10 @@ def test_the_last_answer_writes_the_quiz_section_mark_in_its_own_transaction(
     *first, last = questions_of(quiz)
     for question in first:
         answer(client, quiz, attempt, question, right(question), **HX)
-    # Two more statements than any answer (the quiz's sections, the marks), and no commit of
-    # their own: they run inside the answer's transaction.
-    with django_assert_max_num_queries(BUDGET["learner"] + 2) as captured:
+    # Four more statements than any answer (the quiz's sections, the marks, the lesson's read
+    # count counted and written), and no commit of their own: they run inside the answer's
+    # transaction.
+    with django_assert_max_num_queries(BUDGET["learner"] + 4) as captured:
         response = answer(client, quiz, attempt, last, right(last), **HX)
     assert response.status_code == 200
     attempt.refresh_from_db()
@@ -237,3 +238,7 @@ def test_the_last_answer_writes_the_quiz_section_mark_in_its_own_transaction(
     mark = next(i for i, s in enumerate(sql) if "LESSONS_SECTIONPROGRESS" in s and "INSERT" in s)
     ends = [i for i, s in enumerate(sql) if s.startswith(("COMMIT", "RELEASE SAVEPOINT"))]
     assert ends and mark < ends[-1]  # written before the answer's transaction ends
+    count = next(i for i, s in enumerate(sql) if "LESSONS_LESSONREADCOUNT" in s and "INSERT" in s)
+    assert mark < count < ends[-1]
+    read = SectionProgress.objects.filter(user=learner, section__lesson=quiz.lesson).count()
+    assert LessonReadCount.objects.get(user=learner, lesson=quiz.lesson).read == read

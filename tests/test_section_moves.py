@@ -73,9 +73,9 @@ def test_a_lesson_deleted_with_its_sections_recomputes_none_of_them(
     long_section, django_assert_max_num_queries
 ):
     # Its sections go with it: recomputing the dying lesson once per section would cost three
-    # queries a section (four sections here); the budget is the delete's own queries (one of
-    # them the assignments naming the lesson, teams.Assignment, which go with it, and one its
-    # practice tasks, practice.Task).
-    with django_assert_max_num_queries(30):
+    # queries a section (four sections here); the budget is the delete's own queries (among
+    # them the rows that go with the lesson: the assignments naming it, teams.Assignment, its
+    # practice tasks, and its learners' read counts, lessons.LessonReadCount).
+    with django_assert_max_num_queries(31):
         Lesson.objects.get(slug="first").delete()
     assert not Section.objects.filter(slug="long").exists()

@@ -305,7 +305,7 @@ def test_an_oversized_body_is_refused_not_a_500(endpoint, mini_course, learner):
 
 # A file part is not a form field: DATA_UPLOAD_MAX_MEMORY_SIZE does not bound it, and Django
 # spooled any size to disk for any POST endpoint. shared/body_limit.py refuses such bodies
-# before anything parses them; only the admin takes a file (one course of up to 2 MB).
+# before anything parses them; only the admin takes a file (one course of up to 16 MB).
 
 
 @pytest.fixture

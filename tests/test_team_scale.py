@@ -8,6 +8,7 @@ What the pages show is checked against figures counted here independently. Speed
 """
 
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,10 @@ from django.db import transaction
 from django.db.models import Count
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from lessons.models import SectionProgress
+from lessons.models import Course, Lesson, SectionProgress
+from teams.assignment_models import Assignment
 from teams.models import Membership
 
 from .test_teams import QUERY_BUDGET, _order, parse_csv
@@ -28,8 +31,10 @@ from team_data import Shape, build_team  # noqa: E402
 pytestmark = pytest.mark.django_db
 
 SHAPE = Shape(members=5000, courses_read=1, longest_read=9, attempt_every=20, prefix="big")
-COURSE_PAGE_BUDGET = 15  # the dashboard's, less the header's course list
-EXPORT_BASE, EXPORT_PER_CHUNK = 9, 4  # session … content, the ids' cursor, any assignment; per 500
+# The dashboard's, less the header's course list, plus the passes per lesson (practice tasks).
+COURSE_PAGE_BUDGET = 20
+# session … content, the ids' cursor, any assignment, the tasks; per 500 (+1 with tasks)
+EXPORT_BASE, EXPORT_PER_CHUNK = 10, 5
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +104,11 @@ def test_the_summary_counts_every_learners_marks(big_team, lead_client):
     assert "5000 learners" in html
 
 
-@pytest.mark.parametrize("params", [{}, {"sort": "activity", "page": "100"}])
+@pytest.mark.parametrize(
+    "params",
+    [{}, {"sort": "activity", "page": "100"}, {"sort": "completion"}, {"q": "big0499"}],
+    ids=["name", "activity-page-100", "completion", "filter"],
+)
 def test_a_course_page_costs_the_same_queries(
     big_team, lead_client, django_assert_max_num_queries, params
 ):
@@ -107,15 +116,51 @@ def test_a_course_page_costs_the_same_queries(
     with django_assert_max_num_queries(COURSE_PAGE_BUDGET):
         response = lead_client.get(url, params)
     html = response.content.decode()
-    assert response.status_code == 200 and len(_order(html)) == 50
-    assert html.count('class="cell cell-') == 50 * 10  # members × the course's lessons
+    rows = 10 if "q" in params else 50
+    assert response.status_code == 200 and len(_order(html)) == rows
+    assert html.count('class="cell cell-') == rows * 10  # members × the course's lessons
+
+
+def test_the_dashboard_with_past_due_assignments_counts_overdue_in_a_fixed_number_of_queries(
+    big_team, lead_client, django_assert_max_num_queries
+):
+    """A whole-team course nobody finished, and a lesson for 300 chosen members, both past
+    due: the summary's Overdue is counted in SQL, checked against the marks counted here."""
+    team, lead = big_team
+    course = Course.objects.get(slug="big-c7")
+    lesson = Lesson.objects.get(course=course, slug="l0")
+    chosen = list(team.memberships.filter(role=Membership.Role.LEARNER).order_by("id")[:300])
+    past = timezone.now() - timedelta(days=1)
+    Assignment.objects.create(team=team, kind="course", course=course, due_at=past)
+    by_lesson = Assignment.objects.create(
+        team=team, kind="lesson", lesson=lesson, everyone=False, due_at=past
+    )
+    by_lesson.members.set([m.user_id for m in chosen])
+    read_it_all = (
+        SectionProgress.objects.filter(
+            section__lesson=lesson, user_id__in=[m.user_id for m in chosen]
+        )
+        .values("user_id")
+        .annotate(n=Count("id"))
+        .filter(n=4)
+        .count()
+    )
+    assert 0 < read_it_all < 300  # some of the chosen did the lesson, not all
+    expected = SHAPE.members + 300 - read_it_all  # no one read all 40 sections of a course
+    url = reverse("team-dashboard", args=[team.slug])
+    # The page's members' done/due/overdue: six more queries; the overdue figure: three.
+    with django_assert_max_num_queries(QUERY_BUDGET["team-dashboard"] + 9):
+        html = lead_client.get(url, {"sort": "completion"}).content.decode()
+    assert f'<span class="team-overdue-figure">{expected}</span>' in html
 
 
 def test_the_member_page_costs_what_it_does_for_a_small_team(
     big_team, lead_client, django_assert_max_num_queries
 ):
     url = reverse("team-member", args=[big_team[0].slug, "big01234"])
-    with django_assert_max_num_queries(13):  # as for ada in a team of three
+    # As for ada in a team of three; +3 for practice tasks (the team's, the member's passes,
+    # the member's work on each task).
+    with django_assert_max_num_queries(16):
         assert lead_client.get(url).status_code == 200
 
 

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 
 from lessons.models import ConfigExample, Course, Lesson, Section, SectionProgress
+from lessons.read_counts import recount
 
 from .delete import LearnersWorkOnDelete
 from .example_form import ConfigExampleAdminForm
@@ -146,3 +147,21 @@ class SectionProgressAdmin(admin.ModelAdmin):
     list_select_related = ("user", "section")
     search_fields = ("user__username", "section__title")
     date_hierarchy = "read_at"
+
+    # Changing or deleting marks here counts their users' lessons again (lessons/read_counts.py;
+    # a new mark is counted by the post_save signal).
+    def save_model(self, request, obj, form, change):
+        was = SectionProgress.objects.filter(pk=obj.pk).values_list("user_id", flat=True)
+        users = set(was) if change else set()
+        super().save_model(request, obj, form, change)
+        if change:
+            recount(user_ids=users | {obj.user_id})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        recount(user_ids=[obj.user_id], lesson_ids=[obj.section.lesson_id])
+
+    def delete_queryset(self, request, queryset):
+        pairs = set(queryset.values_list("user_id", "section__lesson_id"))
+        super().delete_queryset(request, queryset)
+        recount(user_ids={u for u, _ in pairs}, lesson_ids={lesson for _, lesson in pairs})

@@ -50,6 +50,7 @@ def test_a_task_passed_with_javascript_as_you_type(
     editor.type(" ")
     page.wait_for_selector(".practice-verdict.is-failed")
     assert "do not reach v2 yet" in page.inner_text("#practice-results")
+    page.locator("#practice-results").scroll_into_view_if_needed()
     screenshot(page, f"practice-failing-{label}")
 
     editor.fill(task.solution)
@@ -137,3 +138,52 @@ def test_the_lesson_links_its_tasks(live_server, new_page, task):
     assert_accessible(page, "lesson with its practice tasks")
     callout.get_by_role("link", name="Send Jason to reviews v2").click()
     page.wait_for_url(f"**/practice/{task.slug}/")
+
+
+WIDE_POD = {
+    "name": "istio-ingressgateway-7c9f6d5b8-x2kqp",
+    "namespace": "istio-system",
+    "labels": {
+        "app": "istio-ingressgateway",
+        "istio": "ingressgateway",
+        "topology.istio.io/network": "network1",
+    },
+    "service": "istio-ingressgateway",
+    "service_account": "istio-ingressgateway-service-account",
+    "ip": "10.8.0.200",
+    "ports": [80, 443, 15021],
+    "sidecar": False,
+}
+
+
+@pytest.mark.parametrize(
+    ("viewport", "scheme", "label"),
+    [
+        ({"width": 1100, "height": 900}, "light", "desktop-1100-light"),
+        ({"width": 1100, "height": 900}, "dark", "desktop-1100-dark"),
+        (PHONE, "light", "phone-light"),
+        (PHONE, "dark", "phone-dark"),
+    ],
+)
+def test_the_pods_fit_without_scrolling_sideways(
+    live_server, new_page, task, viewport, scheme, label
+):
+    """At 1100px the brief is a column of about 450px: the pods' table must not scroll
+    sideways (it hid the Service column); every row's Service cell is within the table."""
+    task.workloads = [*task.workloads, WIDE_POD]
+    task.save()
+    page = new_page(viewport=viewport, scheme=scheme)
+    page.goto(f"{live_server.url}/practice/{task.slug}/")
+    wrap = page.locator(".practice-brief .table-wrap")
+    wrap.scroll_into_view_if_needed()
+    sizes = wrap.evaluate("el => [el.scrollWidth, el.clientWidth]")
+    assert sizes[0] <= sizes[1], f"the pods' table scrolls sideways: {sizes}"
+    box = wrap.bounding_box()
+    services = page.locator(".practice-workloads td[data-label='Service and identity']")
+    assert services.count() == len(task.workloads)
+    for index in range(services.count()):
+        cell = services.nth(index).bounding_box()
+        assert cell["x"] + cell["width"] <= box["x"] + box["width"] + 1
+    assert "istio-ingressgateway-service-account" in wrap.inner_text()
+    screenshot(page, f"practice-pods-{label}")
+    assert_accessible(page, f"practice task pods ({label})")
