@@ -20,7 +20,10 @@ from lessons.models import Course, Lesson
 from lessons.rendering import highlight_yaml, markdown_to_html, unix_newlines
 
 from . import choice_order, scoring
-from .attempt_task import AttemptTask  # noqa: F401  (a model of this app, in its own module)
+
+# Models of this app kept in modules of their own, so this one stays a readable size.
+from .attempt_task import AttemptTask  # noqa: F401
+from .response import Response  # noqa: F401
 
 
 def published_quiz(path: str = "") -> Q:
@@ -385,22 +388,3 @@ class Attempt(models.Model):
 
     def overdue(self, now) -> bool:
         return self.finished_at is None and self.deadline is not None and now >= self.deadline
-
-
-class Response(models.Model):
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="responses")
-    choices = models.ManyToManyField(Choice, related_name="responses")
-    is_correct = models.BooleanField()
-    answered_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["answered_at", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["attempt", "question"], name="one_response_per_question"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.attempt_id}: {self.question_id} ({'right' if self.is_correct else 'wrong'})"
