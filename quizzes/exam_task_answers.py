@@ -26,6 +26,10 @@ from .models import Attempt, AttemptTask
 from .services import ATTEMPT_FINISHED, locked_attempt
 
 NOT_IN_ATTEMPT = "That task is not part of this exam. Reload the exam and carry on from there."
+NUL_CHARACTER = (
+    "That config holds a NUL character, which YAML cannot: it was not submitted. Remove it and"
+    " submit again."
+)
 ALREADY_SUBMITTED = "You have already submitted this task; your first submission counts."
 TOO_LARGE = (
     f"That config is larger than {MAX_TEXT_BYTES // 1024} KB, so it was not submitted. Shorten"
@@ -39,7 +43,7 @@ class TaskRefused(Exception):
     def __init__(self, message: str, *, code: str, attempt: Attempt | None = None):
         super().__init__(message)
         self.message = message
-        self.code = code  # finished | time-up | not-in-quiz | submitted | too-large
+        self.code = code  # finished | time-up | not-in-quiz | submitted | too-large | unreadable
         self.attempt = attempt
 
 
@@ -82,6 +86,8 @@ def task_submit(
 
     if len(config.encode("utf-8", errors="replace")) > MAX_TEXT_BYTES:
         raise TaskRefused(TOO_LARGE, code="too-large")
+    if "\x00" in config:  # YAML forbids it, and PostgreSQL cannot store it in a text column
+        raise TaskRefused(NUL_CHARACTER, code="unreadable")
     try:
         with transaction.atomic():
             item = _open_item(lock(), item_id, received)

@@ -289,12 +289,17 @@ def test_someone_elses_attempt_or_a_task_of_another_attempt_is_refused(
     assert AttemptTask.objects.get(pk=item.pk).answered_at is None
 
 
-def test_an_oversized_config_is_refused_without_using_the_submission(learner_client, exam):
+def test_an_oversized_or_nul_config_is_refused_without_using_the_submission(learner_client, exam):
     attempt = start(learner_client)
     item = items(attempt)[0]
     response = submit(learner_client, attempt, item, "a" * (256 * 1024 + 1))
     assert response["Location"] == exam.get_absolute_url()
     assert "larger than 256 KB" in learner_client.get(exam.get_absolute_url()).content.decode()
+    assert AttemptTask.objects.get(pk=item.pk).answered_at is None
+    # A NUL byte (which PostgreSQL cannot store in text) is refused the same way, not a 500.
+    response = submit(learner_client, attempt, item, "kind: VirtualService\x00\n")
+    assert response.status_code == 303
+    assert "NUL character" in learner_client.get(exam.get_absolute_url()).content.decode()
     assert AttemptTask.objects.get(pk=item.pk).answered_at is None
 
 
