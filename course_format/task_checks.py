@@ -206,24 +206,26 @@ def _route_expect(reader: Reader, expect: dict, path: Path_) -> None:
             raise reader.doc.error(at(key), "name at least one header and its value")
 
 
+def _fault(reader: Reader, value, at) -> None:
+    if isinstance(value, str):
+        raise reader.doc.error(
+            at("fault"), "expected `none` or a mapping such as {abort: 503, percent: 100}"
+        )
+    fault = reader.mapping(value, at("fault"), {"abort", "delay", "percent"}, set())
+    if ("abort" in fault) == ("delay" in fault):
+        raise reader.doc.error(at("fault"), "a fault expectation has either abort or delay")
+    if "abort" in fault:
+        status(reader, fault["abort"], (*at("fault"), "abort"))
+    if "delay" in fault:
+        duration(reader, fault["delay"], (*at("fault"), "delay"))
+    if "percent" in fault:
+        number(reader, fault["percent"], (*at("fault"), "percent"), 0, 100)
+
+
 def _rule_settings(reader: Reader, expect: dict, at) -> None:
     """fault, timeout, retries, redirect, rewrite and mirror expectations."""
-    if expect.get("fault") == "none":
-        pass  # no abort and no delay touches this request
-    elif "fault" in expect:
-        if isinstance(expect["fault"], str):
-            raise reader.doc.error(
-                at("fault"), "expected `none` or a mapping such as {abort: 503, percent: 100}"
-            )
-        fault = reader.mapping(expect["fault"], at("fault"), {"abort", "delay", "percent"}, set())
-        if ("abort" in fault) == ("delay" in fault):
-            raise reader.doc.error(at("fault"), "a fault expectation has either abort or delay")
-        if "abort" in fault:
-            status(reader, fault["abort"], (*at("fault"), "abort"))
-        if "delay" in fault:
-            duration(reader, fault["delay"], (*at("fault"), "delay"))
-        if "percent" in fault:
-            number(reader, fault["percent"], (*at("fault"), "percent"), 0, 100)
+    if "fault" in expect and expect["fault"] != "none":  # none: no abort or delay touches it
+        _fault(reader, expect["fault"], at)
     if "timeout" in expect:
         duration(reader, expect["timeout"], at("timeout"))
     if "retries" in expect:

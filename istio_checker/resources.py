@@ -13,6 +13,7 @@ from .field_types import KindSchema
 from .gateway_api.schema import GROUP as GATEWAY_API
 from .gateway_api.schema import KINDS as GATEWAY_API_KINDS
 from .gateway_api.schema import OTHER_KINDS
+from .install_files import check_install_kind
 from .install_schema import INSTALL_KINDS
 from .problems import Problem
 from .schema import KINDS, OBJECT_META, OLD_VERSION_SEVERITY, OTHER_ISTIO_KINDS
@@ -197,7 +198,7 @@ def _refuse_unknown_kind(
     kind = _text(root.get("kind"))
     group = _text(root.get("apiVersion")).rpartition("/")[0]
     if kind in INSTALL_KINDS and group == INSTALL_KINDS[kind].group:
-        _check_install_kind(root, INSTALL_KINDS[kind], loaded.problems)
+        check_install_kind(root, INSTALL_KINDS[kind], loaded.problems)
         return
     close = _close_kind(kind)
     problem = _unknown_kind(kind, group, root.get("kind"), close)
@@ -206,42 +207,6 @@ def _refuse_unknown_kind(
         guess = f" (did you mean `{close}`?)" if close else ""
         reason = f"its kind `{kind}` is not one the trace knows{guess}"
         loaded.left_out.append(_left_out(position, root, kind, name, "unknown-kind", reason))
-
-
-def _check_install_kind(root: Node, schema: KindSchema, out: list[Problem]) -> None:
-    """An install file (IstioOperator): istioctl reads it, istiod never serves it, so it is
-    noted, not refused, and its `spec` is checked against the top-level fields only
-    (install_schema.py)."""
-    kind_node = root.get("kind")
-    version = _text(root.get("apiVersion")).rpartition("/")[2]
-    if version not in schema.versions:
-        version_node = root.get("apiVersion")
-        served = ", ".join(f"{schema.group}/{v}" for v in schema.versions)
-        out.append(
-            Problem(
-                "error",
-                codes.UNKNOWN_API_VERSION,
-                "apiVersion",
-                version_node.line,
-                version_node.column,
-                f"istioctl does not read {schema.kind} as `{_text(version_node)}`.",
-                f"Write `apiVersion: {served}`.",
-            )
-        )
-    out.append(
-        Problem(
-            "info",
-            codes.UNKNOWN_KIND,
-            "kind",
-            kind_node.line,
-            kind_node.column,
-            f"{schema.kind} is an install file for `istioctl install -f`, not a resource "
-            "istiod serves; the lab checks its top-level spec fields only.",
-        )
-    )
-    spec = root.get("spec")
-    if spec is not None and not (spec.is_scalar and spec.value is None):
-        check_tree(spec, schema.spec, "spec", out)
 
 
 def _refuse_unserved_version(

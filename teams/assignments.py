@@ -258,47 +258,52 @@ def overdue_count(team: Team, assignments: list[Assignment], *, now=None) -> int
         else:
             chosen = Assignment.members.through.objects.filter(assignment_id=a.id)
             target = Q(user_id__in=chosen.values("user_id"))
-        done = target
-        if need.lessons:
-            readers = (
-                LessonReadCount.objects.filter(
-                    user_id__in=team_users, lesson_id__in=list(need.lessons)
-                )
-                .values("user_id")
-                .annotate(read=Sum("read"))
-                .filter(read__gte=sum(need.lessons.values()))
-                .values("user_id")
-            )
-            done &= Q(user_id__in=readers)
-        if need.quizzes:
-            passers = (
-                Attempt.objects.counted()
-                .filter(
-                    passed_attempts(F("quiz__pass_percent")),
-                    user_id__in=team_users,
-                    quiz_id__in=list(need.quizzes),
-                )
-                .values("user_id")
-                .annotate(passed=Count("quiz_id", distinct=True))
-                .filter(passed=len(need.quizzes))
-                .values("user_id")
-            )
-            done &= Q(user_id__in=passers)
-        if need.tasks:  # a pass after the solution was shown counts, as everywhere
-            solvers = (
-                TaskProgress.objects.filter(
-                    user_id__in=team_users, task_id__in=list(need.tasks), passed_at__isnull=False
-                )
-                .values("user_id")
-                .annotate(passed=Count("task_id", distinct=True))
-                .filter(passed=len(need.tasks))
-                .values("user_id")
-            )
-            done &= Q(user_id__in=solvers)
+        done = target & _done_by(need, team_users)
         figures[f"for_{a.id}"] = Count("id", filter=target)
         figures[f"done_{a.id}"] = Count("id", filter=done)
     row = members.aggregate(**figures)
     return sum(row[f"for_{a.id}"] - row[f"done_{a.id}"] for a in past_due)
+
+
+def _done_by(need: Requirement, team_users) -> Q:
+    """Members (among `team_users`, a subquery) who did all `need` asks: one uncorrelated
+    subquery per kind of work it names."""
+    done = Q()
+    if need.lessons:
+        readers = (
+            LessonReadCount.objects.filter(user_id__in=team_users, lesson_id__in=list(need.lessons))
+            .values("user_id")
+            .annotate(read=Sum("read"))
+            .filter(read__gte=sum(need.lessons.values()))
+            .values("user_id")
+        )
+        done &= Q(user_id__in=readers)
+    if need.quizzes:
+        passers = (
+            Attempt.objects.counted()
+            .filter(
+                passed_attempts(F("quiz__pass_percent")),
+                user_id__in=team_users,
+                quiz_id__in=list(need.quizzes),
+            )
+            .values("user_id")
+            .annotate(passed=Count("quiz_id", distinct=True))
+            .filter(passed=len(need.quizzes))
+            .values("user_id")
+        )
+        done &= Q(user_id__in=passers)
+    if need.tasks:  # a pass after the solution was shown counts, as everywhere
+        solvers = (
+            TaskProgress.objects.filter(
+                user_id__in=team_users, task_id__in=list(need.tasks), passed_at__isnull=False
+            )
+            .values("user_id")
+            .annotate(passed=Count("task_id", distinct=True))
+            .filter(passed=len(need.tasks))
+            .values("user_id")
+        )
+        done &= Q(user_id__in=solvers)
+    return done
 
 
 def attach_counts(rows, counts: dict[int, Counts]) -> None:

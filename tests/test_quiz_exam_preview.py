@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from coursefiles.loading import _learner_work
+from coursefiles.row_plans import learner_work_of
 from lessons.models import Course, Lesson
 from quizzes import services
 from quizzes.models import Attempt, Question, Quiz
@@ -162,9 +162,9 @@ def test_a_finished_exam_preview_counts_nowhere_once_the_course_is_published(
     Lesson.objects.filter(course=exam.course).update(published=True)
     Course.objects.filter(pk=exam.course_id).update(published=True)
     assert not Attempt.objects.counted().exists()
-    assert not _learner_work(exam)
+    assert not learner_work_of(exam)
     hidden = Question.objects.filter(id__in=draft_lesson_question_ids() & set(attempt.question_ids))
-    assert hidden.exists() and not any(_learner_work(question) for question in hidden)
+    assert hidden.exists() and not any(learner_work_of(question) for question in hidden)
     assert exam.title not in html_of(staff_client.get(reverse("me")))
     # Published now, its cover lists only attempts that count, and offers a fresh start.
     cover = html_of(staff_client.get(exam.get_absolute_url()))

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from coursefiles.loading import _learner_work
+from coursefiles.row_plans import learner_work_of
 from lessons.models import Course, Lesson, Section, SectionProgress
 from quizzes import services
 from quizzes.learners import SESSION_KEY as VISITOR_KEY
@@ -298,8 +298,8 @@ def test_previews_are_no_learners_work_at_stake_on_import(instructor, quiz):
     attempt = services.attempt_start(quiz=quiz, user=instructor, preview=True)
     first = questions_of(quiz)[0]
     services.attempt_answer(attempt=attempt, question=first, choice_ids=right(first))
-    assert not _learner_work(quiz)
-    assert not _learner_work(first)
+    assert not learner_work_of(quiz)
+    assert not learner_work_of(first)
 
 
 def test_only_a_signed_in_user_starts_a_preview(quiz):
