@@ -10,6 +10,7 @@ from .reader import Reader
 from .yamlfile import ContentError, Path_, read_yaml
 
 BANK_REQUIRED = ("key", "domain", "competency", "source")  # every bank question has them
+MAX_EXAM_TASKS = 20  # the ICA itself is 15-20 tasks
 
 
 @dataclass
@@ -26,6 +27,7 @@ class PracticeExamData:
     questions: int = 40
     minutes: int = 60
     pass_percent: int = 75
+    tasks: int = 0  # practice tasks drawn with the questions (issue 24); 0: questions only
 
 
 def read_bank(reader: Reader, course_file: Path, entry, path: Path_) -> BankData:
@@ -48,13 +50,19 @@ def read_bank(reader: Reader, course_file: Path, entry, path: Path_) -> BankData
 
 
 def read_practice_exam(reader: Reader, value, path: Path_) -> PracticeExamData:
-    keys = {"slug", "title", "questions", "minutes", "pass_percent"}
+    keys = {"slug", "title", "questions", "minutes", "pass_percent", "tasks"}
     raw = reader.mapping(value, path, keys, {"slug", "title"})
     exam = PracticeExamData(
         slug=reader.slug(raw["slug"], (*path, "slug")),
         title=reader.text(raw["title"], (*path, "title"), max_length=200),
     )
-    for key, low, high in (("questions", 1, 200), ("minutes", 1, 600), ("pass_percent", 1, 100)):
+    bounds = (
+        ("questions", 1, 200),
+        ("minutes", 1, 600),
+        ("pass_percent", 1, 100),
+        ("tasks", 0, MAX_EXAM_TASKS),
+    )
+    for key, low, high in bounds:
         if key in raw:
             number = reader.whole_number(raw[key], (*path, key))
             if not low <= number <= high:

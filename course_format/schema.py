@@ -44,6 +44,7 @@ class QuizData:
     bank: bool = False  # a bank file's questions (loading.py makes one quiz of each)
     exam_questions: int = 0  # the practice exam: questions drawn from the bank, per attempt
     exam_minutes: int = 0
+    exam_tasks: int = 0  # and practice tasks drawn with them (practice_exam's `tasks:`)
 
 
 @dataclass

@@ -20,7 +20,7 @@ from lessons.admin.order import AppendedInline, AppendedOnAdd
 
 from . import scoring
 from .line_choices import line_choices_sync
-from .models import Attempt, Choice, Question, Quiz, Response
+from .models import Attempt, AttemptTask, Choice, Question, Quiz, Response
 
 DRAWN_QUIZ_ASKS_NO_QUESTIONS = (
     "A quiz that draws from the lesson quizzes (“draw per lesson” above 0) asks none of its"
@@ -78,7 +78,7 @@ class QuizForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("exam_questions", "exam_minutes"):
+        for name in ("exam_questions", "exam_minutes", "exam_tasks"):
             if name in self.fields:
                 self.fields[name].required = False
 
@@ -88,12 +88,33 @@ class QuizForm(forms.ModelForm):
     def clean_exam_minutes(self):
         return self.cleaned_data.get("exam_minutes") or 0
 
+    def clean_exam_tasks(self):
+        return self.cleaned_data.get("exam_tasks") or 0
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("exam_tasks") and not cleaned.get("exam_questions"):
+            # The tasks ride on a practice exam: its questions make it one (Quiz.is_exam).
+            self.add_error(
+                "exam_tasks",
+                "Only a practice exam draws tasks: set its exam questions too, or set this to 0.",
+            )
+        return cleaned
+
 
 @admin.register(Quiz)
 class QuizAdmin(LearnersWorkOnDelete, AppendedOnAdd, admin.ModelAdmin):
     form = QuizForm
     order_parent = "course"
-    list_display = ("title", "slug", "course", "lesson", "pass_percent", "exam_questions")
+    list_display = (
+        "title",
+        "slug",
+        "course",
+        "lesson",
+        "pass_percent",
+        "exam_questions",
+        "exam_tasks",
+    )
     list_filter = ("course",)
     search_fields = ("title", "slug")
     list_select_related = ("course", "lesson")
@@ -183,6 +204,19 @@ class ResponseInline(admin.TabularInline):
         return False
 
 
+class AttemptTaskInline(admin.TabularInline):
+    """A practice exam's tasks and the learner's submissions, read-only, like the answers."""
+
+    model = AttemptTask
+    extra = 0
+    fields = ("order", "task", "answered_at", "passed")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
     list_display = ("quiz", "user", "started_at", "finished_at", "score", "total", "preview")
@@ -200,7 +234,7 @@ class AttemptAdmin(admin.ModelAdmin):
         "pass_percent",
         "preview",
     )
-    inlines = [ResponseInline]
+    inlines = [ResponseInline, AttemptTaskInline]
 
     def has_add_permission(self, request) -> bool:
         return False  # attempts are made by learners taking quizzes

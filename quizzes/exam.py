@@ -12,6 +12,7 @@ from django.utils import timezone
 from lessons.progress import record_quiz_sections_read
 
 from . import scoring
+from .exam_tasks import task_marks
 from .models import Attempt, Quiz
 from .question_sets import attempt_answers
 
@@ -19,6 +20,11 @@ TIME_UP = (
     "Time is up: this exam ended at its deadline, so that answer was not saved. Your result"
     " counts the answers you gave before it."
 )
+
+
+def exam_tally(attempt: Attempt) -> scoring.Tally:
+    """Where an attempt stands, its questions and (a practice exam's) tasks counted alike."""
+    return scoring.tally([*attempt_answers(attempt).values(), *task_marks(attempt)])
 
 
 def deadline_for(quiz: Quiz, started: datetime | None = None) -> datetime | None:
@@ -30,7 +36,7 @@ def deadline_for(quiz: Quiz, started: datetime | None = None) -> datetime | None
 @transaction.atomic
 def attempt_close(*, attempt_id: int, only_if_overdue: bool = True) -> Attempt:
     """Finish an open attempt as it stands: past its deadline, or (`only_if_overdue=False`)
-    when the learner ends the exam early. Questions left open count as not right."""
+    when the learner ends the exam early. Questions and tasks left open count as not right."""
     locked = Attempt.objects.select_related("quiz").select_for_update(of=("self",))
     attempt = locked.get(pk=attempt_id)
     if attempt.finished_at is not None:
@@ -38,7 +44,7 @@ def attempt_close(*, attempt_id: int, only_if_overdue: bool = True) -> Attempt:
     now = timezone.now()
     if only_if_overdue and not attempt.overdue(now):
         return attempt
-    count = scoring.tally(attempt_answers(attempt).values())
+    count = exam_tally(attempt)
     attempt.score, attempt.total = count.score, count.total
     attempt.finished_at, attempt.pass_percent = now, attempt.quiz.pass_percent
     attempt.save(update_fields=["score", "total", "finished_at", "pass_percent"])

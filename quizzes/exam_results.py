@@ -21,13 +21,15 @@ class Tally:
 
 def tallies(marks: Iterable[tuple[str, str, bool]]) -> tuple[list[Tally], list[Tally]]:
     """(by domain in the exam's order of domains, by competency weakest first) from one
-    (domain, competency, right) per question asked; a question left open is not right."""
+    (domain, competency, right) per question or task asked; one left open is not right."""
     domains = {key: Tally(label) for key, label in DOMAINS.items()}
     competencies: dict[str, Tally] = {}
     for domain, competency, right in marks:
-        for tally in (domains.get(domain), competencies.setdefault(competency, Tally(competency))):
-            if tally is not None and tally.label:
+        # A task may name no competency: it counts in its domain only.
+        found = competencies.setdefault(competency, Tally(competency)) if competency else None
+        for tally in (domains.get(domain), found):
+            if tally is not None:
                 tally.asked += 1
                 tally.right += bool(right)
     weakest = sorted(competencies.values(), key=lambda t: (t.right / t.asked, -t.asked, t.label))
-    return [t for t in domains.values() if t.asked], [t for t in weakest if t.label]
+    return [t for t in domains.values() if t.asked], weakest

@@ -14,11 +14,16 @@ from django.db.models import Q
 from django.urls import reverse
 
 from course_format.bank import COMPETENCIES, DOMAINS
+from course_format.bank_schema import MAX_EXAM_TASKS
 from course_format.question_schema import config_lines
 from lessons.models import Course, Lesson
 from lessons.rendering import highlight_yaml, markdown_to_html, unix_newlines
 
 from . import choice_order, scoring
+
+# Models of this app kept in modules of their own, so this one stays a readable size.
+from .attempt_task import AttemptTask  # noqa: F401
+from .response import Response  # noqa: F401
 
 
 def published_quiz(path: str = "") -> Q:
@@ -103,6 +108,12 @@ class Quiz(models.Model):
         validators=[MaxValueValidator(600, "At most 600 minutes.")],
         help_text="The practice exam's time limit in minutes (kept on the server); 0: untimed.",
     )
+    exam_tasks = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(MAX_EXAM_TASKS, f"Draw at most {MAX_EXAM_TASKS} tasks.")],
+        help_text=f"A practice exam's tasks (at most {MAX_EXAM_TASKS}), drawn by domain weight"
+        " and asked after its questions, timed with them. 0: questions only.",
+    )
 
     objects = QuizQuerySet.as_manager()
 
@@ -182,12 +193,6 @@ class Question(models.Model):
         MULTIPLE = "multiple", "Multiple choice (all correct and no wrong one to score)"
         LINE = "line", "Pick the line of the config (its choices are the config's lines)"
 
-    class Domain(models.TextChoices):
-        INSTALLATION = "installation", DOMAINS["installation"]
-        TRAFFIC = "traffic", DOMAINS["traffic"]
-        SECURITY = "security", DOMAINS["security"]
-        TROUBLESHOOTING = "troubleshooting", DOMAINS["troubleshooting"]
-
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveIntegerField(default=0)
     prompt = models.TextField(help_text="Plain text or short Markdown.")
@@ -198,7 +203,7 @@ class Question(models.Model):
     key = models.SlugField(
         max_length=80, blank=True, help_text="A stable id, unique in the course (bank questions)."
     )
-    domain = models.CharField(max_length=20, choices=Domain.choices, blank=True)
+    domain = models.CharField(max_length=20, choices=list(DOMAINS.items()), blank=True)
     competency = models.CharField(
         max_length=60, blank=True, help_text="One of the domain's competencies, verbatim."
     )
@@ -383,22 +388,3 @@ class Attempt(models.Model):
 
     def overdue(self, now) -> bool:
         return self.finished_at is None and self.deadline is not None and now >= self.deadline
-
-
-class Response(models.Model):
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="responses")
-    choices = models.ManyToManyField(Choice, related_name="responses")
-    is_correct = models.BooleanField()
-    answered_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["answered_at", "id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["attempt", "question"], name="one_response_per_question"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.attempt_id}: {self.question_id} ({'right' if self.is_correct else 'wrong'})"

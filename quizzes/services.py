@@ -22,10 +22,10 @@ from django.utils import timezone
 
 from lessons.progress import record_quiz_sections_read
 
-from . import choice_order, question_sets, scoring
-from .exam import TIME_UP, attempt_close, deadline_for
+from . import choice_order, exam_tasks, question_sets, scoring
+from .exam import TIME_UP, attempt_close, deadline_for, exam_tally
 from .learners import attempts_of
-from .models import Attempt, Choice, Question, Quiz, Response, published_quiz
+from .models import Attempt, AttemptTask, Choice, Question, Quiz, Response, published_quiz
 
 ALREADY_ANSWERED = "You have already answered this question; your first answer counts."
 ATTEMPT_FINISHED = "This attempt is finished and takes no more answers; its score stays as it was."
@@ -111,9 +111,11 @@ def attempt_start(*, quiz: Quiz, user=None, anon_id: str = "", preview: bool = F
     try:
         with transaction.atomic():  # a savepoint: the race loser carries on below
             drawn = question_sets.draw_for_attempt(quiz, drafts=preview, user_id=user_id)
+            # A practice exam's tasks are drawn now too, and kept with the attempt.
+            tasks = exam_tasks.draw_tasks(quiz, user_id=user_id, drafts=preview)
             drawn_total = quiz.draw_per_lesson or quiz.is_exam
-            total = len(drawn) if drawn_total else quiz.questions.count()
-            return Attempt.objects.create(
+            total = len(drawn) + len(tasks) if drawn_total else quiz.questions.count()
+            attempt = Attempt.objects.create(
                 quiz=quiz,
                 question_ids=drawn,
                 total=total,
@@ -121,6 +123,8 @@ def attempt_start(*, quiz: Quiz, user=None, anon_id: str = "", preview: bool = F
                 deadline=deadline_for(quiz),
                 **owner,
             )
+            exam_tasks.attach(attempt, tasks)
+            return attempt
     except IntegrityError:
         # Two starts at once (a double-click on "Start"): the other request created it.
         return open_attempts.get()
@@ -278,7 +282,8 @@ def _answer(
         )
     correct = scoring.is_correct(question.kind, {c.id for c in choices if c.is_correct}, chosen)
     answers[question.id] = correct
-    count = scoring.tally(answers.values())
+    # A practice exam's tasks count alike: its last question does not end it while one is open.
+    count = scoring.tally([*answers.values(), *exam_tasks.task_marks(attempt)])
     finished_at, pass_percent = _finish(attempt, count)
     try:
         # No savepoint: should the constraint refuse the row, the whole transaction is dropped.
@@ -320,9 +325,10 @@ def attempt_settle(*, attempt: Attempt) -> Attempt:
 
     Its score and total are recounted from its answers to the questions it still asks.
     """
-    locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+    locked = Attempt.objects.select_related("quiz").select_for_update(of=("self",))
+    locked = locked.get(pk=attempt.pk)
     if locked.finished_at is None:
-        count = scoring.tally(_answers(locked).values())
+        count = exam_tally(locked)
         locked.score, locked.total = count.score, count.total
         locked.finished_at, locked.pass_percent = _finish(locked, count)
         locked.save(update_fields=["score", "total", "finished_at", "pass_percent"])
@@ -335,8 +341,9 @@ def attempts_merge_visitor(*, user, anon_id: str) -> int:
     """Move a visitor's attempts to the account they signed in to; returns how many moved.
 
     Where both have an open attempt at the same quiz, only one may stay open (the database
-    allows no more): the one with more answers wins, and on a tie the visitor's, which is the
-    one the learner was just taking. The other, unfinished and unscored, is deleted.
+    allows no more): the one with more answers (and a practice exam's submitted tasks) wins,
+    and on a tie the visitor's, which is the one the learner was just taking. The other,
+    unfinished and unscored, is deleted.
     """
     if not anon_id or user is None or not user.is_authenticated:
         return 0
@@ -353,12 +360,7 @@ def attempts_merge_visitor(*, user, anon_id: str) -> int:
     if account_open:
         rivals = [a for a in visitor if a.finished_at is None and a.quiz_id in account_open]
         ids = [a.id for a in rivals] + [a.id for a in account_open.values()]
-        answers = dict(
-            Response.objects.filter(attempt_id__in=ids)
-            .values("attempt_id")
-            .annotate(n=Count("id"))
-            .values_list("attempt_id", "n")
-        )
+        answers = _work_done(ids)
         losers = []
         for mine in rivals:
             theirs = account_open[mine.quiz_id]
@@ -369,3 +371,16 @@ def attempts_merge_visitor(*, user, anon_id: str) -> int:
         Attempt.objects.filter(id__in=losers).delete()
         visitor = [a for a in visitor if a.id not in losers]
     return Attempt.objects.filter(id__in=[a.id for a in visitor]).update(user=user, anon_id="")
+
+
+def _work_done(attempt_ids: list[int]) -> dict[int, int]:
+    """attempt id → its answers, and a practice exam's submitted tasks, counted."""
+    done: dict[int, int] = {}
+    for rows in (
+        Response.objects.filter(attempt_id__in=attempt_ids),
+        AttemptTask.objects.filter(attempt_id__in=attempt_ids, answered_at__isnull=False),
+    ):
+        counts = rows.values("attempt_id").annotate(n=Count("id")).values_list("attempt_id", "n")
+        for attempt_id, n in counts:
+            done[attempt_id] = done.get(attempt_id, 0) + n
+    return done

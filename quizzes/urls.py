@@ -11,6 +11,11 @@ urlpatterns = [
     path("<slug:slug>/attempts/<int:attempt_id>/", views.quiz_result, name="quiz-result"),
     path("<slug:slug>/attempts/<int:attempt_id>/end/", views.exam_end, name="exam-end"),
     path(
+        "<slug:slug>/attempts/<int:attempt_id>/tasks/<int:item_id>/",
+        views.exam_task_submit,
+        name="exam-task-submit",
+    ),
+    path(
         "<slug:slug>/attempts/<int:attempt_id>/questions/<int:question_id>/",
         views.quiz_feedback,
         name="quiz-feedback",

@@ -10,5 +10,14 @@ from .answer import quiz_answer
 from .attempt import quiz_feedback, quiz_result
 from .cover import quiz_detail, quiz_start
 from .exam import exam_end
+from .exam_task import exam_task_submit
 
-__all__ = ["exam_end", "quiz_answer", "quiz_detail", "quiz_feedback", "quiz_result", "quiz_start"]
+__all__ = [
+    "exam_end",
+    "exam_task_submit",
+    "quiz_answer",
+    "quiz_detail",
+    "quiz_feedback",
+    "quiz_result",
+    "quiz_start",
+]

@@ -10,10 +10,11 @@ from lessons.progress import mark_quiz_sections_read_for_visitor
 from shared.htmx import answers_both_ways, wants_part
 
 from .. import services
+from ..exam_tasks import open_task, tasks_available
 from ..learners import owned_attempts, owner
 from ..models import Quiz
 from ..question_sets import attempt_questions, question_count
-from .exam import close_if_overdue, render_exam_question
+from .exam import close_if_overdue, render_exam_question, render_exam_task
 from .lookups import is_preview, latest_history, never_stored, quiz_or_404, result_url, see_other
 from .signed_out import signed_out, signed_out_reply
 from .taking import render_question
@@ -40,7 +41,11 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
     questions = attempt_questions(attempt)
     answered = set(attempt.responses.values_list("question_id", flat=True))
     question = next((q for q in questions if q.id not in answered), None)
-    if question is None:  # its last open question was deleted meanwhile
+    if question is None and quiz.is_exam:  # the questions are answered: then the tasks
+        item = open_task(attempt)
+        if item is not None:
+            return render_exam_task(request, attempt, item, len(questions))
+    if question is None:  # nothing left open (its last open question was deleted meanwhile)
         attempt = services.attempt_settle(attempt=attempt)
         mark_quiz_sections_read_for_visitor(request, attempt)
         url = result_url(attempt)
@@ -52,9 +57,11 @@ def quiz_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _cover(request: HttpRequest, quiz: Quiz) -> HttpResponse:
+    drafts = is_preview(quiz)
     context = {
         "quiz": quiz,
-        "count": question_count(quiz, drafts=is_preview(quiz)),
+        "count": question_count(quiz, drafts=drafts),
+        "tasks": tasks_available(quiz, drafts=drafts),
         "entry": latest_history(request, quiz),
     }
     return render(request, "quizzes/quiz.html", context)

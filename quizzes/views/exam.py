@@ -1,4 +1,5 @@
-"""The practice exam's pages: a question at a time with the clock, and ending it early.
+"""The practice exam's pages: a question at a time with the clock, then its tasks (an editor
+each, submitted once: exam_task.py), and ending it early.
 
 Unlike a quiz, nothing is marked while the exam runs: an answer goes straight to the next
 question, and whether it was right, the right answer and the explanation appear only on the
@@ -13,7 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ..exam import attempt_close
-from ..models import Attempt, Question
+from ..exam_tasks import task_progress
+from ..models import Attempt, AttemptTask, Question
 from .lookups import find_owned, quiz_or_404, result_url, see_other
 from .taking import shown_choices
 
@@ -21,17 +23,49 @@ from .taking import shown_choices
 def render_exam_question(
     request: HttpRequest, attempt: Attempt, question: Question, asked: list[int], answered: int
 ) -> HttpResponse:
+    tasks, submitted = task_progress(attempt)
+    number = asked.index(question.id) + 1
     context = {
         "quiz": attempt.quiz,
         "attempt": attempt,
         "question": question,
         "choices": shown_choices(attempt, question),
-        "number": asked.index(question.id) + 1,
+        "number": number,
         "count": len(asked),
-        "answered": answered,
+        "position": f"Question {number} of {len(asked)}" + _then_tasks(tasks),
+        "tasks": tasks,
+        "items": len(asked) + tasks,
+        "answered": answered + submitted,
         "seconds_left": _seconds_left(attempt),
     }
     return render(request, "quizzes/exam.html", context)
+
+
+def render_exam_task(
+    request: HttpRequest, attempt: Attempt, item: AttemptTask, questions: int
+) -> HttpResponse:
+    """A task of the exam, once its questions are answered: the scenario, the workloads and an
+    editor, and nothing that grades (no hints, no checks' verdicts, no solution)."""
+    tasks, submitted = task_progress(attempt)
+    context = {
+        "quiz": attempt.quiz,
+        "attempt": attempt,
+        "item": item,
+        "task": item.task,
+        "position": f"Task {item.order} of {tasks}",
+        "tasks": tasks,
+        "items": questions + tasks,
+        "answered": questions + submitted,
+        "seconds_left": _seconds_left(attempt),
+        "config": item.task.starting_config,
+    }
+    return render(request, "quizzes/exam_task.html", context)
+
+
+def _then_tasks(tasks: int) -> str:
+    if not tasks:
+        return ""
+    return ", then 1 task" if tasks == 1 else f", then {tasks} tasks"
 
 
 def _seconds_left(attempt: Attempt) -> int | None:
@@ -42,7 +76,7 @@ def _seconds_left(attempt: Attempt) -> int | None:
 
 @require_POST
 def exam_end(request: HttpRequest, slug: str, attempt_id: int) -> HttpResponse:
-    """The learner ends their exam now: questions left open count as not right."""
+    """The learner ends their exam now: questions and tasks left open count as not right."""
     quiz = quiz_or_404(request, slug)
     attempt = find_owned(request, quiz, attempt_id)
     if attempt is None or not quiz.is_exam:
