@@ -101,6 +101,8 @@ def _bank_to_dict(finals: list[Quiz]) -> dict:
             "minutes": exam.exam_minutes,
             "pass_percent": exam.pass_percent,
         }
+        if exam.exam_tasks:
+            out["practice_exam"]["tasks"] = exam.exam_tasks
     return out
 
 

@@ -13,7 +13,7 @@ from .row_plans import Pages, count_work, leave_out, plan
 
 QUIZ_FIELDS = [
     *("title", "course", "lesson", "order", "pass_percent", "draw_per_lesson", "bank"),
-    *("exam_questions", "exam_minutes"),
+    *("exam_questions", "exam_minutes", "exam_tasks"),
 ]
 QUESTION_FIELDS = [
     *("order", "prompt", "prompt_html", "kind", "explanation", "explanation_html", "key"),
@@ -55,6 +55,7 @@ def load_quizzes(report, pages: Pages, course: Course, data: CourseData, lessons
             "bank": quiz_data.bank,
             "exam_questions": quiz_data.exam_questions,
             "exam_minutes": quiz_data.exam_minutes,
+            "exam_tasks": quiz_data.exam_tasks,
         }
         if plan(report, quizzes, quiz, values, "quizzes"):
             _quiz_pages(pages, quiz.lesson_id, was_on)
@@ -132,6 +133,7 @@ def _bank_quizzes(data: CourseData) -> list[QuizData]:
             slug=exam.slug, title=exam.title, pass_percent=exam.pass_percent, questions=[]
         )
         quiz.exam_questions, quiz.exam_minutes = exam.questions, exam.minutes
+        quiz.exam_tasks = exam.tasks
         quizzes.append(quiz)
     return quizzes
 

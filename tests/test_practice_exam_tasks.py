@@ -516,11 +516,6 @@ def test_the_real_grader_marks_a_task_and_the_review_shows_its_checks(
     assert "jason" in real.solution and highlight_yaml(real.solution) in review
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="coursefiles (not this branch's to edit) does not carry practice_exam.tasks into"
-    " Quiz.exam_tasks yet: the integrator wires it (see docs/assessment.md); then drop this mark",
-)
 def test_loading_and_dumping_carry_the_exams_tasks(tmp_path):
     from coursefiles.dumping import dump_course
     from coursefiles.loading import load_course_file
@@ -569,9 +564,7 @@ def test_the_shipped_exam_draws_a_task_per_domain_and_grades_them_for_real(
 
     monkeypatch.setattr(exam_task_answers, "grade_submission", exam_grading.grade_submission)
     shipped = Quiz.objects.get(slug="ica-practice-exam")
-    # course.yaml says `tasks: 4`; set here until coursefiles carries it (the xfail above).
-    Quiz.objects.filter(pk=shipped.pk).update(exam_tasks=4)
-    shipped.refresh_from_db()
+    assert shipped.exam_tasks == 4  # course.yaml's practice_exam: tasks: 4
     attempt = services.attempt_start(quiz=shipped, user=learner)
     drawn = items(attempt)
     assert sorted(item.task.domain for item in drawn) == sorted(
