@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import json
 import os
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.parse
 
@@ -78,3 +80,22 @@ def stop(process: subprocess.Popen, grace: float = 15) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
+
+
+def run_step(script: str, step: str, env: dict, cwd) -> dict | None:
+    """Run `python script step` in a fresh process with `env` over this one's environment, show
+    its output, and return the figures of its `RESULT {json}` line (None when it failed)."""
+    result = subprocess.run(
+        [sys.executable, script, step],
+        cwd=cwd,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    for line in result.stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT ") :])
+        print(line, flush=True)
+    print(f"  {step} failed:\n{result.stderr[-3000:]}", flush=True)
+    return None

@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -139,20 +138,9 @@ def admin_step() -> None:
 
 
 def _run(step: str, url: str) -> dict | None:
-    result = subprocess.run(
-        [sys.executable, __file__, step],
-        cwd=ROOT,
-        env={**os.environ, **SETTINGS, "DATABASE_URL": url},
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    for line in result.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line[len("RESULT ") :])
-        print(line, flush=True)
-    print(f"  {step} failed:\n{result.stderr[-3000:]}", flush=True)
-    return None
+    from common import run_step
+
+    return run_step(__file__, step, {**SETTINGS, "DATABASE_URL": url}, ROOT)
 
 
 def run_all(databases: list[str], postgres_url: str) -> list[dict]:

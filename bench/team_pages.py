@@ -19,7 +19,6 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -227,20 +226,9 @@ def course(lessons: int = 500) -> None:
 
 
 def _run(step: str, env: dict) -> dict | None:
-    result = subprocess.run(
-        [sys.executable, __file__, step],
-        cwd=ROOT,
-        env={**os.environ, **SETTINGS, **env},
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    for line in result.stdout.splitlines():
-        if line.startswith("RESULT "):
-            return json.loads(line[len("RESULT ") :])
-        print(line, flush=True)
-    print(f"  {step} failed:\n{result.stderr[-3000:]}", flush=True)
-    return None
+    from common import run_step
+
+    return run_step(__file__, step, {**SETTINGS, **env}, ROOT)
 
 
 def run_all(databases: list[str], postgres_url: str) -> list[dict]:
