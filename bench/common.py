@@ -99,3 +99,13 @@ def run_step(script: str, step: str, env: dict, cwd) -> dict | None:
         print(line, flush=True)
     print(f"  {step} failed:\n{result.stderr[-3000:]}", flush=True)
     return None
+
+
+def part_database(database: str, sqlite_file, postgres_url: str) -> tuple[str, str] | None:
+    """(DATABASE_URL, label) for a bench part's run on `database` ("sqlite": the file given;
+    else a freshly emptied PostgreSQL), or None when PostgreSQL is not there."""
+    if database == "sqlite":
+        return f"sqlite:///{sqlite_file}", "SQLite"
+    if fresh_postgres(postgres_url):
+        return postgres_url, "PostgreSQL"
+    return None

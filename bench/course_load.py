@@ -144,19 +144,17 @@ def _run(step: str, url: str) -> dict | None:
 
 
 def run_all(databases: list[str], postgres_url: str) -> list[dict]:
-    from common import fresh_postgres
+    from common import part_database
 
     runs = []
     with tempfile.TemporaryDirectory(prefix="meshlearn-load-") as tmp:
         for database in databases:
             for step in ("load", "admin"):
-                if database == "sqlite":
-                    url, label = f"sqlite:///{Path(tmp) / f'{step}.sqlite3'}", "SQLite"
-                elif fresh_postgres(postgres_url):
-                    url, label = postgres_url, "PostgreSQL"
-                else:
+                found = part_database(database, Path(tmp) / f"{step}.sqlite3", postgres_url)
+                if found is None:
                     print("  PostgreSQL: not available, no course load run", flush=True)
                     break
+                url, label = found
                 print(f"  course load on {label}: {step}…", flush=True)
                 figures = _run(step, url)
                 if figures:

@@ -232,20 +232,18 @@ def _run(step: str, env: dict) -> dict | None:
 
 
 def run_all(databases: list[str], postgres_url: str) -> list[dict]:
-    from common import fresh_postgres
+    from common import part_database
 
     runs = []
     with tempfile.TemporaryDirectory(prefix="meshlearn-teams-") as tmp:
         if os.environ.get("BENCH_KEEP_DIR"):  # the seeded SQLite file outlives the run
             tmp = tempfile.mkdtemp(prefix="teams-", dir=os.environ["BENCH_KEEP_DIR"])
         for database in databases:
-            if database == "sqlite":
-                url, label = f"sqlite:///{Path(tmp) / 'teams.sqlite3'}", "SQLite"
-            elif fresh_postgres(postgres_url):
-                url, label = postgres_url, "PostgreSQL"
-            else:
+            found = part_database(database, Path(tmp) / "teams.sqlite3", postgres_url)
+            if found is None:
                 print("  PostgreSQL: not available, no team pages run", flush=True)
                 continue
+            url, label = found
             print(f"  team pages on {label}: seeding…", flush=True)
             env = {"DATABASE_URL": url}
             _run("seed", env)
