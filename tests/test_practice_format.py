@@ -348,3 +348,16 @@ def test_fault_none_not_accepted_rewrite_path_and_list_pickers_are_read():
     assert "compares a scalar" in probe_error(
         {"resource": {"select": {"kind": "X"}, "expect": [nested]}}
     )
+
+
+@pytest.mark.parametrize("text", ["10s", "1m30s", "1.5s", "250ms", "1500μs", "1500µs", "1h"])
+def test_a_task_reads_durations_as_the_checker_does(text):
+    # One parser for both sides: a timeout the lab accepts in a config is one a task can expect.
+    from istio_checker.durations import parse_duration
+
+    assert seconds(text) == parse_duration(text) is not None
+
+
+@pytest.mark.parametrize("text", ["10", "1d", "-5s", "5 s", "", "s"])
+def test_a_task_refuses_what_is_no_duration(text):
+    assert seconds(text) is None
