@@ -173,13 +173,16 @@ def give_up(request, task: Task) -> TaskState:
     return _session_state(entry)
 
 
-def _locked_row(user, task: Task) -> TaskProgress:
+def _locked_row(user, task: Task | int) -> TaskProgress:
+    """The learner's row for `task` (a Task or its id), created if need be, locked until the
+    caller's transaction ends."""
+    task_id = task if isinstance(task, int) else task.id
     try:
         with transaction.atomic():  # a savepoint, so a race loser can read the winner's row
-            TaskProgress.objects.get_or_create(user=user, task=task)
+            TaskProgress.objects.get_or_create(user=user, task_id=task_id)
     except IntegrityError:
         pass
-    return TaskProgress.objects.select_for_update().get(user=user, task=task)
+    return TaskProgress.objects.select_for_update().get(user=user, task_id=task_id)
 
 
 def _row_state(row: TaskProgress) -> TaskState:
@@ -216,12 +219,7 @@ def merge_session_progress(*, user, session) -> int:
         if task_id not in existing:
             continue
         with transaction.atomic():
-            try:
-                with transaction.atomic():
-                    TaskProgress.objects.get_or_create(user=user, task_id=task_id)
-            except IntegrityError:
-                pass
-            row = TaskProgress.objects.select_for_update().get(user=user, task_id=task_id)
+            row = _locked_row(user, task_id)
             row.hints_shown = max(row.hints_shown, state.hints_shown)
             if state.gave_up_at and (row.gave_up_at is None or state.gave_up_at < row.gave_up_at):
                 row.gave_up_at = state.gave_up_at
