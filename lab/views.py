@@ -15,7 +15,6 @@ editor, and check.json answers 429 in JSON. Opening the page (GET) is not counte
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
@@ -25,7 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 from istio_checker.lab import check_config, gutter
 from istio_checker.yamlsource import MAX_TEXT_BYTES
 from lessons.models import ConfigExample
-from shared.body_limit import declared_length
+from shared.config_posts import config_post
 from shared.ids import parse_id
 from shared.rate_limit import retry_after
 
@@ -104,32 +103,14 @@ def lab_context(form: LabForm) -> dict[str, object]:
 @csrf_exempt  # read-only: it checks the text it is sent and stores nothing
 @require_POST
 def lab_check_json(request: HttpRequest) -> JsonResponse:
-    limited = _over_the_limit(request)
-    if limited is not None:
-        per_minute, wait = limited["per_minute"], limited["wait"]
-        response = JsonResponse(
-            {
-                "error": f"More than {per_minute} checks a minute from your address; "
-                f"try again in {wait} s.",
-                "retry_after": wait,
-            },
-            status=429,
-        )
-        response["Retry-After"] = str(wait)
-        return response
-    if declared_length(request) > MAX_BODY_BYTES:
-        return _too_large()
-    try:
-        data = request.POST
-    except RequestDataTooBig:
-        return _too_large()
-    if "config" not in data:
-        return JsonResponse(
-            {"error": "Send the YAML in the form field `config` (form-encoded or multipart)."},
-            status=400,
-        )
-    if len(data["config"].encode("utf-8", errors="replace")) > MAX_TEXT_BYTES:
-        return _too_large()
+    data, refusal = config_post(
+        request,
+        limited=_over_the_limit(request),
+        max_body=MAX_BODY_BYTES,
+        max_config=MAX_TEXT_BYTES,
+    )
+    if refusal is not None:
+        return refusal
     form = LabForm(data)
     if not form.is_valid():
         return JsonResponse(
@@ -160,10 +141,3 @@ def _requested_example(request: HttpRequest) -> ConfigExample | None:
             section__lesson__published=True, section__lesson__course__published=True
         )
     return get_object_or_404(examples, pk=example_id)
-
-
-def _too_large() -> JsonResponse:
-    return JsonResponse(
-        {"error": f"The config is larger than {MAX_TEXT_BYTES // 1024} KB; send less at a time."},
-        status=413,
-    )

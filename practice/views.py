@@ -15,7 +15,6 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.csrf import csrf_exempt
@@ -25,7 +24,7 @@ from django.views.decorators.vary import vary_on_headers
 from course_format.bank import DOMAINS
 from course_format.yamlfile import ContentError
 from istio_checker.yamlsource import MAX_TEXT_BYTES
-from shared.body_limit import declared_length
+from shared.config_posts import config_post
 from shared.rate_limit import retry_after
 
 from . import progress
@@ -235,43 +234,16 @@ def _probe_kind(check: dict) -> str | None:
 @csrf_exempt  # read-only: it grades the text it is sent and records nothing
 @require_POST
 def check_json(request: HttpRequest, slug: str) -> JsonResponse:
-    limited = _over_the_limit(request)
-    if limited is not None:
-        response = JsonResponse(
-            {
-                "error": f"More than {limited['per_minute']} checks a minute from your address; "
-                f"try again in {limited['wait']} s.",
-                "retry_after": limited["wait"],
-            },
-            status=429,
-        )
-        response["Retry-After"] = str(limited["wait"])
-        return response
-    if declared_length(request) > MAX_BODY_BYTES:
-        return _json_too_large()
-    try:
-        data = request.POST
-    except RequestDataTooBig:
-        return _json_too_large()
-    if "config" not in data:
-        return JsonResponse(
-            {
-                "error": "Send the YAML in the form field `config` (form-encoded or multipart).",
-                "fields": {"config": [{"message": "This field is required.", "code": "required"}]},
-            },
-            status=400,
-        )
-    if _too_large(data["config"]):
-        return _json_too_large()
+    data, refusal = config_post(
+        request,
+        limited=_over_the_limit(request),
+        max_body=MAX_BODY_BYTES,
+        max_config=MAX_TEXT_BYTES,
+    )
+    if refusal is not None:
+        return refusal
     task = _task(request, slug)  # after the body is read: a body it cannot read is a 400 first
     return JsonResponse(grade_task(task, data["config"]).as_dict())
-
-
-def _json_too_large() -> JsonResponse:
-    return JsonResponse(
-        {"error": f"The config is larger than {MAX_TEXT_BYTES // 1024} KB; send less at a time."},
-        status=413,
-    )
 
 
 def grade_task(task: Task, config: str) -> Grade:
